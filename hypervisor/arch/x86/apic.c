@@ -1,0 +1,73 @@
+/* Local APIC: enable, identify, EOI, and the INIT-SIPI-SIPI sequence. */
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <tern/arch.h>
+
+#define ICR_POLLS 1000000
+
+static uintptr_t lapic_base(void)
+{
+	return rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
+}
+
+static uint32_t lapic_read(unsigned int reg)
+{
+	return mmio_read32(lapic_base() + reg);
+}
+
+static void lapic_write(unsigned int reg, uint32_t val)
+{
+	mmio_write32(lapic_base() + reg, val);
+}
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	lapic_write(APIC_TPR, 0);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+	lapic_write(APIC_SVR, APIC_SVR_ENABLE | 0xff);
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(APIC_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(APIC_EOI, 0);
+}
+
+static bool lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
+{
+	lapic_write(APIC_ESR, 0);
+	lapic_write(APIC_ICR_HIGH, apic_id << 24);
+	lapic_write(APIC_ICR_LOW, icr_low);
+	for (unsigned int i = 0; i < ICR_POLLS; i++)
+		if (!(lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY))
+			return true;
+	return false;
+}
+
+bool lapic_start_ap(uint32_t apic_id, paddr_t trampoline_base)
+{
+	uint32_t sipi = APIC_ICR_DELIVERY_STARTUP | APIC_ICR_LEVEL_ASSERT |
+			(uint32_t)(trampoline_base >> PAGE_SHIFT);
+
+	if (!lapic_send_ipi(apic_id, APIC_ICR_DELIVERY_INIT | APIC_ICR_LEVEL_ASSERT))
+		return false;
+	mdelay(10);
+	for (int i = 0; i < 2; i++) {
+		if (!lapic_send_ipi(apic_id, sipi))
+			return false;
+		udelay(200);
+	}
+	return true;
+}

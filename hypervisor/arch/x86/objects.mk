@@ -1,0 +1,16 @@
+HV_SRCS += hypervisor/arch/x86/boot/head.S
+HV_SRCS += hypervisor/arch/x86/boot/trampoline.S
+HV_SRCS += hypervisor/arch/x86/entry.S
+HV_SRCS += hypervisor/arch/x86/setup.c
+HV_SRCS += hypervisor/arch/x86/multiboot.c
+HV_SRCS += hypervisor/arch/x86/desc.c
+HV_SRCS += hypervisor/arch/x86/traps.c
+HV_SRCS += hypervisor/arch/x86/uart.c
+HV_SRCS += hypervisor/arch/x86/vga.c
+HV_SRCS += hypervisor/arch/x86/time.c
+HV_SRCS += hypervisor/arch/x86/apic.c
+HV_SRCS += hypervisor/arch/x86/acpi.c
+HV_SRCS += hypervisor/arch/x86/madt.c
+HV_SRCS += hypervisor/arch/x86/paging.c
+HV_SRCS += hypervisor/arch/x86/smpboot.c
+HV_SRCS += hypervisor/arch/x86/reboot.c

@@ -1,0 +1,60 @@
+/* Growing head.S's 4 GiB one-to-one map to cover all of RAM. */
+#include <asm/cpu.h>
+#include <asm/paging.h>
+#include <tern/errno.h>
+#include <tern/mm.h>
+
+#define PT_ENTRIES 512
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_EDX_PAGE1GB (1u << 26)
+
+extern uint64_t boot_pml4[PT_ENTRIES];
+
+paddr_t direct_map_end = GiB(4);
+
+/* The table that entry points at, allocated (zeroed) if absent. */
+static uint64_t *next_table(uint64_t *entry)
+{
+	if (!(*entry & PTE_P)) {
+		void *page = alloc_pages(0);
+
+		if (!page)
+			return NULL;
+		*entry = (uintptr_t)page | PTE_P | PTE_RW;
+	}
+	return (uint64_t *)(uintptr_t)(*entry & PAGE_MASK & ((1ull << 52) - 1));
+}
+
+static int map_one(paddr_t addr, bool huge_1g)
+{
+	uint64_t *pdpt = next_table(&boot_pml4[(addr >> 39) % PT_ENTRIES]);
+	uint64_t *pd;
+
+	if (!pdpt)
+		return -ENOMEM;
+	if (huge_1g) {
+		pdpt[(addr >> 30) % PT_ENTRIES] = addr | PTE_P | PTE_RW | PTE_PS;
+		return 0;
+	}
+	pd = next_table(&pdpt[(addr >> 30) % PT_ENTRIES]);
+	if (!pd)
+		return -ENOMEM;
+	pd[(addr >> 21) % PT_ENTRIES] = addr | PTE_P | PTE_RW | PTE_PS;
+	return 0;
+}
+
+int paging_extend_direct_map(paddr_t end)
+{
+	bool huge = cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EDX_PAGE1GB;
+	uint64_t step = huge ? GiB(1) : MiB(2);
+
+	end = ALIGN_UP(end, step);
+	for (paddr_t addr = direct_map_end; addr < end; addr += step) {
+		int rc = map_one(addr, huge);
+
+		if (rc)
+			return rc;
+		direct_map_end = addr + step;
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* Resetting or stopping the machine. */
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <tern/arch.h>
+
+#define RESET_CONTROL 0xcf9   /* PCI reset control register (chipset) */
+#define RESET_CPU_HARD 0x06
+#define KBC_COMMAND 0x64
+#define KBC_PULSE_RESET 0xfe
+
+void machine_restart(void)
+{
+	static const struct desc_ptr no_idt = { 0, 0 };
+
+	irq_disable();
+	outb(RESET_CONTROL, 0x02);
+	outb(RESET_CONTROL, RESET_CPU_HARD);
+	mdelay(50);
+	outb(KBC_COMMAND, KBC_PULSE_RESET);
+	mdelay(50);
+	/* Last resort: a triple fault resets the CPU. */
+	__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
+	cpu_halt_forever();
+}
+
+void machine_halt(void)
+{
+	/* The other CPUs sit in HLT with interrupts off already (smpboot.c). */
+	cpu_halt_forever();
+}

@@ -1,0 +1,10 @@
+HV_SRCS += hypervisor/common/console.c
+HV_SRCS += hypervisor/common/conring.c
+HV_SRCS += hypervisor/common/format.c
+HV_SRCS += hypervisor/common/cmdline.c
+HV_SRCS += hypervisor/common/e820.c
+HV_SRCS += hypervisor/common/page_alloc.c
+HV_SRCS += hypervisor/common/heap.c
+HV_SRCS += hypervisor/common/mm.c
+HV_SRCS += hypervisor/common/string.c
+HV_SRCS += hypervisor/common/version.c

@@ -1,0 +1,34 @@
+/* The local APIC in xAPIC mode (MMIO): what the hypervisor needs of it. */
+#ifndef ASM_APIC_H
+#define ASM_APIC_H
+
+#include <tern/types.h>
+
+#define APIC_ID 0x20
+#define APIC_VERSION 0x30
+#define APIC_TPR 0x80
+#define APIC_EOI 0xb0
+#define APIC_SVR 0xf0
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_ESR 0x280
+#define APIC_ICR_LOW 0x300
+#define APIC_ICR_HIGH 0x310
+#define APIC_ICR_DELIVERY_INIT (5u << 8)
+#define APIC_ICR_DELIVERY_STARTUP (6u << 8)
+#define APIC_ICR_BUSY (1u << 12)
+#define APIC_ICR_LEVEL_ASSERT (1u << 14)
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_LVT_MASKED (1u << 16)
+
+/* Enables this CPU's LAPIC (spurious vector 0xff) with every LVT masked. */
+void lapic_init(void);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+/* Sends INIT, then two STARTUP IPIs at the page trampoline_base. Returns
+ * false if the LAPIC never accepted them. */
+bool lapic_start_ap(uint32_t apic_id, paddr_t trampoline_base);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Per-CPU data. GS base points at the CPU's struct percpu, whose first field
+ * points at itself, so this_cpu() is one load.
+ */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <asm/desc.h>
+
+struct percpu {
+	struct percpu *self;
+	unsigned int cpu_id;   /* dense index, 0 = boot CPU */
+	uint32_t apic_id;
+	uintptr_t stack_top;
+	uintptr_t stack_bottom;
+	volatile bool online;
+	struct tss tss;
+};
+
+extern struct percpu percpu[NR_CPUS];
+extern unsigned int nr_cpus_possible; /* CPUs the firmware lists */
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/*
+ * Loads the GDT, this CPU's TSS (its IST stacks: NR_IST pages) and the IDT,
+ * and points GS at its percpu.
+ */
+void desc_init_cpu(struct percpu *cpu, uint8_t (*ist_stacks)[PAGE_SIZE]);
+
+#endif

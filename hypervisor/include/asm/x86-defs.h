@@ -1,0 +1,56 @@
+/* Architectural bit and register numbers, usable from C and assembly. */
+#ifndef ASM_X86_DEFS_H
+#define ASM_X86_DEFS_H
+
+#define X86_CR0_PE (1 << 0)
+#define X86_CR0_MP (1 << 1)
+#define X86_CR0_EM (1 << 2)
+#define X86_CR0_TS (1 << 3)
+#define X86_CR0_ET (1 << 4)
+#define X86_CR0_NE (1 << 5)
+#define X86_CR0_WP (1 << 16)
+#define X86_CR0_PG (1 << 31)
+
+#define X86_CR4_PAE (1 << 5)
+#define X86_CR4_PGE (1 << 7)
+#define X86_CR4_OSFXSR (1 << 9)
+#define X86_CR4_OSXMMEXCPT (1 << 10)
+
+#define MSR_EFER 0xc0000080
+#define EFER_SCE (1 << 0)
+#define EFER_LME (1 << 8)
+#define EFER_LMA (1 << 10)
+#define EFER_NXE (1 << 11)
+#define EFER_SVME (1 << 12)
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_BSP (1 << 8)
+#define APIC_BASE_X2APIC (1 << 10)
+#define APIC_BASE_ENABLE (1 << 11)
+
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+
+/* Page-table entry bits. */
+#define PTE_P (1 << 0)
+#define PTE_RW (1 << 1)
+#define PTE_US (1 << 2)
+#define PTE_PWT (1 << 3)
+#define PTE_PCD (1 << 4)
+#define PTE_A (1 << 5)
+#define PTE_D (1 << 6)
+#define PTE_PS (1 << 7)
+#define PTE_G (1 << 8)
+
+/* Selectors of the hypervisor's GDT (desc.c); the trampoline has its own. */
+#define GDT_CS64 0x08
+#define GDT_DS 0x10
+#define GDT_TSS0 0x18 /* TSS of CPU n at GDT_TSS0 + 16 * n */
+
+/* Where APs start in real mode: a page below 1 MiB (SIPI vector = address >> 12). */
+#define TRAMPOLINE_BASE 0x8000
+
+#define STACK_SIZE 0x4000
+#define NR_CPUS 64
+
+#endif

@@ -1,0 +1,24 @@
+# Host unit tests for the hypervisor's pure modules: cmocka, under ASan and
+# UBSan. Each test is tests/unit/test_<name>.c linked with the modules it
+# covers, compiled as they are (no stubs); a new test is one $(call) line.
+
+UNIT_BUILD := $(BUILD)/unit
+UNIT_CFLAGS = $(HOST_CFLAGS) -Ihypervisor/include
+UNIT_LDLIBS := -lcmocka
+
+# $(1): test name; $(2): the hypervisor sources it links with, relative to hypervisor/.
+define unit_test
+$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(patsubst %,hypervisor/%.c,$(2)) \
+		$(wildcard hypervisor/include/tern/*.h)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(HOST_LDFLAGS) $$(UNIT_LDLIBS)
+UNIT_TESTS += $(UNIT_BUILD)/test_$(1)
+endef
+
+$(eval $(call unit_test,cmdline,common/cmdline common/format))
+$(eval $(call unit_test,e820,common/e820))
+$(eval $(call unit_test,page_alloc,common/page_alloc))
+$(eval $(call unit_test,heap,common/heap common/page_alloc))
+$(eval $(call unit_test,conring,common/conring))
+$(eval $(call unit_test,format,common/format))
+$(eval $(call unit_test,madt,arch/x86/madt))

@@ -1,0 +1,171 @@
+/*
+ * MADT parsing: the CPUs the firmware lists (xAPIC and x2APIC entries,
+ * enabled or online-capable), and tables that lie about their length or
+ * checksum, or whose entries run past the end, are refused whole.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <asm/acpi.h>
+#include <tern/errno.h>
+
+struct table {
+	union {
+		struct acpi_madt madt;
+		uint8_t bytes[512];
+	};
+	size_t len;
+};
+
+struct found {
+	uint32_t id[16];
+	int nr;
+};
+
+static void record(uint32_t apic_id, void *ctx)
+{
+	struct found *f = ctx;
+
+	if (f->nr < 16)
+		f->id[f->nr++] = apic_id;
+}
+
+static void table_init(struct table *t)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(t->madt.header.signature, "APIC", 4);
+	t->len = sizeof(struct acpi_madt);
+}
+
+static void add_lapic(struct table *t, uint8_t apic_id, uint32_t flags)
+{
+	struct madt_lapic e = { MADT_LAPIC, sizeof(e), apic_id, apic_id, flags };
+
+	memcpy(t->bytes + t->len, &e, sizeof(e));
+	t->len += sizeof(e);
+}
+
+static void add_x2apic(struct table *t, uint32_t id, uint32_t flags)
+{
+	struct madt_x2apic e = { MADT_X2APIC, sizeof(e), 0, id, flags, id };
+
+	memcpy(t->bytes + t->len, &e, sizeof(e));
+	t->len += sizeof(e);
+}
+
+/* Other entry types the parser must step over (an I/O APIC here). */
+static void add_ioapic(struct table *t)
+{
+	uint8_t e[12] = { 1, 12, 0, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
+
+	memcpy(t->bytes + t->len, e, sizeof(e));
+	t->len += sizeof(e);
+}
+
+static void table_seal(struct table *t)
+{
+	uint8_t sum = 0;
+
+	t->madt.header.length = t->len;
+	t->madt.header.checksum = 0;
+	for (size_t i = 0; i < t->len; i++)
+		sum += t->bytes[i];
+	t->madt.header.checksum = (uint8_t)-sum;
+}
+
+static void test_lists_enabled_and_online_capable_cpus(void **state)
+{
+	struct table t;
+	struct found f = { 0 };
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	add_ioapic(&t);
+	add_lapic(&t, 1, MADT_CPU_ONLINE_CAPABLE);
+	add_lapic(&t, 2, 0); /* neither: not usable */
+	add_x2apic(&t, 300, MADT_CPU_ENABLED);
+	table_seal(&t);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 3);
+	assert_int_equal(f.nr, 3);
+	assert_int_equal(f.id[0], 0);
+	assert_int_equal(f.id[1], 1);
+	assert_int_equal(f.id[2], 300);
+}
+
+static void test_bad_checksum_is_refused(void **state)
+{
+	struct table t;
+	struct found f = { 0 };
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	table_seal(&t);
+	t.bytes[sizeof(struct acpi_madt) + 3]++; /* the APIC ID, after sealing */
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), -EINVAL);
+	assert_int_equal(f.nr, 0);
+}
+
+static void test_lengths_that_lie_are_refused(void **state)
+{
+	struct table t;
+	struct found f = { 0 };
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	table_seal(&t);
+	/* The caller's buffer is shorter than the table says. */
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len - 1, record, &f), -EINVAL);
+	/* Shorter than the fixed part. */
+	assert_int_equal(madt_for_each_cpu(&t.madt, 10, record, &f), -EINVAL);
+
+	/* An entry whose length runs past the table's end. */
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	t.bytes[sizeof(struct acpi_madt) + 1] = 200;
+	table_seal(&t);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), -EINVAL);
+
+	/* A zero-length entry would loop forever. */
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	t.bytes[sizeof(struct acpi_madt) + 1] = 0;
+	table_seal(&t);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), -EINVAL);
+	assert_int_equal(f.nr, 0);
+}
+
+static void test_short_entries_are_skipped(void **state)
+{
+	struct table t;
+	struct found f = { 0 };
+	uint8_t stub[4] = { MADT_LAPIC, 4, 7, 7 }; /* too short to be a LAPIC entry */
+
+	(void)state;
+	table_init(&t);
+	memcpy(t.bytes + t.len, stub, sizeof(stub));
+	t.len += sizeof(stub);
+	add_lapic(&t, 5, MADT_CPU_ENABLED);
+	table_seal(&t);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 1);
+	assert_int_equal(f.id[0], 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lists_enabled_and_online_capable_cpus),
+		cmocka_unit_test(test_bad_checksum_is_refused),
+		cmocka_unit_test(test_lengths_that_lie_are_refused),
+		cmocka_unit_test(test_short_entries_are_skipped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
