@@ -28,7 +28,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 HOST_LDFLAGS := -fsanitize=address,undefined
 
 include hypervisor/build.mk
--include tests/unit/build.mk
+include tests/unit/build.mk
+include images/build.mk
 -include $(wildcard tools/*/build.mk)
 -include $(wildcard bench/*/build.mk)
 

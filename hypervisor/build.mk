@@ -10,7 +10,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-tree-lo
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only --param=min-pagesize=0 \
 	-Ihypervisor/include -MMD -MP
-HV_ASFLAGS := -D__ASSEMBLY__ -m64 -Ihypervisor/include -MMD -MP
+HV_ASFLAGS := -D__ASSEMBLY__ -m64 -Ihypervisor/include -I$(HV_BUILD)/include -MMD -MP
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -Wl,--no-warn-rwx-segments
 
 # Per-directory object lists (one line per source file).
@@ -20,13 +20,22 @@ include hypervisor/common/objects.mk
 
 HV_OBJS := $(patsubst %,$(HV_BUILD)/%.o,$(basename $(HV_SRCS)))
 
-$(HV_BUILD)/%.o: %.c
+$(HV_BUILD)/%.o: %.c | $(HV_BUILD)/include/asm-offsets.h
 	@mkdir -p $(@D)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(HV_BUILD)/%.o: %.S
+$(HV_BUILD)/%.o: %.S | $(HV_BUILD)/include/asm-offsets.h
 	@mkdir -p $(@D)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# Structure offsets the assembly needs, generated from the C definitions so
+# that no offset is written down twice.
+$(HV_BUILD)/include/asm-offsets.h: hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(HV_CFLAGS)) -S $< -o $(HV_BUILD)/asm-offsets.s
+	sed -n 's/^.*@@OFFSET \([A-Z0-9_]*\) [$$]\{0,1\}\([0-9]*\).*$$/#define \1 \2/p' \
+		$(HV_BUILD)/asm-offsets.s > $@.tmp
+	mv $@.tmp $@
 
 $(BUILD)/tern-syms.elf: $(HV_OBJS) hypervisor/arch/x86/tern.lds
 	$(CC) $(HV_LDFLAGS) -T hypervisor/arch/x86/tern.lds -o $@ $(HV_OBJS)

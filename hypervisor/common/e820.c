@@ -276,6 +276,7 @@ const char *e820_type_name(uint32_t type)
 	case E820_UNUSABLE: return "unusable";
 	case E820_HYPERVISOR: return "hypervisor";
 	case E820_MODULE: return "boot module";
+	case E820_DOM0: return "dom0";
 	default: return "unknown";
 	}
 }

@@ -8,3 +8,4 @@ HV_SRCS += hypervisor/common/heap.c
 HV_SRCS += hypervisor/common/mm.c
 HV_SRCS += hypervisor/common/string.c
 HV_SRCS += hypervisor/common/version.c
+HV_SRCS += hypervisor/common/domain.c

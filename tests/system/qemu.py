@@ -116,6 +116,21 @@ class Machine:
             raise ConsoleTimeout(
                 f"QEMU for {self.name} did not exit; console tail:\n" + self.output[-3000:]) from exc
 
+    def shell(self, command, timeout=DEFAULT_TIMEOUT):
+        """Runs command in the guest's shell on the serial console and returns
+        (exit status, output). The shell must be at its prompt."""
+        self._commands = getattr(self, "_commands", 0) + 1
+        tag = f"@@{self._commands}@@"
+        start = len(self.output)
+        # The terminal echoes the line with '$?' unexpanded, so only the
+        # shell's own echo matches the pattern below.
+        self.send(f"{command}; echo \"{tag} $?\"\n")
+        m = self.wait_for(re.escape(tag) + r" (\d+)$", timeout=timeout, start=start)
+        lines = self.output[start:m.start()].split("\n")
+        # Drop the terminal's echo of the command line itself.
+        body = "\n".join(line for line in lines if f'{tag} $?' not in line)
+        return int(m.group(1)), body
+
     def send(self, text):
         self._proc.stdin.write(text.encode())
         self._proc.stdin.flush()

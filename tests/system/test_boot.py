@@ -41,7 +41,7 @@ def test_cpus_come_online_on_epyc(machine):
 def test_memory_map_and_totals(machine, memory, mib):
     m = machine(memory=memory, append="noreboot")
     m.wait_for(r"Physical memory map in use:")
-    total = m.wait_for(r"Memory: (\d+) MiB RAM free, (\d+) MiB hypervisor")
+    total = m.wait_for(r"Memory: (\d+) MiB RAM free, 0 MiB dom0, (\d+) MiB hypervisor")
     loader_ram = ram_ranges(m.output, "Physical memory map from the bootloader:")
     loader_bytes = sum(end - start for start, end in loader_ram)
     # QEMU's firmware keeps a little below 1 MiB and a few pages at the top.

@@ -9,7 +9,7 @@ UNIT_LDLIBS := -lcmocka
 # $(1): test name; $(2): the hypervisor sources it links with, relative to hypervisor/.
 define unit_test
 $(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(patsubst %,hypervisor/%.c,$(2)) \
-		$(wildcard hypervisor/include/tern/*.h)
+		$(wildcard hypervisor/include/*/*.h)
 	@mkdir -p $$(@D)
 	$$(HOST_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(HOST_LDFLAGS) $$(UNIT_LDLIBS)
 UNIT_TESTS += $(UNIT_BUILD)/test_$(1)
@@ -22,3 +22,9 @@ $(eval $(call unit_test,heap,common/heap common/page_alloc))
 $(eval $(call unit_test,conring,common/conring))
 $(eval $(call unit_test,format,common/format))
 $(eval $(call unit_test,madt,arch/x86/madt))
+$(eval $(call unit_test,insn,arch/x86/insn))
+$(eval $(call unit_test,bzimage,arch/x86/dom0/bzimage common/e820))
+$(eval $(call unit_test,guest_walk,arch/x86/guest_walk))
+$(eval $(call unit_test,lapic_guard,arch/x86/lapic_guard))
+$(eval $(call unit_test,dom0_mem,arch/x86/dom0/dom0_mem common/e820 common/cmdline common/format))
+$(eval $(call unit_test,npt_build,arch/x86/svm/npt_build))

@@ -472,6 +472,7 @@ static void test_names(void **state)
 	assert_string_equal(e820_type_name(E820_UNUSABLE), "unusable");
 	assert_string_equal(e820_type_name(E820_HYPERVISOR), "hypervisor");
 	assert_string_equal(e820_type_name(E820_MODULE), "boot module");
+	assert_string_equal(e820_type_name(E820_DOM0), "dom0");
 	assert_string_equal(e820_type_name(0), "unknown");
 }
 

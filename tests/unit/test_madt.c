@@ -158,6 +158,45 @@ static void test_short_entries_are_skipped(void **state)
 	assert_int_equal(f.id[0], 5);
 }
 
+static void test_hiding_keeps_one_cpu_and_a_valid_table(void **state)
+{
+	struct table t;
+	struct found f = { 0 };
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	add_ioapic(&t);
+	add_lapic(&t, 1, MADT_CPU_ENABLED);
+	add_lapic(&t, 2, MADT_CPU_ONLINE_CAPABLE);
+	add_x2apic(&t, 300, MADT_CPU_ENABLED);
+	add_lapic(&t, 3, 0); /* disabled: an OS would count it as hot-pluggable */
+	table_seal(&t);
+	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 1), 4);
+	/* The checksum still holds, only APIC ID 1 is left, the I/O APIC stays. */
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 1);
+	assert_int_equal(f.id[0], 1);
+	assert_int_equal(t.madt.header.length, sizeof(struct acpi_madt) + 12 + 8);
+	assert_int_equal(t.bytes[sizeof(struct acpi_madt)], 1); /* the I/O APIC entry moved first */
+	/* Hiding again changes nothing. */
+	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 1), 0);
+}
+
+static void test_hiding_refuses_a_malformed_table_untouched(void **state)
+{
+	struct table t, before;
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	add_lapic(&t, 1, MADT_CPU_ENABLED);
+	t.bytes[t.len - 7] = 100; /* the second entry's length runs past the end */
+	table_seal(&t);
+	before = t;
+	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 0), -EINVAL);
+	assert_memory_equal(&before, &t, sizeof(t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +204,8 @@ int main(void)
 		cmocka_unit_test(test_bad_checksum_is_refused),
 		cmocka_unit_test(test_lengths_that_lie_are_refused),
 		cmocka_unit_test(test_short_entries_are_skipped),
+		cmocka_unit_test(test_hiding_keeps_one_cpu_and_a_valid_table),
+		cmocka_unit_test(test_hiding_refuses_a_malformed_table_untouched),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

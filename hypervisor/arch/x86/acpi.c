@@ -1,34 +1,16 @@
 /* Finding ACPI tables the way the firmware publishes them on a PC. */
 #include <asm/acpi.h>
+#include <asm/bios.h>
 #include <asm/paging.h>
 #include <tern/string.h>
 
-#define EBDA_SEGMENT_PTR 0x40e
-#define BIOS_ROM_START 0xe0000
-#define BIOS_ROM_END 0x100000
-
-static const struct acpi_rsdp *rsdp_scan(uintptr_t start, uintptr_t end)
+static bool rsdp_valid(const void *p)
 {
-	for (uintptr_t p = start; p + sizeof(struct acpi_rsdp) <= end; p += 16) {
-		const struct acpi_rsdp *rsdp = (const void *)p;
+	const struct acpi_rsdp *rsdp = p;
 
-		if (memcmp(rsdp->signature, "RSD PTR ", 8) || !acpi_checksum_ok(rsdp, 20))
-			continue;
-		if (rsdp->revision >= 2 && !acpi_checksum_ok(rsdp, sizeof(*rsdp)))
-			continue;
-		return rsdp;
-	}
-	return NULL;
-}
-
-static const struct acpi_rsdp *rsdp_find(void)
-{
-	uintptr_t ebda = (uintptr_t)*(const volatile uint16_t *)EBDA_SEGMENT_PTR << 4;
-	const struct acpi_rsdp *rsdp = NULL;
-
-	if (ebda >= 0x80000 && ebda < 0xa0000)
-		rsdp = rsdp_scan(ebda, ebda + 1024);
-	return rsdp ? rsdp : rsdp_scan(BIOS_ROM_START, BIOS_ROM_END);
+	if (!acpi_checksum_ok(rsdp, 20))
+		return false;
+	return rsdp->revision < 2 || acpi_checksum_ok(rsdp, sizeof(*rsdp));
 }
 
 static const struct acpi_header *table_if_valid(uint64_t addr, const char *signature)
@@ -46,9 +28,9 @@ static const struct acpi_header *table_if_valid(uint64_t addr, const char *signa
 	return h;
 }
 
-const struct acpi_madt *acpi_find_madt(void)
+struct acpi_madt *acpi_find_madt(void)
 {
-	const struct acpi_rsdp *rsdp = rsdp_find();
+	const struct acpi_rsdp *rsdp = bios_find("RSD PTR ", 8, sizeof(*rsdp), rsdp_valid);
 	const struct acpi_header *root;
 	bool xsdt;
 
@@ -70,7 +52,7 @@ const struct acpi_madt *acpi_find_madt(void)
 		memcpy(&addr, entries + i * entry_size, entry_size);
 		const struct acpi_header *h = table_if_valid(addr, "APIC");
 		if (h && h->length >= sizeof(struct acpi_madt))
-			return (const struct acpi_madt *)h;
+			return (struct acpi_madt *)h;
 	}
 	return NULL;
 }

@@ -1,9 +1,12 @@
 /*
- * MADT parsing, kept apart from the search for the table so the host unit
- * tests can feed it any bytes.
+ * MADT parsing and editing, kept apart from the search for the table so the
+ * host unit tests can feed it any bytes.
  */
 #include <asm/acpi.h>
 #include <tern/errno.h>
+#include <tern/string.h>
+
+#define MADT_CPU_USABLE (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)
 
 bool acpi_checksum_ok(const void *table, size_t len)
 {
@@ -15,38 +18,93 @@ bool acpi_checksum_ok(const void *table, size_t len)
 	return sum == 0;
 }
 
-int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
-		      void (*found)(uint32_t apic_id, void *ctx), void *ctx)
+/* Header, checksum, and every entry inside the table with a length >= 2. */
+static bool madt_valid(const struct acpi_madt *madt, size_t len)
 {
 	const uint8_t *base = (const uint8_t *)madt;
-	size_t off = sizeof(*madt);
-	int count = 0;
+	size_t off;
 
 	if (len < sizeof(*madt) || madt->header.length > len ||
 	    madt->header.length < sizeof(*madt) || !acpi_checksum_ok(madt, madt->header.length))
-		return -EINVAL;
+		return false;
 	len = madt->header.length;
-	while (off + 2 <= len) {
-		uint8_t type = base[off], elen = base[off + 1];
+	for (off = sizeof(*madt); off + 2 <= len; off += base[off + 1])
+		if (base[off + 1] < 2 || off + base[off + 1] > len)
+			return false;
+	return true;
+}
 
-		if (elen < 2 || off + elen > len)
-			return -EINVAL;
-		if (type == MADT_LAPIC && elen >= sizeof(struct madt_lapic)) {
-			const struct madt_lapic *e = (const void *)(base + off);
+/*
+ * If the entry describes a processor: its APIC ID, and the low byte of its
+ * flags (the enabled and online-capable bits live there; entries are not
+ * aligned, so no wider pointer is taken). Else NULL.
+ */
+static const uint8_t *madt_cpu_entry(const uint8_t *entry, uint32_t *apic_id)
+{
+	if (entry[0] == MADT_LAPIC && entry[1] >= sizeof(struct madt_lapic)) {
+		const struct madt_lapic *e = (const void *)entry;
 
-			if (e->flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)) {
-				found(e->apic_id, ctx);
-				count++;
-			}
-		} else if (type == MADT_X2APIC && elen >= sizeof(struct madt_x2apic)) {
-			const struct madt_x2apic *e = (const void *)(base + off);
+		*apic_id = e->apic_id;
+		return entry + __builtin_offsetof(struct madt_lapic, flags);
+	}
+	if (entry[0] == MADT_X2APIC && entry[1] >= sizeof(struct madt_x2apic)) {
+		const struct madt_x2apic *e = (const void *)entry;
 
-			if (e->flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)) {
-				found(e->x2apic_id, ctx);
-				count++;
-			}
+		*apic_id = e->x2apic_id;
+		return entry + __builtin_offsetof(struct madt_x2apic, flags);
+	}
+	return NULL;
+}
+
+int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
+		      void (*found)(uint32_t apic_id, void *ctx), void *ctx)
+{
+	uint8_t *base = (uint8_t *)madt;
+	int count = 0;
+
+	if (!madt_valid(madt, len))
+		return -EINVAL;
+	for (size_t off = sizeof(*madt); off + 2 <= madt->header.length; off += base[off + 1]) {
+		uint32_t id;
+		const uint8_t *flags = madt_cpu_entry(base + off, &id);
+
+		if (flags && *flags & MADT_CPU_USABLE) {
+			found(id, ctx);
+			count++;
 		}
-		off += elen;
 	}
 	return count;
+}
+
+int madt_hide_cpus_except(struct acpi_madt *madt, size_t len, uint32_t keep_apic_id)
+{
+	uint8_t *base = (uint8_t *)madt;
+	size_t off = sizeof(*madt);
+	uint8_t sum = 0;
+	int hidden = 0;
+
+	if (!madt_valid(madt, len))
+		return -EINVAL;
+	/*
+	 * Entries are removed, not marked disabled: an OS counts disabled
+	 * entries as hot-pluggable CPUs (Linux: "Allowing 2 CPUs, 1 hotplug").
+	 */
+	while (off + 2 <= madt->header.length) {
+		uint8_t elen = base[off + 1];
+		uint32_t id;
+
+		if (!madt_cpu_entry(base + off, &id) || id == keep_apic_id) {
+			off += elen;
+			continue;
+		}
+		memmove(base + off, base + off + elen, madt->header.length - off - elen);
+		madt->header.length -= elen;
+		memset(base + madt->header.length, 0, elen);
+		hidden++;
+	}
+	madt->header.checksum = 0;
+	for (size_t i = 0; i < madt->header.length; i++)
+		sum += base[i];
+	madt->header.checksum = (uint8_t)-sum;
+	return hidden;
 }

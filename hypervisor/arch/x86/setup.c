@@ -3,6 +3,7 @@
  * point where dom0 would start. The order of the calls is the order of boot.
  */
 #include <asm/apic.h>
+#include <asm/dom0.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -16,6 +17,8 @@
 #include "multiboot.h"
 
 struct boot_options boot_options;
+static bool dom0_planned;
+static struct domain dom0;
 static uint8_t bsp_ist_stacks[NR_IST][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 extern char boot_stack_top[], __image_start[], __image_end[];
 
@@ -84,12 +87,15 @@ static void setup_memory_map(struct e820_map *map)
 		if (e820_set_type(map, start, end - start, E820_MODULE))
 			panic("Memory map: no room to mark module %u", i);
 	}
+	/* dom0's RAM first: the page allocator takes whatever RAM is left. */
+	if (boot_info.nr_modules)
+		dom0_planned = dom0_plan(map, &boot_info.module[0], &boot_options) == 0;
 	if (mm_init(map))
 		panic("Memory: no RAM below 4 GiB large enough for the page allocator's metadata");
 	print_map("Physical memory map in use", map);
-	pr_info("Memory: %lu MiB RAM free, %lu MiB hypervisor, %lu MiB boot modules\n",
-		mib(e820_total(map, E820_RAM)), mib(e820_total(map, E820_HYPERVISOR)),
-		mib(e820_total(map, E820_MODULE)));
+	pr_info("Memory: %lu MiB RAM free, %lu MiB dom0, %lu MiB hypervisor, %lu MiB boot modules\n",
+		mib(e820_total(map, E820_RAM)), mib(e820_total(map, E820_DOM0)),
+		mib(e820_total(map, E820_HYPERVISOR)), mib(e820_total(map, E820_MODULE)));
 }
 
 static void print_modules(void)
@@ -103,6 +109,29 @@ static void print_modules(void)
 	if (boot_info.modules_dropped)
 		pr_warn("Modules: %u beyond the first %d ignored\n", boot_info.modules_dropped,
 			MAX_BOOT_MODULES);
+}
+
+/* Builds dom0 from the modules and runs it on this CPU; never returns. */
+static void start_dom0(void)
+{
+	const struct hvm_ops *hvm;
+	int rc;
+
+	if (!dom0_planned)
+		panic("Could not set up DOM0 guest OS (see the dom0 lines above)");
+	hvm = hvm_probe();
+	if (!hvm)
+		panic("tern needs hardware virtualization (AMD-V with nested paging) to run dom0");
+	rc = hvm->cpu_enable();
+	if (rc)
+		panic("%s: cannot enable it on CPU0 (%d)", hvm->name, rc);
+	rc = dom0_build(&dom0, hvm, &boot_info.module[0],
+			boot_info.nr_modules > 1 ? &boot_info.module[1] : NULL);
+	if (rc)
+		panic("Could not set up DOM0 guest OS (%d)", rc);
+	pr_info("dom0: starting on CPU0 with %s\n", hvm->name);
+	hvm->vcpu_run(&dom0.vcpu0);
+	panic("dom0 returned");
 }
 
 void start_tern(uint32_t magic, uint32_t mbi_paddr)
@@ -144,5 +173,5 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	print_modules();
 	if (boot_info.nr_modules == 0)
 		panic("No dom0 kernel: the bootloader passed no module. Add a 'module' line with the dom0 kernel after the 'multiboot' line.");
-	panic("dom0: starting a dom0 kernel is not supported by this build of tern yet");
+	start_dom0();
 }

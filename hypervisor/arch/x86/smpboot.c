@@ -80,13 +80,14 @@ static bool start_ap(struct percpu *cpu)
 	return false;
 }
 
-/* The trampoline page must be RAM that nothing else uses. */
+/* The trampoline page must be RAM that nothing else uses yet (dom0's low
+ * memory is fine: dom0 starts after the APs). */
 static bool trampoline_page_free(const struct e820_map *map)
 {
 	for (unsigned int i = 0; i < map->nr; i++) {
 		const struct e820_entry *e = &map->entry[i];
 
-		if (e->type == E820_RAM && e->addr <= TRAMPOLINE_BASE &&
+		if ((e->type == E820_RAM || e->type == E820_DOM0) && e->addr <= TRAMPOLINE_BASE &&
 		    e->addr + e->size >= TRAMPOLINE_BASE + PAGE_SIZE)
 			return true;
 	}

@@ -72,7 +72,15 @@ bool acpi_checksum_ok(const void *table, size_t len);
 int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
 		      void (*found)(uint32_t apic_id, void *ctx), void *ctx);
 
+/*
+ * Removes every processor entry but keep_apic_id's, in place (the table
+ * shrinks; the freed tail is zeroed), and fixes the checksum: the operating
+ * system reading the table afterwards (dom0) sees one CPU. Returns how many
+ * were removed, or -EINVAL for a malformed table (then nothing is changed).
+ */
+int madt_hide_cpus_except(struct acpi_madt *madt, size_t len, uint32_t keep_apic_id);
+
 /* Finds the firmware's MADT through the RSDP in the BIOS areas; NULL if none. */
-const struct acpi_madt *acpi_find_madt(void);
+struct acpi_madt *acpi_find_madt(void);
 
 #endif

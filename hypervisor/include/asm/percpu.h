@@ -15,6 +15,7 @@ struct percpu {
 	uintptr_t stack_bottom;
 	volatile bool online;
 	struct tss tss;
+	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -9,7 +9,7 @@
 #define X86_CR0_ET (1 << 4)
 #define X86_CR0_NE (1 << 5)
 #define X86_CR0_WP (1 << 16)
-#define X86_CR0_PG (1 << 31)
+#define X86_CR0_PG 0x80000000
 
 #define X86_CR4_PAE (1 << 5)
 #define X86_CR4_PGE (1 << 7)
@@ -27,6 +27,11 @@
 #define APIC_BASE_BSP (1 << 8)
 #define APIC_BASE_X2APIC (1 << 10)
 #define APIC_BASE_ENABLE (1 << 11)
+
+#define MSR_VM_CR 0xc0010114
+#define VM_CR_LOCK (1 << 3)
+#define VM_CR_SVMDIS (1 << 4)
+#define MSR_VM_HSAVE_PA 0xc0010117
 
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101

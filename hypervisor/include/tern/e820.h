@@ -16,6 +16,7 @@
 /* Types private to tern (never shown to a guest as such). */
 #define E820_HYPERVISOR 0x1000 /* the hypervisor image and its own allocations */
 #define E820_MODULE 0x1001     /* a boot module (dom0 kernel, initrd) */
+#define E820_DOM0 0x1002       /* RAM given to dom0 (identity-mapped) */
 
 #define E820_MAX 128
 

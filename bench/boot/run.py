@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""bench/boot: boot overhead of tern.
+
+Wall time from QEMU start to the line `TERN-INIT: userspace up` that the test
+initramfs's /init prints, for Debian's kernel and the test initramfs booted
+bare and booted as dom0 on tern, with identical QEMU flags and the same dom0
+kernel command line. Runs are paired and the order inside a pair alternates
+(bare first, then tern first, ...), so a machine that gets slower or faster
+during the run affects both sides alike. Prints every time, the medians and
+the median of the per-pair ratios tern/bare.
+
+Exit status: 0 when every run reached userspace, 1 when tern did not (or the
+bare kernel did not, which means the images are broken), 2 on a usage error.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "tests", "system"))
+from qemu import BUILD, TERN_ELF, ConsoleTimeout, Machine  # noqa: E402
+
+MARKER = r"^TERN-INIT: userspace up$"
+KERNEL = os.path.join(BUILD, "images", "vmlinuz")
+INITRD = os.path.join(BUILD, "images", "dom0-test.cpio.gz")
+DISK = os.path.join(BUILD, "bench", "boot-disk.raw")
+DOM0_CMDLINE = "console=ttyS0 panic=-1"
+TERN_CMDLINE = ("dom0_mem=1G dom0_max_vcpus=1 dom0_vcpus_pin "
+                "console=com1 com1=115200,8n1")
+# Identical on both sides: the machine, and the disk and NIC that /init's
+# drivers find.
+QEMU = dict(smp=2, memory="2G", cpu="max")
+DEVICES = ["-drive", f"file={DISK},if=virtio,format=raw",
+           "-nic", "user,model=e1000e"]
+
+
+def machine(side, run):
+    name = f"bench-boot-{side}-{run}"
+    if side == "bare":
+        return Machine(name, kernel=KERNEL, append=DOM0_CMDLINE,
+                       modules=(INITRD,), extra_args=DEVICES, **QEMU)
+    return Machine(name, kernel=TERN_ELF, append=TERN_CMDLINE,
+                   modules=(f"{KERNEL} {DOM0_CMDLINE}", INITRD),
+                   extra_args=DEVICES, **QEMU)
+
+
+def boot_time(side, run, timeout):
+    """Seconds from QEMU start to the marker, or None (with the reason printed)."""
+    m = machine(side, run)
+    start = time.monotonic()
+    m.start()
+    try:
+        m.wait_for(MARKER, timeout=timeout)
+        return time.monotonic() - start
+    except ConsoleTimeout as exc:
+        why = "QEMU exited" if not m.running() else f"no marker within {timeout:.0f} s"
+        tail = "\n".join(m.output.rstrip().splitlines()[-15:])
+        print(f"  {side}: {why}; console tail (build/test-logs/{m.name}.log):",
+              file=sys.stderr)
+        print("    " + tail.replace("\n", "\n    "), file=sys.stderr)
+        del exc
+        return None
+    finally:
+        m.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", "--pairs", type=int, default=5,
+                    help="number of paired runs (default 5)")
+    ap.add_argument("--timeout", type=float, default=300,
+                    help="seconds to wait for the marker in one run (default 300)")
+    args = ap.parse_args()
+    if args.pairs < 1:
+        ap.error("--pairs must be at least 1")
+    for path in (KERNEL, INITRD, TERN_ELF):
+        if not os.path.exists(path):
+            print(f"bench/boot: {path} is missing (make images all)", file=sys.stderr)
+            return 2
+    os.makedirs(os.path.dirname(DISK), exist_ok=True)
+    with open(DISK, "wb") as f:
+        f.truncate(16 << 20)
+
+    print(f"bench/boot: QEMU start to '{MARKER[1:-1]}', {args.pairs} pairs, "
+          f"-machine q35 -cpu {QEMU['cpu']} -smp {QEMU['smp']} -m {QEMU['memory']}")
+    times = {"bare": [], "tern": []}
+    ratios = []
+    for run in range(args.pairs):
+        order = ("bare", "tern") if run % 2 == 0 else ("tern", "bare")
+        pair = {}
+        for side in order:
+            pair[side] = boot_time(side, run, args.timeout)
+            shown = "-" if pair[side] is None else f"{pair[side]:.2f} s"
+            print(f"pair {run + 1}: {side:4} {shown}", flush=True)
+            if pair[side] is None:
+                break
+        if pair.get("bare") is None and "bare" in pair:
+            print("bench/boot: the bare kernel did not reach userspace: "
+                  "the images are broken", file=sys.stderr)
+            return 1
+        if pair.get("tern") is None:
+            print("bench/boot: tern did not reach userspace (dom0 did not print "
+                  "the marker); no ratio measured", file=sys.stderr)
+            return 1
+        for side in pair:
+            times[side].append(pair[side])
+        ratios.append(pair["tern"] / pair["bare"])
+        print(f"pair {run + 1}: ratio tern/bare {ratios[-1]:.3f}", flush=True)
+
+    print(f"bench/boot: median bare {statistics.median(times['bare']):.2f} s, "
+          f"median tern {statistics.median(times['tern']):.2f} s")
+    print(f"bench/boot: median ratio tern/bare {statistics.median(ratios):.3f} "
+          f"(goal <= 1.15; Xen 4.17 here: 1.7 to 2.8)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+/*
+ * Building dom0 from the boot modules: an unmodified Linux bzImage started
+ * through its 32-bit boot protocol entry, identity-mapped, on the boot CPU.
+ *
+ * Two steps, because dom0's RAM must be chosen before the hypervisor's page
+ * allocator takes the rest: dom0_plan() (memory map only) and dom0_build()
+ * (copying, the zero page, the nested page table, the vCPU).
+ */
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/bzimage.h>
+#include <asm/cpu.h>
+#include <asm/dom0.h>
+#include <asm/dom0_mem.h>
+#include <asm/npt_build.h>
+#include <tern/console.h>
+#include <tern/errno.h>
+#include <tern/mm.h>
+#include <tern/string.h>
+
+/* Where the boot structures go in dom0's low memory (its own RAM, one-to-one). */
+#define DOM0_GDT 0x6000
+#define DOM0_ZERO_PAGE 0x7000
+#define DOM0_CMDLINE 0x8000
+
+#define DOM0_ASID 1
+
+static struct {
+	struct bzimage_info kernel;
+	uint64_t load_addr;
+	struct e820_map e820;     /* what dom0's Linux sees */
+	struct dom0_mem_result mem;
+} plan;
+
+static const void *module_data(const struct boot_module *m)
+{
+	return (const void *)(uintptr_t)m->start;
+}
+
+int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const struct boot_options *opts)
+{
+	int rc;
+
+	rc = bzimage_parse(module_data(kernel), kernel->end - kernel->start, &plan.kernel);
+	if (rc) {
+		pr_err("dom0: the kernel module is not a usable bzImage (%s)\n",
+		       rc == -EOPNOTSUPP ? "boot protocol older than 2.10" :
+		       rc == -ENODATA ? "truncated" : "bad header");
+		return rc;
+	}
+	plan.load_addr = plan.kernel.pref_address;
+	rc = dom0_mem_build(host, opts, plan.load_addr, plan.load_addr + plan.kernel.init_size,
+			    &plan.e820, &plan.mem);
+	if (rc) {
+		pr_err("dom0: cannot give dom0 its memory (%s)\n",
+		       rc == -ENOMEM ? "the kernel's load address is not free RAM" :
+		       rc == -EINVAL ? "dom0_mem is smaller than the kernel" : "memory map too large");
+		return rc;
+	}
+	if (plan.mem.clamped)
+		pr_warn("dom0: dom0_mem asks for %lu MiB but only %lu MiB are free; dom0 gets them all\n",
+			plan.mem.requested >> 20, plan.mem.free >> 20);
+	pr_info("dom0: %lu MiB of RAM, kernel boot protocol %u.%02u at %#lx\n", plan.mem.size >> 20,
+		plan.kernel.version >> 8, plan.kernel.version & 0xff, plan.load_addr);
+	return 0;
+}
+
+/* The highest page-aligned place in dom0's RAM for size bytes below limit,
+ * clear of [avoid_start, avoid_end); 0 if there is none. */
+static uint64_t place_high(uint64_t size, uint64_t limit, uint64_t avoid_start, uint64_t avoid_end)
+{
+	uint64_t best = 0;
+
+	for (unsigned int i = 0; i < plan.e820.nr; i++) {
+		const struct e820_entry *e = &plan.e820.entry[i];
+		uint64_t end = MIN(e->addr + e->size, limit), start;
+
+		if (e->type != E820_RAM || end < size)
+			continue;
+		if (end > avoid_start && end - size < avoid_end)
+			end = avoid_start; /* try below the kernel */
+		start = ALIGN_DOWN(end - size, PAGE_SIZE);
+		if (end >= size && start >= e->addr && start >= MiB(1) && start > best)
+			best = start;
+	}
+	return best;
+}
+
+static void write_boot_gdt(void)
+{
+	uint64_t *gdt = (uint64_t *)DOM0_GDT;
+
+	gdt[0] = 0;
+	gdt[1] = 0;
+	gdt[2] = 0x00cf9a000000ffff; /* 0x10: flat 32-bit code */
+	gdt[3] = 0x00cf92000000ffff; /* 0x18: flat data */
+}
+
+static int load_kernel(const struct boot_module *kernel, const struct boot_module *initrd,
+		       struct vcpu_start *start)
+{
+	struct bzimage_load load = { 0 };
+	/* Loaders put the module's path first, as for tern itself (Xen drops it too). */
+	const char *cmdline = cmdline_skip_image_name(kernel->string);
+	size_t cmdline_len = strlen(cmdline);
+	int rc;
+
+	memcpy((void *)(uintptr_t)plan.load_addr,
+	       (const uint8_t *)module_data(kernel) + plan.kernel.setup_size, plan.kernel.pm_size);
+	load.load_addr = plan.load_addr;
+	if (cmdline_len) {
+		memcpy((void *)DOM0_CMDLINE, cmdline, cmdline_len + 1);
+		load.cmdline_addr = DOM0_CMDLINE;
+		load.cmdline_len = cmdline_len;
+	}
+	if (initrd) {
+		uint64_t size = initrd->end - initrd->start;
+		uint64_t at = place_high(size, (uint64_t)plan.kernel.initrd_addr_max + 1, plan.load_addr,
+					 plan.load_addr + plan.kernel.init_size);
+
+		if (!at) {
+			pr_err("dom0: no room for the %lu KiB initrd in dom0's memory\n", size >> 10);
+			return -ENOMEM;
+		}
+		memcpy((void *)(uintptr_t)at, module_data(initrd), size);
+		load.initrd_addr = at;
+		load.initrd_size = size;
+	}
+	load.e820 = &plan.e820;
+	rc = bzimage_boot_params((struct boot_params *)DOM0_ZERO_PAGE, module_data(kernel),
+				 &plan.kernel, &load);
+	if (rc)
+		return rc;
+	write_boot_gdt();
+	*start = (struct vcpu_start){ .eip = (uint32_t)plan.load_addr, .esi = DOM0_ZERO_PAGE,
+				      .gdt_base = DOM0_GDT, .gdt_limit = 4 * 8 - 1 };
+	return 0;
+}
+
+/* dom0 sees the firmware's tables, but with one CPU: its own. */
+static void hide_other_cpus(void)
+{
+	struct acpi_madt *madt = acpi_find_madt();
+	int hidden;
+
+	if (!madt) {
+		pr_warn("dom0: no ACPI MADT to hide tern's CPUs in\n");
+		return;
+	}
+	hidden = madt_hide_cpus_except(madt, madt->header.length, lapic_id());
+	if (hidden < 0)
+		pr_warn("dom0: the ACPI MADT is malformed; CPUs not hidden\n");
+	else if (hidden > 0)
+		pr_info("dom0: %d CPU(s) hidden from dom0's ACPI MADT\n", hidden);
+}
+
+int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_module *kernel,
+	       const struct boot_module *initrd)
+{
+	struct vcpu_start start;
+	int rc;
+
+	d->id = 0;
+	d->name = "Domain-0";
+	d->is_privileged = true;
+	d->asid = DOM0_ASID;
+	rc = hvm->domain_init(d);
+	if (rc)
+		return rc;
+	rc = load_kernel(kernel, initrd, &start);
+	if (rc)
+		return rc;
+	rc = dom0_npt_build(d);
+	if (rc)
+		return rc;
+	hide_other_cpus();
+
+	d->vcpu0.domain = d;
+	d->vcpu0.id = 0;
+	return hvm->vcpu_init(&d->vcpu0, &start);
+}

@@ -1,0 +1,102 @@
+/* A decoder for stores, just large enough for MMIO write emulation. */
+#include <asm/insn.h>
+#include <tern/errno.h>
+
+#define PREFIX_OPSIZE 0x66
+
+static bool is_legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: /* segments */
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Bytes that follow a ModRM byte in 64-bit mode (SIB and displacement). */
+static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail, bool *ok)
+{
+	unsigned int mod = modrm >> 6, rm = modrm & 7, extra = 0;
+
+	*ok = true;
+	if (rm == 4) { /* SIB follows */
+		if (avail < 1) {
+			*ok = false;
+			return 0;
+		}
+		extra = 1;
+		if (mod == 0 && (next[0] & 7) == 5)
+			return extra + 4; /* no base: disp32 */
+	}
+	if (mod == 0 && rm == 5)
+		return extra + 4; /* RIP-relative disp32 */
+	if (mod == 1)
+		return extra + 1;
+	if (mod == 2)
+		return extra + 4;
+	return extra;
+}
+
+int insn_decode_store(const uint8_t *bytes, size_t avail, struct insn_store *out)
+{
+	size_t i = 0;
+	bool opsize16 = false, rex_w = false, rex_r = false, ok;
+	uint8_t opcode, modrm;
+	unsigned int extra;
+
+	if (avail > INSN_MAX_LEN)
+		avail = INSN_MAX_LEN;
+	while (i < avail && is_legacy_prefix(bytes[i]))
+		opsize16 |= bytes[i++] == PREFIX_OPSIZE;
+	if (i < avail && (bytes[i] & 0xf0) == 0x40) { /* REX */
+		rex_w = bytes[i] & 8;
+		rex_r = bytes[i] & 4;
+		i++;
+	}
+	if (i + 2 > avail)
+		return -ENODATA;
+	opcode = bytes[i++];
+	modrm = bytes[i++];
+	if (modrm >> 6 == 3)
+		return -EINVAL; /* a register destination is no memory write */
+
+	*out = (struct insn_store){ 0 };
+	out->size = (opcode & 1) ? (rex_w ? 8 : opsize16 ? 2 : 4) : 1;
+	switch (opcode) {
+	case 0x86: case 0x87:
+		out->exchange = true;
+		/* fall through */
+	case 0x88: case 0x89:
+		out->src_is_reg = true;
+		out->src_reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
+		break;
+	case 0xc6: case 0xc7:
+		if ((modrm >> 3) & 7)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
+	if (!ok || i + extra > avail)
+		return -ENODATA;
+	i += extra;
+	if (!out->src_is_reg) {
+		/* Immediates are at most 32 bits, sign-extended for 64-bit stores. */
+		unsigned int imm_len = out->size == 8 ? 4 : out->size;
+		uint64_t imm = 0;
+
+		if (i + imm_len > avail)
+			return -ENODATA;
+		for (unsigned int b = 0; b < imm_len; b++)
+			imm |= (uint64_t)bytes[i + b] << (8 * b);
+		if (out->size == 8 && imm & 0x80000000u)
+			imm |= 0xffffffff00000000ull;
+		out->imm = imm;
+		i += imm_len;
+	}
+	out->len = i;
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * #VMEXIT dispatch. Every intercept the VMCB enables has a handler here; an
+ * exit nobody expects stops the domain with its state printed, never the
+ * hypervisor.
+ */
+#include <asm/svm.h>
+#include <tern/console.h>
+#include <tern/domain.h>
+
+#define X86_EXC_UD 6
+#define X86_EXC_GP 13
+
+/* Lengths of the intercepted instructions, for CPUs without next-RIP save. */
+#define INSN_LEN_CPUID 2
+#define INSN_LEN_MSR 2
+
+void svm_skip_instruction(struct vcpu *v, unsigned int len)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	if (svm_features.nrip_save)
+		vmcb->save.rip = vmcb->control.next_rip;
+	else
+		vmcb->save.rip += len;
+	vmcb->control.interrupt_shadow = 0;
+}
+
+void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error)
+{
+	uint64_t event = vector | VMCB_EVENT_TYPE_EXCEPTION | VMCB_EVENT_VALID;
+
+	if (has_error)
+		event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error << 32);
+	v->vmcb->control.eventinj = event;
+}
+
+static void handle_cpuid(struct vcpu *v)
+{
+	uint32_t out[4];
+
+	svm_cpuid_dom0((uint32_t)v->vmcb->save.rax, (uint32_t)v->regs.rcx, out);
+	v->vmcb->save.rax = out[0];
+	v->regs.rbx = out[1];
+	v->regs.rcx = out[2];
+	v->regs.rdx = out[3];
+	svm_skip_instruction(v, INSN_LEN_CPUID);
+}
+
+static __attribute__((noreturn)) void unexpected_exit(struct vcpu *v, const char *what)
+{
+	pr_err("d%uv%u: %s (exit code %#lx, info1 %#lx, info2 %#lx)\n", v->domain->id, v->id,
+	       what, v->vmcb->control.exitcode, v->vmcb->control.exitinfo1,
+	       v->vmcb->control.exitinfo2);
+	vmcb_dump(v);
+	domain_crash(v->domain, what);
+}
+
+void svm_handle_exit(struct vcpu *v)
+{
+	uint64_t code = v->vmcb->control.exitcode;
+
+	switch (code) {
+	case VMCB_EXIT_CPUID:
+		handle_cpuid(v);
+		break;
+	case VMCB_EXIT_MSR:
+		svm_handle_msr(v);
+		break;
+	case VMCB_EXIT_VMRUN:
+	case VMCB_EXIT_VMMCALL:
+	case VMCB_EXIT_VMLOAD:
+	case VMCB_EXIT_VMSAVE:
+	case VMCB_EXIT_STGI:
+	case VMCB_EXIT_CLGI:
+	case VMCB_EXIT_SKINIT:
+	case VMCB_EXIT_INVLPGA:
+		/* The guest sees no SVM (cpuid.c): these are invalid opcodes to it. */
+		svm_inject_exception(v, X86_EXC_UD, false, 0);
+		break;
+	case VMCB_EXIT_SHUTDOWN:
+		unexpected_exit(v, "triple fault");
+	case VMCB_EXIT_NPF:
+		svm_handle_npf(v);
+		break;
+	case VMCB_EXIT_INVALID:
+		unexpected_exit(v, "VMRUN refused the guest state");
+	default:
+		unexpected_exit(v, "unexpected #VMEXIT");
+	}
+}

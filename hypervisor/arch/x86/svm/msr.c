@@ -1,0 +1,115 @@
+/*
+ * MSR intercepts. dom0 reaches almost every MSR natively; the permission map
+ * intercepts only those the hypervisor owns: EFER (SVME must stay set under
+ * VMRUN and stay invisible), APIC_BASE writes (no x2APIC, no relocation:
+ * tern follows dom0's LAPIC at its firmware address) and the SVM MSRs.
+ * MSRs outside the map's three ranges always exit; they get #GP, as on a
+ * CPU that does not have them.
+ */
+#include <asm/cpu.h>
+#include <asm/svm.h>
+#include <tern/string.h>
+
+#define MSRPM_SIZE 0x2000
+#define X86_EXC_GP 13
+#define MSR_SVM_LAST 0xc001011f /* SVM's MSRs: VM_CR .. the SVM key */
+
+struct msrpm_range {
+	uint32_t first;
+	uint32_t offset; /* byte offset of the range in the map */
+};
+
+static const struct msrpm_range msrpm_ranges[] = {
+	{ 0x00000000, 0x0000 },
+	{ 0xc0000000, 0x0800 },
+	{ 0xc0010000, 0x1000 },
+};
+#define MSRPM_RANGE_MSRS 0x2000
+
+#define INTERCEPT_READ 1
+#define INTERCEPT_WRITE 2
+
+static void msrpm_intercept(uint8_t *msrpm, uint32_t msr, unsigned int what)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(msrpm_ranges); i++) {
+		const struct msrpm_range *r = &msrpm_ranges[i];
+
+		if (msr - r->first < MSRPM_RANGE_MSRS) {
+			uint32_t bit = 2 * (msr - r->first);
+
+			msrpm[r->offset + bit / 8] |= what << (bit % 8);
+			return;
+		}
+	}
+}
+
+void svm_msrpm_init(uint8_t *msrpm)
+{
+	memset(msrpm, 0, MSRPM_SIZE);
+	msrpm_intercept(msrpm, MSR_EFER, INTERCEPT_READ | INTERCEPT_WRITE);
+	msrpm_intercept(msrpm, MSR_APIC_BASE, INTERCEPT_WRITE);
+	for (uint32_t msr = MSR_VM_CR; msr <= MSR_SVM_LAST; msr++)
+		msrpm_intercept(msrpm, msr, INTERCEPT_READ | INTERCEPT_WRITE);
+}
+
+/* Returns false if the access must fault. */
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case MSR_EFER:
+		*val = v->vmcb->save.efer & ~(uint64_t)EFER_SVME;
+		return true;
+	case MSR_VM_CR:
+		*val = VM_CR_LOCK | VM_CR_SVMDIS; /* "SVM disabled by firmware" */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	const uint64_t efer_writable = EFER_SCE | EFER_LME | EFER_NXE;
+	uint64_t apic_base;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (val & ~(efer_writable | EFER_LMA))
+			return false;
+		v->vmcb->save.efer = (val & efer_writable) |
+				     (v->vmcb->save.efer & EFER_LMA) | EFER_SVME;
+		return true;
+	case MSR_APIC_BASE:
+		apic_base = rdmsr(MSR_APIC_BASE);
+		if (val & APIC_BASE_X2APIC || (val ^ apic_base) & ~0xfffull)
+			return false;
+		wrmsr(MSR_APIC_BASE, val);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void svm_handle_msr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	bool write = v->vmcb->control.exitinfo1 & 1;
+	uint64_t val;
+	bool ok;
+
+	if (write) {
+		val = (v->vmcb->save.rax & 0xffffffff) | (v->regs.rdx << 32);
+		ok = msr_write(v, msr, val);
+	} else {
+		ok = msr_read(v, msr, &val);
+		if (ok) {
+			v->vmcb->save.rax = (uint32_t)val;
+			v->regs.rdx = val >> 32;
+		}
+	}
+	if (!ok) {
+		svm_inject_exception(v, X86_EXC_GP, true, 0);
+		return;
+	}
+	svm_skip_instruction(v, 2);
+}

@@ -1,0 +1,94 @@
+/*
+ * Nested page faults. The only ones a healthy dom0 causes are writes to its
+ * LAPIC page, which the nested page table maps read-only so the interrupt
+ * command register can be filtered: the store is decoded from guest memory
+ * (no decode assists under QEMU), carried out by dom0_lapic_write(), and
+ * skipped. Anything else stops the domain.
+ */
+#include <asm/dom0.h>
+#include <asm/guest_walk.h>
+#include <asm/insn.h>
+#include <asm/io.h>
+#include <asm/svm.h>
+#include <tern/console.h>
+#include <tern/domain.h>
+#include <tern/errno.h>
+
+#define NPF_WRITE (1ull << 1)
+
+static bool read_guest(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	return domain_read_gpa(ctx, gpa, buf, len) == 0;
+}
+
+/* Fetches up to INSN_MAX_LEN bytes at the guest's RIP; returns how many. */
+static size_t fetch_instruction(struct vcpu *v, uint8_t *buf)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct guest_paging paging = { s->cr0, s->cr3, s->cr4, s->efer };
+	uint64_t va = s->cs.base + s->rip, gpa;
+	size_t got = 0;
+
+	while (got < INSN_MAX_LEN) {
+		size_t chunk = MIN(INSN_MAX_LEN - got, PAGE_SIZE - ((va + got) & ~PAGE_MASK));
+
+		if (guest_walk(&paging, va + got, read_guest, v->domain, &gpa) ||
+		    domain_read_gpa(v->domain, gpa, buf + got, chunk))
+			break;
+		got += chunk;
+	}
+	return got;
+}
+
+static uint64_t *guest_gpr(struct vcpu *v, unsigned int reg)
+{
+	struct guest_regs *r = &v->regs;
+	uint64_t *by_encoding[16] = {
+		&v->vmcb->save.rax, &r->rcx, &r->rdx, &r->rbx, &v->vmcb->save.rsp, &r->rbp,
+		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	return by_encoding[reg & 15];
+}
+
+static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
+{
+	uint8_t bytes[INSN_MAX_LEN];
+	size_t n = fetch_instruction(v, bytes);
+	unsigned int reg = gpa & ~PAGE_MASK;
+	struct insn_store st;
+	uint32_t val;
+	int rc;
+
+	rc = insn_decode_store(bytes, n, &st);
+	if (rc)
+		return rc;
+	/* LAPIC registers are 32 bits wide and 16-byte aligned. */
+	if (st.size != 4 || reg & 0xf)
+		return -EINVAL;
+	val = st.src_is_reg ? (uint32_t)*guest_gpr(v, st.src_reg) : (uint32_t)st.imm;
+	if (st.exchange)
+		*guest_gpr(v, st.src_reg) = mmio_read32(dom0_lapic_base + reg);
+	dom0_lapic_write(reg, val);
+	v->vmcb->save.rip += st.len;
+	return 0;
+}
+
+void svm_handle_npf(struct vcpu *v)
+{
+	uint64_t gpa = v->vmcb->control.exitinfo2;
+	uint64_t error = v->vmcb->control.exitinfo1;
+
+	if (v->domain->is_privileged && error & NPF_WRITE &&
+	    (gpa & PAGE_MASK) == dom0_lapic_base) {
+		int rc = emulate_lapic_write(v, gpa);
+
+		if (rc == 0)
+			return;
+		pr_err("d%uv%u: cannot emulate the write to LAPIC register %#lx (%d)\n",
+		       v->domain->id, v->id, gpa & ~PAGE_MASK, rc);
+	}
+	pr_err("d%uv%u: nested page fault at %#lx, error %#lx\n", v->domain->id, v->id, gpa, error);
+	vmcb_dump(v);
+	domain_crash(v->domain, "access to guest-physical memory it may not use");
+}

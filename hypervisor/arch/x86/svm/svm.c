@@ -1,0 +1,163 @@
+/*
+ * AMD SVM: finding it, switching it on per CPU, setting up a vCPU's VMCB
+ * and running it.
+ */
+#include <asm/cpu.h>
+#include <asm/percpu.h>
+#include <asm/svm.h>
+#include <tern/console.h>
+#include <tern/domain.h>
+#include <tern/errno.h>
+#include <tern/mm.h>
+
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000a
+#define SVM_EDX_NP (1u << 0)
+#define SVM_EDX_NRIPS (1u << 3)
+#define SVM_EDX_FLUSH_BY_ASID (1u << 6)
+#define SVM_EDX_DECODE_ASSISTS (1u << 7)
+
+#define PAT_POWER_ON 0x0007040600070406ull
+
+struct svm_features svm_features;
+
+bool svm_probe(void)
+{
+	struct cpuid_regs r;
+
+	if (cpuid(0x80000000, 0).eax < CPUID_SVM_FEATURES ||
+	    !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_ECX_SVM)) {
+		pr_err("SVM: this CPU has no AMD-V\n");
+		return false;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		pr_err("SVM: AMD-V is disabled by the firmware (enable SVM in the BIOS setup)\n");
+		return false;
+	}
+	r = cpuid(CPUID_SVM_FEATURES, 0);
+	svm_features.nr_asids = r.ebx;
+	svm_features.nested_paging = r.edx & SVM_EDX_NP;
+	svm_features.nrip_save = r.edx & SVM_EDX_NRIPS;
+	svm_features.flush_by_asid = r.edx & SVM_EDX_FLUSH_BY_ASID;
+	svm_features.decode_assists = r.edx & SVM_EDX_DECODE_ASSISTS;
+	if (!svm_features.nested_paging) {
+		pr_err("SVM: this CPU has no nested paging, which tern requires\n");
+		return false;
+	}
+	pr_info("SVM: %u ASIDs, nested paging%s%s%s\n", svm_features.nr_asids,
+		svm_features.nrip_save ? ", next-RIP save" : "",
+		svm_features.decode_assists ? ", decode assists" : "",
+		svm_features.flush_by_asid ? ", flush by ASID" : "");
+	return true;
+}
+
+static int svm_cpu_enable(void)
+{
+	void *hsave = alloc_pages(0), *host_vmcb = alloc_pages(0);
+
+	if (!hsave || !host_vmcb)
+		return -ENOMEM;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave);
+	this_cpu()->svm_host_vmcb_pa = (uintptr_t)host_vmcb;
+	return 0;
+}
+
+static void flat_segment(struct vmcb_segment *seg, uint16_t selector, uint16_t attrib)
+{
+	*seg = (struct vmcb_segment){ selector, attrib, 0xffffffff, 0 };
+}
+
+/* The state the Linux 32-bit boot protocol (and PVH) asks for: flat
+ * protected mode, paging and interrupts off. */
+static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *start)
+{
+	struct vmcb_save *s = &vmcb->save;
+
+	flat_segment(&s->cs, 0x10, VMCB_ATTR_CODE32);
+	flat_segment(&s->ds, 0x18, VMCB_ATTR_DATA32);
+	flat_segment(&s->es, 0x18, VMCB_ATTR_DATA32);
+	flat_segment(&s->ss, 0x18, VMCB_ATTR_DATA32);
+	flat_segment(&s->fs, 0x18, VMCB_ATTR_DATA32);
+	flat_segment(&s->gs, 0x18, VMCB_ATTR_DATA32);
+	s->gdtr = (struct vmcb_segment){ 0, 0, start->gdt_limit, start->gdt_base };
+	s->idtr = (struct vmcb_segment){ 0, 0, 0, 0 };
+	s->tr = (struct vmcb_segment){ 0, VMCB_ATTR_TSS32_BUSY, 0xffff, 0 };
+	s->ldtr = (struct vmcb_segment){ 0, VMCB_ATTR_LDT, 0xffff, 0 };
+	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->cr4 = 0;
+	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (msr.c) */
+	s->rflags = 0x2;
+	s->rip = start->eip;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = PAT_POWER_ON;
+}
+
+#define IOPM_ORDER 2  /* 12 KiB used */
+#define MSRPM_ORDER 1 /* 8 KiB */
+
+/* The permission maps: no I/O port intercepted (dom0's ports are its own),
+ * MSRs as msr.c decides. */
+static int svm_domain_init(struct domain *d)
+{
+	void *iopm = alloc_pages(IOPM_ORDER), *msrpm = alloc_pages(MSRPM_ORDER);
+
+	if (!iopm || !msrpm)
+		return -ENOMEM;
+	svm_msrpm_init(msrpm);
+	d->iopm_pa = (uintptr_t)iopm;
+	d->msrpm_pa = (uintptr_t)msrpm;
+	return 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
+{
+	struct domain *d = v->domain;
+	struct vmcb *vmcb = alloc_pages(0);
+	struct vmcb_control *c;
+
+	if (!vmcb)
+		return -ENOMEM;
+	v->vmcb = vmcb;
+	v->vmcb_pa = (uintptr_t)vmcb;
+	c = &vmcb->control;
+	/*
+	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
+	 * in the permission map, the SVM instructions, triple faults. Interrupts
+	 * and I/O ports stay native: dom0 owns the devices.
+	 */
+	c->intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
+			     VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_INVLPGA |
+			     VMCB_INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
+			     VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
+			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT;
+	c->iopm_base_pa = d->iopm_pa;
+	c->msrpm_base_pa = d->msrpm_pa;
+	c->asid = d->asid;
+	c->tlb_control = VMCB_TLB_FLUSH_ALL;
+	c->np_control = VMCB_NP_ENABLE;
+	c->n_cr3 = d->npt_root;
+	vmcb_set_start_state(vmcb, start);
+	v->regs = (struct guest_regs){ .rsi = start->esi, .rbx = start->ebx };
+	return 0;
+}
+
+static void svm_vcpu_run(struct vcpu *v)
+{
+	for (;;) {
+		svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
+		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
+		svm_handle_exit(v);
+	}
+}
+
+const struct hvm_ops svm_ops = {
+	.name = "AMD SVM",
+	.cpu_enable = svm_cpu_enable,
+	.domain_init = svm_domain_init,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_run = svm_vcpu_run,
+};

@@ -1,0 +1,37 @@
+/*
+ * What dom0 may do with the interrupt command register of the LAPIC it owns.
+ * dom0 runs alone on its CPU; the other CPUs belong to tern and its guests,
+ * so dom0's IPIs may reach only itself: no INIT, STARTUP, NMI or SMI to
+ * another CPU, no broadcast.
+ */
+#ifndef ASM_LAPIC_GUARD_H
+#define ASM_LAPIC_GUARD_H
+
+#include <tern/types.h>
+
+#define ICR_VECTOR_MASK 0xffu
+#define ICR_DELIVERY_MASK (7u << 8)
+#define ICR_DELIVERY_FIXED (0u << 8)
+#define ICR_DELIVERY_LOWEST (1u << 8)
+#define ICR_DEST_LOGICAL (1u << 11)
+#define ICR_SHORTHAND_MASK (3u << 18)
+#define ICR_SHORTHAND_NONE (0u << 18)
+#define ICR_SHORTHAND_SELF (1u << 18)
+#define ICR_SHORTHAND_ALL (2u << 18)
+#define ICR_SHORTHAND_OTHERS (3u << 18)
+
+struct lapic_identity {
+	uint32_t apic_id;    /* xAPIC ID (bits 24-31 of the ID register) */
+	uint32_t logical_id; /* bits 24-31 of the LDR */
+};
+
+/*
+ * Given the ICR_LOW value dom0 writes and its ICR_HIGH destination, returns
+ * the ICR_LOW value to write to the real LAPIC: unchanged when the IPI only
+ * targets dom0's own CPU, rewritten to the self shorthand when a fixed IPI
+ * also targets others (a broadcast, a logical mask), or -EPERM when nothing
+ * of it may be sent.
+ */
+int64_t lapic_guard_icr(uint32_t icr_low, uint32_t icr_high, const struct lapic_identity *self);
+
+#endif

@@ -1,0 +1,44 @@
+/* AMD SVM: the instructions and what the rest of svm/ shares. */
+#ifndef ASM_SVM_H
+#define ASM_SVM_H
+
+#include <asm/hvm.h>
+#include <asm/vmcb.h>
+
+/* Features of this CPU's SVM (CPUID 0x8000000a). */
+struct svm_features {
+	uint32_t nr_asids;
+	bool nested_paging;
+	bool nrip_save;      /* next_rip in the VMCB on intercepts */
+	bool decode_assists;
+	bool flush_by_asid;
+};
+extern struct svm_features svm_features;
+
+extern const struct hvm_ops svm_ops;
+bool svm_probe(void);
+
+void svm_vmrun(paddr_t guest_vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa);
+
+/* Exit handling (exit.c); returns false if the domain must stop. */
+void svm_handle_exit(struct vcpu *v);
+
+/* Skips the intercepted instruction of the given length (used if the CPU
+ * does not save the next RIP). */
+void svm_skip_instruction(struct vcpu *v, unsigned int len);
+void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
+
+/* Nested page faults (npf.c). */
+void svm_handle_npf(struct vcpu *v);
+
+/* CPUID as dom0 sees it (cpuid.c). */
+void svm_cpuid_dom0(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* MSR intercepts (msr.c). */
+void svm_msrpm_init(uint8_t *msrpm);
+void svm_handle_msr(struct vcpu *v);
+
+/* Prints the guest state from the VMCB (vmcb.c). */
+void vmcb_dump(const struct vcpu *v);
+
+#endif

@@ -1,0 +1,171 @@
+"""An unmodified Debian kernel boots as dom0 on tern (issue 3): one CPU, the
+memory dom0_mem asks for, its disk and NIC natively, no view of the
+hypervisor's memory, no way to start tern's CPUs, and a dom0 that dies is
+reported rather than hung."""
+
+import os
+import re
+import struct
+
+import pytest
+
+from qemu import BUILD
+
+IMAGES = os.path.join(BUILD, "images")
+VMLINUZ = os.path.join(IMAGES, "vmlinuz")
+INITRD = os.path.join(IMAGES, "dom0-test.cpio.gz")
+USERSPACE = r"TERN-INIT: userspace up"
+PROMPT = r"/ # "  # busybox ash; a terminal query (ESC [6n) may follow it
+DISK_MAGIC = b"tern-test-disk-0123456789"
+
+
+def dom0(machine, dom0_mem="256M", dom0_args="", tern_args="", **kwargs):
+    """Boots tern with the Debian kernel and the test initramfs as dom0 and
+    waits for dom0's shell."""
+    m = machine(append=f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
+                       f"com1=115200,8n1 noreboot {tern_args}",
+                modules=[f"{VMLINUZ} console=ttyS0 {dom0_args}", INITRD], **kwargs)
+    m.wait_for(USERSPACE)
+    m.wait_for(PROMPT, whole_lines=False)
+    m.shell("stty -echo")
+    return m
+
+
+def check(m, command):
+    status, out = m.shell(command)
+    assert status == 0, f"`{command}` failed in dom0 ({status}):\n{out}"
+    return out
+
+
+def e820_ram_bytes(output):
+    total = 0
+    for start, end in re.findall(r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable", output):
+        total += int(end, 16) + 1 - int(start, 16)
+    return total
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dom0") / "disk.img"
+    with open(path, "wb") as f:
+        f.write(DISK_MAGIC.ljust(4096, b"\0"))
+        f.truncate(16 * 2**20)
+    return str(path)
+
+
+def test_dom0_boots_with_one_cpu_its_memory_disk_and_nic(machine, disk):
+    m = dom0(machine, smp=2, memory="2G",
+             extra_args=["-drive", f"file={disk},if=virtio,format=raw",
+                         "-nic", "user,model=e1000e"])
+    m.wait_for(r"dom0: starting on CPU0")
+    # One CPU, present and possible: the others are tern's, not hot-pluggable.
+    assert check(m, "grep -c ^processor /proc/cpuinfo").split()[-1] == "1"
+    assert check(m, "cat /sys/devices/system/cpu/possible").split()[-1] == "0"
+    # The memory map shows exactly dom0_mem of RAM.
+    assert e820_ram_bytes(m.output) == 256 * 2**20
+    memtotal_kib = int(re.search(r"MemTotal:\s+(\d+) kB", check(m, "cat /proc/meminfo")).group(1))
+    assert 150 * 1024 <= memtotal_kib <= 256 * 1024
+    # Its devices are its own: the virtio disk reads back what the host wrote,
+    # the NIC comes up.
+    assert DISK_MAGIC.decode() in check(m, "dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 64")
+    check(m, "ip link set eth0 up")
+    assert re.search(r"eth0:.*[<,]UP[,>]", check(m, "ip link show eth0"))
+
+
+def test_dom0_gets_1g(machine):
+    m = dom0(machine, dom0_mem="1G", smp=2, memory="2G")
+    assert e820_ram_bytes(m.output) == 2**30
+    assert "1024 MiB dom0" in m.output
+
+
+def test_dom0_boots_on_epyc(machine):
+    m = dom0(machine, smp=2, memory="2G", cpu="EPYC")
+    assert check(m, "grep -c ^processor /proc/cpuinfo").split()[-1] == "1"
+
+
+def test_hypervisor_memory_shows_nothing_and_takes_no_writes(machine):
+    m = dom0(machine, smp=2, memory="2G")
+    hyp = re.search(r"\(tern\)  \[([0-9a-f]{16}), ([0-9a-f]{16})\) hypervisor", m.output)
+    start = int(hyp.group(1), 16)
+    pages = (int(hyp.group(2), 16) - start) // 4096
+    # The image holds this text; dom0 must not be able to find it.
+    needle = "tern must be started by a multiboot loader"
+    with open(os.path.join(BUILD, "tern.elf"), "rb") as f:
+        assert needle.encode() in f.read()
+    read = f"dd if=/dev/mem bs=4096 skip={start // 4096} count={pages} 2>/dev/null"
+    status, out = m.shell(f"{read} | grep -c '{needle}'")
+    assert out.split()[-1] == "0", out
+    status, out = m.shell(f"{read} | wc -c")
+    assert int(out.split()[-1]) == pages * 4096, "the read must succeed (and see no tern data)"
+    # Writes over the hypervisor's image land nowhere that matters: dom0 and
+    # the hypervisor (which handles every LAPIC write of dom0's) go on.
+    m.shell(f"dd if=/dev/zero of=/dev/mem bs=4096 seek={start // 4096} count={pages} 2>/dev/null")
+    for _ in range(3):
+        assert check(m, "echo alive") .strip().endswith("alive")
+    check(m, "sleep 1")
+
+
+def test_dom0_cannot_start_tern_cpus(machine):
+    # dom0 writes its LAPIC's interrupt command register itself (iomem=relaxed
+    # lets busybox devmem reach the LAPIC page): INIT, STARTUP and NMI to the
+    # other CPU are refused, dom0 carries on.
+    m = dom0(machine, smp=2, memory="2G", dom0_args="iomem=relaxed")
+    for icr_low in ("0x00004500", "0x00004608", "0x00004400"):  # INIT, STARTUP 0x8000, NMI
+        check(m, "devmem 0xfee00310 32 0x01000000")  # destination: APIC ID 1
+        check(m, f"devmem 0xfee00300 32 {icr_low}")
+        m.wait_for(rf"\(tern\) dom0: IPI to another CPU refused \(ICR 01000000:{icr_low[2:]}\)")
+    # Broadcasts to all others are refused as well.
+    check(m, "devmem 0xfee00300 32 0x000c4500")
+    m.wait_for(r"\(tern\) dom0: IPI to another CPU refused \(ICR [0-9a-f]+:000c4500\)")
+    assert check(m, "grep -c ^processor /proc/cpuinfo").split()[-1] == "1"
+    assert check(m, "echo still here").strip().endswith("still here")
+
+
+def test_dom0_panic_is_reported(machine):
+    m = dom0(machine, smp=2, memory="2G")
+    m.send("echo c > /proc/sysrq-trigger\n")
+    m.wait_for(r"Kernel panic - not syncing")
+
+
+def write_crashing_bzimage(path):
+    """A bzImage (boot protocol 2.15) whose 32-bit entry is `ud2` with no IDT:
+    #UD, then a double fault, then a triple fault."""
+    setup_sects = 1
+    image = bytearray(512 * (1 + setup_sects))
+    image[0x1f1] = setup_sects
+    payload = b"\x0f\x0b" + b"\xf4" * 510  # ud2, then hlt
+    struct.pack_into("<I", image, 0x1f4, len(payload) // 16)          # syssize
+    struct.pack_into("<H", image, 0x1fe, 0xAA55)                      # boot_flag
+    struct.pack_into("<H", image, 0x200, 0x6aeb)                      # jump
+    struct.pack_into("<I", image, 0x202, 0x53726448)                  # "HdrS"
+    struct.pack_into("<H", image, 0x206, 0x020f)                      # version
+    image[0x211] = 0x01                                               # loadflags: LOADED_HIGH
+    struct.pack_into("<I", image, 0x214, 0x100000)                    # code32_start
+    struct.pack_into("<I", image, 0x22c, 0x7fffffff)                  # initrd_addr_max
+    struct.pack_into("<I", image, 0x230, 0x200000)                    # kernel_alignment
+    image[0x234] = 1                                                  # relocatable_kernel
+    struct.pack_into("<I", image, 0x238, 2047)                        # cmdline_size
+    struct.pack_into("<I", image, 0x248, 0)                           # payload_offset
+    struct.pack_into("<I", image, 0x24c, len(payload))                # payload_length
+    struct.pack_into("<Q", image, 0x258, 0x1000000)                   # pref_address
+    struct.pack_into("<I", image, 0x260, 0x10000)                     # init_size
+    with open(path, "wb") as f:
+        f.write(image + payload)
+
+
+def test_dom0_triple_fault_is_reported_and_reboots(machine, tmp_path):
+    kernel = tmp_path / "crash.bzImage"
+    write_crashing_bzimage(kernel)
+    m = machine(append="dom0_mem=64M", modules=[str(kernel)], smp=2)
+    m.wait_for(r"d0v0: triple fault")
+    m.wait_for(r"d0v0 guest state:")
+    m.wait_for(r"Domain 0 crashed: rebooting machine in 5 seconds")
+    m.wait_exit()
+
+
+def test_a_module_that_is_no_kernel_is_refused(machine, tmp_path):
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"\x7fELF" + os.urandom(8192))
+    m = machine(append="noreboot", modules=[str(junk)])
+    m.wait_for(r"dom0: the kernel module is not a usable bzImage")
+    m.wait_for(r"Could not set up DOM0 guest OS")

@@ -1,0 +1,123 @@
+/*
+ * The store decoder: instruction lengths across every ModRM/SIB/displacement
+ * form, the source register (REX.R included) or immediate, operand sizes,
+ * and refusals for loads, register destinations and truncated bytes. The
+ * encodings are what GCC emits for Linux's xAPIC writes and their neighbours.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <asm/insn.h>
+#include <tern/errno.h>
+
+struct store_case {
+	const char *what;
+	uint8_t bytes[15];
+	size_t n;
+	unsigned int len, size;
+	int reg;       /* -1: immediate */
+	uint64_t imm;
+};
+
+static const struct store_case cases[] = {
+	{ "mov %eax,abs32 (Linux apic_write)", { 0x89, 0x04, 0x25, 0x00, 0xd3, 0x5f, 0xff }, 7, 7, 4, 0, 0 },
+	{ "mov %eax,(%rdx)", { 0x89, 0x02 }, 2, 2, 4, 0, 0 },
+	{ "mov %edx,0x8(%r13)", { 0x41, 0x89, 0x55, 0x08 }, 4, 4, 4, 2, 0 },
+	{ "mov %r8d,(%rax)", { 0x44, 0x89, 0x00 }, 3, 3, 4, 8, 0 },
+	{ "mov %eax,0x8(%rsp)", { 0x89, 0x44, 0x24, 0x08 }, 4, 4, 4, 0, 0 },
+	{ "mov %eax,0x100(%rsp)", { 0x89, 0x84, 0x24, 0x00, 0x01, 0x00, 0x00 }, 7, 7, 4, 0, 0 },
+	{ "mov %ecx,rip+0x10", { 0x89, 0x0d, 0x10, 0x00, 0x00, 0x00 }, 6, 6, 4, 1, 0 },
+	{ "mov %ebx,0x300(%rax,%rcx,4)", { 0x89, 0x9c, 0x88, 0x00, 0x03, 0x00, 0x00 }, 7, 7, 4, 3, 0 },
+	{ "movl $0x0,(%rax)", { 0xc7, 0x00, 0x00, 0x00, 0x00, 0x00 }, 6, 6, 4, -1, 0 },
+	{ "movl $0x12345678,0xb0(%rdx)", { 0xc7, 0x82, 0xb0, 0x00, 0x00, 0x00, 0x78, 0x56, 0x34, 0x12 }, 10, 10, 4, -1, 0x12345678 },
+	{ "movq $-1,(%rax)", { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }, 7, 7, 8, -1, UINT64_MAX },
+	{ "mov %ax,(%rdx)", { 0x66, 0x89, 0x02 }, 3, 3, 2, 0, 0 },
+	{ "mov %al,(%rdx)", { 0x88, 0x02 }, 2, 2, 1, 0, 0 },
+	{ "movb $0x7,(%rdx)", { 0xc6, 0x02, 0x07 }, 3, 3, 1, -1, 7 },
+	{ "mov %rsi,%gs:0x10 (segment prefix)", { 0x65, 0x48, 0x89, 0x34, 0x25, 0x10, 0x00, 0x00, 0x00 }, 9, 9, 8, 6, 0 },
+};
+
+static void test_stores_decode(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct store_case *c = &cases[i];
+		struct insn_store s;
+
+		if (insn_decode_store(c->bytes, c->n, &s) || s.len != c->len || s.size != c->size ||
+		    s.src_is_reg != (c->reg >= 0) ||
+		    (c->reg >= 0 ? s.src_reg != (unsigned int)c->reg : s.imm != c->imm))
+			fail_msg("%s: decoded len %u size %u reg %d/%u imm %#llx", c->what, s.len,
+				 s.size, s.src_is_reg, s.src_reg, (unsigned long long)s.imm);
+		/* Extra bytes after the instruction change nothing. */
+		uint8_t padded[15] = { 0 };
+		for (size_t b = 0; b < c->n; b++)
+			padded[b] = c->bytes[b];
+		assert_int_equal(insn_decode_store(padded, sizeof(padded), &s), 0);
+		assert_int_equal(s.len, c->len);
+	}
+}
+
+static void test_xchg_is_a_store_that_exchanges(void **state)
+{
+	const uint8_t xchg[] = { 0x87, 0x02 }; /* xchg %eax,(%rdx): Linux on 11AP parts */
+	struct insn_store s;
+
+	(void)state;
+	assert_int_equal(insn_decode_store(xchg, sizeof(xchg), &s), 0);
+	assert_true(s.exchange);
+	assert_int_equal(s.len, 2);
+}
+
+static void test_non_stores_are_refused(void **state)
+{
+	const uint8_t load[] = { 0x8b, 0x02 };        /* mov (%rdx),%eax */
+	const uint8_t reg_dest[] = { 0x89, 0xc0 };    /* mov %eax,%eax */
+	const uint8_t c7_not_mov[] = { 0xc7, 0x08, 0, 0, 0, 0 }; /* /1 is not MOV */
+	const uint8_t nop[] = { 0x90, 0x90 };
+	struct insn_store s;
+
+	(void)state;
+	assert_int_equal(insn_decode_store(load, sizeof(load), &s), -EINVAL);
+	assert_int_equal(insn_decode_store(reg_dest, sizeof(reg_dest), &s), -EINVAL);
+	assert_int_equal(insn_decode_store(c7_not_mov, sizeof(c7_not_mov), &s), -EINVAL);
+	assert_int_equal(insn_decode_store(nop, sizeof(nop), &s), -EINVAL);
+}
+
+static void test_truncated_bytes_are_reported(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct insn_store s;
+
+		for (size_t n = 0; n < cases[i].len; n++)
+			assert_int_equal(insn_decode_store(cases[i].bytes, n, &s), -ENODATA);
+	}
+}
+
+static void test_prefix_flood_stays_in_bounds(void **state)
+{
+	uint8_t bytes[15];
+	struct insn_store s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = 0x66;
+	assert_int_equal(insn_decode_store(bytes, sizeof(bytes), &s), -ENODATA);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stores_decode),
+		cmocka_unit_test(test_xchg_is_a_store_that_exchanges),
+		cmocka_unit_test(test_non_stores_are_refused),
+		cmocka_unit_test(test_truncated_bytes_are_reported),
+		cmocka_unit_test(test_prefix_flood_stays_in_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,447 @@
+/*
+ * Nested page-table builder, on a fake physical memory (an arena of table
+ * pages at a made-up host address). For several memory maps the table is
+ * walked, by a walker written here independently of npt_translate(), at every
+ * edge of every hidden range, across windows page by page and at thousands of
+ * random addresses: a visible address maps to itself, a hidden one always
+ * into the dummy 2 MiB at the same offset (never to its own frame), nothing
+ * past the limit; large pages wherever a whole 1 GiB or 2 MiB allows, one
+ * shared directory for all wholly hidden GiBs; npt_map_4k changes exactly one
+ * translation, splitting and copying as needed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <asm/npt_build.h>
+#include <tern/errno.h>
+
+#define ARENA_BASE 0x0000700000000000ull
+#define ARENA_PAGES 4096
+
+struct range {
+	uint64_t start, end;
+};
+
+static struct {
+	uint64_t (*pages)[512];
+	unsigned int used, max;
+	const struct range *hidden;
+	unsigned int nr_hidden;
+	unsigned long hidden_calls;
+} arena;
+
+static uint64_t fake_alloc(void *ctx)
+{
+	(void)ctx;
+	if (arena.used == arena.max)
+		return 0;
+	memset(arena.pages[arena.used], 0xff, 4096); /* dirty, then zeroed as promised */
+	memset(arena.pages[arena.used], 0, 4096);
+	return ARENA_BASE + (uint64_t)arena.used++ * 4096;
+}
+
+static uint64_t *fake_map(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	if (pa < ARENA_BASE || pa >= ARENA_BASE + (uint64_t)arena.used * 4096 || pa & 0xfff)
+		fail_msg("map of %#lx: not a table page", (unsigned long)pa);
+	return arena.pages[(pa - ARENA_BASE) / 4096];
+}
+
+static struct npt_mem mem = { .ctx = &arena, .alloc_table = fake_alloc, .map = fake_map };
+
+static bool fake_hidden(void *ctx, uint64_t addr, uint64_t len)
+{
+	assert_ptr_equal(ctx, &arena);
+	arena.hidden_calls++;
+	for (unsigned int i = 0; i < arena.nr_hidden; i++)
+		if (arena.hidden[i].start < addr + len && addr < arena.hidden[i].end)
+			return true;
+	return false;
+}
+
+static bool page_hidden(uint64_t gpa)
+{
+	return fake_hidden(&arena, gpa & ~0xfffull, 4096);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	free(arena.pages); /* when a test starts over */
+	arena.pages = calloc(ARENA_PAGES, 4096);
+	assert_non_null(arena.pages);
+	arena.used = 0;
+	arena.max = ARENA_PAGES;
+	arena.hidden = NULL;
+	arena.nr_hidden = 0;
+	arena.hidden_calls = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(arena.pages);
+	arena.pages = NULL;
+	return 0;
+}
+
+/* The test's own walk: leaf entry and page size, or false if not present. */
+static bool walk(uint64_t root, uint64_t gpa, uint64_t *leaf, uint64_t *size)
+{
+	uint64_t table = root;
+
+	for (int level = 3; level >= 0; level--) {
+		uint64_t e = fake_map(NULL, table)[(gpa >> (12 + 9 * level)) & 511];
+
+		if (!(e & NPT_P))
+			return false;
+		/* Every level: a guest access needs P, RW and US. */
+		assert_true((e & NPT_RWX) == NPT_RWX);
+		if (level == 0 || (e & NPT_PS)) {
+			assert_true(level == 0 || level == 1 || level == 2);
+			*leaf = e;
+			*size = 1ull << (12 + 9 * level);
+			return true;
+		}
+		table = e & NPT_ADDR_MASK;
+	}
+	return false;
+}
+
+static uint64_t leaf_hpa(uint64_t leaf, uint64_t size, uint64_t gpa)
+{
+	return (leaf & NPT_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
+}
+
+/* Checks one address of an identity table built with the arena's hidden list. */
+static void check_addr(uint64_t root, uint64_t gpa, uint64_t limit, uint64_t dummy)
+{
+	uint64_t leaf, size, hpa, hpa2, size2;
+	bool present = walk(root, gpa, &leaf, &size);
+	int rc = npt_translate(&mem, root, gpa, &hpa2, &size2);
+
+	if (gpa >= limit) {
+		if (present)
+			fail_msg("%#lx above the limit is mapped", (unsigned long)gpa);
+		assert_int_equal(rc, -ENOENT);
+		return;
+	}
+	if (!present)
+		fail_msg("%#lx not mapped", (unsigned long)gpa);
+	hpa = leaf_hpa(leaf, size, gpa);
+	assert_int_equal(rc, 0);
+	assert_int_equal(hpa2, hpa);
+	assert_int_equal(size2, size);
+	/* Write-back (PAT index 0), executable. */
+	assert_int_equal(leaf & (NPT_PWT | NPT_PCD | NPT_NX), 0);
+	if (size > 4096)
+		assert_int_equal(leaf & (1ull << 12), 0);
+	if (page_hidden(gpa)) {
+		if (hpa != dummy + (gpa & (NPT_2M - 1)))
+			fail_msg("hidden %#lx maps to %#lx, not into the dummy", (unsigned long)gpa,
+				 (unsigned long)hpa);
+	} else if (hpa != gpa) {
+		fail_msg("visible %#lx maps to %#lx", (unsigned long)gpa, (unsigned long)hpa);
+	}
+}
+
+/* Edges of every hidden range, 2 MiB and 1 GiB edges near them, windows, random. */
+static void check_all(uint64_t root, uint64_t limit, uint64_t dummy)
+{
+	static const uint64_t fixed[] = {
+		0, 0x1000, 0x9f000, 0xa0000, 0xfffff, 0x100000, 0x1fffff, 0x200000,
+		0xfee00000, 0xfec00000, 0xfffff000, 0x100000000, 0x100001000,
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fixed); i++)
+		check_addr(root, fixed[i], limit, dummy);
+	check_addr(root, limit - 1, limit, dummy);
+	check_addr(root, limit, limit, dummy);
+	check_addr(root, limit + 4096, limit, dummy);
+	for (unsigned int i = 0; i < arena.nr_hidden; i++) {
+		const struct range *r = &arena.hidden[i];
+		uint64_t edges[] = { r->start, r->end };
+
+		for (unsigned int k = 0; k < 2; k++) {
+			for (int64_t d = -3; d <= 3; d++) {
+				uint64_t a = edges[k] + (uint64_t)d * 4096;
+
+				check_addr(root, a, limit, dummy);
+				check_addr(root, ALIGN_DOWN(a, NPT_2M) + (uint64_t)d * NPT_2M, limit, dummy);
+				check_addr(root, ALIGN_DOWN(a, NPT_1G) + (uint64_t)d * NPT_1G, limit, dummy);
+			}
+			/* Page by page across the 2 MiB around each edge. */
+			for (uint64_t a = ALIGN_DOWN(edges[k], NPT_2M) - NPT_2M;
+			     a < ALIGN_DOWN(edges[k], NPT_2M) + NPT_2M; a += 4096)
+				check_addr(root, a + 0x123, limit, dummy);
+		}
+	}
+	srand(42);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t a = (((uint64_t)rand() << 31) ^ (uint64_t)rand()) % (limit + NPT_1G);
+
+		check_addr(root, a, limit, dummy);
+		check_addr(root, a % GiB(8), limit, dummy);
+	}
+}
+
+static uint64_t build(const struct range *hidden, unsigned int nr, uint64_t limit, uint64_t dummy)
+{
+	uint64_t root = 0;
+
+	arena.hidden = hidden;
+	arena.nr_hidden = nr;
+	assert_int_equal(npt_build_identity(&mem, &root, limit, fake_hidden, dummy), 0);
+	assert_int_equal(npt_count_tables(&mem, root), arena.used);
+	return root;
+}
+
+/* q35, 2G: tern at 1 MiB, its pages and the dummy at the top of low RAM, the heap in between. */
+static const struct range map_2g[] = {
+	{ 0x100000, 0x230000 },     /* the hypervisor image */
+	{ 0x40000000, 0x7ffe0000 }, /* the domain heap, up to the end of RAM (not 2M aligned) */
+};
+#define DUMMY_2G 0x7fc00000ull
+
+static void test_q35_2g(void **state)
+{
+	uint64_t root, leaf, size;
+
+	(void)state;
+	root = build(map_2g, ARRAY_SIZE(map_2g), 1ull << 40, DUMMY_2G);
+	check_all(root, 1ull << 40, DUMMY_2G);
+	/* dom0's RAM at 16 MiB and the MMIO above 4 GiB: 2 MiB and 1 GiB pages. */
+	assert_true(walk(root, MiB(16), &leaf, &size) && size == NPT_2M);
+	assert_true(walk(root, GiB(5), &leaf, &size) && size == NPT_1G);
+	assert_true(walk(root, GiB(3) + 5, &leaf, &size) && size == NPT_1G);
+	/* The heap's whole 2 MiB blocks are 2 MiB pages onto the dummy. */
+	assert_true(walk(root, 0x50000000, &leaf, &size) && size == NPT_2M);
+	assert_int_equal(leaf & NPT_ADDR_MASK, DUMMY_2G);
+	/* The heap's 1 GiB (0x40000000-0x7ffe0000) is not whole: one directory, one table at its end. */
+	assert_true(walk(root, 0x7ffe0000, &leaf, &size) && size == 4096);
+	/*
+	 * root, PDPTs for 0-512G and 512G-1T; for GiB 0 a PD and two PTs (the
+	 * image crosses the 2 MiB line); for the heap's GiB a PD and one PT.
+	 */
+	assert_int_equal(npt_count_tables(&mem, root), 8);
+}
+
+/* q35, 4G: the heap is the RAM above 4 GiB (2 whole GiBs) plus a piece below. */
+static const struct range map_4g[] = {
+	{ 0x100000, 0x230000 },
+	{ 0x7fc00000, 0x80000000 },   /* the hypervisor's pages and the dummy */
+	{ 0x60000000, 0x7fc00000 },
+	{ 0x100000000, 0x180000000 }, /* the heap above 4 GiB */
+};
+#define DUMMY_4G 0x7fc00000ull
+
+static void test_q35_4g(void **state)
+{
+	uint64_t root, leaf, size, shared;
+
+	(void)state;
+	root = build(map_4g, ARRAY_SIZE(map_4g), 1ull << 40, DUMMY_4G);
+	check_all(root, 1ull << 40, DUMMY_4G);
+	/* Both hidden GiBs point at one shared directory. */
+	assert_true(walk(root, GiB(4), &leaf, &size) && size == NPT_2M);
+	shared = fake_map(NULL, root)[0];
+	shared = fake_map(NULL, shared & NPT_ADDR_MASK)[4];
+	assert_true(shared & NPT_SHARED);
+	assert_int_equal(fake_map(NULL, root)[0] & NPT_SHARED, 0);
+	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[5], shared);
+	/* root, 2 PDPTs, PD + 2 PTs for GiB 0, a PD for GiB 1 (2 MiB-aligned ranges), the shared PD. */
+	assert_int_equal(npt_count_tables(&mem, root), 8);
+}
+
+/* A real machine's fragments: single hidden pages, odd ranges, a hidden GiB run of 62. */
+static const struct range map_fragmented[] = {
+	{ 0x58000, 0x59000 },
+	{ 0x9e000, 0x9f000 },
+	{ 0x100000, 0x280000 },
+	{ 0x20000000, 0x20200000 }, /* exactly one 2 MiB block */
+	{ 0x40004000, 0x40005000 },
+	{ 0x8c2f1000, 0x8c6c4000 },
+	{ 0x8dfff000, 0x8e000000 },
+	{ 0x200000000, 0x1000000000 }, /* 56 GiB of heap */
+	{ 0x1000001000, 0x1000003000 },
+};
+#define DUMMY_FRAG 0x8c400000ull
+
+static void test_fragmented(void **state)
+{
+	uint64_t root, leaf, size;
+
+	(void)state;
+	root = build(map_fragmented, ARRAY_SIZE(map_fragmented), 0x1040000000ull, DUMMY_FRAG);
+	check_all(root, 0x1040000000ull, DUMMY_FRAG);
+	assert_true(walk(root, 0x20000000, &leaf, &size) && size == NPT_2M);
+	assert_int_equal(leaf & NPT_ADDR_MASK, DUMMY_FRAG);
+	/* 56 hidden GiBs cost one directory. */
+	assert_true(npt_count_tables(&mem, root) < 20);
+	/* A limit that is not 2 MiB aligned: mapped up to it, nothing after. */
+	setup(NULL);
+	root = build(map_fragmented, ARRAY_SIZE(map_fragmented), 0x80123000, DUMMY_FRAG);
+	check_all(root, 0x80123000, DUMMY_FRAG);
+	assert_true(walk(root, 0x80122000, &leaf, &size) && size == 4096);
+}
+
+static void test_large_pages(void **state)
+{
+	uint64_t root;
+
+	(void)state;
+	/* 1 TiB, all visible: root and two PDPTs of 1 GiB pages. */
+	root = build(NULL, 0, 1ull << 40, 0);
+	assert_int_equal(npt_count_tables(&mem, root), 3);
+	check_all(root, 1ull << 40, 0);
+	/* 1 TiB all hidden: one shared directory on top. */
+	setup(NULL);
+	static const struct range all[] = { { 0, 1ull << 40 } };
+	root = build(all, 1, 1ull << 40, MiB(2));
+	assert_int_equal(npt_count_tables(&mem, root), 4);
+	check_addr(root, GiB(700) + 0x12345, 1ull << 40, MiB(2));
+	/* The whole 2^48. */
+	setup(NULL);
+	root = build(NULL, 0, NPT_LIMIT, 0);
+	assert_int_equal(npt_count_tables(&mem, root), 1 + 512);
+}
+
+/* Snapshot of translations at many addresses, to compare after a change. */
+#define NR_PROBES 4000
+static uint64_t probe_gpa[NR_PROBES], probe_hpa[NR_PROBES];
+static bool probe_ok[NR_PROBES];
+
+static void snapshot(uint64_t root)
+{
+	srand(7);
+	for (int i = 0; i < NR_PROBES; i++) {
+		uint64_t a = i < 1024 ? GiB(4) + (uint64_t)i * 4096 + 8 : /* around the split pages */
+			     i < 2048 ? (uint64_t)(i - 1024) * 4096 + 0x12345678 :
+			     (((uint64_t)rand() << 31) ^ (uint64_t)rand()) % GiB(16);
+
+		probe_gpa[i] = a;
+		probe_ok[i] = npt_translate(&mem, root, a, &probe_hpa[i], NULL) == 0;
+	}
+}
+
+static void compare(uint64_t root, uint64_t changed_gpa)
+{
+	for (int i = 0; i < NR_PROBES; i++) {
+		uint64_t hpa;
+		bool ok = npt_translate(&mem, root, probe_gpa[i], &hpa, NULL) == 0;
+
+		if ((probe_gpa[i] & ~0xfffull) == changed_gpa)
+			continue;
+		assert_int_equal(ok, probe_ok[i]);
+		if (ok && hpa != probe_hpa[i])
+			fail_msg("%#lx moved from %#lx to %#lx", (unsigned long)probe_gpa[i],
+				 (unsigned long)probe_hpa[i], (unsigned long)hpa);
+	}
+}
+
+static void test_map_4k(void **state)
+{
+	uint64_t root, hpa, size, shared_before[512], pdpte;
+	unsigned long tables;
+
+	(void)state;
+	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
+	pdpte = fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[4];
+	memcpy(shared_before, fake_map(NULL, pdpte & NPT_ADDR_MASK), sizeof(shared_before));
+
+	/* Inside a 1 GiB page: split to 2 MiB pages, then to 4 KiB. */
+	snapshot(root);
+	tables = npt_count_tables(&mem, root);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5123, &hpa, &size), 0);
+	assert_int_equal(hpa, 0xabcd123);
+	assert_int_equal(size, 4096);
+	assert_int_equal(npt_count_tables(&mem, root), tables + 2);
+	assert_int_equal(npt_translate(&mem, root, GiB(9) + NPT_2M, &hpa, &size), 0);
+	assert_int_equal(size, NPT_2M);
+	compare(root, GiB(9) + 0x5000);
+
+	/* Inside the shared directory: copied, the other hidden GiB and the original untouched. */
+	snapshot(root);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x5000, NPT_RWX | NPT_NX), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x3000, &hpa, NULL), 0);
+	assert_int_equal(hpa, 0x5000);
+	compare(root, GiB(4) + 0x3000);
+	assert_memory_equal(fake_map(NULL, pdpte & NPT_ADDR_MASK), shared_before, sizeof(shared_before));
+	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[5], pdpte);
+	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[4] & NPT_SHARED, 0);
+	/* The dummy offset is preserved for the rest of that hidden 2 MiB. */
+	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x4000, &hpa, NULL), 0);
+	assert_int_equal(hpa, DUMMY_4G + 0x4000);
+
+	/* In an existing page table; unmap; a second change of the same frame. */
+	snapshot(root);
+	tables = npt_count_tables(&mem, root);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x6000, NPT_RWX), 0);
+	assert_int_equal(npt_count_tables(&mem, root), tables);
+	compare(root, GiB(4) + 0x3000);
+	snapshot(root);
+	assert_int_equal(npt_map_4k(&mem, root, 0x150000, 0, 0), 0);
+	assert_int_equal(npt_translate(&mem, root, 0x150000, &hpa, NULL), -ENOENT);
+	compare(root, 0x150000);
+	snapshot(root);
+
+	/* Above the limit: new tables. */
+	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, NPT_RWX), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(600) + 1, &hpa, NULL), 0);
+	assert_int_equal(hpa, 0x7001);
+	compare(root, GiB(600));
+
+	/* Bad arguments. */
+	assert_int_equal(npt_map_4k(&mem, root, 0x1001, 0, NPT_RWX), -EINVAL);
+	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x1001, NPT_RWX), -EINVAL);
+	assert_int_equal(npt_map_4k(&mem, root, NPT_LIMIT, 0, NPT_RWX), -EINVAL);
+	assert_int_equal(npt_translate(&mem, root, NPT_LIMIT, &hpa, NULL), -ENOENT);
+}
+
+static void test_errors(void **state)
+{
+	uint64_t root = 0;
+
+	(void)state;
+	arena.hidden = map_4g;
+	arena.nr_hidden = ARRAY_SIZE(map_4g);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, 0x7fc01000), -EINVAL);
+	assert_int_equal(npt_build_identity(&mem, &root, NPT_LIMIT + 1, fake_hidden, 0), -EINVAL);
+	/* Out of table pages at every possible point. */
+	for (unsigned int max = 0; max < 7; max++) {
+		setup(NULL);
+		arena.hidden = map_4g;
+		arena.nr_hidden = ARRAY_SIZE(map_4g);
+		arena.max = max;
+		assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), -ENOMEM);
+		teardown(NULL);
+	}
+	setup(NULL);
+	arena.max = 7;
+	arena.hidden = map_4g;
+	arena.nr_hidden = ARRAY_SIZE(map_4g);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(6), 0, NPT_RWX), -ENOMEM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_q35_2g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q35_4g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragmented, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_4k, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
