@@ -54,6 +54,16 @@ static void test_cpu_start_and_nmi_to_others_are_refused(void **state)
 	assert_int_equal(lapic_guard_icr(INIT | ICR_DEST_LOGICAL, dest(0xff), &self), -EPERM);
 }
 
+static void test_nothing_resets_dom0s_own_cpu(void **state)
+{
+	(void)state;
+	assert_int_equal(lapic_guard_icr(INIT | LEVEL_ASSERT, dest(0), &self), -EPERM);
+	assert_int_equal(lapic_guard_icr(INIT, dest(0), &self), -EPERM); /* level de-assert */
+	assert_int_equal(lapic_guard_icr(STARTUP | 0x08, dest(0), &self), -EPERM);
+	assert_int_equal(lapic_guard_icr(SMI | ICR_SHORTHAND_SELF, 0, &self), -EPERM);
+	assert_int_equal(lapic_guard_icr(INIT | ICR_DEST_LOGICAL, dest(0x01), &self), -EPERM);
+}
+
 static void test_fixed_broadcasts_shrink_to_self(void **state)
 {
 	(void)state;
@@ -71,6 +81,7 @@ int main(void)
 		cmocka_unit_test(test_ipis_to_self_pass_unchanged),
 		cmocka_unit_test(test_cpu_start_and_nmi_to_others_are_refused),
 		cmocka_unit_test(test_fixed_broadcasts_shrink_to_self),
+		cmocka_unit_test(test_nothing_resets_dom0s_own_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,13 +193,16 @@ static void check_all(uint64_t root, uint64_t limit, uint64_t dummy)
 	}
 }
 
+/* Whether build() lets the table use 1 GiB pages (CPUs without them exist). */
+static bool pages_1g = true;
+
 static uint64_t build(const struct range *hidden, unsigned int nr, uint64_t limit, uint64_t dummy)
 {
 	uint64_t root = 0;
 
 	arena.hidden = hidden;
 	arena.nr_hidden = nr;
-	assert_int_equal(npt_build_identity(&mem, &root, limit, fake_hidden, dummy), 0);
+	assert_int_equal(npt_build_identity(&mem, &root, limit, fake_hidden, dummy, pages_1g), 0);
 	assert_int_equal(npt_count_tables(&mem, root), arena.used);
 	return root;
 }
@@ -259,6 +262,22 @@ static void test_q35_4g(void **state)
 	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[5], shared);
 	/* root, 2 PDPTs, PD + 2 PTs for GiB 0, a PD for GiB 1 (2 MiB-aligned ranges), the shared PD. */
 	assert_int_equal(npt_count_tables(&mem, root), 8);
+}
+
+/* Without 1 GiB pages: the same translations, no leaf larger than 2 MiB. */
+static void test_q35_4g_without_1g_pages(void **state)
+{
+	uint64_t root, leaf, size;
+
+	(void)state;
+	pages_1g = false;
+	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(64), DUMMY_4G);
+	pages_1g = true;
+	check_all(root, GiB(64), DUMMY_4G);
+	for (uint64_t a = 0; a < GiB(64); a += NPT_2M) {
+		assert_true(walk(root, a, &leaf, &size));
+		assert_true(size <= NPT_2M);
+	}
 }
 
 /* A real machine's fragments: single hidden pages, odd ranges, a hidden GiB run of 62. */
@@ -414,22 +433,22 @@ static void test_errors(void **state)
 	(void)state;
 	arena.hidden = map_4g;
 	arena.nr_hidden = ARRAY_SIZE(map_4g);
-	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, 0x7fc01000), -EINVAL);
-	assert_int_equal(npt_build_identity(&mem, &root, NPT_LIMIT + 1, fake_hidden, 0), -EINVAL);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, 0x7fc01000, true), -EINVAL);
+	assert_int_equal(npt_build_identity(&mem, &root, NPT_LIMIT + 1, fake_hidden, 0, true), -EINVAL);
 	/* Out of table pages at every possible point. */
 	for (unsigned int max = 0; max < 7; max++) {
 		setup(NULL);
 		arena.hidden = map_4g;
 		arena.nr_hidden = ARRAY_SIZE(map_4g);
 		arena.max = max;
-		assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), -ENOMEM);
+		assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G, true), -ENOMEM);
 		teardown(NULL);
 	}
 	setup(NULL);
 	arena.max = 7;
 	arena.hidden = map_4g;
 	arena.nr_hidden = ARRAY_SIZE(map_4g);
-	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), 0);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G, true), 0);
 	assert_int_equal(npt_map_4k(&mem, root, GiB(6), 0, NPT_RWX), -ENOMEM);
 }
 
@@ -438,6 +457,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_q35_2g, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q35_4g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q35_4g_without_1g_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmented, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_4k, setup, teardown),

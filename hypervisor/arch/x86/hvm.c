@@ -2,6 +2,8 @@
 #include <asm/svm.h>
 #include <tern/console.h>
 
+const struct hvm_ops *hvm;
+
 const struct hvm_ops *hvm_probe(void)
 {
 	if (svm_probe())

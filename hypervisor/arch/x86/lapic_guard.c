@@ -16,9 +16,20 @@ static uint32_t as_self(uint32_t icr_low)
 	       ICR_SHORTHAND_SELF | ICR_DELIVERY_FIXED;
 }
 
+/* INIT, STARTUP and SMI would reset or divert the CPU tern itself runs on. */
+static bool resets_cpu(uint32_t icr_low)
+{
+	uint32_t mode = icr_low & ICR_DELIVERY_MASK;
+
+	return mode == ICR_DELIVERY_INIT || mode == ICR_DELIVERY_STARTUP || mode == ICR_DELIVERY_SMI;
+}
+
 int64_t lapic_guard_icr(uint32_t icr_low, uint32_t icr_high, const struct lapic_identity *self)
 {
 	uint32_t dest = icr_high >> 24;
+
+	if (resets_cpu(icr_low))
+		return -EPERM;
 
 	switch (icr_low & ICR_SHORTHAND_MASK) {
 	case ICR_SHORTHAND_SELF:

@@ -5,8 +5,6 @@
 #include <tern/mm.h>
 
 #define PT_ENTRIES 512
-#define CPUID_EXT_FEATURES 0x80000001
-#define CPUID_EDX_PAGE1GB (1u << 26)
 
 extern uint64_t boot_pml4[PT_ENTRIES];
 
@@ -45,7 +43,7 @@ static int map_one(paddr_t addr, bool huge_1g)
 
 int paging_extend_direct_map(paddr_t end)
 {
-	bool huge = cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EDX_PAGE1GB;
+	bool huge = cpu_has_1g_pages();
 	uint64_t step = huge ? GiB(1) : MiB(2);
 
 	end = ALIGN_UP(end, step);

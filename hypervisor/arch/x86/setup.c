@@ -114,12 +114,10 @@ static void print_modules(void)
 /* Builds dom0 from the modules and runs it on this CPU; never returns. */
 static void start_dom0(void)
 {
-	const struct hvm_ops *hvm;
 	int rc;
 
 	if (!dom0_planned)
 		panic("Could not set up DOM0 guest OS (see the dom0 lines above)");
-	hvm = hvm_probe();
 	if (!hvm)
 		panic("tern needs hardware virtualization (AMD-V with nested paging) to run dom0");
 	rc = hvm->cpu_enable();
@@ -168,6 +166,8 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	lapic_init();
 	bsp->apic_id = lapic_id();
 	bsp->online = true;
+	/* Before the APs start: each enables the extension for its own guests. */
+	hvm = hvm_probe();
 	pr_info("Brought up %u CPUs\n", smp_boot_cpus(&boot_info.map));
 
 	print_modules();

@@ -6,6 +6,7 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/hvm.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <tern/arch.h>
@@ -55,6 +56,9 @@ void ap_main(void)
 
 	desc_init_cpu(cpu, ist);
 	lapic_init();
+	/* Ready to run domU vCPUs later; a failure leaves the CPU for tern alone. */
+	if (hvm && hvm->cpu_enable())
+		pr_warn("CPU%u: cannot enable %s\n", cpu->cpu_id, hvm->name);
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
 	cpu_halt_forever();
 }

@@ -18,6 +18,12 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* Whether paging structures may map 1 GiB pages (CPUID 0x80000001 EDX bit 26). */
+static inline bool cpu_has_1g_pages(void)
+{
+	return cpuid(0x80000001, 0).edx & (1u << 26);
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

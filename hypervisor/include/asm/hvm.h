@@ -51,4 +51,7 @@ struct hvm_ops {
  * logged) if it has none usable. */
 const struct hvm_ops *hvm_probe(void);
 
+/* What hvm_probe() found at boot; NULL if guests cannot run. */
+extern const struct hvm_ops *hvm;
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * What dom0 may do with the interrupt command register of the LAPIC it owns.
  * dom0 runs alone on its CPU; the other CPUs belong to tern and its guests,
- * so dom0's IPIs may reach only itself: no INIT, STARTUP, NMI or SMI to
- * another CPU, no broadcast.
+ * so dom0's IPIs may reach only itself, and never as INIT, STARTUP or SMI
+ * (even to itself: that CPU is also the one tern runs dom0 from).
  */
 #ifndef ASM_LAPIC_GUARD_H
 #define ASM_LAPIC_GUARD_H
@@ -13,6 +13,9 @@
 #define ICR_DELIVERY_MASK (7u << 8)
 #define ICR_DELIVERY_FIXED (0u << 8)
 #define ICR_DELIVERY_LOWEST (1u << 8)
+#define ICR_DELIVERY_SMI (2u << 8)
+#define ICR_DELIVERY_INIT (5u << 8)
+#define ICR_DELIVERY_STARTUP (6u << 8)
 #define ICR_DEST_LOGICAL (1u << 11)
 #define ICR_SHORTHAND_MASK (3u << 18)
 #define ICR_SHORTHAND_NONE (0u << 18)

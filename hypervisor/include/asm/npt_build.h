@@ -55,7 +55,8 @@ struct npt_mem {
  * 2 MiB page onto the dummy, and every wholly hidden 1 GiB range points at one
  * shared page directory of such pages, so hiding any amount costs one table.
  * dom0 then reads the dummy's bytes there and its writes land in the dummy.
- * Above limit nothing is mapped. limit is rounded up to 4 KiB.
+ * Above limit nothing is mapped. limit is rounded up to 4 KiB. Without
+ * pages_1g (a CPU without 1 GiB pages) visible ranges use 2 MiB pages.
  *
  * Cost: a hidden 2 MiB block is checked frame by frame (512 calls of hidden()).
  * Returns 0 and the root's physical address in *root_out, or -EINVAL (dummy_2m
@@ -63,7 +64,8 @@ struct npt_mem {
  * are not given back: boot-time use, where this is fatal anyway).
  */
 int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
-		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m);
+		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m,
+		       bool pages_1g);
 
 /*
  * Maps the 4 KiB guest frame gpa to hpa with flags (NPT_RWX, or with NPT_NX;

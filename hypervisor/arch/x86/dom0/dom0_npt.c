@@ -52,7 +52,8 @@ int dom0_npt_build(struct domain *d)
 	if (!dummy)
 		return -ENOMEM;
 	mem.ctx = &boot_info.map;
-	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
+	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy,
+				cpu_has_1g_pages());
 	if (rc)
 		return rc;
 	dom0_lapic_base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;

@@ -20,6 +20,7 @@ struct npt_builder {
 	uint64_t limit;
 	uint64_t dummy;
 	uint64_t shared_pd; /* the directory of dummy pages, 0 until needed */
+	bool pages_1g;      /* the CPU takes 1 GiB pages in nested tables */
 };
 
 static unsigned int npt_index(uint64_t gpa, unsigned int level)
@@ -101,7 +102,7 @@ static int npt_build_1g(struct npt_builder *b, uint64_t base, uint64_t *pdpte)
 	uint64_t pd;
 	int rc;
 
-	if (base + NPT_1G <= b->limit && !npt_is_hidden(b, base, NPT_1G)) {
+	if (b->pages_1g && base + NPT_1G <= b->limit && !npt_is_hidden(b, base, NPT_1G)) {
 		*pdpte = base | NPT_PS | NPT_RWX;
 		return 0;
 	}
@@ -140,13 +141,15 @@ static int npt_build_1g(struct npt_builder *b, uint64_t base, uint64_t *pdpte)
 }
 
 int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
-		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m)
+		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m,
+		       bool pages_1g)
 {
 	struct npt_builder b = {
 		.mem = mem,
 		.hidden = hidden,
 		.limit = ALIGN_UP(limit, NPT_4K),
 		.dummy = dummy_2m,
+		.pages_1g = pages_1g,
 	};
 	uint64_t root, pdpt = 0, e;
 	int rc;

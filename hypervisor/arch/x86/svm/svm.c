@@ -125,12 +125,13 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	c = &vmcb->control;
 	/*
 	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
-	 * in the permission map, the SVM instructions, triple faults. Interrupts
-	 * and I/O ports stay native: dom0 owns the devices.
+	 * in the permission map, the SVM instructions, triple faults, and INIT
+	 * (which would otherwise reset the CPU tern runs on). Interrupts and I/O
+	 * ports stay native: dom0 owns the devices.
 	 */
 	c->intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
 			     VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_INVLPGA |
-			     VMCB_INTERCEPT_SHUTDOWN;
+			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
 			     VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
 			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT;
