@@ -1,0 +1,248 @@
+/* The journal: restart gives back the same store; torn tails are dropped. */
+#include "xs_test.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+struct xs_jt {
+	char dir[64];
+	char path[128];		/* the journal file, valid after stop too */
+	struct xs_daemon *d;
+	struct xs_journal j;
+};
+
+static void xs_jt_start(struct xs_jt *t, bool fresh)
+{
+	size_t dropped;
+	int rc;
+
+	if (fresh) {
+		strcpy(t->dir, "/tmp/xs-journal-XXXXXX");
+		assert_non_null(mkdtemp(t->dir));
+	}
+	t->d = calloc(1, sizeof(*t->d));
+	assert_int_equal(xs_daemon_init(t->d), 0);
+	assert_int_equal(xs_journal_open(&t->j, t->dir, false), 0);
+	rc = xs_journal_load(&t->j, &t->d->tree, &t->d->domains, &dropped);
+	if (rc == -ENOENT)
+		assert_int_equal(xs_tree_setup(&t->d->tree), 0);
+	else
+		assert_int_equal(rc, 0);
+	assert_int_equal(xs_journal_compact(&t->j, &t->d->tree, &t->d->domains), 0);
+	xs_daemon_set_journal(t->d, &t->j);
+	snprintf(t->path, sizeof(t->path), "%s", t->j.path);
+}
+
+static void xs_jt_stop(struct xs_jt *t)
+{
+	xs_test_daemon_free(t->d);
+	xs_journal_close(&t->j);
+}
+
+static void xs_jt_cleanup(struct xs_jt *t)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", t->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void xs_jt_sync(struct xs_jt *t)
+{
+	assert_int_equal(xs_journal_commit(&t->j), 0);
+}
+
+static void test_restart_same_store(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c;
+	char out[8192];
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c = xs_test_conn(t.d, 0);
+	xs_test_write_str(t.d, c, 0, "/a/b", "one");
+	xs_test_write_str(t.d, c, 0, "/a/c", "two");
+	xs_test_expect_ok(t.d, c, XS_SET_PERMS, 0, XS_TEST_ARGS("/a/c\0n3\0r4"));
+	xs_test_expect_ok(t.d, c, XS_RM, 0, XS_TEST_ARGS("/a/b"));
+	xs_test_expect_ok(t.d, c, XS_INTRODUCE, 0, XS_TEST_ARGS("3\0" "100\0" "5"));
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	xs_test_expect_err(t.d, c, XS_READ, 0, XS_TEST_ARGS("/a/b"), "ENOENT");
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/a/c", out), XS_READ);
+	assert_string_equal(out, "two");
+	assert_int_equal(xs_test_req(t.d, c, XS_GET_PERMS, 0, XS_TEST_ARGS("/a/c"), out),
+			 XS_GET_PERMS);
+	assert_memory_equal(out, "n3\0r4\0", 6);
+	assert_int_equal(xs_test_req(t.d, c, XS_IS_DOMAIN_INTRODUCED, 0, XS_TEST_ARGS("3"), out),
+			 XS_IS_DOMAIN_INTRODUCED);
+	assert_string_equal(out, "T");
+	assert_int_equal(xs_quota_used(&t.d->quota, 3, XS_Q_NODES), 1);
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
+static off_t xs_jt_size(struct xs_jt *t)
+{
+	struct stat st;
+
+	assert_int_equal(stat(t->path, &st), 0);
+	return st.st_size;
+}
+
+static void test_torn_last_record(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c;
+	char out[8192];
+	off_t before, after;
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c = xs_test_conn(t.d, 0);
+	xs_test_write_str(t.d, c, 0, "/kept", "1");
+	xs_jt_sync(&t);
+	before = xs_jt_size(&t);
+	xs_test_write_str(t.d, c, 0, "/torn", "2");
+	xs_jt_sync(&t);
+	after = xs_jt_size(&t);
+	xs_jt_stop(&t);
+	/* a crash in the middle of the last write */
+	assert_int_equal(truncate(t.path, before + (after - before) / 2), 0);
+
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/kept", out), XS_READ);
+	xs_test_expect_err(t.d, c, XS_READ, 0, XS_TEST_ARGS("/torn"), "ENOENT");
+	/* the tail is gone from the file: appending works again */
+	xs_test_write_str(t.d, c, 0, "/after", "3");
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/after", out), XS_READ);
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
+static void test_corrupt_record_ends_log(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c;
+	char out[8192];
+	off_t before;
+	int fd;
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c = xs_test_conn(t.d, 0);
+	xs_test_write_str(t.d, c, 0, "/good", "1");
+	xs_jt_sync(&t);
+	before = xs_jt_size(&t);
+	xs_test_write_str(t.d, c, 0, "/bad", "2");
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+	/* flip a payload byte of the last record: its CRC no longer matches */
+	fd = open(t.path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "Z", 1, before + 14), 1);
+	close(fd);
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/good", out), XS_READ);
+	xs_test_expect_err(t.d, c, XS_READ, 0, XS_TEST_ARGS("/bad"), "ENOENT");
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
+static void test_transaction_is_one_record(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c;
+	off_t before, after;
+	char out[8192];
+	uint32_t id;
+	int i;
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c = xs_test_conn(t.d, 0);
+	id = xs_test_txn(t.d, c);
+	for (i = 0; i < 10; i++) {
+		char p[32];
+
+		snprintf(p, sizeof(p), "/tx/k%d", i);
+		xs_test_write_str(t.d, c, id, p, "v");
+	}
+	before = xs_jt_size(&t);
+	xs_test_expect_ok(t.d, c, XS_TRANSACTION_END, id, XS_TEST_ARGS("T"));
+	xs_jt_sync(&t);
+	after = xs_jt_size(&t);
+	xs_jt_stop(&t);
+	/* losing any part of the commit record loses the whole transaction */
+	assert_int_equal(truncate(t.path, after - 1), 0);
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	xs_test_expect_err(t.d, c, XS_READ, 0, XS_TEST_ARGS("/tx"), "ENOENT");
+	assert_true(after > before);
+	xs_test_expect_err(t.d, c, XS_READ, 0, XS_TEST_ARGS("/tx/k0"), "ENOENT");
+	(void)out;
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
+static void test_compaction_keeps_store(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c;
+	char out[8192], val[1024];
+	int i;
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c = xs_test_conn(t.d, 0);
+	memset(val, 'v', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	/* rewrite one node until the log is several times its compacted size */
+	for (i = 0; i < 3000; i++) {
+		/* a new value each time: unchanged nodes are not journaled */
+		val[0] = (char)('a' + i % 26);
+		xs_test_write_str(t.d, c, 0, "/hot", val);
+		xs_jt_sync(&t);
+		if (xs_journal_wants_compaction(&t.j))
+			assert_int_equal(xs_journal_compact(&t.j, &t.d->tree, &t.d->domains), 0);
+	}
+	assert_true(t.j.compactions >= 2);
+	assert_true(xs_jt_size(&t) < 8 << 20);
+	xs_test_write_str(t.d, c, 0, "/last", "x");
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+	xs_jt_start(&t, false);
+	c = xs_test_conn(t.d, 0);
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/hot", out), XS_READ);
+	assert_int_equal(strlen(out), sizeof(val) - 1);
+	assert_int_equal(xs_test_read_str(t.d, c, 0, "/last", out), XS_READ);
+	assert_int_equal(xs_tree_count(&t.d->tree), 7);
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_restart_same_store),
+		cmocka_unit_test(test_torn_last_record),
+		cmocka_unit_test(test_corrupt_record_ends_log),
+		cmocka_unit_test(test_transaction_is_one_record),
+		cmocka_unit_test(test_compaction_keeps_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

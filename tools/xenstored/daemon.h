@@ -1,0 +1,38 @@
+/* The daemon's whole state, shared by the request handlers. */
+#ifndef XS_DAEMON_H
+#define XS_DAEMON_H
+
+#include <stdbool.h>
+
+#include "conn.h"
+#include "domain.h"
+#include "journal.h"
+#include "quota.h"
+#include "tree.h"
+
+struct xs_daemon {
+	struct xs_tree tree;
+	struct xs_quota quota;
+	struct xs_domains domains;
+	struct xs_conn *conns;
+	struct xs_journal *journal;	/* NULL: not persistent */
+	bool keep_orphans;		/* on RELEASE give a domain's nodes to dom0 */
+	/*
+	 * Connects an introduced domain's ring; NULL when there is no
+	 * hypervisor, and domains are then only recorded.
+	 */
+	int (*ring_attach)(struct xs_daemon *d, struct xs_domain *dom);
+};
+
+/* Empty store and default quotas; the caller loads or sets up the tree. */
+int xs_daemon_init(struct xs_daemon *d);
+void xs_daemon_fini(struct xs_daemon *d);
+/* Sends changes to the journal from now on (NULL: stop). */
+void xs_daemon_set_journal(struct xs_daemon *d, struct xs_journal *j);
+void xs_daemon_add_conn(struct xs_daemon *d, struct xs_conn *c);
+/* Closes and frees every connection marked dead. */
+void xs_daemon_reap(struct xs_daemon *d);
+/* Gives back a connection's watches and transactions to its quota. */
+void xs_daemon_drop_conn_state(struct xs_daemon *d, struct xs_conn *c);
+
+#endif

@@ -1,0 +1,103 @@
+/* poll() over the listening socket and every client. */
+#define _GNU_SOURCE
+#include "loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handle.h"
+#include "log.h"
+#include "sock.h"
+
+void xs_loop_sync(struct xs_daemon *d)
+{
+	struct xs_journal *j = d->journal;
+
+	if (!j)
+		return;
+	if (xs_journal_commit(j) || xs_journal_wants_compaction(j))
+		xs_journal_compact(j, &d->tree, &d->domains);
+}
+
+int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
+{
+	struct pollfd *fds = NULL;
+	struct xs_conn **conns = NULL;
+	sigset_t stopping, waiting;
+	size_t cap = 0;
+	int rc = 0;
+
+	/* Stop signals arrive only inside ppoll(), so none is missed between
+	 * the check of *stop and the wait. */
+	sigemptyset(&stopping);
+	sigaddset(&stopping, SIGTERM);
+	sigaddset(&stopping, SIGINT);
+	sigprocmask(SIG_BLOCK, &stopping, &waiting);
+	while (!*stop) {
+		struct xs_conn *c;
+		size_t n = 1, i;
+		struct timespec now = { 0, 0 }, *timeout = NULL;
+
+		for (c = d->conns; c; c = c->next)
+			n++;
+		if (n > cap) {
+			struct pollfd *f = realloc(fds, n * 2 * sizeof(*f));
+			struct xs_conn **cs = realloc(conns, n * 2 * sizeof(*cs));
+
+			if (f)
+				fds = f;
+			if (cs)
+				conns = cs;
+			if (!f || !cs) {
+				rc = -ENOMEM;
+				break;
+			}
+			cap = n * 2;
+		}
+		fds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		for (c = d->conns, i = 1; c; c = c->next, i++) {
+			bool may_read = xs_handle_may_read(d, c);
+
+			conns[i] = c;
+			fds[i] = (struct pollfd){ .fd = c->fd };
+			fds[i].events = (short)((may_read ? POLLIN : 0) | (c->out_head ? POLLOUT : 0));
+			/* Bytes already buffered will not wake poll(). */
+			if (may_read && xs_sock_buffered(c))
+				timeout = &now;
+		}
+		if (ppoll(fds, n, timeout, &waiting) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			xs_log("poll failed: %s", strerror(errno));
+			break;
+		}
+		for (i = 1; i < n; i++) {
+			c = conns[i];
+			if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+			    (xs_handle_may_read(d, c) && xs_sock_buffered(c)))
+				xs_handle_input(d, c);
+		}
+		if (fds[0].revents & POLLIN)
+			while (xs_sock_accept(d, lfd) == 0)
+				;
+		/* Durable first, then acknowledged. */
+		xs_loop_sync(d);
+		for (c = d->conns; c; c = c->next) {
+			if (c->dead || !c->out_head)
+				continue;
+			rc = xs_conn_flush(c);
+			if (rc)
+				xs_conn_kill(c, rc == -EPIPE || rc == -ECONNRESET ? "closed by peer"
+										: "write error");
+			rc = 0;
+		}
+		xs_daemon_reap(d);
+	}
+	sigprocmask(SIG_SETMASK, &waiting, NULL);
+	free(fds);
+	free(conns);
+	return rc;
+}

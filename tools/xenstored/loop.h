@@ -1,0 +1,18 @@
+/* The single-threaded event loop: poll, read, journal, reply. */
+#ifndef XS_LOOP_H
+#define XS_LOOP_H
+
+#include <signal.h>
+
+#include "daemon.h"
+
+/*
+ * Serves until *stop is set (by a signal). Each round runs every complete
+ * request, writes the journal batch, and only then sends replies, so no
+ * change is acknowledged before it is on disk.
+ */
+int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop);
+/* Writes pending journal entries and compacts when due. */
+void xs_loop_sync(struct xs_daemon *d);
+
+#endif
