@@ -22,6 +22,8 @@ SYSTEM_TEST_DEPS :=
 # others drive dom0 tools on the host).
 PYTEST_DIRS := tests/system
 
+include tests/guests/build.mk
+
 HOST_CC := gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all

@@ -51,5 +51,13 @@ ALL_TARGETS += $(BUILD)/tern.elf $(BUILD)/tern.gz
 -include $(HV_OBJS:.o=.d)
 
 TERN_COMPILER := $(shell $(CC) --version | head -n 1)
+TERN_CHANGESET := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# Identifies the sources this build came from (the tree's content, uncommitted changes included).
+TERN_BUILD_ID := $(shell cat $(filter-out hypervisor/common/version.c,$(HV_SRCS)) hypervisor/include/*/*.h | sha1sum | cut -c1-40)
 $(HV_BUILD)/hypervisor/common/version.o: HV_CFLAGS += \
-	-DTERN_COMPILER='"$(TERN_COMPILER)"' -DTERN_COMPILE_DATE='"$(shell date -u "+%Y-%m-%d %H:%M:%S UTC")"'
+	-DTERN_COMPILER='"$(TERN_COMPILER)"' -DTERN_COMPILE_DATE='"$(shell date -u "+%Y-%m-%d %H:%M:%S UTC")"' \
+	-DTERN_CHANGESET='"$(TERN_CHANGESET)"' -DTERN_BUILD_ID='"$(TERN_BUILD_ID)"'
+# Rebuilt every time so the date, changeset and build id describe this build.
+$(HV_BUILD)/hypervisor/common/version.o: FORCE
+.PHONY: FORCE
+FORCE:

@@ -14,7 +14,7 @@
 #define LINE_PREFIX "(tern) "
 
 static char conring_buf[CONRING_SIZE];
-struct conring console_ring = { conring_buf, CONRING_SIZE, 0, 0 };
+static struct conring console_ring = { conring_buf, CONRING_SIZE, 0, 0 };
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static struct console_output outputs[3];
@@ -154,4 +154,16 @@ void panic(const char *fmt, ...)
 	printk(LOG_ERR, "Reboot in five seconds...\n");
 	mdelay(5000);
 	machine_restart();
+}
+
+size_t console_read(uint64_t *pos, char *out, size_t len, bool clear)
+{
+	size_t n;
+
+	spin_lock(&console_lock);
+	n = conring_read(&console_ring, pos, out, len);
+	if (clear)
+		conring_clear(&console_ring);
+	spin_unlock(&console_lock);
+	return n;
 }

@@ -163,9 +163,13 @@ def test_dom0_triple_fault_is_reported_and_reboots(machine, tmp_path):
     m.wait_exit()
 
 
-def test_a_module_that_is_no_kernel_is_refused(machine, tmp_path):
+@pytest.mark.parametrize("head,reason", [
+    (b"MZ", r"dom0: the kernel module is not a usable bzImage"),
+    (b"\x7fELF", r"dom0: the kernel module is an ELF file tern cannot start"),
+])
+def test_a_module_that_is_no_kernel_is_refused(machine, tmp_path, head, reason):
     junk = tmp_path / "junk"
-    junk.write_bytes(b"\x7fELF" + os.urandom(8192))
+    junk.write_bytes(head + os.urandom(8192))
     m = machine(append="noreboot", modules=[str(junk)])
-    m.wait_for(r"dom0: the kernel module is not a usable bzImage")
+    m.wait_for(reason)
     m.wait_for(r"Could not set up DOM0 guest OS")

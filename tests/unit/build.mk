@@ -5,7 +5,6 @@
 UNIT_BUILD := $(BUILD)/unit
 UNIT_CFLAGS = $(HOST_CFLAGS) -Ihypervisor/include
 UNIT_LDLIBS := -lcmocka
-
 # $(1): test name; $(2): the hypervisor sources it links with, relative to hypervisor/.
 define unit_test
 $(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(patsubst %,hypervisor/%.c,$(2)) \
@@ -14,7 +13,6 @@ $(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(patsubst %,hypervisor/%.c,$(2)
 	$$(HOST_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(HOST_LDFLAGS) $$(UNIT_LDLIBS)
 UNIT_TESTS += $(UNIT_BUILD)/test_$(1)
 endef
-
 $(eval $(call unit_test,cmdline,common/cmdline common/format))
 $(eval $(call unit_test,e820,common/e820))
 $(eval $(call unit_test,page_alloc,common/page_alloc))
@@ -28,3 +26,7 @@ $(eval $(call unit_test,guest_walk,arch/x86/guest_walk))
 $(eval $(call unit_test,lapic_guard,arch/x86/lapic_guard))
 $(eval $(call unit_test,dom0_mem,arch/x86/dom0/dom0_mem common/e820 common/cmdline common/format))
 $(eval $(call unit_test,npt_build,arch/x86/svm/npt_build))
+$(eval $(call unit_test,elf_pvh,arch/x86/dom0/elf_pvh))
+$(eval $(call unit_test,evtchn,common/evtchn))
+$(eval $(call unit_test,grant_table,common/grant_table))
+$(eval $(call unit_test,vcpu_timer,common/vcpu_timer))

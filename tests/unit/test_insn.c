@@ -1,7 +1,7 @@
 /*
- * The store decoder: instruction lengths across every ModRM/SIB/displacement
- * form, the source register (REX.R included) or immediate, operand sizes,
- * and refusals for loads, register destinations and truncated bytes. The
+ * The memory-access decoder: instruction lengths across every ModRM/SIB/
+ * displacement form, the register (REX.R included) or immediate, operand
+ * sizes, loads, and refusals for non-accesses and truncated bytes. The
  * encodings are what GCC emits for Linux's xAPIC writes and their neighbours.
  */
 #include <stdarg.h>
@@ -45,18 +45,18 @@ static void test_stores_decode(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct store_case *c = &cases[i];
-		struct insn_store s;
+		struct insn_mem s;
 
-		if (insn_decode_store(c->bytes, c->n, &s) || s.len != c->len || s.size != c->size ||
-		    s.src_is_reg != (c->reg >= 0) ||
-		    (c->reg >= 0 ? s.src_reg != (unsigned int)c->reg : s.imm != c->imm))
+		if (insn_decode_mem(c->bytes, c->n, &s) || s.load || s.len != c->len ||
+		    s.size != c->size || s.src_is_reg != (c->reg >= 0) ||
+		    (c->reg >= 0 ? s.reg != (unsigned int)c->reg : s.imm != c->imm))
 			fail_msg("%s: decoded len %u size %u reg %d/%u imm %#llx", c->what, s.len,
-				 s.size, s.src_is_reg, s.src_reg, (unsigned long long)s.imm);
+				 s.size, s.src_is_reg, s.reg, (unsigned long long)s.imm);
 		/* Extra bytes after the instruction change nothing. */
 		uint8_t padded[15] = { 0 };
 		for (size_t b = 0; b < c->n; b++)
 			padded[b] = c->bytes[b];
-		assert_int_equal(insn_decode_store(padded, sizeof(padded), &s), 0);
+		assert_int_equal(insn_decode_mem(padded, sizeof(padded), &s), 0);
 		assert_int_equal(s.len, c->len);
 	}
 }
@@ -64,49 +64,76 @@ static void test_stores_decode(void **state)
 static void test_xchg_is_a_store_that_exchanges(void **state)
 {
 	const uint8_t xchg[] = { 0x87, 0x02 }; /* xchg %eax,(%rdx): Linux on 11AP parts */
-	struct insn_store s;
+	struct insn_mem s;
 
 	(void)state;
-	assert_int_equal(insn_decode_store(xchg, sizeof(xchg), &s), 0);
+	assert_int_equal(insn_decode_mem(xchg, sizeof(xchg), &s), 0);
 	assert_true(s.exchange);
 	assert_int_equal(s.len, 2);
 }
 
-static void test_non_stores_are_refused(void **state)
+static void test_loads_decode(void **state)
 {
-	const uint8_t load[] = { 0x8b, 0x02 };        /* mov (%rdx),%eax */
+	const uint8_t mov32[] = { 0x8b, 0x02 };             /* mov (%rdx),%eax */
+	const uint8_t mov64[] = { 0x4c, 0x8b, 0x48, 0x10 }; /* mov 0x10(%rax),%r9 */
+	const uint8_t mov8[] = { 0x8a, 0x0b };              /* mov (%rbx),%cl */
+	const uint8_t movzx16[] = { 0x0f, 0xb7, 0x07 };     /* movzwl (%rdi),%eax */
+	struct insn_mem s;
+
+	(void)state;
+	assert_int_equal(insn_decode_mem(mov32, sizeof(mov32), &s), 0);
+	assert_true(s.load);
+	assert_int_equal(s.len, 2);
+	assert_int_equal(s.size, 4);
+	assert_int_equal(s.reg, 0);
+	assert_int_equal(insn_decode_mem(mov64, sizeof(mov64), &s), 0);
+	assert_int_equal(s.len, 4);
+	assert_int_equal(s.size, 8);
+	assert_int_equal(s.reg, 9);
+	assert_int_equal(insn_decode_mem(mov8, sizeof(mov8), &s), 0);
+	assert_int_equal(s.size, 1);
+	assert_int_equal(s.reg, 1);
+	assert_int_equal(insn_decode_mem(movzx16, sizeof(movzx16), &s), 0);
+	assert_int_equal(s.len, 3);
+	assert_int_equal(s.size, 2);
+	assert_int_equal(s.reg_size, 4);
+}
+
+static void test_non_accesses_are_refused(void **state)
+{
+	const uint8_t lea[] = { 0x8d, 0x02 };         /* lea (%rdx),%eax */
 	const uint8_t reg_dest[] = { 0x89, 0xc0 };    /* mov %eax,%eax */
 	const uint8_t c7_not_mov[] = { 0xc7, 0x08, 0, 0, 0, 0 }; /* /1 is not MOV */
 	const uint8_t nop[] = { 0x90, 0x90 };
-	struct insn_store s;
+	struct insn_mem s;
 
 	(void)state;
-	assert_int_equal(insn_decode_store(load, sizeof(load), &s), -EINVAL);
-	assert_int_equal(insn_decode_store(reg_dest, sizeof(reg_dest), &s), -EINVAL);
-	assert_int_equal(insn_decode_store(c7_not_mov, sizeof(c7_not_mov), &s), -EINVAL);
-	assert_int_equal(insn_decode_store(nop, sizeof(nop), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(lea, sizeof(lea), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(reg_dest, sizeof(reg_dest), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(c7_not_mov, sizeof(c7_not_mov), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(nop, sizeof(nop), &s), -EINVAL);
 }
 
 static void test_truncated_bytes_are_reported(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct insn_store s;
+		struct insn_mem s;
 
 		for (size_t n = 0; n < cases[i].len; n++)
-			assert_int_equal(insn_decode_store(cases[i].bytes, n, &s), -ENODATA);
+			assert_int_equal(insn_decode_mem(cases[i].bytes, n, &s), -ENODATA);
 	}
 }
 
 static void test_prefix_flood_stays_in_bounds(void **state)
 {
 	uint8_t bytes[15];
-	struct insn_store s;
+	struct insn_mem s;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bytes); i++)
 		bytes[i] = 0x66;
-	assert_int_equal(insn_decode_store(bytes, sizeof(bytes), &s), -ENODATA);
+	assert_int_equal(insn_decode_mem(bytes, sizeof(bytes), &s), -ENODATA);
 }
 
 int main(void)
@@ -114,7 +141,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stores_decode),
 		cmocka_unit_test(test_xchg_is_a_store_that_exchanges),
-		cmocka_unit_test(test_non_stores_are_refused),
+		cmocka_unit_test(test_loads_decode),
+		cmocka_unit_test(test_non_accesses_are_refused),
 		cmocka_unit_test(test_truncated_bytes_are_reported),
 		cmocka_unit_test(test_prefix_flood_stays_in_bounds),
 	};

@@ -71,3 +71,42 @@ bool lapic_start_ap(uint32_t apic_id, paddr_t trampoline_base)
 	}
 	return true;
 }
+
+void lapic_self_ipi(uint8_t vector)
+{
+	/* Shorthand "self": ICR_HIGH (which dom0 may be using) is not touched. */
+	lapic_write(APIC_ICR_LOW, APIC_ICR_SHORTHAND_SELF | vector);
+}
+
+#define APIC_TIMER_INITIAL 0x380
+#define APIC_TIMER_CURRENT 0x390
+#define APIC_TIMER_DIVIDE 0x3e0
+#define APIC_TIMER_DIVIDE_BY_16 0x3
+#define TIMER_CALIBRATE_MS 10
+
+static uint64_t lapic_ticks_per_ms;
+
+void lapic_timer_calibrate(void)
+{
+	lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | TIMER_VECTOR);
+	lapic_write(APIC_TIMER_INITIAL, 0xffffffff);
+	mdelay(TIMER_CALIBRATE_MS);
+	lapic_ticks_per_ms = (0xffffffffu - lapic_read(APIC_TIMER_CURRENT)) / TIMER_CALIBRATE_MS;
+	lapic_write(APIC_TIMER_INITIAL, 0);
+}
+
+void lapic_timer_oneshot(uint64_t ns)
+{
+	uint64_t ticks = ns / 1000 * lapic_ticks_per_ms / 1000;
+
+	ticks = MAX(ticks, 1);
+	lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
+	lapic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
+	lapic_write(APIC_TIMER_INITIAL, (uint32_t)MIN(ticks, 0xffffffffull));
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(APIC_TIMER_INITIAL, 0);
+}

@@ -1,4 +1,4 @@
-/* A decoder for stores, just large enough for MMIO write emulation. */
+/* A decoder for loads and stores, just large enough for MMIO emulation. */
 #include <asm/insn.h>
 #include <tern/errno.h>
 
@@ -39,12 +39,12 @@ static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail
 	return extra;
 }
 
-int insn_decode_store(const uint8_t *bytes, size_t avail, struct insn_store *out)
+int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 {
 	size_t i = 0;
-	bool opsize16 = false, rex_w = false, rex_r = false, ok;
+	bool opsize16 = false, rex_w = false, rex_r = false, two_byte = false, ok;
 	uint8_t opcode, modrm;
-	unsigned int extra;
+	unsigned int extra, operand_size;
 
 	if (avail > INSN_MAX_LEN)
 		avail = INSN_MAX_LEN;
@@ -55,35 +55,53 @@ int insn_decode_store(const uint8_t *bytes, size_t avail, struct insn_store *out
 		rex_r = bytes[i] & 4;
 		i++;
 	}
+	if (i < avail && bytes[i] == 0x0f) {
+		two_byte = true;
+		i++;
+	}
 	if (i + 2 > avail)
 		return -ENODATA;
 	opcode = bytes[i++];
 	modrm = bytes[i++];
 	if (modrm >> 6 == 3)
-		return -EINVAL; /* a register destination is no memory write */
+		return -EINVAL; /* register to register: no memory access */
 
-	*out = (struct insn_store){ 0 };
-	out->size = (opcode & 1) ? (rex_w ? 8 : opsize16 ? 2 : 4) : 1;
-	switch (opcode) {
-	case 0x86: case 0x87:
-		out->exchange = true;
-		/* fall through */
-	case 0x88: case 0x89:
-		out->src_is_reg = true;
-		out->src_reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
-		break;
-	case 0xc6: case 0xc7:
-		if ((modrm >> 3) & 7)
+	*out = (struct insn_mem){ 0 };
+	operand_size = rex_w ? 8 : opsize16 ? 2 : 4;
+	out->reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
+	if (two_byte) {
+		if (opcode != 0xb6 && opcode != 0xb7)
 			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
+		out->load = true;
+		out->size = opcode == 0xb6 ? 1 : 2;
+		out->reg_size = operand_size;
+	} else {
+		out->size = (opcode & 1) ? operand_size : 1;
+		out->reg_size = out->size;
+		switch (opcode) {
+		case 0x86: case 0x87:
+			out->exchange = true;
+			/* fall through */
+		case 0x88: case 0x89:
+			out->src_is_reg = true;
+			break;
+		case 0x8a: case 0x8b:
+			out->load = true;
+			break;
+		case 0xc6: case 0xc7:
+			if ((modrm >> 3) & 7)
+				return -EINVAL;
+			out->reg = 0;
+			break;
+		default:
+			return -EINVAL;
+		}
 	}
 	extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
 	if (!ok || i + extra > avail)
 		return -ENODATA;
 	i += extra;
-	if (!out->src_is_reg) {
+	if (!out->load && !out->src_is_reg) {
 		/* Immediates are at most 32 bits, sign-extended for 64-bit stores. */
 		unsigned int imm_len = out->size == 8 ? 4 : out->size;
 		uint64_t imm = 0;

@@ -7,6 +7,7 @@
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <asm/time.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/format.h>
 #include <tern/mm.h>
@@ -128,6 +129,7 @@ static void start_dom0(void)
 	if (rc)
 		panic("Could not set up DOM0 guest OS (%d)", rc);
 	pr_info("dom0: starting on CPU0 with %s\n", hvm->name);
+	dom0.start_time_ns = system_time_ns();
 	hvm->vcpu_run(&dom0.vcpu0);
 	panic("dom0 returned");
 }
@@ -164,6 +166,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	khz = tsc_calibrate();
 	pr_info("TSC: %lu.%03lu MHz\n", khz / 1000, khz % 1000);
 	lapic_init();
+	lapic_timer_calibrate();
 	bsp->apic_id = lapic_id();
 	bsp->online = true;
 	/* Before the APs start: each enables the extension for its own guests. */

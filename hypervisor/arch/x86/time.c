@@ -70,3 +70,12 @@ void mdelay(unsigned int ms)
 	}
 	udelay(ms * 1000);
 }
+
+uint64_t system_time_ns(void)
+{
+	if (!tsc_khz)
+		return 0;
+	/* In two steps so that years of uptime do not overflow 64 bits. */
+	uint64_t tsc = rdtsc();
+	return tsc / tsc_khz * 1000000 + tsc % tsc_khz * 1000000 / tsc_khz;
+}

@@ -59,6 +59,11 @@ void trap_dispatch(struct cpu_regs *regs)
 
 	if (vector == SPURIOUS_VECTOR)
 		return; /* the LAPIC wants no EOI for these */
+	if (vector == TIMER_VECTOR) {
+		/* Only wakes the CPU: the run loop looks at the timers itself. */
+		lapic_eoi();
+		return;
+	}
 	if (vector >= 32) {
 		pr_warn("CPU%u: unexpected interrupt, vector %u\n", this_cpu()->cpu_id, vector);
 		lapic_eoi();

@@ -17,6 +17,7 @@
 #define APIC_ICR_DELIVERY_STARTUP (6u << 8)
 #define APIC_ICR_BUSY (1u << 12)
 #define APIC_ICR_LEVEL_ASSERT (1u << 14)
+#define APIC_ICR_SHORTHAND_SELF (1u << 18)
 #define APIC_LVT_TIMER 0x320
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
@@ -27,6 +28,17 @@
 void lapic_init(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
+/* The hypervisor's own vector for the LAPIC timer (domains without devices). */
+#define TIMER_VECTOR 0xee
+
+/* Measures the LAPIC timer against the TSC (after tsc_calibrate()). */
+void lapic_timer_calibrate(void);
+/* Interrupts at TIMER_VECTOR after ns nanoseconds (0: as soon as possible). */
+void lapic_timer_oneshot(uint64_t ns);
+void lapic_timer_stop(void);
+
+/* A fixed interrupt at vector to this CPU. */
+void lapic_self_ipi(uint8_t vector);
 /* Sends INIT, then two STARTUP IPIs at the page trampoline_base. Returns
  * false if the LAPIC never accepted them. */
 bool lapic_start_ap(uint32_t apic_id, paddr_t trampoline_base);

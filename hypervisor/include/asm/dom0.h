@@ -19,8 +19,30 @@ int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const str
 int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_module *kernel,
 	       const struct boot_module *initrd);
 
-/* dom0's nested page table (dom0_npt.c). */
+/* Where the boot structures go in dom0's low memory (its own RAM, one-to-one). */
+#define DOM0_GDT 0x6000          /* flat code at 0x10, data at 0x18 */
+#define DOM0_GDT_LIMIT (4 * 8 - 1)
+#define DOM0_ZERO_PAGE 0x7000    /* bzImage: boot_params; PVH: hvm_start_info, modules */
+#define DOM0_MEMMAP 0x9000       /* PVH: the memory map */
+#define DOM0_CMDLINE 0x8000
+
+void dom0_write_boot_gdt(void);
+
+/* The highest page-aligned place in map's RAM (above 1 MiB) for size bytes
+ * below limit, clear of [avoid_start, avoid_end); 0 if there is none. */
+uint64_t dom0_place_high(const struct e820_map *map, uint64_t size, uint64_t limit,
+			 uint64_t avoid_start, uint64_t avoid_end);
+
+struct elf_pvh_info;
+/* Loads a PVH kernel and writes its hvm_start_info (dom0_pvh.c). */
+int dom0_pvh_load(const struct elf_pvh_info *elf, const struct e820_map *e820,
+		  const struct boot_module *kernel, const struct boot_module *initrd,
+		  struct vcpu_start *start);
+
+/* dom0's nested page table (dom0_npt.c): everything one-to-one for a dom0
+ * that owns the machine; only its RAM for one that does not. */
 int dom0_npt_build(struct domain *d);
+int dom0_npt_build_ram_only(struct domain *d);
 
 /*
  * dom0's LAPIC page: dom0 reads it natively, its writes are intercepted

@@ -6,9 +6,11 @@
 #define ASM_HVM_H
 
 #include <tern/types.h>
+#include <tern/vcpu_timer.h>
 
 struct vmcb;
 struct domain;
+struct guest_paging;
 
 /* The guest's general registers that VMRUN does not keep in the VMCB (rax
  * and rsp live there). Layout shared with svm/entry.S through asm-offsets. */
@@ -17,10 +19,17 @@ struct guest_regs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+struct vcpu_info;
+
 struct vcpu {
 	struct domain *domain;
 	unsigned int id;
 	unsigned int pcpu;         /* where it runs (pinned) */
+	struct vcpu_info *vcpu_info; /* where its event and time state is (shared_info's slot,
+				      * or the page VCPUOP_register_vcpu_info named) */
+	uint8_t upcall_vector;     /* HVMOP_set_evtchn_upcall_vector; 0: none */
+	bool upcall_to_inject;     /* a virtual upcall is due (domains without devices) */
+	struct vcpu_timer timer;   /* VCPUOP timers (domains without devices) */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
@@ -45,7 +54,29 @@ struct hvm_ops {
 	int (*vcpu_init)(struct vcpu *v, const struct vcpu_start *start);
 	/* Runs the vCPU until its domain stops; returns only then. */
 	void (*vcpu_run)(struct vcpu *v);
+	/* The guest's paging registers, for walking its page tables. */
+	void (*guest_paging)(const struct vcpu *v, struct guest_paging *p);
 };
+
+/*
+ * Tells v that an event is pending (its vcpu_info's upcall_pending went
+ * from 0 to 1): an interrupt at its upcall vector on its CPU.
+ */
+void vcpu_kick(struct vcpu *v);
+
+/* The vector v's upcalls arrive at (per-vCPU, or the domain's callback); 0: none. */
+uint8_t vcpu_upcall_vector(const struct vcpu *v);
+
+/*
+ * Timers of vCPUs that do not own their CPU's LAPIC (vcpu_time.c): raise
+ * VIRQ_TIMER for what expired, arm the LAPIC timer for what comes next, and
+ * block until an event is pending.
+ */
+void vcpu_timer_poll(struct vcpu *v);
+void vcpu_timer_arm(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+/* Writes the vCPU's pvclock (vcpu_time_info) as of now. */
+void vcpu_time_update(struct vcpu *v);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

@@ -10,21 +10,24 @@
 
 #define INSN_MAX_LEN 15
 
-struct insn_store {
+struct insn_mem {
 	unsigned int len;       /* bytes of the whole instruction */
-	unsigned int size;      /* bytes written: 1, 2, 4 or 8 */
-	bool src_is_reg;
-	unsigned int src_reg;   /* 0 rax .. 15 r15 (x86 encoding order) */
-	uint64_t imm;           /* the value, when !src_is_reg */
-	bool exchange;          /* XCHG: the register also receives the old value */
+	unsigned int size;      /* bytes of memory accessed: 1, 2, 4 or 8 */
+	bool load;              /* memory -> register; else register/immediate -> memory */
+	bool src_is_reg;        /* stores: the value is a register's (else imm) */
+	unsigned int reg;       /* the register operand: 0 rax .. 15 r15 (encoding order) */
+	unsigned int reg_size;  /* loads: bytes of the register written (MOVZX widens) */
+	uint64_t imm;           /* stores of an immediate: the value */
+	bool exchange;          /* XCHG: a store whose register also gets the old value */
 };
 
 /*
- * Decodes a store to memory in 64-bit mode: MOV r/m,reg (88/89), MOV r/m,imm
- * (C6/C7 /0), XCHG r/m,reg (86/87), with legacy and REX prefixes. Returns
- * 0, or -EINVAL for anything else (or a register destination), -ENODATA if
- * the avail bytes end inside the instruction.
+ * Decodes a memory access in 64-bit mode: MOV r/m,reg (88/89), MOV reg,r/m
+ * (8A/8B), MOV r/m,imm (C6/C7 /0), XCHG r/m,reg (86/87), MOVZX reg,r/m8/16
+ * (0F B6/B7), with legacy and REX prefixes. Returns 0, -EINVAL for anything
+ * else (or a register-only form), -ENODATA if the avail bytes end inside the
+ * instruction.
  */
-int insn_decode_store(const uint8_t *bytes, size_t avail, struct insn_store *out);
+int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out);
 
 #endif

@@ -28,11 +28,15 @@ void svm_handle_exit(struct vcpu *v);
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
 
+/* Intercepted I/O ports (ioio.c). */
+void svm_handle_ioio(struct vcpu *v);
+void svm_iopm_init(uint8_t *iopm);
+
 /* Nested page faults (npf.c). */
 void svm_handle_npf(struct vcpu *v);
 
 /* CPUID as dom0 sees it (cpuid.c). */
-void svm_cpuid_dom0(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
 /* MSR intercepts (msr.c). */
 void svm_msrpm_init(uint8_t *msrpm);

@@ -58,6 +58,11 @@ struct vmcb_control {
 #define VMCB_TLB_FLUSH_ALL 1
 	uint8_t reserved2[3];
 	uint64_t vintr;
+#define VMCB_VINTR_V_IRQ (1ull << 8)
+#define VMCB_VINTR_PRIO_SHIFT 16
+#define VMCB_VINTR_IGN_TPR (1ull << 20)
+#define VMCB_VINTR_MASKING (1ull << 24)
+#define VMCB_VINTR_VECTOR_SHIFT 32
 	uint64_t interrupt_shadow;
 	uint64_t exitcode;
 	uint64_t exitinfo1;

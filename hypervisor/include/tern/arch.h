@@ -21,6 +21,9 @@ void vga_init(struct console_output *out);
 void mdelay(unsigned int ms);
 void udelay(unsigned int us);
 
+/* Nanoseconds since the CPU's TSC started counting (0 before calibration). */
+uint64_t system_time_ns(void);
+
 /* Resets the machine (never returns). */
 __attribute__((noreturn)) void machine_restart(void);
 /* Stops every CPU but this one and halts this one. */

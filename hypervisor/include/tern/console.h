@@ -31,7 +31,11 @@ void printk(enum log_level level, const char *fmt, ...) __attribute__((format(pr
  * with `noreboot`, halts. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
-/* The ring itself, for readconsole. */
-extern struct conring console_ring;
+/*
+ * Reads the console ring from *pos (moved forward to the oldest byte still
+ * held) into out, advancing *pos; with clear, forgets everything written so
+ * far afterwards. Returns the bytes copied. (sysctl readconsole, xl dmesg)
+ */
+size_t console_read(uint64_t *pos, char *out, size_t len, bool clear);
 
 #endif

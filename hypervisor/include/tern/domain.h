@@ -3,28 +3,67 @@
 #define TERN_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <public/hvm.h>
+#include <tern/e820.h>
 
 typedef uint16_t domid_t;
+
+struct evtchn_domain;
+struct grant_table;
+struct shared_info;
 
 struct domain {
 	domid_t id;
 	const char *name;
+	struct shared_info *shared_info; /* a hypervisor page the guest maps (memory_op) */
+	uint64_t shared_info_gfn;        /* where the guest mapped it */
+	uint64_t start_time_ns;          /* when its first vCPU first ran */
+	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
+	struct grant_table *grant_table; /* grant table (common/grant_table.c) */
 	paddr_t npt_root;      /* nested page table (guest-physical -> host-physical) */
 	paddr_t iopm_pa;       /* I/O permission map, 12 KiB */
 	paddr_t msrpm_pa;      /* MSR permission map, 8 KiB */
 	uint32_t asid;
 	bool is_privileged;
+	bool passthrough;                 /* owns the machine's devices (HVM dom0) */
+	char console_line[160];           /* console_io text not yet printed */
+	unsigned int console_len;
+	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
+	bool npt_changed;                 /* flush the guest's TLB before it runs again */
+	const struct e820_map *e820;      /* the memory map the guest was given */
+	uint64_t tot_pages, max_pages;    /* RAM it has / may have */
+	uint64_t max_gfn;                 /* highest guest frame of its RAM */
+	/* Its layout: the host frame a guest frame has by default (false: none),
+	 * and whether a guest frame is its RAM. */
+	bool (*base_frame)(struct domain *d, uint64_t gpa, paddr_t *hpa);
+	bool (*is_ram)(struct domain *d, uint64_t gpa);
+	unsigned int shutdown_code;       /* SCHEDOP_shutdown_code */
 	struct vcpu vcpu0;
 };
+
+/* Allocates the domain's shared_info page (once) and points its vCPUs'
+ * vcpu_info at their slots. 0 or -ENOMEM. */
+int domain_shared_info_init(struct domain *d);
+
+/* Makes the domain findable by its id. */
+void domain_register(struct domain *d);
+
+/* The domain with this id, or NULL. */
+struct domain *domain_by_id(domid_t id);
 
 /* Copies guest-physical memory through the domain's nested page table;
  * -EFAULT if any of it is not mapped. */
 int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len);
 
 /*
- * Stops a domain after a fatal guest error (triple fault, unhandled exit).
- * For dom0 this reboots the machine (or halts with noreboot), as Xen does.
+ * Ends the domain for a SHUTDOWN_* reason. The only domain so far is the
+ * initial one, and as in Xen its end is the machine's: poweroff halts it,
+ * reboot resets it, anything else is a crash (reset after five seconds, or
+ * halt with noreboot).
  */
+__attribute__((noreturn)) void domain_shutdown(struct domain *d, unsigned int reason);
+
+/* Stops a domain after a fatal guest error (triple fault, unhandled exit). */
 __attribute__((noreturn)) void domain_crash(struct domain *d, const char *why);
 
 #endif

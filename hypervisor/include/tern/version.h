@@ -8,5 +8,7 @@
 
 extern const char tern_compiler[]; /* "gcc (Debian 12.2.0-14) 12.2.0" */
 extern const char tern_compile_date[];
+extern const char tern_changeset[]; /* git commit of the build, or "unknown" */
+extern const char tern_build_id[];  /* hex digest identifying this build */
 
 #endif

@@ -9,26 +9,27 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/bzimage.h>
+#include <asm/elf_pvh.h>
 #include <asm/cpu.h>
 #include <asm/dom0.h>
 #include <asm/dom0_mem.h>
 #include <asm/npt_build.h>
 #include <tern/console.h>
 #include <tern/errno.h>
+#include <tern/evtchn.h>
+#include <tern/grant_table.h>
 #include <tern/mm.h>
 #include <tern/string.h>
 
-/* Where the boot structures go in dom0's low memory (its own RAM, one-to-one). */
-#define DOM0_GDT 0x6000
-#define DOM0_ZERO_PAGE 0x7000
-#define DOM0_CMDLINE 0x8000
 
 #define DOM0_ASID 1
 
 static struct {
+	bool pvh;                 /* a PVH ELF kernel, else a bzImage */
 	struct bzimage_info kernel;
+	struct elf_pvh_info elf;
 	uint64_t load_addr;
-	struct e820_map e820;     /* what dom0's Linux sees */
+	struct e820_map e820;     /* what dom0 sees */
 	struct dom0_mem_result mem;
 } plan;
 
@@ -37,11 +38,26 @@ static const void *module_data(const struct boot_module *m)
 	return (const void *)(uintptr_t)m->start;
 }
 
-int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const struct boot_options *opts)
+/* Which kernel it is and the memory it must have; says why if it is unusable. */
+static int parse_kernel(const struct boot_module *kernel, uint64_t *start, uint64_t *end)
 {
+	size_t len = kernel->end - kernel->start;
 	int rc;
 
-	rc = bzimage_parse(module_data(kernel), kernel->end - kernel->start, &plan.kernel);
+	if (elf_is_elf(module_data(kernel), len)) {
+		rc = elf_pvh_parse(module_data(kernel), len, &plan.elf);
+		if (rc) {
+			pr_err("dom0: the kernel module is an ELF file tern cannot start (%s)\n",
+			       rc == -ENOENT ? "no PVH entry note: build it with CONFIG_PVH" :
+			       rc == -ENODATA ? "truncated" : "bad or unsupported headers");
+			return rc;
+		}
+		plan.pvh = true;
+		*start = ALIGN_DOWN(plan.elf.lowest, PAGE_SIZE);
+		*end = ALIGN_UP(plan.elf.highest, PAGE_SIZE);
+		return 0;
+	}
+	rc = bzimage_parse(module_data(kernel), len, &plan.kernel);
 	if (rc) {
 		pr_err("dom0: the kernel module is not a usable bzImage (%s)\n",
 		       rc == -EOPNOTSUPP ? "boot protocol older than 2.10" :
@@ -49,8 +65,20 @@ int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const str
 		return rc;
 	}
 	plan.load_addr = plan.kernel.pref_address;
-	rc = dom0_mem_build(host, opts, plan.load_addr, plan.load_addr + plan.kernel.init_size,
-			    &plan.e820, &plan.mem);
+	*start = plan.load_addr;
+	*end = plan.load_addr + plan.kernel.init_size;
+	return 0;
+}
+
+int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const struct boot_options *opts)
+{
+	uint64_t start, end;
+	int rc;
+
+	rc = parse_kernel(kernel, &start, &end);
+	if (rc)
+		return rc;
+	rc = dom0_mem_build(host, opts, start, end, &plan.e820, &plan.mem);
 	if (rc) {
 		pr_err("dom0: cannot give dom0 its memory (%s)\n",
 		       rc == -ENOMEM ? "the kernel's load address is not free RAM" :
@@ -60,19 +88,23 @@ int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const str
 	if (plan.mem.clamped)
 		pr_warn("dom0: dom0_mem asks for %lu MiB but only %lu MiB are free; dom0 gets them all\n",
 			plan.mem.requested >> 20, plan.mem.free >> 20);
-	pr_info("dom0: %lu MiB of RAM, kernel boot protocol %u.%02u at %#lx\n", plan.mem.size >> 20,
-		plan.kernel.version >> 8, plan.kernel.version & 0xff, plan.load_addr);
+	if (plan.pvh)
+		pr_info("dom0: %lu MiB of RAM, PVH kernel at %#lx, entry %#x\n", plan.mem.size >> 20,
+			plan.elf.lowest, plan.elf.entry);
+	else
+		pr_info("dom0: %lu MiB of RAM, kernel boot protocol %u.%02u at %#lx\n",
+			plan.mem.size >> 20, plan.kernel.version >> 8, plan.kernel.version & 0xff,
+			plan.load_addr);
 	return 0;
 }
 
-/* The highest page-aligned place in dom0's RAM for size bytes below limit,
- * clear of [avoid_start, avoid_end); 0 if there is none. */
-static uint64_t place_high(uint64_t size, uint64_t limit, uint64_t avoid_start, uint64_t avoid_end)
+uint64_t dom0_place_high(const struct e820_map *map, uint64_t size, uint64_t limit,
+			 uint64_t avoid_start, uint64_t avoid_end)
 {
 	uint64_t best = 0;
 
-	for (unsigned int i = 0; i < plan.e820.nr; i++) {
-		const struct e820_entry *e = &plan.e820.entry[i];
+	for (unsigned int i = 0; i < map->nr; i++) {
+		const struct e820_entry *e = &map->entry[i];
 		uint64_t end = MIN(e->addr + e->size, limit), start;
 
 		if (e->type != E820_RAM || end < size)
@@ -86,7 +118,7 @@ static uint64_t place_high(uint64_t size, uint64_t limit, uint64_t avoid_start, 
 	return best;
 }
 
-static void write_boot_gdt(void)
+void dom0_write_boot_gdt(void)
 {
 	uint64_t *gdt = (uint64_t *)DOM0_GDT;
 
@@ -115,8 +147,8 @@ static int load_kernel(const struct boot_module *kernel, const struct boot_modul
 	}
 	if (initrd) {
 		uint64_t size = initrd->end - initrd->start;
-		uint64_t at = place_high(size, (uint64_t)plan.kernel.initrd_addr_max + 1, plan.load_addr,
-					 plan.load_addr + plan.kernel.init_size);
+		uint64_t at = dom0_place_high(&plan.e820, size, (uint64_t)plan.kernel.initrd_addr_max + 1,
+					      plan.load_addr, plan.load_addr + plan.kernel.init_size);
 
 		if (!at) {
 			pr_err("dom0: no room for the %lu KiB initrd in dom0's memory\n", size >> 10);
@@ -131,9 +163,9 @@ static int load_kernel(const struct boot_module *kernel, const struct boot_modul
 				 &plan.kernel, &load);
 	if (rc)
 		return rc;
-	write_boot_gdt();
+	dom0_write_boot_gdt();
 	*start = (struct vcpu_start){ .eip = (uint32_t)plan.load_addr, .esi = DOM0_ZERO_PAGE,
-				      .gdt_base = DOM0_GDT, .gdt_limit = 4 * 8 - 1 };
+				      .gdt_base = DOM0_GDT, .gdt_limit = DOM0_GDT_LIMIT };
 	return 0;
 }
 
@@ -154,6 +186,18 @@ static void hide_other_cpus(void)
 		pr_info("dom0: %d CPU(s) hidden from dom0's ACPI MADT\n", hidden);
 }
 
+/* Whether gpa is RAM dom0 was given (its e820). */
+static bool dom0_is_ram(struct domain *d, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < d->e820->nr; i++) {
+		const struct e820_entry *e = &d->e820->entry[i];
+
+		if (e->type == E820_RAM && gpa >= e->addr && gpa < e->addr + e->size)
+			return true;
+	}
+	return false;
+}
+
 int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_module *kernel,
 	       const struct boot_module *initrd)
 {
@@ -164,18 +208,38 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	d->name = "Domain-0";
 	d->is_privileged = true;
 	d->asid = DOM0_ASID;
+	d->e820 = &plan.e820;
+	d->is_ram = dom0_is_ram;
+	d->tot_pages = d->max_pages = plan.mem.size >> PAGE_SHIFT;
+	d->max_gfn = (e820_end(&plan.e820, E820_RAM) >> PAGE_SHIFT) - 1;
+	/* A bzImage kernel owns the machine; a PVH one is a guest without devices. */
+	d->passthrough = !plan.pvh;
 	rc = hvm->domain_init(d);
 	if (rc)
 		return rc;
-	rc = load_kernel(kernel, initrd, &start);
+	if (plan.pvh) {
+		rc = dom0_pvh_load(&plan.elf, &plan.e820, kernel, initrd, &start);
+		if (!rc)
+			rc = dom0_npt_build_ram_only(d);
+	} else {
+		rc = load_kernel(kernel, initrd, &start);
+		if (!rc)
+			rc = dom0_npt_build(d);
+		if (!rc)
+			hide_other_cpus();
+	}
 	if (rc)
 		return rc;
-	rc = dom0_npt_build(d);
-	if (rc)
-		return rc;
-	hide_other_cpus();
 
 	d->vcpu0.domain = d;
 	d->vcpu0.id = 0;
-	return hvm->vcpu_init(&d->vcpu0, &start);
+	d->vcpu0.pcpu = 0;
+	rc = evtchn_domain_init(d);
+	if (!rc)
+		rc = grant_table_init(d);
+	if (!rc)
+		rc = hvm->vcpu_init(&d->vcpu0, &start);
+	if (!rc)
+		domain_register(d);
+	return rc;
 }

@@ -17,6 +17,8 @@
 
 extern struct npt_mem hypervisor_npt_mem;
 
+static paddr_t scratch; /* the 2 MiB region hidden frames show */
+
 /* RAM nobody gave dom0: the hypervisor's, the heap's, the boot modules'. */
 static bool frame_hidden(void *ctx, uint64_t addr, uint64_t len)
 {
@@ -42,6 +44,22 @@ static uint64_t physical_limit(void)
 	return 1ull << bits;
 }
 
+/* What dom0's table maps at gpa when nothing was mapped over it. */
+static bool dom0_base_frame(struct domain *d, uint64_t gpa, paddr_t *hpa)
+{
+	(void)d;
+	if (gpa >= physical_limit())
+		return false;
+	*hpa = frame_hidden(&boot_info.map, gpa, PAGE_SIZE) ? scratch + (gpa & (MiB(2) - 1)) : gpa;
+	return true;
+}
+
+static bool dom0_base_frame_ram_only(struct domain *d, uint64_t gpa, paddr_t *hpa)
+{
+	*hpa = gpa;
+	return d->is_ram(d, gpa);
+}
+
 int dom0_npt_build(struct domain *d)
 {
 	struct npt_mem mem = hypervisor_npt_mem;
@@ -51,6 +69,8 @@ int dom0_npt_build(struct domain *d)
 
 	if (!dummy)
 		return -ENOMEM;
+	scratch = (uintptr_t)dummy;
+	d->base_frame = dom0_base_frame;
 	mem.ctx = &boot_info.map;
 	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy,
 				cpu_has_1g_pages());
@@ -62,5 +82,31 @@ int dom0_npt_build(struct domain *d)
 		return rc;
 	d->npt_root = root;
 	pr_info("dom0: nested page table of %lu pages\n", npt_count_tables(&mem, root));
+	return 0;
+}
+
+/* A dom0 without devices: its RAM one-to-one, nothing else (npf.c answers). */
+int dom0_npt_build_ram_only(struct domain *d)
+{
+	struct npt_mem mem = hypervisor_npt_mem;
+	uint64_t root = mem.alloc_table(mem.ctx);
+
+	if (!root)
+		return -ENOMEM;
+	d->npt_root = root;
+	for (unsigned int i = 0; i < d->e820->nr; i++) {
+		const struct e820_entry *e = &d->e820->entry[i];
+
+		if (e->type != E820_RAM)
+			continue;
+		for (uint64_t a = e->addr; a < e->addr + e->size; a += PAGE_SIZE) {
+			int rc = npt_map_4k(&mem, root, a, a, NPT_RWX);
+
+			if (rc)
+				return rc;
+		}
+	}
+	d->base_frame = dom0_base_frame_ram_only;
+	pr_info("dom0: nested page table of %lu pages (RAM only)\n", npt_count_tables(&mem, root));
 	return 0;
 }

@@ -1,10 +1,13 @@
 /*
- * What dom0 sees of CPUID: the host's processor, minus what the hypervisor
- * owns. SVM is hidden (dom0 cannot nest), x2APIC is hidden (tern follows
- * dom0's LAPIC in xAPIC mode only), and the hypervisor leaves are tern's.
+ * What a guest sees of CPUID: the host's processor, minus what the hypervisor
+ * owns. SVM is hidden (no nesting), x2APIC is hidden (tern follows dom0's
+ * LAPIC in xAPIC mode only), and the hypervisor leaves are Xen's. Unknown
+ * leaves read as zero (the CPU's own answer for them).
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
+#include <public/hvm.h>
+#include <tern/domain.h>
 
 #define LEAF1_ECX_X2APIC (1u << 21)
 #define LEAF1_ECX_HYPERVISOR (1u << 31)
@@ -12,11 +15,47 @@
 #define HYPERVISOR_LEAVES_FIRST 0x40000000u
 #define HYPERVISOR_LEAVES_LAST 0x400000ffu
 
-void svm_cpuid_dom0(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+/*
+ * Xen's leaves, which make Linux run in Xen HVM mode: the signature, the ABI
+ * version, the hypercall page MSR, and per-vCPU upcall vectors (base+4).
+ */
+static struct cpuid_regs xen_leaf(const struct vcpu *v, uint32_t leaf)
+{
+	switch (leaf - XEN_CPUID_FIRST_LEAF) {
+	case 0:
+		return (struct cpuid_regs){ XEN_CPUID_FIRST_LEAF + 4, XEN_CPUID_SIGNATURE_EBX,
+					    XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX };
+	case 1:
+		return (struct cpuid_regs){ (4u << 16) | 17, 0, 0, 0 };
+	case 2:
+		return (struct cpuid_regs){ 1, XEN_HYPERCALL_PAGE_MSR, 0, 0 };
+	case 4:
+		return (struct cpuid_regs){ XEN_HVM_CPUID_VCPU_ID_PRESENT |
+					    XEN_HVM_CPUID_DOMID_PRESENT |
+					    XEN_HVM_CPUID_UPCALL_VECTOR,
+					    v->id, v->domain->id, 0 };
+	default:
+		return (struct cpuid_regs){ 0, 0, 0, 0 };
+	}
+}
+
+/* Whether the host CPU has this basic or extended leaf (others read as zero). */
+static bool host_has_leaf(uint32_t leaf)
+{
+	if (leaf < HYPERVISOR_LEAVES_FIRST)
+		return leaf <= cpuid(0, 0).eax;
+	if (leaf >= 0x80000000u && leaf < 0x90000000u)
+		return leaf <= cpuid(0x80000000u, 0).eax;
+	return false;
+}
+
+void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
 	struct cpuid_regs r = { 0, 0, 0, 0 };
 
-	if (leaf < HYPERVISOR_LEAVES_FIRST || leaf > HYPERVISOR_LEAVES_LAST)
+	if (leaf >= HYPERVISOR_LEAVES_FIRST && leaf <= HYPERVISOR_LEAVES_LAST)
+		r = xen_leaf(v, leaf);
+	else if (host_has_leaf(leaf))
 		r = cpuid(leaf, subleaf);
 	switch (leaf) {
 	case 1:

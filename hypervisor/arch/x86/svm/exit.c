@@ -4,8 +4,12 @@
  * hypervisor.
  */
 #include <asm/svm.h>
+#include <asm/x86-defs.h>
+#include <tern/errno.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <tern/hypercall.h>
+#include <tern/string.h>
 
 #define X86_EXC_UD 6
 #define X86_EXC_GP 13
@@ -38,12 +42,50 @@ static void handle_cpuid(struct vcpu *v)
 {
 	uint32_t out[4];
 
-	svm_cpuid_dom0((uint32_t)v->vmcb->save.rax, (uint32_t)v->regs.rcx, out);
+	svm_cpuid_dom0(v, (uint32_t)v->vmcb->save.rax, (uint32_t)v->regs.rcx, out);
 	v->vmcb->save.rax = out[0];
 	v->regs.rbx = out[1];
 	v->regs.rcx = out[2];
 	v->regs.rdx = out[3];
 	svm_skip_instruction(v, INSN_LEN_CPUID);
+}
+
+/* CS.L in the VMCB's attribute encoding (descriptor bit 53). */
+#define VMCB_ATTR_L (1u << 9)
+#define INSN_LEN_VMMCALL 3
+
+/*
+ * A hypercall: number in rax; arguments in rdi, rsi, rdx, r10, r8 from 64-bit
+ * code, in ebx, ecx, edx, esi, edi from 32-bit code. Only the guest kernel
+ * (CPL 0) may make them, as in Xen's HVM guests.
+ */
+static void handle_vmmcall(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	struct guest_regs *r = &v->regs;
+	bool long_mode = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
+	uint64_t args[5];
+	long ret;
+
+	svm_skip_instruction(v, INSN_LEN_VMMCALL);
+	if (s->cpl != 0) {
+		s->rax = (uint64_t)-EPERM;
+		return;
+	}
+	if (long_mode) {
+		uint64_t a[5] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
+
+		memcpy(args, a, sizeof(args));
+		ret = hypercall_dispatch(v, s->rax, args);
+		s->rax = (uint64_t)ret;
+	} else {
+		uint64_t a[5] = { (uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx,
+				  (uint32_t)r->rsi, (uint32_t)r->rdi };
+
+		memcpy(args, a, sizeof(args));
+		ret = hypercall_dispatch(v, (uint32_t)s->rax, args);
+		s->rax = (uint32_t)ret;
+	}
 }
 
 static __attribute__((noreturn)) void unexpected_exit(struct vcpu *v, const char *what)
@@ -60,14 +102,24 @@ void svm_handle_exit(struct vcpu *v)
 	uint64_t code = v->vmcb->control.exitcode;
 
 	switch (code) {
+	case VMCB_EXIT_INTR:
+		/* tern's timer (a domain without devices): take it; the run loop
+		 * looks at the vCPU's timers before the guest goes on. */
+		__asm__ volatile("sti; nop; cli" : : : "memory");
+		break;
 	case VMCB_EXIT_CPUID:
 		handle_cpuid(v);
 		break;
 	case VMCB_EXIT_MSR:
 		svm_handle_msr(v);
 		break;
-	case VMCB_EXIT_VMRUN:
 	case VMCB_EXIT_VMMCALL:
+		handle_vmmcall(v);
+		break;
+	case VMCB_EXIT_IOIO:
+		svm_handle_ioio(v);
+		break;
+	case VMCB_EXIT_VMRUN:
 	case VMCB_EXIT_VMLOAD:
 	case VMCB_EXIT_VMSAVE:
 	case VMCB_EXIT_STGI:

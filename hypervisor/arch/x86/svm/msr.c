@@ -8,6 +8,8 @@
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
+#include <public/hvm.h>
+#include <tern/hypercall.h>
 #include <tern/string.h>
 
 #define MSRPM_SIZE 0x2000
@@ -79,6 +81,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		v->vmcb->save.efer = (val & efer_writable) |
 				     (v->vmcb->save.efer & EFER_LMA) | EFER_SVME;
 		return true;
+	case XEN_HYPERCALL_PAGE_MSR:
+		return hypercall_page_install(v->domain, val) == 0;
 	case MSR_APIC_BASE:
 		apic_base = rdmsr(MSR_APIC_BASE);
 		if (val & APIC_BASE_X2APIC || (val ^ apic_base) & ~0xfffull)

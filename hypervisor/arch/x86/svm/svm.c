@@ -3,6 +3,7 @@
  * and running it.
  */
 #include <asm/cpu.h>
+#include <asm/guest_walk.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
 #include <tern/console.h>
@@ -98,14 +99,15 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 #define IOPM_ORDER 2  /* 12 KiB used */
 #define MSRPM_ORDER 1 /* 8 KiB */
 
-/* The permission maps: no I/O port intercepted (dom0's ports are its own),
- * MSRs as msr.c decides. */
+/* The permission maps: I/O ports as ioio.c decides (almost none: dom0's
+ * ports are its own), MSRs as msr.c decides. */
 static int svm_domain_init(struct domain *d)
 {
 	void *iopm = alloc_pages(IOPM_ORDER), *msrpm = alloc_pages(MSRPM_ORDER);
 
 	if (!iopm || !msrpm)
 		return -ENOMEM;
+	svm_iopm_init(iopm);
 	svm_msrpm_init(msrpm);
 	d->iopm_pa = (uintptr_t)iopm;
 	d->msrpm_pa = (uintptr_t)msrpm;
@@ -141,18 +143,56 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	c->tlb_control = VMCB_TLB_FLUSH_ALL;
 	c->np_control = VMCB_NP_ENABLE;
 	c->n_cr3 = d->npt_root;
+	/*
+	 * Without devices, the guest's IF masks only the interrupts tern injects,
+	 * and the CPU's own interrupts (tern's timer) stop the guest.
+	 */
+	if (!d->passthrough) {
+		c->vintr = VMCB_VINTR_MASKING;
+		c->intercept_misc1 |= VMCB_INTERCEPT_INTR;
+	}
 	vmcb_set_start_state(vmcb, start);
 	v->regs = (struct guest_regs){ .rsi = start->esi, .rbx = start->ebx };
 	return 0;
 }
 
+/* A virtual interrupt the CPU delivers when the guest's IF allows (no EOI). */
+static void svm_inject_virtual_irq(struct vcpu *v, uint8_t vector)
+{
+	uint64_t vintr = v->vmcb->control.vintr & VMCB_VINTR_MASKING;
+
+	v->vmcb->control.vintr = vintr | VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR |
+				 (0xfull << VMCB_VINTR_PRIO_SHIFT) |
+				 ((uint64_t)vector << VMCB_VINTR_VECTOR_SHIFT);
+}
+
 static void svm_vcpu_run(struct vcpu *v)
 {
 	for (;;) {
+		/* No flush-by-ASID under QEMU: a changed nested table flushes all. */
+		if (v->domain->npt_changed) {
+			v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
+			v->domain->npt_changed = false;
+		}
+		if (!v->domain->passthrough) {
+			vcpu_timer_poll(v);
+			vcpu_timer_arm(v);
+		}
+		if (v->upcall_to_inject) {
+			svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
+			v->upcall_to_inject = false;
+		}
 		svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
 		svm_handle_exit(v);
 	}
+}
+
+static void svm_guest_paging(const struct vcpu *v, struct guest_paging *p)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	*p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
 }
 
 const struct hvm_ops svm_ops = {
@@ -161,4 +201,5 @@ const struct hvm_ops svm_ops = {
 	.domain_init = svm_domain_init,
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_run = svm_vcpu_run,
+	.guest_paging = svm_guest_paging,
 };

@@ -1,0 +1,187 @@
+/*
+ * memory_op: what a guest's physical address space holds. For the
+ * auto-translated guests tern runs, every operation is an edit of the
+ * domain's nested page table: mapping the shared_info page or a grant-table
+ * frame at a guest frame, mapping another domain's frames (dom0's backends
+ * and tools), and undoing that.
+ */
+#include <asm/npt_build.h>
+#include <public/memory.h>
+#include <tern/errno.h>
+#include <tern/grant_table.h>
+#include <tern/hypercall.h>
+#include <tern/mm.h>
+#include <tern/p2m.h>
+
+#define MEMOP_CMD_MASK 0x3f    /* the rest of cmd is a continuation point */
+#define BATCH_MAX 1024         /* entries per add_to_physmap_batch call */
+
+/* The domain an operation names: itself, or (for dom0) another. */
+static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
+{
+	struct domain *d = v->domain, *t;
+
+	if (domid == DOMID_SELF || domid == d->id)
+		return d;
+	if (!d->is_privileged) {
+		*rc = -EPERM;
+		return NULL;
+	}
+	t = domain_by_id(domid);
+	if (!t)
+		*rc = -ESRCH;
+	return t;
+}
+
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap xatp;
+	struct domain *d;
+	paddr_t frame;
+	long rc = 0;
+
+	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+		return -EFAULT;
+	d = target_domain(v, xatp.domid, &rc);
+	if (!d)
+		return rc;
+	switch (xatp.space) {
+	case XENMAPSPACE_shared_info:
+		if (xatp.idx != 0)
+			return -EINVAL;
+		rc = domain_shared_info_init(d);
+		if (rc)
+			return rc;
+		frame = (uintptr_t)d->shared_info;
+		break;
+	case XENMAPSPACE_grant_table:
+		if (xatp.idx & XENMAPIDX_grant_table_status)
+			return -EINVAL; /* version 1 has no status frames */
+		rc = grant_table_frame(d, (unsigned int)xatp.idx, &frame);
+		if (rc)
+			return rc;
+		break;
+	default:
+		return -EINVAL;
+	}
+	rc = p2m_set(d, xatp.gpfn << PAGE_SHIFT, frame, true);
+	if (!rc && xatp.space == XENMAPSPACE_shared_info)
+		d->shared_info_gfn = xatp.gpfn;
+	return rc;
+}
+
+/* Maps frames of another domain into the caller (privcmd's foreign mappings). */
+static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *d, *foreign;
+	long rc = 0;
+
+	if (copy_from_guest(v, &b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.space != XENMAPSPACE_gmfn_foreign)
+		return -EOPNOTSUPP;
+	if (b.size > BATCH_MAX)
+		return -EINVAL;
+	d = target_domain(v, b.domid, &rc);
+	if (!d)
+		return rc;
+	if (!v->domain->is_privileged)
+		return -EPERM;
+	foreign = domain_by_id(b.foreign_domid);
+	if (!foreign || foreign == d)
+		return -ESRCH;
+	for (uint16_t i = 0; i < b.size; i++) {
+		xen_ulong_t idx;
+		xen_pfn_t gpfn;
+		paddr_t frame;
+		int err;
+
+		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
+		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
+			return -EFAULT;
+		err = p2m_get_ram(foreign, idx << PAGE_SHIFT, &frame);
+		if (!err)
+			err = p2m_set(d, gpfn << PAGE_SHIFT, frame, true);
+		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long remove_from_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_remove_from_physmap xrfp;
+	struct domain *d;
+	long rc = 0;
+
+	if (copy_from_guest(v, &xrfp, arg, sizeof(xrfp)))
+		return -EFAULT;
+	d = target_domain(v, xrfp.domid, &rc);
+	if (!d)
+		return rc;
+	return p2m_reset(d, xrfp.gpfn << PAGE_SHIFT);
+}
+
+static long memory_map(struct vcpu *v, uint64_t arg)
+{
+	const struct e820_map *map = v->domain->e820;
+	struct xen_memory_map mm;
+	struct {
+		uint64_t addr, size;
+		uint32_t type;
+	} __attribute__((packed)) entry;
+	uint32_t n;
+
+	if (copy_from_guest(v, &mm, arg, sizeof(mm)))
+		return -EFAULT;
+	if (!map)
+		return -ENOSYS;
+	n = MIN(mm.nr_entries, map->nr);
+	for (uint32_t i = 0; i < n; i++) {
+		entry.addr = map->entry[i].addr;
+		entry.size = map->entry[i].size;
+		entry.type = map->entry[i].type;
+		if (copy_to_guest(v, mm.buffer + i * sizeof(entry), &entry, sizeof(entry)))
+			return -EFAULT;
+	}
+	mm.nr_entries = n;
+	return copy_to_guest(v, arg, &mm, sizeof(mm));
+}
+
+/* current/maximum_reservation, maximum_ram_page: sizes in pages. */
+static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
+{
+	struct domain *d;
+	domid_t domid;
+	long rc = 0;
+
+	if (cmd == XENMEM_maximum_ram_page)
+		return (long)(v->domain->max_gfn);
+	if (copy_from_guest(v, &domid, arg, sizeof(domid)))
+		return -EFAULT;
+	d = target_domain(v, domid, &rc);
+	if (!d)
+		return rc;
+	return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+}
+
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	switch (cmd & MEMOP_CMD_MASK) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, arg);
+	case XENMEM_add_to_physmap_batch:
+		return add_to_physmap_batch(v, arg);
+	case XENMEM_remove_from_physmap:
+		return remove_from_physmap(v, arg);
+	case XENMEM_memory_map:
+		return memory_map(v, arg);
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_ram_page:
+		return reservation(v, cmd & MEMOP_CMD_MASK, arg);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,40 @@
+/*
+ * Intercepted I/O ports. dom0's ports are its own, but for Linux's probe of
+ * Xen's emulated-device unplug port (0x10, guest-abi.md 3.1): on a PC that
+ * port is the DMA controller, whose state a read would change. Reads there
+ * see all-ones (no Xen platform device), writes go nowhere.
+ */
+#include <asm/svm.h>
+#include <tern/console.h>
+#include <tern/domain.h>
+#include <tern/string.h>
+
+#define IOPM_SIZE (12 * 1024)
+#define XEN_UNPLUG_PORT 0x10
+#define XEN_UNPLUG_PORT_LAST 0x11 /* Linux reads it with inw */
+
+void svm_iopm_init(uint8_t *iopm)
+{
+	memset(iopm, 0, IOPM_SIZE);
+	for (unsigned int port = XEN_UNPLUG_PORT; port <= XEN_UNPLUG_PORT_LAST; port++)
+		iopm[port / 8] |= 1u << (port % 8);
+}
+
+void svm_handle_ioio(struct vcpu *v)
+{
+	uint64_t info = v->vmcb->control.exitinfo1;
+	unsigned int size = info & VMCB_IOIO_SZ32 ? 4 : info & VMCB_IOIO_SZ16 ? 2 : 1;
+
+	if (info & (VMCB_IOIO_STR | VMCB_IOIO_REP)) {
+		/* No one does string I/O on these ports; refuse rather than guess. */
+		pr_warn("d%uv%u: string I/O on port %#lx refused\n", v->domain->id, v->id,
+			info >> VMCB_IOIO_PORT_SHIFT);
+		svm_inject_exception(v, 13, true, 0);
+		return;
+	}
+	/* An IN of 8 or 16 bits keeps the rest of rax; one of 32 bits zero-extends. */
+	if (info & VMCB_IOIO_IN)
+		v->vmcb->save.rax = size == 4 ? 0xffffffffull
+					      : v->vmcb->save.rax | ((1ull << (8 * size)) - 1);
+	v->vmcb->save.rip = v->vmcb->control.exitinfo2; /* the next instruction */
+}

@@ -1,0 +1,42 @@
+/*
+ * Telling a vCPU an event is pending. dom0, which owns its CPU's LAPIC, gets
+ * a physical interrupt at its upcall vector: its interrupts are native (no
+ * INTR intercept), so it reaches the guest's IDT directly, or waits in the
+ * LAPIC while the CPU is in the hypervisor; with a per-vCPU upcall vector
+ * Linux EOIs it itself. A domain without devices has no LAPIC to EOI: it gets
+ * a virtual interrupt, injected before it next runs.
+ */
+#include <asm/apic.h>
+#include <asm/hvm.h>
+#include <public/hvm.h>
+#include <tern/arch.h>
+#include <tern/domain.h>
+
+#define CALLBACK_VIA_TYPE_MASK 0xffull
+
+uint8_t vcpu_upcall_vector(const struct vcpu *v)
+{
+	uint64_t via = v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ];
+
+	if (v->upcall_vector)
+		return v->upcall_vector;
+	/* The global callback, for a guest that set no per-vCPU vector. */
+	if ((via >> HVM_PARAM_CALLBACK_TYPE_SHIFT) == HVM_PARAM_CALLBACK_TYPE_VECTOR)
+		return (uint8_t)(via & CALLBACK_VIA_TYPE_MASK);
+	return 0;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	uint8_t vector = vcpu_upcall_vector(v);
+
+	if (!vector)
+		return;
+	if (!v->domain->passthrough) {
+		v->upcall_to_inject = true;
+		return;
+	}
+	/* Every vCPU runs on the CPU kicking it so far (dom0 on CPU0). */
+	if (v->pcpu == smp_processor_id())
+		lapic_self_ipi(vector);
+}

@@ -1,0 +1,83 @@
+/*
+ * Time for vCPUs that do not own their CPU's LAPIC: Xen's pvclock in their
+ * vcpu_info, and their VCPUOP timers driven by the hypervisor's LAPIC timer.
+ * (dom0 owns its LAPIC and keeps its native clock and timers.)
+ */
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/hvm.h>
+#include <asm/time.h>
+#include <public/xen.h>
+#include <tern/arch.h>
+#include <tern/domain.h>
+#include <tern/evtchn.h>
+
+/* ns = ((tsc delta << shift) * mul) >> 32, computed once from tsc_khz. */
+static uint32_t pvclock_mul;
+static int8_t pvclock_shift;
+
+static void pvclock_scale(void)
+{
+	uint64_t num = 1000000ull << 32; /* ns per kHz-tick, in 32.32 fixed point */
+	int8_t shift = 0;
+
+	while (num / tsc_khz >= (1ull << 32)) {
+		shift++;
+		num >>= 1;
+	}
+	pvclock_mul = (uint32_t)(num / tsc_khz);
+	pvclock_shift = shift;
+}
+
+void vcpu_time_update(struct vcpu *v)
+{
+	volatile struct vcpu_time_info *t;
+
+	if (!v->vcpu_info || !tsc_khz)
+		return;
+	if (!pvclock_mul)
+		pvclock_scale();
+	t = &v->vcpu_info->time;
+	/* Odd while changing: the guest retries a read that saw it odd or changed. */
+	t->version++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->tsc_timestamp = rdtsc();
+	t->system_time = system_time_ns();
+	t->tsc_to_system_mul = pvclock_mul;
+	t->tsc_shift = pvclock_shift;
+	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->version++;
+}
+
+void vcpu_timer_poll(struct vcpu *v)
+{
+	if (vcpu_timer_expire(&v->timer, system_time_ns())) {
+		vcpu_time_update(v);
+		evtchn_send_virq(v->domain, VIRQ_TIMER, v->id);
+	}
+}
+
+void vcpu_timer_arm(struct vcpu *v)
+{
+	uint64_t next = vcpu_timer_next(&v->timer), now = system_time_ns();
+
+	if (!next)
+		lapic_timer_stop();
+	else
+		lapic_timer_oneshot(next > now ? next - now : 0);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	vcpu_timer_poll(v);
+	if ((v->vcpu_info && v->vcpu_info->evtchn_upcall_pending) || v->upcall_to_inject)
+		return;
+	/* Nothing could wake a vCPU without a timer: return rather than hang. */
+	if (!vcpu_timer_next(&v->timer))
+		return;
+	vcpu_timer_arm(v);
+	/* The timer interrupt (traps.c) ends the HLT; nothing else is waited for. */
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+	vcpu_timer_poll(v);
+}

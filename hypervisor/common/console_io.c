@@ -1,0 +1,57 @@
+/*
+ * console_io: a guest writing to the hypervisor console. dom0's lines are
+ * printed like the hypervisor's own; other guests' go through guest_loglvl=
+ * and carry their domain id, and are cut into lines so one guest cannot
+ * interleave half-lines with another.
+ */
+#include <public/xen.h>
+#include <tern/console.h>
+#include <tern/errno.h>
+#include <tern/hypercall.h>
+#include <tern/setup.h>
+
+#define CONSOLE_IO_CHUNK 128
+#define CONSOLE_IO_MAX (64 * 1024) /* per call: bounds the time one call takes */
+
+/* Collects the guest's text and prints it a whole line at a time. */
+static void print_guest_text(struct domain *d, const char *text, size_t len)
+{
+	enum log_level level = d->is_privileged ? LOG_INFO : boot_options.guest_loglvl;
+
+	for (size_t i = 0; i < len; i++) {
+		bool end = text[i] == '\n';
+
+		if (!end && text[i] != '\r')
+			d->console_line[d->console_len++] = text[i];
+		if (end || d->console_len == sizeof(d->console_line)) {
+			printk(level, "(d%u) %.*s\n", d->id, (int)d->console_len, d->console_line);
+			d->console_len = 0;
+		}
+	}
+}
+
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf)
+{
+	char chunk[CONSOLE_IO_CHUNK];
+	uint64_t done = 0;
+
+	switch (cmd) {
+	case CONSOLEIO_write:
+		if (count > CONSOLE_IO_MAX)
+			return -EINVAL;
+		while (done < count) {
+			size_t n = MIN(count - done, sizeof(chunk));
+
+			if (copy_from_guest(v, chunk, buf + done, n))
+				return -EFAULT;
+			print_guest_text(v->domain, chunk, n);
+			done += n;
+		}
+		return 0;
+	case CONSOLEIO_read:
+		/* The serial line's input stays with dom0's own driver. */
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,203 @@
+/*
+ * event_channel_op for guests, and event channels for the rest of the
+ * hypervisor: binds common/evtchn.c's state logic to struct domain, guest
+ * memory and vcpu_kick. One lock serialises all event-channel state, since
+ * interdomain operations touch two domains at once.
+ */
+#include <asm/spinlock.h>
+#include <public/xen.h>
+#include <tern/domain.h>
+#include <tern/errno.h>
+#include <tern/evtchn.h>
+#include <tern/hypercall.h>
+#include <tern/mm.h>
+
+static struct spinlock evtchn_lock = SPINLOCK_INIT;
+
+/* Domains have one vCPU for now. */
+#define DOMAIN_NR_VCPUS 1
+
+static struct domain *owner(const struct evtchn_domain *ed)
+{
+	return ed->ctx;
+}
+
+static struct evtchn_domain *ops_find_domain(domid_t id)
+{
+	struct domain *d = domain_by_id(id);
+
+	return d ? d->evtchn : NULL;
+}
+
+static bool ops_is_privileged(const struct evtchn_domain *ed)
+{
+	return owner(ed)->is_privileged;
+}
+
+static struct shared_info *ops_shared_info(const struct evtchn_domain *ed)
+{
+	return owner(ed)->shared_info;
+}
+
+/* Before VCPUOP_register_vcpu_info a vCPU's slot in shared_info is used. */
+static struct vcpu_info *ops_vcpu_info(const struct evtchn_domain *ed, unsigned int vcpu)
+{
+	struct domain *d = owner(ed);
+
+	if (vcpu != 0)
+		return NULL;
+	if (d->vcpu0.vcpu_info)
+		return d->vcpu0.vcpu_info;
+	return d->shared_info ? &d->shared_info->vcpu_info[vcpu] : NULL;
+}
+
+static void ops_kick(const struct evtchn_domain *ed, unsigned int vcpu)
+{
+	if (vcpu == 0)
+		vcpu_kick(&owner(ed)->vcpu0);
+}
+
+static const struct evtchn_ops evtchn_hv_ops = {
+	.find_domain = ops_find_domain,
+	.is_privileged = ops_is_privileged,
+	.shared_info = ops_shared_info,
+	.vcpu_info = ops_vcpu_info,
+	.kick = ops_kick,
+};
+
+int evtchn_domain_init(struct domain *d)
+{
+	struct evtchn_domain *ed = xmalloc(sizeof(*ed));
+
+	if (!ed)
+		return -ENOMEM;
+	evtchn_setup(ed, d, d->id, DOMAIN_NR_VCPUS);
+	spin_lock(&evtchn_lock);
+	d->evtchn = ed;
+	spin_unlock(&evtchn_lock);
+	return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+	struct evtchn_domain *ed;
+
+	spin_lock(&evtchn_lock);
+	ed = d->evtchn;
+	if (ed)
+		evtchn_close_all(&evtchn_hv_ops, ed);
+	/* From here on peers find no such domain. */
+	d->evtchn = NULL;
+	spin_unlock(&evtchn_lock);
+	xfree(ed);
+}
+
+int evtchn_send_virq(struct domain *d, unsigned int virq, unsigned int vcpu)
+{
+	int rc = -ENOENT;
+
+	spin_lock(&evtchn_lock);
+	if (d->evtchn)
+		rc = evtchn_raise_virq(&evtchn_hv_ops, d->evtchn, virq, vcpu);
+	spin_unlock(&evtchn_lock);
+	return rc;
+}
+
+int evtchn_send_port(struct domain *d, evtchn_port_t port)
+{
+	int rc = -EINVAL;
+
+	spin_lock(&evtchn_lock);
+	if (d->evtchn)
+		rc = evtchn_raise(&evtchn_hv_ops, d->evtchn, port);
+	spin_unlock(&evtchn_lock);
+	return rc;
+}
+
+union evtchn_args {
+	struct evtchn_alloc_unbound alloc_unbound;
+	struct evtchn_bind_interdomain bind_interdomain;
+	struct evtchn_bind_virq bind_virq;
+	struct evtchn_bind_ipi bind_ipi;
+	struct evtchn_bind_vcpu bind_vcpu;
+	struct evtchn_close close;
+	struct evtchn_send send;
+	struct evtchn_status status;
+	struct evtchn_unmask unmask;
+	struct evtchn_reset reset;
+};
+
+/* Argument size and whether the op writes it back; size 0: not supported
+ * (bind_pirq: no physical IRQs for guests; the FIFO ABI: Linux then uses
+ * the 2-level one). */
+static const struct {
+	uint8_t size;
+	bool out;
+} evtchn_args_of[] = {
+	[EVTCHNOP_bind_interdomain] = { sizeof(struct evtchn_bind_interdomain), true },
+	[EVTCHNOP_bind_virq] = { sizeof(struct evtchn_bind_virq), true },
+	[EVTCHNOP_close] = { sizeof(struct evtchn_close), false },
+	[EVTCHNOP_send] = { sizeof(struct evtchn_send), false },
+	[EVTCHNOP_status] = { sizeof(struct evtchn_status), true },
+	[EVTCHNOP_alloc_unbound] = { sizeof(struct evtchn_alloc_unbound), true },
+	[EVTCHNOP_bind_ipi] = { sizeof(struct evtchn_bind_ipi), true },
+	[EVTCHNOP_bind_vcpu] = { sizeof(struct evtchn_bind_vcpu), false },
+	[EVTCHNOP_unmask] = { sizeof(struct evtchn_unmask), false },
+	[EVTCHNOP_reset] = { sizeof(struct evtchn_reset), false },
+};
+
+static int evtchn_run(struct evtchn_domain *ed, uint64_t cmd, union evtchn_args *a)
+{
+	const struct evtchn_ops *ops = &evtchn_hv_ops;
+
+	switch (cmd) {
+	case EVTCHNOP_bind_interdomain:
+		return evtchn_bind_interdomain(ops, ed, &a->bind_interdomain);
+	case EVTCHNOP_bind_virq:
+		return evtchn_bind_virq(ops, ed, &a->bind_virq);
+	case EVTCHNOP_close:
+		return evtchn_close(ops, ed, a->close.port);
+	case EVTCHNOP_send:
+		return evtchn_send(ops, ed, a->send.port);
+	case EVTCHNOP_status:
+		return evtchn_status(ops, ed, &a->status);
+	case EVTCHNOP_alloc_unbound:
+		return evtchn_alloc_unbound(ops, ed, &a->alloc_unbound);
+	case EVTCHNOP_bind_ipi:
+		return evtchn_bind_ipi(ops, ed, &a->bind_ipi);
+	case EVTCHNOP_bind_vcpu:
+		return evtchn_bind_vcpu(ops, ed, &a->bind_vcpu);
+	case EVTCHNOP_unmask:
+		return evtchn_unmask(ops, ed, a->unmask.port);
+	case EVTCHNOP_reset:
+		return evtchn_reset(ops, ed, a->reset.dom);
+	}
+	return -ENOSYS;
+}
+
+long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	union evtchn_args a;
+	size_t size;
+	bool out;
+	long rc;
+
+	if (cmd >= ARRAY_SIZE(evtchn_args_of) || !evtchn_args_of[cmd].size)
+		return -ENOSYS;
+	size = evtchn_args_of[cmd].size;
+	out = evtchn_args_of[cmd].out;
+	if (copy_from_guest(v, &a, arg, size))
+		return -EFAULT;
+	/* Make sure the result can be written back before anything changes. */
+	if (out && copy_to_guest(v, arg, &a, size))
+		return -EFAULT;
+
+	spin_lock(&evtchn_lock);
+	rc = d->evtchn ? evtchn_run(d->evtchn, cmd, &a) : -ENOSYS;
+	spin_unlock(&evtchn_lock);
+
+	if (rc == 0 && out && copy_to_guest(v, arg, &a, size))
+		rc = -EFAULT;
+	return rc;
+}

@@ -1,0 +1,245 @@
+/*
+ * grant_table_op for guests, and grant tables for the rest of the hypervisor:
+ * binds common/grant_table.c's state logic to struct domain, guest memory and
+ * the nested page tables (p2m). One lock serialises all grant
+ * state, since a map or copy touches two domains' tables.
+ */
+#include <asm/spinlock.h>
+#include <public/memory.h>
+#include <tern/domain.h>
+#include <tern/errno.h>
+#include <tern/grant_table.h>
+#include <tern/hypercall.h>
+#include <tern/mm.h>
+#include <tern/p2m.h>
+
+static struct spinlock gnttab_lock = SPINLOCK_INIT;
+
+static struct domain *owner(const struct grant_table *gt)
+{
+	return gt ? gt->ctx : NULL;
+}
+
+static struct grant_table *ops_find_domain(domid_t id)
+{
+	struct domain *d = domain_by_id(id);
+
+	return d ? d->grant_table : NULL;
+}
+
+static bool ops_is_privileged(const struct grant_table *gt)
+{
+	return owner(gt)->is_privileged;
+}
+
+/* Hypervisor pages are mapped at virtual == physical. */
+static void *ops_alloc_page(paddr_t *pa)
+{
+	void *page = alloc_pages(0);
+
+	*pa = (paddr_t)(uintptr_t)page;
+	return page;
+}
+
+static void ops_free_page(void *page)
+{
+	free_pages(page, 0);
+}
+
+/* A grant maps the granter's own RAM (not a page it mapped from elsewhere). */
+static int ops_map_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
+			 uint64_t gfn, bool readonly)
+{
+	paddr_t hpa;
+	int rc;
+
+	rc = p2m_get_ram(owner(granter), gfn << PAGE_SHIFT, &hpa);
+	if (rc)
+		return rc;
+	return p2m_set(owner(mapper), gpa, hpa, !readonly);
+}
+
+static int ops_unmap_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
+			   uint64_t gfn)
+{
+	(void)granter;
+	(void)gfn;
+	return p2m_reset(owner(mapper), gpa);
+}
+
+/* Guest RAM is writable RAM, reachable at virtual == physical. */
+static void *ops_frame_ptr(struct grant_table *gt, uint64_t gfn, bool writable)
+{
+	paddr_t hpa;
+
+	(void)writable;
+	if (gfn >= (1ull << (64 - PAGE_SHIFT)) || p2m_get_ram(owner(gt), gfn << PAGE_SHIFT, &hpa))
+		return NULL;
+	return (void *)(uintptr_t)hpa;
+}
+
+static const struct gnttab_ops gnttab_hv_ops = {
+	.find_domain = ops_find_domain,
+	.is_privileged = ops_is_privileged,
+	.alloc_page = ops_alloc_page,
+	.free_page = ops_free_page,
+	.map_frame = ops_map_frame,
+	.unmap_frame = ops_unmap_frame,
+	.frame_ptr = ops_frame_ptr,
+};
+
+int grant_table_init(struct domain *d)
+{
+	struct grant_table *gt = xmalloc(sizeof(*gt));
+	int rc;
+
+	if (!gt)
+		return -ENOMEM;
+	gnttab_setup(gt, d, d->id);
+	/* One frame from the start, for the toolstack's reserved entries. */
+	rc = gnttab_grow(&gnttab_hv_ops, gt, 1);
+	if (rc) {
+		xfree(gt);
+		return rc;
+	}
+	spin_lock(&gnttab_lock);
+	d->grant_table = gt;
+	spin_unlock(&gnttab_lock);
+	return 0;
+}
+
+void grant_table_destroy(struct domain *d)
+{
+	struct grant_table *gt;
+
+	spin_lock(&gnttab_lock);
+	gt = d->grant_table;
+	/* From here on others find no table for d; their mappings of its grants
+	 * are released without touching it. */
+	d->grant_table = NULL;
+	if (gt)
+		gnttab_teardown(&gnttab_hv_ops, gt);
+	spin_unlock(&gnttab_lock);
+	xfree(gt);
+}
+
+int grant_table_frame(struct domain *d, unsigned int idx, paddr_t *frame)
+{
+	int rc = -EINVAL;
+
+	if (idx & XENMAPIDX_grant_table_status)
+		return -EINVAL;
+	spin_lock(&gnttab_lock);
+	if (d->grant_table)
+		rc = gnttab_frame(&gnttab_hv_ops, d->grant_table, idx, frame);
+	spin_unlock(&gnttab_lock);
+	return rc;
+}
+
+/*
+ * Runs one map, unmap or copy entry. The lock is taken per entry so a long
+ * batch does not hold it throughout.
+ */
+static void gnttab_run_one(struct grant_table *gt, uint64_t cmd, void *op)
+{
+	spin_lock(&gnttab_lock);
+	switch (cmd) {
+	case GNTTABOP_map_grant_ref:
+		gnttab_map_one(&gnttab_hv_ops, gt, op);
+		break;
+	case GNTTABOP_unmap_grant_ref:
+		gnttab_unmap_one(&gnttab_hv_ops, gt, op);
+		break;
+	case GNTTABOP_copy:
+		gnttab_copy_one(&gnttab_hv_ops, gt, op);
+		break;
+	}
+	spin_unlock(&gnttab_lock);
+}
+
+union gnttab_entry_args {
+	struct gnttab_map_grant_ref map;
+	struct gnttab_unmap_grant_ref unmap;
+	struct gnttab_copy copy;
+};
+
+/*
+ * map, unmap and copy: count entries at arg, each with its own status. The
+ * whole array must be readable and writable before the first entry runs, so
+ * a bad pointer or count changes nothing.
+ */
+static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count,
+			 size_t size)
+{
+	struct grant_table *gt = v->domain->grant_table;
+	union gnttab_entry_args a;
+
+	if (arg + count * size < arg)
+		return -EFAULT;
+	for (uint64_t i = 0; i < count; i++)
+		if (copy_from_guest(v, &a, arg + i * size, size) ||
+		    copy_to_guest(v, arg + i * size, &a, size))
+			return -EFAULT;
+	if (!gt)
+		return -ENOSYS;
+	for (uint64_t i = 0; i < count; i++) {
+		if (copy_from_guest(v, &a, arg + i * size, size))
+			return -EFAULT;
+		gnttab_run_one(gt, cmd, &a);
+		if (copy_to_guest(v, arg + i * size, &a, size))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+union gnttab_single_args {
+	struct gnttab_query_size query_size;
+	struct gnttab_setup_table setup_table;
+	struct gnttab_set_version set_version;
+	struct gnttab_get_version get_version;
+};
+
+/* The one-struct ops; the struct is written back even when the call fails
+ * (set_version reports the version in force). */
+static long gnttab_single(struct vcpu *v, uint64_t cmd, uint64_t arg, size_t size)
+{
+	struct grant_table *gt = v->domain->grant_table;
+	union gnttab_single_args a;
+	long rc = 0;
+
+	if (copy_from_guest(v, &a, arg, size) || copy_to_guest(v, arg, &a, size))
+		return -EFAULT;
+	if (!gt)
+		return -ENOSYS;
+	spin_lock(&gnttab_lock);
+	switch (cmd) {
+	case GNTTABOP_query_size:
+		gnttab_query_size(&gnttab_hv_ops, gt, &a.query_size);
+		break;
+	case GNTTABOP_setup_table:
+		gnttab_setup_table(&gnttab_hv_ops, gt, &a.setup_table);
+		break;
+	case GNTTABOP_set_version:
+		rc = gnttab_set_version(gt, &a.set_version);
+		break;
+	case GNTTABOP_get_version:
+		rc = gnttab_get_version(&gnttab_hv_ops, gt, &a.get_version);
+		break;
+	}
+	spin_unlock(&gnttab_lock);
+	if (copy_to_guest(v, arg, &a, size))
+		rc = -EFAULT;
+	return rc;
+}
+
+long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count)
+{
+	bool batch;
+	long size = gnttab_op_check(cmd, count, &batch);
+
+	if (size < 0)
+		return size;
+	if (batch)
+		return gnttab_batch(v, cmd, arg, count, (size_t)size);
+	return gnttab_single(v, cmd, arg, (size_t)size);
+}

@@ -1,0 +1,99 @@
+/*
+ * vcpu_op: where a vCPU's vcpu_info and runstate live, whether it is up, and
+ * its timers. Domains have one vCPU for now. dom0 owns its LAPIC timer and
+ * gets -ENOSYS for timers, so Linux keeps its native clock events there.
+ */
+#include <public/vcpu.h>
+#include <tern/arch.h>
+#include <tern/errno.h>
+#include <tern/hypercall.h>
+#include <tern/p2m.h>
+#include <tern/string.h>
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info info;
+	struct vcpu_info *where;
+	paddr_t frame;
+
+	if (copy_from_guest(v, &info, arg, sizeof(info)))
+		return -EFAULT;
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -EINVAL;
+	if (p2m_get_ram(v->domain, info.mfn << PAGE_SHIFT, &frame))
+		return -EINVAL;
+	where = (struct vcpu_info *)(uintptr_t)(frame + info.offset);
+	/* Moving it keeps what was pending. */
+	if (v->vcpu_info)
+		memcpy(where, v->vcpu_info, sizeof(*where));
+	else
+		memset(where, 0, sizeof(*where));
+	v->vcpu_info = where;
+	vcpu_time_update(v);
+	if (where->evtchn_upcall_pending)
+		vcpu_kick(v);
+	return 0;
+}
+
+static long register_runstate(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	struct vcpu_runstate_info rs = { .state = RUNSTATE_running };
+
+	if (copy_from_guest(v, &area, arg, sizeof(area)))
+		return -EFAULT;
+	/* The vCPU runs alone on its CPU: it is always running. */
+	return copy_to_guest(v, area.addr, &rs, sizeof(rs));
+}
+
+static long timer_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct vcpu_set_singleshot_timer single;
+	struct vcpu_set_periodic_timer periodic;
+
+	if (v->domain->passthrough)
+		return -ENOSYS;
+	switch (cmd) {
+	case VCPUOP_set_singleshot_timer:
+		if (copy_from_guest(v, &single, arg, sizeof(single)))
+			return -EFAULT;
+		if (single.flags & ~VCPU_SSHOTTMR_future)
+			return -EINVAL;
+		return vcpu_timer_set_singleshot(&v->timer, single.timeout_abs_ns,
+						 single.flags & VCPU_SSHOTTMR_future, system_time_ns());
+	case VCPUOP_stop_singleshot_timer:
+		vcpu_timer_stop_singleshot(&v->timer);
+		return 0;
+	case VCPUOP_set_periodic_timer:
+		if (copy_from_guest(v, &periodic, arg, sizeof(periodic)))
+			return -EFAULT;
+		return vcpu_timer_set_periodic(&v->timer, periodic.period_ns, system_time_ns());
+	default: /* VCPUOP_stop_periodic_timer */
+		return vcpu_timer_set_periodic(&v->timer, 0, 0);
+	}
+}
+
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
+{
+	if (vcpuid != 0)
+		return -ENOENT;
+	switch (cmd) {
+	case VCPUOP_set_singleshot_timer:
+	case VCPUOP_stop_singleshot_timer:
+	case VCPUOP_set_periodic_timer:
+	case VCPUOP_stop_periodic_timer:
+		return timer_op(v, cmd, arg);
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(v, arg);
+	case VCPUOP_is_up:
+		return 1;
+	case VCPUOP_up:
+	case VCPUOP_down:
+	case VCPUOP_initialise:
+		return -EINVAL; /* vCPU 0 is up and cannot be re-initialised */
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,101 @@
+/*
+ * xen_version: tern reports the Xen ABI level it implements (4.17) with its
+ * own name in the extra version, so guests and tools that check the version
+ * take the paths that tern supports.
+ */
+#include <public/version.h>
+#include <tern/errno.h>
+#include <tern/format.h>
+#include <tern/hypercall.h>
+#include <tern/setup.h>
+#include <tern/string.h>
+#include <tern/version.h>
+
+#define XEN_ABI_MAJOR 4
+#define XEN_ABI_MINOR 17
+
+/* Features an auto-translated guest with a callback vector can use. */
+static uint32_t features(const struct domain *d)
+{
+	(void)d;
+	return (1u << XENFEAT_auto_translated_physmap) | (1u << XENFEAT_hvm_callback_vector);
+}
+
+static long copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
+{
+	char buf[1024];
+
+	memset(buf, 0, size);
+	format_snprintf(buf, size, "%s", s);
+	return copy_to_guest(v, arg, buf, size);
+}
+
+static long build_id(struct vcpu *v, uint64_t arg)
+{
+	struct xen_build_id head;
+	size_t len = strlen(tern_build_id);
+
+	if (copy_from_guest(v, &head, arg, sizeof(head)))
+		return -EFAULT;
+	if (head.len < len)
+		return -ENOBUFS;
+	if (copy_to_guest(v, arg + sizeof(head), tern_build_id, len))
+		return -EFAULT;
+	return (long)len;
+}
+
+long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct xen_feature_info fi;
+	struct xen_compile_info ci;
+	char extra[sizeof(xen_extraversion_t)];
+
+	switch (cmd) {
+	case XENVER_version:
+		return (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR;
+	case XENVER_extraversion:
+		format_snprintf(extra, sizeof(extra), ".0-tern%d.%d%s", TERN_VERSION_MAJOR,
+				TERN_VERSION_MINOR, TERN_VERSION_EXTRA);
+		return copy_string(v, arg, extra, sizeof(xen_extraversion_t));
+	case XENVER_compile_info:
+		memset(&ci, 0, sizeof(ci));
+		format_snprintf(ci.compiler, sizeof(ci.compiler), "%s", tern_compiler);
+		format_snprintf(ci.compile_by, sizeof(ci.compile_by), "tern");
+		format_snprintf(ci.compile_domain, sizeof(ci.compile_domain), "tern.invalid");
+		format_snprintf(ci.compile_date, sizeof(ci.compile_date), "%s", tern_compile_date);
+		return copy_to_guest(v, arg, &ci, sizeof(ci));
+	case XENVER_capabilities:
+		return copy_string(v, arg, "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64",
+				   sizeof(xen_capabilities_info_t));
+	case XENVER_changeset:
+		return copy_string(v, arg, tern_changeset, sizeof(xen_changeset_info_t));
+	case XENVER_platform_parameters: {
+		struct xen_platform_parameters pp = { 0 };
+
+		return copy_to_guest(v, arg, &pp, sizeof(pp));
+	}
+	case XENVER_get_features:
+		if (copy_from_guest(v, &fi, arg, sizeof(fi)))
+			return -EFAULT;
+		fi.submap = fi.submap_idx == 0 ? features(v->domain) : 0;
+		return copy_to_guest(v, arg, &fi, sizeof(fi));
+	case XENVER_pagesize:
+		return PAGE_SIZE;
+	case XENVER_guest_handle: {
+		xen_domain_handle_t handle = { 0 };
+
+		return copy_to_guest(v, arg, handle, sizeof(handle));
+	}
+	case XENVER_commandline:
+		/* Only the control domain learns how the machine was booted. */
+		if (!v->domain->is_privileged)
+			return -EPERM;
+		return copy_string(v, arg, boot_info.cmdline, sizeof(xen_commandline_t));
+	case XENVER_build_id:
+		if (!v->domain->is_privileged)
+			return -EPERM;
+		return build_id(v, arg);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,22 @@
+/*
+ * A domain's physical-to-machine map: what each guest-physical frame is,
+ * kept in its nested page table. Changes take effect (TLB) before the
+ * domain's next instruction.
+ */
+#ifndef TERN_P2M_H
+#define TERN_P2M_H
+
+#include <tern/domain.h>
+
+/* Maps the 4 KiB guest frame at gpa to host frame hpa. 0, -EINVAL or -ENOMEM. */
+int p2m_set(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable);
+
+/* Puts gpa back to what the domain's own layout has there (dom0: its
+ * one-to-one frame or the scratch region; a domU: its RAM or nothing). */
+int p2m_reset(struct domain *d, uint64_t gpa);
+
+/* The host frame behind gpa if gpa is the domain's own RAM (not a mapping
+ * of another's frame, not scratch, not MMIO); -EINVAL otherwise. */
+int p2m_get_ram(struct domain *d, uint64_t gpa, paddr_t *hpa);
+
+#endif

@@ -1,0 +1,43 @@
+# Test guests: one tiny PVH kernel per directory tests/guests/<name>/main.c,
+# linked with tests/guests/lib into build/guests/<name>.elf, which tern boots as
+# its initial domain (tests/system/test_guests.py). Freestanding x86_64 code in
+# an ELF32 container, like tern.elf.
+BUILD ?= build
+GUEST_DIR := tests/guests
+GUEST_OUT := $(BUILD)/guests
+GUEST_NAMES := $(patsubst $(GUEST_DIR)/%/main.c,%,$(wildcard $(GUEST_DIR)/*/main.c))
+GUEST_NAMES := $(filter-out lib,$(GUEST_NAMES))
+GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
+
+GUEST_CC := gcc
+GUEST_CFLAGS := -std=gnu11 -O2 -g -m64 -ffreestanding -nostdlib -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fcf-protection=none -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Ihypervisor/include -I$(GUEST_DIR)/lib -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	-Wl,--no-warn-rwx-segments -Wl,--build-id=none
+GUEST_LIB_OBJS := $(patsubst $(GUEST_DIR)/lib/%,$(GUEST_OUT)/lib/%.o,\
+	$(basename $(wildcard $(GUEST_DIR)/lib/*.c $(GUEST_DIR)/lib/*.S)))
+
+$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(GUEST_OUT)/syms/%.elf: $(GUEST_OUT)/%/main.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.lds -o $@ $< $(GUEST_LIB_OBJS)
+
+$(GUEST_OUT)/%.elf: $(GUEST_OUT)/syms/%.elf
+	objcopy -O elf32-i386 $< $@
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/syms/%.elf) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.o) $(GUEST_LIB_OBJS)
+
+SYSTEM_TEST_DEPS += $(GUEST_ELFS)
+
+-include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.d)
