@@ -90,19 +90,45 @@ mkdir -p bin sbin etc proc sys dev tmp root mnt "lib/modules/$version"
 cp "$bb" bin/busybox
 ln -s busybox bin/sh
 
+# Copies module $1 (a path below $moddir, maybe compressed) into the image,
+# uncompressed, and appends its path in the image to the list file $2.
+copy_module() {
+	dst="lib/modules/$version/$(echo "$1" | sed 's/\.ko\..*$/.ko/')"
+	mkdir -p "$(dirname "$dst")"
+	case "$1" in
+	*.ko) cp "$moddir/$1" "$dst" ;;
+	*.ko.xz) xz -dc "$moddir/$1" > "$dst" ;;
+	*.ko.zst) zstd -q -dc "$moddir/$1" > "$dst" ;;
+	*.ko.gz) gzip -dc "$moddir/$1" > "$dst" ;;
+	*) echo "test-initramfs: unknown module format $1" >&2; exit 1 ;;
+	esac
+	echo "/$dst" >> "$2"
+}
+
 : > etc/modules.load
 for p in $order; do
-	dst="lib/modules/$version/$(echo "$p" | sed 's/\.ko\..*$/.ko/')"
-	mkdir -p "$(dirname "$dst")"
-	case "$p" in
-	*.ko) cp "$moddir/$p" "$dst" ;;
-	*.ko.xz) xz -dc "$moddir/$p" > "$dst" ;;
-	*.ko.zst) zstd -q -dc "$moddir/$p" > "$dst" ;;
-	*.ko.gz) gzip -dc "$moddir/$p" > "$dst" ;;
-	*) echo "test-initramfs: unknown module format $p" >&2; exit 1 ;;
-	esac
-	echo "/$dst" >> etc/modules.load
+	copy_module "$p" etc/modules.load
 done
+
+# ---- tern tools (issue 4): Xen dom0 devices -------------------------------
+# The Debian kernel's modules for /dev/xen/{privcmd,evtchn,gntdev} and xenfs,
+# listed in etc/modules.xen; /init loads them (and mounts xenfs on /proc/xen)
+# only when /sys/hypervisor/type says xen. Built-in ones are skipped.
+XEN_MODULES="xen-privcmd xen-evtchn xen-gntdev xenfs"
+: > etc/modules.xen
+for m in $XEN_MODULES; do
+	if grep -Eq "(^|/)$(modregex "$m")\.ko$" "$moddir/modules.builtin"; then
+		echo "test-initramfs: $m is built in"
+		continue
+	fi
+	p=$(modpath "$m")
+	if [ -z "$p" ]; then
+		echo "test-initramfs: module $m not found in $version" >&2
+		exit 1
+	fi
+	copy_module "$p" etc/modules.xen
+done
+# ---- end tern tools --------------------------------------------------------
 
 cat > init <<'INIT'
 #!/bin/sh
@@ -115,6 +141,26 @@ mount -t devtmpfs devtmpfs /dev
 while read -r ko; do
 	insmod "$ko" || echo "TERN-INIT: insmod $ko failed"
 done < /etc/modules.load
+# ---- tern tools (issue 4): Xen dom0 devices, only on Xen ----
+if [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ]; then
+	while read -r ko; do
+		# dom0 runs in Xen HVM mode, which Linux does not count as the initial
+		# domain: its privcmd would wait for a xenstore "target" to restrict
+		# itself to. unrestricted=1 makes it serve dom0's tools (docs/design.md).
+		case "$ko" in
+		*/xen-privcmd.ko) args="unrestricted=1" ;;
+		*) args="" ;;
+		esac
+		# shellcheck disable=SC2086
+		insmod "$ko" $args || echo "TERN-INIT: insmod $ko failed"
+	done < /etc/modules.xen
+	# Linux's xenbus creates /proc/xen only when it finds a xenstore; no
+	# directory can be made in /proc, so mount xenfs elsewhere then.
+	xenfs=/proc/xen
+	[ -d "$xenfs" ] || { xenfs=/run/xenfs; mkdir -p "$xenfs"; }
+	mount -t xenfs xenfs "$xenfs" || echo "TERN-INIT: mount xenfs failed"
+fi
+# ---- end tern tools ----
 echo "TERN-INIT: userspace up"
 if [ -f /etc/rc.local ]; then
 	sh /etc/rc.local

@@ -4,6 +4,7 @@
  * take the paths that tern supports.
  */
 #include <public/version.h>
+#include <tern/cmdline.h>
 #include <tern/errno.h>
 #include <tern/format.h>
 #include <tern/hypercall.h>
@@ -30,16 +31,25 @@ static long copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size
 	return copy_to_guest(v, arg, buf, size);
 }
 
+static unsigned int hex_digit(char c)
+{
+	return c <= '9' ? (unsigned int)(c - '0') : (unsigned int)(c - 'a' + 10);
+}
+
+/* The build id as raw bytes (the build records it as hex digits). */
 static long build_id(struct vcpu *v, uint64_t arg)
 {
 	struct xen_build_id head;
-	size_t len = strlen(tern_build_id);
+	uint8_t id[64];
+	size_t len = strlen(tern_build_id) / 2;
 
+	for (size_t i = 0; i < len && i < sizeof(id); i++)
+		id[i] = (uint8_t)(hex_digit(tern_build_id[2 * i]) << 4 | hex_digit(tern_build_id[2 * i + 1]));
 	if (copy_from_guest(v, &head, arg, sizeof(head)))
 		return -EFAULT;
 	if (head.len < len)
 		return -ENOBUFS;
-	if (copy_to_guest(v, arg + sizeof(head), tern_build_id, len))
+	if (copy_to_guest(v, arg + sizeof(head), id, len))
 		return -EFAULT;
 	return (long)len;
 }
@@ -90,7 +100,8 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		/* Only the control domain learns how the machine was booted. */
 		if (!v->domain->is_privileged)
 			return -EPERM;
-		return copy_string(v, arg, boot_info.cmdline, sizeof(xen_commandline_t));
+		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline),
+				   sizeof(xen_commandline_t));
 	case XENVER_build_id:
 		if (!v->domain->is_privileged)
 			return -EPERM;

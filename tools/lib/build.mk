@@ -1,0 +1,43 @@
+# libternctl: dom0's C API to the hypervisor (privcmd, evtchn, foreign
+# mapping, sysctl/domctl, a minimal xenstore reader). Built twice: for the
+# static dom0 binaries, and under ASan/UBSan for the host unit tests.
+# tools/xl/build.mk and tools/tests/build.mk include this file first.
+ifndef TC_LIB_MK
+TC_LIB_MK := 1
+
+TC_DIR := tools/lib
+TC_OUT := $(BUILD)/tools
+TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c xs_client.c)
+TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h \
+	hypervisor/include/public/domctl.h hypervisor/include/public/version.h \
+	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h
+TC_INC := -Ihypervisor/include -Itools/include -I$(TC_DIR)
+TC_CC := gcc
+TC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(TC_INC)
+TC_LIB := $(TC_OUT)/libternctl.a
+# Statically linked dom0 tools go under $(BUILD)/dist in their final layout;
+# test programs under usr/lib/tern/tests.
+TC_DIST := $(BUILD)/dist
+TC_TESTBIN := $(TC_DIST)/usr/lib/tern/tests
+# The test initramfs plus build/dist (rule in tools/xl/build.mk); each tool's
+# build.mk adds its binary to the prerequisites.
+DOM0_TOOLS_INITRD := $(BUILD)/images/dom0-tools.cpio.gz
+
+$(TC_OUT)/obj/%.o: %.c $(TC_HDRS)
+	@mkdir -p $(@D)
+	$(TC_CC) $(TC_CFLAGS) -c -o $@ $<
+
+$(TC_LIB): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(TC_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+# ASan/UBSan objects for the host unit tests.
+$(TC_OUT)/asan/%.o: %.c $(TC_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -c -o $@ $<
+
+TC_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(TC_SRCS))
+.SECONDARY: $(TC_ASAN_OBJS)
+
+endif

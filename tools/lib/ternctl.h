@@ -1,0 +1,120 @@
+/*
+ * libternctl: what dom0's tools need from the hypervisor, over Linux's
+ * /dev/xen/privcmd and /dev/xen/evtchn. Every function returns 0 (or a
+ * count) on success and a negative errno on failure; none prints or exits.
+ *
+ * Hypercall argument buffers are read and written by the hypervisor through
+ * dom0's page tables while the hypercall runs, so they must be resident:
+ * tc_buf_alloc() gives page-aligned, touched, mlock'ed memory for that.
+ */
+#ifndef TERN_TOOLS_TERNCTL_H
+#define TERN_TOOLS_TERNCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <public/version.h>
+
+#define TC_PRIVCMD_PATH "/dev/xen/privcmd"
+#define TC_EVTCHN_PATH "/dev/xen/evtchn"
+
+struct tc_handle {
+	int fd; /* /dev/xen/privcmd, -1 when closed */
+};
+
+/* Opens /dev/xen/privcmd (path NULL) or path. -errno of open(2). */
+int tc_open(struct tc_handle *h, const char *path);
+void tc_close(struct tc_handle *h);
+
+/*
+ * Issues hypercall op through privcmd. Returns the hypervisor's result (>= 0)
+ * or a negative errno (the hypervisor's, or the kernel's if the ioctl failed).
+ */
+long tc_hypercall(struct tc_handle *h, uint64_t op, uint64_t a0, uint64_t a1,
+		  uint64_t a2, uint64_t a3, uint64_t a4);
+
+/* Resident, zeroed, page-aligned memory for hypercall arguments; NULL on failure. */
+void *tc_buf_alloc(size_t len);
+void tc_buf_free(void *p, size_t len);
+
+/* xen_version, all of it: what `xl info` prints. */
+struct tc_version {
+	unsigned major, minor;
+	char extra[sizeof(xen_extraversion_t) + 1];
+	char caps[sizeof(xen_capabilities_info_t) + 1];
+	char changeset[sizeof(xen_changeset_info_t) + 1];
+	char commandline[sizeof(xen_commandline_t) + 1];
+	char compiler[65], compile_by[17], compile_domain[33], compile_date[33];
+	char build_id[2 * 64 + 1]; /* hex; empty if the hypervisor has none */
+	uint64_t virt_start;
+	unsigned long pagesize;
+};
+
+/* XENVER_version only: major << 16 | minor, or -errno. */
+long tc_version_number(struct tc_handle *h);
+/* Fills every field; fails only if XENVER_version fails (others left empty). */
+int tc_version_get(struct tc_handle *h, struct tc_version *v);
+
+/* sysctl wrappers. */
+int tc_physinfo(struct tc_handle *h, struct tern_sysctl_physinfo *out);
+int tc_sched_id(struct tc_handle *h, uint32_t *sched_id);
+/*
+ * One readconsole call: copies up to *count bytes into buf (a tc_buf_alloc
+ * buffer); on return *count = bytes copied and *index = the next position.
+ */
+int tc_readconsole(struct tc_handle *h, void *buf, uint32_t *count, int clear,
+		   int incremental, uint64_t *index);
+/* Domains with id >= first, at most max, into out; returns how many. */
+int tc_domain_list(struct tc_handle *h, uint16_t first, uint32_t max,
+		   struct tern_domaininfo *out);
+/* One domain; -ESRCH if it does not exist. */
+int tc_domain_info(struct tc_handle *h, uint16_t domid, struct tern_domaininfo *out);
+
+/* Raw sysctl/domctl: fills in interface_version, copies in and out. */
+int tc_sysctl(struct tc_handle *h, struct tern_sysctl *op);
+int tc_domctl(struct tc_handle *h, struct tern_domctl *op);
+
+/* Scheduler name for `xl info` (credit, credit2, ...), or "unknown". */
+const char *tc_sched_name(uint32_t sched_id);
+
+/*
+ * Foreign mapping: maps num frames of domain domid (guest frames gfns[]) into
+ * this process. errs[i] gets each frame's 0 or -errno. Returns the address or
+ * NULL with errno set; unmap with tc_unmap_foreign().
+ */
+void *tc_map_foreign(struct tc_handle *h, uint16_t domid, int prot,
+		     const uint64_t *gfns, int *errs, unsigned num);
+int tc_unmap_foreign(void *addr, unsigned num);
+
+/* Event channels through /dev/xen/evtchn. */
+struct tc_evtchn {
+	int fd;
+};
+int tc_evtchn_open(struct tc_evtchn *e);
+void tc_evtchn_close(struct tc_evtchn *e);
+/* Each bind returns the local port (>= 0) or -errno. */
+int tc_evtchn_bind_virq(struct tc_evtchn *e, uint32_t virq);
+int tc_evtchn_bind_interdomain(struct tc_evtchn *e, uint32_t domid, uint32_t remote_port);
+int tc_evtchn_bind_unbound(struct tc_evtchn *e, uint32_t domid);
+int tc_evtchn_unbind(struct tc_evtchn *e, uint32_t port);
+int tc_evtchn_notify(struct tc_evtchn *e, uint32_t port);
+/* Waits for a pending port (blocking read); returns it, or -errno. */
+int tc_evtchn_pending(struct tc_evtchn *e);
+/* Re-enables delivery on a port returned by tc_evtchn_pending(). */
+int tc_evtchn_unmask(struct tc_evtchn *e, uint32_t port);
+
+/*
+ * Minimal xenstore client over the daemon's unix socket ($XENSTORED_PATH or
+ * /run/xenstored/socket): reads path into out (NUL-terminated, truncated to
+ * outlen - 1). Returns the value's length, or -errno (-ENOENT if absent, the
+ * daemon's error otherwise, -ECONNREFUSED/-ENOENT if no daemon runs).
+ */
+int tc_xs_read(const char *path, char *out, size_t outlen);
+/* The socket path the client uses. */
+const char *tc_xs_socket_path(void);
+/* Maps a xenstore error name ("ENOENT") to an errno; EINVAL if unknown. */
+int tc_xs_errno(const char *name);
+
+#endif

@@ -1,0 +1,110 @@
+/* xl's entry: global options, command lookup, shared option parsing. */
+#include <errno.h>
+#include <string.h>
+
+#include "xl.h"
+
+int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
+	      const char *flags, const struct xl_longopt *longs)
+{
+	const char *arg;
+	char c;
+
+	if (st->optind == 0)
+		st->optind = 1;
+	if (st->subpos == 0) {
+		if (st->optind >= argc)
+			return 0;
+		arg = argv[st->optind];
+		if (arg[0] != '-' || arg[1] == '\0')
+			return 0;
+		if (strcmp(arg, "--") == 0) {
+			st->optind++;
+			return 0;
+		}
+		if (arg[1] == '-') {
+			st->optind++;
+			if (strcmp(arg, "--help") == 0)
+				return 'h';
+			for (const struct xl_longopt *l = longs; l && l->name; l++)
+				if (strcmp(arg + 2, l->name) == 0)
+					return l->val;
+			fprintf(env->err, "option `%s' not supported.\n", arg + 2);
+			return '?';
+		}
+		st->subpos = 1;
+	}
+	arg = argv[st->optind];
+	c = arg[st->subpos++];
+	if (arg[st->subpos] == '\0') {
+		st->subpos = 0;
+		st->optind++;
+	}
+	if (c == 'h' || strchr(flags, c))
+		return c;
+	fprintf(env->err, "option `%c' not supported.\n", c);
+	return '?';
+}
+
+int xl_open(struct xl_env *env)
+{
+	const char *what = TC_PRIVCMD_PATH;
+	int rc;
+
+	if (env->opened)
+		return 0;
+	rc = env->be->open(env->be, &what);
+	if (rc < 0) {
+		fprintf(env->err, "xl: cannot open %s: %s\n", what, strerror(-rc));
+		fprintf(env->err, "xl: Is xen running? (xl runs in dom0 of tern, "
+			"with the xen-privcmd module loaded)\n");
+		return rc;
+	}
+	env->opened = 1;
+	return 0;
+}
+
+int xl_main(struct xl_env *env, int argc, char **argv)
+{
+	const struct xl_cmd *cmd;
+	int i;
+
+	/* Global options come before the subcommand. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+
+		if (strcmp(o, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+			xl_usage(env, env->out, NULL);
+			return 0;
+		}
+		for (const char *p = o + 1; *p; p++) {
+			if (!strchr("vNftT", *p)) {
+				fprintf(env->err, "unknown global option\n");
+				return 1;
+			}
+			if (*p == 'N') {
+				/* None of the commands here can do a dry run. */
+				fprintf(env->err, "command does not implement -N (dryrun) option\n");
+				return 1;
+			}
+		}
+	}
+	if (i >= argc) {
+		xl_usage(env, env->err, NULL);
+		return 1;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		xl_usage(env, env->out, i + 1 < argc ? argv[i + 1] : NULL);
+		return 0;
+	}
+	cmd = xl_cmd_lookup(argv[i]);
+	if (!cmd) {
+		fprintf(env->err, "command not implemented\n");
+		return 1;
+	}
+	return cmd->fn(env, argc - i, argv + i);
+}

@@ -1,0 +1,92 @@
+/*
+ * xl: tern's dom0 toolstack command, with Xen's xl command names, options,
+ * output formats and exit codes (docs: toolstack-reference.md section 1).
+ *
+ * Commands reach the hypervisor only through a struct xl_backend, so the unit
+ * tests (tests/unit/tools/) run them on canned data; xl_backend.c is the real
+ * one, over libternctl (tools/lib).
+ */
+#ifndef TERN_XL_H
+#define TERN_XL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/utsname.h>
+
+#include "ternctl.h"
+
+struct xl_backend {
+	void *priv;
+	/* Connects to the hypervisor; on failure returns -errno and sets what. */
+	int (*open)(struct xl_backend *b, const char **what);
+	int (*uname)(struct xl_backend *b, struct utsname *u);
+	int (*physinfo)(struct xl_backend *b, struct tern_sysctl_physinfo *pi);
+	int (*version)(struct xl_backend *b, struct tc_version *v);
+	int (*sched_id)(struct xl_backend *b, uint32_t *id);
+	/* Up to max domains with id >= first, in id order; returns the count. */
+	int (*domain_list)(struct xl_backend *b, uint16_t first, uint32_t max,
+			   struct tern_domaininfo *out);
+	int (*domain_info)(struct xl_backend *b, uint16_t domid, struct tern_domaininfo *out);
+	/* As tc_readconsole, into buf of *count bytes. */
+	int (*readconsole)(struct xl_backend *b, char *buf, uint32_t *count, int clear,
+			   int incremental, uint64_t *index);
+	/* The xenstore name of a domain; -ENOENT (or another -errno) if none. */
+	int (*domain_name)(struct xl_backend *b, uint16_t domid, char *out, size_t len);
+};
+
+struct xl_env {
+	struct xl_backend *be;
+	FILE *out;
+	FILE *err;
+	int opened;
+};
+
+/* Runs `xl argv[1] ...`; returns the process exit status. */
+int xl_main(struct xl_env *env, int argc, char **argv);
+
+/* Command table (xl_cmdtable.c). */
+struct xl_cmd {
+	const char *name;
+	int (*fn)(struct xl_env *env, int argc, char **argv);
+	const char *summary;
+	const char *usage;
+	const char *options;
+};
+extern const struct xl_cmd xl_cmdtable[];
+extern const unsigned xl_cmdtable_len;
+/* Exact name, else the only command it is a prefix of; NULL otherwise. */
+const struct xl_cmd *xl_cmd_lookup(const char *name);
+void xl_usage(struct xl_env *env, FILE *f, const char *cmd);
+
+int xl_cmd_info(struct xl_env *env, int argc, char **argv);
+int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv);
+int xl_cmd_list(struct xl_env *env, int argc, char **argv);
+
+/*
+ * Option parsing shared by the commands: flags is a string of accepted short
+ * options ("lv"), longs maps long names to them ({"long", 'l'}, ends with a
+ * NULL name). Returns the option char, 0 when options end (*optind = first
+ * operand), 'h' for -h/--help, or '?' after printing "option `X' not
+ * supported." for an unknown one.
+ */
+struct xl_longopt {
+	const char *name;
+	char val;
+};
+struct xl_opts {
+	int optind;   /* next argv element */
+	int subpos;   /* position inside a group of short options ("-lv") */
+};
+int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
+	      const char *flags, const struct xl_longopt *longs);
+
+/* Connects the backend once; prints xl's error and returns -errno on failure. */
+int xl_open(struct xl_env *env);
+
+/* Formatting helpers, exposed for the tests. */
+void xl_format_state(const struct tern_domaininfo *d, char state[7]);
+void xl_format_uuid(const uint8_t handle[16], char out[37]);
+/* Name for `xl list`: xenstore's, else "Domain-0" for 0, else "(null)". */
+void xl_domain_name(struct xl_env *env, uint16_t domid, char *out, size_t len);
+
+#endif
