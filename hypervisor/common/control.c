@@ -6,14 +6,28 @@
 void control_domaininfo(const struct domain *d, struct tern_domaininfo *info)
 {
 	memset(info, 0, sizeof(*info));
+	bool running = d->is_privileged, blocked = !d->is_privileged;
+
 	info->domain = d->id;
-	/* Every vCPU owns its CPU for now: a domain that exists is running. */
-	info->flags = TERN_DOMINF_hvm_guest | TERN_DOMINF_running |
-		      (d->is_privileged ? TERN_DOMINF_privileged : 0);
+	info->cpu_time = d->is_privileged ? system_time_ns() - d->start_time_ns : 0;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct vcpu *v = &d->vcpu[i];
+
+		info->nr_online_vcpus += d->is_privileged || v->online;
+		running |= v->running;
+		blocked &= !v->online || v->blocked;
+		if (!d->is_privileged)
+			info->cpu_time += v->run_time_ns;
+	}
+	info->flags = TERN_DOMINF_hvm_guest | (d->is_privileged ? TERN_DOMINF_privileged : 0) |
+		      (running ? TERN_DOMINF_running : 0) |
+		      (blocked && info->nr_online_vcpus ? TERN_DOMINF_blocked : 0) |
+		      (d->paused ? TERN_DOMINF_paused : 0) |
+		      (d->shutdown ? TERN_DOMINF_shutdown : 0) | (d->dying ? TERN_DOMINF_dying : 0);
+	info->shutdown_reason = (uint8_t)d->shutdown_reason;
 	info->tot_pages = d->tot_pages;
 	info->max_pages = d->max_pages;
 	info->shared_info_frame = d->shared_info ? d->shared_info_gfn : ~0ull;
-	info->cpu_time = system_time_ns() - d->start_time_ns;
-	info->nr_online_vcpus = 1;
-	info->max_vcpu_id = 0;
+	info->max_vcpu_id = d->nr_vcpus - 1;
+	memcpy(info->handle, d->handle, sizeof(info->handle));
 }

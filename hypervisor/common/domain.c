@@ -1,15 +1,21 @@
-/* Domain life cycle. There is only the initial domain so far: its end is the machine's. */
+/*
+ * Domain life cycle: creating and destroying domUs, and how any domain
+ * ends. The initial domain's end is the machine's, as in Xen.
+ */
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <asm/spinlock.h>
 #include <public/sched.h>
+#include <public/xen.h>
+#include <tern/evtchn.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
 #include <tern/setup.h>
 
-void domain_shutdown(struct domain *d, unsigned int reason)
+/* Without dom0 nobody can manage the machine: Xen stops it, so do we. */
+static __attribute__((noreturn)) void initial_domain_shutdown(struct domain *d, unsigned int reason)
 {
-	/* Without dom0 nobody can manage the machine: Xen stops it, so do we. */
 	switch (reason) {
 	case SHUTDOWN_poweroff:
 		pr_info("Hardware Dom0 halted: halting machine\n");
@@ -29,14 +35,26 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	machine_restart();
 }
 
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	if (d->is_privileged)
+		initial_domain_shutdown(d, reason);
+	/* A domU stops running; the toolstack sees why and acts (on_poweroff...). */
+	d->shutdown_reason = reason;
+	__atomic_store_n(&d->shutdown, true, __ATOMIC_RELEASE);
+	pr_info("Domain %u shut down (reason %u)\n", d->id, reason);
+	domain_notify_dom0();
+}
+
 void domain_crash(struct domain *d, const char *why)
 {
 	pr_err("Domain %u (%s) crashed: %s\n", d->id, d->name, why);
 	domain_shutdown(d, SHUTDOWN_crash);
 }
 
-/* Domains by id: dom0 only, until domUs exist. */
-static struct domain *domains[1];
+/* Domains by id. */
+static struct domain *domains[MAX_DOMAINS];
+static struct spinlock domains_lock = SPINLOCK_INIT;
 
 void domain_register(struct domain *d)
 {
@@ -49,6 +67,76 @@ struct domain *domain_by_id(domid_t id)
 	return id < ARRAY_SIZE(domains) ? domains[id] : NULL;
 }
 
+/* dom0's xenstored learns of domain deaths through VIRQ_DOM_EXC, as in Xen. */
+void domain_notify_dom0(void)
+{
+	struct domain *dom0 = domain_by_id(0);
+
+	if (dom0)
+		evtchn_send_virq(dom0, VIRQ_DOM_EXC, 0);
+}
+
+struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc)
+{
+	struct domain *d;
+
+	spin_lock(&domains_lock);
+	if (id == 0) {
+		for (id = 1; id < MAX_DOMAINS && domains[id]; id++)
+			;
+	}
+	if (id >= MAX_DOMAINS) {
+		*rc = id == MAX_DOMAINS ? -ENOSPC : -EINVAL;
+		spin_unlock(&domains_lock);
+		return NULL;
+	}
+	if (domains[id]) {
+		*rc = -EEXIST;
+		spin_unlock(&domains_lock);
+		return NULL;
+	}
+	d = xmalloc(sizeof(*d));
+	if (!d) {
+		*rc = -ENOMEM;
+		spin_unlock(&domains_lock);
+		return NULL;
+	}
+	d->id = id;
+	d->name = "domU";
+	d->paused = true;
+	d->nr_vcpus = nr_vcpus;
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
+		d->vcpu[i].domain = d;
+		d->vcpu[i].id = i;
+		d->vcpu[i].affinity = ~1ull; /* any CPU but dom0's */
+	}
+	domains[id] = d; /* reserved: filled in by the caller before it runs */
+	spin_unlock(&domains_lock);
+	*rc = 0;
+	return d;
+}
+
+void domain_unregister(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	domains[d->id] = NULL;
+	spin_unlock(&domains_lock);
+}
+
+/* Wall-clock time at system time 0, for guests' clocks (read once). */
+static void shared_info_wallclock(struct shared_info *s)
+{
+	static uint64_t boot_wall_ns;
+
+	if (!boot_wall_ns)
+		boot_wall_ns = rtc_read_seconds() * 1000000000ull - system_time_ns();
+	s->wc_version = 1; /* odd while changing; nobody reads it yet */
+	s->wc_sec = (uint32_t)(boot_wall_ns / 1000000000ull);
+	s->wc_nsec = (uint32_t)(boot_wall_ns % 1000000000ull);
+	s->wc_sec_hi = (uint32_t)((boot_wall_ns / 1000000000ull) >> 32);
+	s->wc_version = 2;
+}
+
 int domain_shared_info_init(struct domain *d)
 {
 	if (d->shared_info)
@@ -56,7 +144,9 @@ int domain_shared_info_init(struct domain *d)
 	d->shared_info = alloc_pages(0);
 	if (!d->shared_info)
 		return -ENOMEM;
-	if (!d->vcpu0.vcpu_info)
-		d->vcpu0.vcpu_info = &d->shared_info->vcpu_info[d->vcpu0.id];
+	shared_info_wallclock(d->shared_info);
+	for (unsigned int i = 0; i < d->nr_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++)
+		if (!d->vcpu[i].vcpu_info)
+			d->vcpu[i].vcpu_info = &d->shared_info->vcpu_info[i];
 	return 0;
 }

@@ -1,17 +1,194 @@
 /*
- * domctl: the toolstack's operations on one domain. dom0 only; the
- * structures are tern's own (public/domctl.h). Only getdomaininfo exists
- * until domUs do.
+ * domctl: the toolstack's operations on one domain (xl create, destroy,
+ * pause...). dom0 only; the structures are tern's own (public/domctl.h).
  */
+#include <asm/smp.h>
 #include <public/domctl.h>
+#include <tern/arch.h>
+#include <tern/console.h>
 #include <tern/control.h>
+#include <tern/domu.h>
 #include <tern/errno.h>
+#include <tern/evtchn.h>
+#include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/mm.h>
+#include <tern/sched.h>
+#include <tern/string.h>
+
+#define DESTROY_WAIT_MS 1000
+
+static long createdomain(struct tern_domctl *op)
+{
+	const struct tern_domctl_createdomain *c = &op->u.createdomain;
+	struct domain *d;
+	int rc;
+
+	if (!(c->flags & TERN_CDF_hvm) || c->flags & ~TERN_CDF_hvm || !c->max_vcpus ||
+	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	d = domain_create(op->domain, c->max_vcpus, &rc);
+	if (!d)
+		return rc;
+	memcpy(d->handle, c->handle, sizeof(d->handle));
+	d->shared_info_gfn = ~0ull;
+	rc = domu_arch_init(d);
+	if (!rc)
+		rc = evtchn_domain_init(d);
+	if (!rc)
+		rc = grant_table_init(d);
+	if (rc) {
+		domain_unregister(d);
+		return rc; /* what was allocated so far stays: boot-time sized, rare */
+	}
+	op->domain = d->id;
+	return 0;
+}
+
+/* Stops the domain's vCPUs and waits until none is on a CPU. */
+static void stop_vcpus(struct domain *d)
+{
+	uint64_t cpus = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i].running)
+			cpus |= 1ull << d->vcpu[i].pcpu;
+	arch_kick_cpus(cpus);
+	for (unsigned int ms = 0; ms < DESTROY_WAIT_MS; ms++) {
+		bool any = false;
+
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			any |= d->vcpu[i].running;
+		if (!any)
+			return;
+		mdelay(1);
+	}
+}
+
+static long destroydomain(struct domain *d)
+{
+	d->dying = true;
+	stop_vcpus(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i].running)
+			return -EBUSY; /* a CPU did not let go: try again */
+	domain_unregister(d);
+	evtchn_domain_destroy(d);
+	grant_table_destroy(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hvm->vcpu_destroy(&d->vcpu[i]);
+	if (d->shared_info)
+		free_pages(d->shared_info, 0);
+	domu_arch_destroy(d);
+	pr_info("Domain %u destroyed\n", d->id);
+	xfree(d);
+	domain_notify_dom0();
+	return 0;
+}
+
+static long vcpu_start(struct domain *d, const struct tern_domctl_vcpu_start *s)
+{
+	struct vcpu_start start = {
+		.eip = (uint32_t)s->rip, .esp = (uint32_t)s->rsp,
+		.ebx = (uint32_t)s->rbx, .esi = (uint32_t)s->rsi,
+	};
+	struct vcpu *v;
+	int rc;
+
+	if (s->vcpu >= d->nr_vcpus || s->flags || s->rip >> 32 || s->cr3 || s->cr4 || s->efer)
+		return -EINVAL;
+	v = &d->vcpu[s->vcpu];
+	if (v->online)
+		return -EBUSY;
+	rc = hvm->vcpu_init(v, &start);
+	if (rc)
+		return rc;
+	v->online = true;
+	return 0;
+}
+
+static long vcpu_affinity(struct domain *d, struct tern_domctl_vcpuaffinity *a)
+{
+	uint64_t usable = a->cpumap & ~1ull; /* CPU0 is dom0's */
+
+	if (a->vcpu >= d->nr_vcpus || a->pad0)
+		return -EINVAL;
+	if (nr_cpus_online < 64)
+		usable &= (1ull << nr_cpus_online) - 1;
+	if (!usable)
+		return -EINVAL;
+	d->vcpu[a->vcpu].affinity = usable;
+	a->cpumap = usable;
+	return 0;
+}
+
+static long getvcpuinfo(struct domain *d, struct tern_domctl_getvcpuinfo *info)
+{
+	const struct vcpu *v;
+
+	if (info->vcpu >= d->nr_vcpus)
+		return -ENOENT;
+	v = &d->vcpu[info->vcpu];
+	info->online = d->is_privileged || v->online;
+	info->blocked = v->blocked;
+	info->running = d->is_privileged || v->running;
+	info->cpu_time = d->is_privileged ? system_time_ns() - d->start_time_ns : v->run_time_ns;
+	info->cpu = v->pcpu;
+	return 0;
+}
+
+/* The ops on a domU; dom0 (or the caller) gets -EINVAL for the ones that stop it. */
+static long domu_op(struct tern_domctl *op, struct domain *d)
+{
+	bool self = d->is_privileged;
+
+	switch (op->cmd) {
+	case TERN_DOMCTL_destroydomain:
+		return self ? -EINVAL : destroydomain(d);
+	case TERN_DOMCTL_pausedomain:
+		if (self)
+			return -EINVAL;
+		d->paused = true;
+		stop_vcpus(d);
+		return 0;
+	case TERN_DOMCTL_unpausedomain:
+		if (self)
+			return -EINVAL;
+		d->paused = false;
+		if (!d->start_time_ns)
+			d->start_time_ns = system_time_ns();
+		arch_kick_cpus(d->vcpu[0].affinity);
+		return 0;
+	case TERN_DOMCTL_max_mem:
+		return self ? -EINVAL : domu_set_max_mem(d, op->u.max_mem.max_memkb >> 2);
+	case TERN_DOMCTL_vcpu_start:
+		return self ? -EINVAL : vcpu_start(d, &op->u.vcpu_start);
+	case TERN_DOMCTL_setvcpuaffinity:
+		return self ? -EINVAL : vcpu_affinity(d, &op->u.vcpuaffinity);
+	case TERN_DOMCTL_getvcpuinfo:
+		return getvcpuinfo(d, &op->u.getvcpuinfo);
+	case TERN_DOMCTL_set_param:
+	case TERN_DOMCTL_get_param:
+		if (op->u.param.index >= HVM_NR_PARAMS || op->u.param.pad0)
+			return -EINVAL;
+		if (op->cmd == TERN_DOMCTL_get_param)
+			op->u.param.value = d->hvm_params[op->u.param.index];
+		else
+			d->hvm_params[op->u.param.index] = op->u.param.value;
+		return 0;
+	case TERN_DOMCTL_getdomaininfo:
+		control_domaininfo(d, &op->u.getdomaininfo.info);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
 
 long do_domctl(struct vcpu *v, uint64_t arg)
 {
 	struct tern_domctl op;
 	struct domain *d;
+	long rc;
 
 	if (!v->domain->is_privileged)
 		return -EPERM;
@@ -19,14 +196,21 @@ long do_domctl(struct vcpu *v, uint64_t arg)
 		return -EFAULT;
 	if (op.interface_version != TERN_DOMCTL_INTERFACE_VERSION)
 		return -EACCES;
-	switch (op.cmd) {
-	case TERN_DOMCTL_getdomaininfo:
-		d = domain_by_id(op.domain);
+	if (op.pad0[0] || op.pad0[1] || op.pad0[2])
+		return -EINVAL;
+	if (op.cmd == TERN_DOMCTL_createdomain) {
+		rc = createdomain(&op);
+	} else {
+		d = op.domain == DOMID_SELF ? v->domain : domain_by_id(op.domain);
 		if (!d)
 			return -ESRCH;
-		control_domaininfo(d, &op.u.getdomaininfo.info);
-		return copy_to_guest(v, arg, &op, sizeof(op));
-	default:
-		return -ENOSYS;
+		if (d->dying)
+			return -EBUSY;
+		rc = domu_op(&op, d);
+		if (op.cmd == TERN_DOMCTL_destroydomain)
+			return rc; /* d is gone: nothing to copy back */
 	}
+	if (rc)
+		return rc;
+	return copy_to_guest(v, arg, &op, sizeof(op));
 }

@@ -15,7 +15,6 @@
 static struct spinlock evtchn_lock = SPINLOCK_INIT;
 
 /* Domains have one vCPU for now. */
-#define DOMAIN_NR_VCPUS 1
 
 static struct domain *owner(const struct evtchn_domain *ed)
 {
@@ -44,17 +43,17 @@ static struct vcpu_info *ops_vcpu_info(const struct evtchn_domain *ed, unsigned 
 {
 	struct domain *d = owner(ed);
 
-	if (vcpu != 0)
+	if (vcpu >= d->nr_vcpus)
 		return NULL;
-	if (d->vcpu0.vcpu_info)
-		return d->vcpu0.vcpu_info;
+	if (d->vcpu[vcpu].vcpu_info)
+		return d->vcpu[vcpu].vcpu_info;
 	return d->shared_info ? &d->shared_info->vcpu_info[vcpu] : NULL;
 }
 
 static void ops_kick(const struct evtchn_domain *ed, unsigned int vcpu)
 {
-	if (vcpu == 0)
-		vcpu_kick(&owner(ed)->vcpu0);
+	if (vcpu < owner(ed)->nr_vcpus)
+		vcpu_kick(&owner(ed)->vcpu[vcpu]);
 }
 
 static const struct evtchn_ops evtchn_hv_ops = {
@@ -71,7 +70,7 @@ int evtchn_domain_init(struct domain *d)
 
 	if (!ed)
 		return -ENOMEM;
-	evtchn_setup(ed, d, d->id, DOMAIN_NR_VCPUS);
+	evtchn_setup(ed, d, d->id, d->nr_vcpus);
 	spin_lock(&evtchn_lock);
 	d->evtchn = ed;
 	spin_unlock(&evtchn_lock);

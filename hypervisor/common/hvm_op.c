@@ -47,9 +47,9 @@ static long set_upcall_vector(struct vcpu *v, uint64_t arg)
 		return -EFAULT;
 	if (uv.vector < UPCALL_VECTOR_MIN)
 		return -EINVAL;
-	if (uv.vcpu != 0)
-		return -ENOENT; /* one vCPU per domain for now */
-	target = &v->domain->vcpu0;
+	if (uv.vcpu >= v->domain->nr_vcpus)
+		return -ENOENT;
+	target = &v->domain->vcpu[uv.vcpu];
 	target->upcall_vector = uv.vector;
 	/* An event that came before the vector was known is delivered now. */
 	if (target->vcpu_info && target->vcpu_info->evtchn_upcall_pending)

@@ -16,6 +16,7 @@ static long shutdown(struct vcpu *v, uint64_t arg)
 	if (s.reason > SHUTDOWN_soft_reset)
 		return -EINVAL;
 	domain_shutdown(v->domain, s.reason);
+	return 0;
 }
 
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)

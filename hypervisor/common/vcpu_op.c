@@ -73,10 +73,16 @@ static long timer_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	}
 }
 
-long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
+long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
-	if (vcpuid != 0)
+	struct vcpu *v;
+
+	if (vcpuid >= caller->domain->nr_vcpus)
 		return -ENOENT;
+	/* The handle arguments are read in the caller's address space. */
+	v = &caller->domain->vcpu[vcpuid];
+	if (v != caller)
+		return -EOPNOTSUPP; /* PVH vCPUs manage only themselves */
 	switch (cmd) {
 	case VCPUOP_set_singleshot_timer:
 	case VCPUOP_stop_singleshot_timer:
@@ -88,7 +94,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 	case VCPUOP_register_runstate_memory_area:
 		return register_runstate(v, arg);
 	case VCPUOP_is_up:
-		return 1;
+		return v->domain->is_privileged || v->online;
 	case VCPUOP_up:
 	case VCPUOP_down:
 	case VCPUOP_initialise:

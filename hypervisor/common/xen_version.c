@@ -15,11 +15,16 @@
 #define XEN_ABI_MAJOR 4
 #define XEN_ABI_MINOR 17
 
-/* Features an auto-translated guest with a callback vector can use. */
+/*
+ * Features an auto-translated guest with a callback vector can use. dom0
+ * keeps its native clock (no hvm_safe_pvclock); a domain without devices has
+ * only tern's pvclock and timers.
+ */
 static uint32_t features(const struct domain *d)
 {
-	(void)d;
-	return (1u << XENFEAT_auto_translated_physmap) | (1u << XENFEAT_hvm_callback_vector);
+	uint32_t f = (1u << XENFEAT_auto_translated_physmap) | (1u << XENFEAT_hvm_callback_vector);
+
+	return d->passthrough ? f : f | (1u << XENFEAT_hvm_safe_pvclock);
 }
 
 static long copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)

@@ -110,3 +110,11 @@ void lapic_timer_stop(void)
 {
 	lapic_write(APIC_TIMER_INITIAL, 0);
 }
+
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	uint32_t saved = lapic_read(APIC_ICR_HIGH);
+
+	lapic_send_ipi(apic_id, vector);
+	lapic_write(APIC_ICR_HIGH, saved);
+}

@@ -10,6 +10,7 @@
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/domu.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
 
@@ -149,6 +150,35 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(v, arg, &mm, sizeof(mm));
 }
 
+/*
+ * The toolstack gives a domU its RAM: extents of 2^order fresh pages at the
+ * guest frames listed. Returns the extents done; fewer when memory runs out.
+ */
+static long populate_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+	long rc = 0;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -EFAULT;
+	d = target_domain(v, r.domid, &rc);
+	if (!d)
+		return rc;
+	/* dom0's RAM is fixed at boot; only domUs grow this way. */
+	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9))
+		return -EINVAL;
+	for (xen_ulong_t i = 0; i < r.nr_extents; i++) {
+		xen_pfn_t gfn;
+
+		if (copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
+			return i ? (long)i : -EFAULT;
+		if (domu_populate(d, gfn, r.extent_order))
+			return (long)i;
+	}
+	return (long)r.nr_extents;
+}
+
 /* current/maximum_reservation, maximum_ram_page: sizes in pages. */
 static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
 {
@@ -169,6 +199,8 @@ static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	switch (cmd & MEMOP_CMD_MASK) {
+	case XENMEM_populate_physmap:
+		return populate_physmap(v, arg);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	case XENMEM_add_to_physmap_batch:

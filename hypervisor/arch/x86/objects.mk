@@ -43,3 +43,5 @@ HV_SRCS += hypervisor/arch/x86/physinfo.c
 HV_SRCS += hypervisor/arch/x86/dom0/elf_pvh.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_pvh.c
 HV_SRCS += hypervisor/arch/x86/vcpu_time.c
+HV_SRCS += hypervisor/arch/x86/domu.c
+HV_SRCS += hypervisor/arch/x86/rtc.c

@@ -130,7 +130,7 @@ static void start_dom0(void)
 		panic("Could not set up DOM0 guest OS (%d)", rc);
 	pr_info("dom0: starting on CPU0 with %s\n", hvm->name);
 	dom0.start_time_ns = system_time_ns();
-	hvm->vcpu_run(&dom0.vcpu0);
+	hvm->vcpu_run(&dom0.vcpu[0]);
 	panic("dom0 returned");
 }
 

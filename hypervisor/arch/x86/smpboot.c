@@ -12,6 +12,7 @@
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/mm.h>
+#include <tern/sched.h>
 #include <tern/string.h>
 
 #define AP_START_TIMEOUT_MS 1000
@@ -56,11 +57,15 @@ void ap_main(void)
 
 	desc_init_cpu(cpu, ist);
 	lapic_init();
-	/* Ready to run domU vCPUs later; a failure leaves the CPU for tern alone. */
-	if (hvm && hvm->cpu_enable())
+	/* Ready to run domU vCPUs; a failure leaves the CPU idle for good. */
+	bool can_run_guests = hvm && hvm->cpu_enable() == 0;
+
+	if (hvm && !can_run_guests)
 		pr_warn("CPU%u: cannot enable %s\n", cpu->cpu_id, hvm->name);
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
-	cpu_halt_forever();
+	if (!can_run_guests)
+		cpu_halt_forever();
+	sched_run_cpu(cpu->cpu_id);
 }
 
 static bool start_ap(struct percpu *cpu)

@@ -59,7 +59,7 @@ void trap_dispatch(struct cpu_regs *regs)
 
 	if (vector == SPURIOUS_VECTOR)
 		return; /* the LAPIC wants no EOI for these */
-	if (vector == TIMER_VECTOR) {
+	if (vector == TIMER_VECTOR || vector == KICK_VECTOR) {
 		/* Only wakes the CPU: the run loop looks at the timers itself. */
 		lapic_eoi();
 		return;

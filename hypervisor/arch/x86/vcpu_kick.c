@@ -8,9 +8,12 @@
  */
 #include <asm/apic.h>
 #include <asm/hvm.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
 #include <public/hvm.h>
 #include <tern/arch.h>
 #include <tern/domain.h>
+#include <tern/sched.h>
 
 #define CALLBACK_VIA_TYPE_MASK 0xffull
 
@@ -34,9 +37,28 @@ void vcpu_kick(struct vcpu *v)
 		return;
 	if (!v->domain->passthrough) {
 		v->upcall_to_inject = true;
+		/* A domU may be blocked, or running on another CPU right now. */
+		if (!v->domain->is_privileged)
+			sched_wake(v);
 		return;
 	}
 	/* Every vCPU runs on the CPU kicking it so far (dom0 on CPU0). */
 	if (v->pcpu == smp_processor_id())
 		lapic_self_ipi(vector);
+}
+
+void arch_kick_cpus(uint64_t mask)
+{
+	unsigned int self = smp_processor_id();
+
+	for (unsigned int cpu = 1; cpu < nr_cpus_online && cpu < 64; cpu++)
+		if (mask & (1ull << cpu) && cpu != self)
+			lapic_send_fixed(percpu[cpu].apic_id, KICK_VECTOR);
+}
+
+void arch_idle(uint64_t ns)
+{
+	lapic_timer_oneshot(ns);
+	/* Any interrupt (a kick, the timer) ends the HLT; traps.c acknowledges it. */
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }

@@ -7,6 +7,7 @@
 #include <asm/cpu.h>
 #include <asm/hvm.h>
 #include <asm/time.h>
+#include <public/sched.h>
 #include <public/xen.h>
 #include <tern/arch.h>
 #include <tern/domain.h>
@@ -58,10 +59,12 @@ void vcpu_timer_poll(struct vcpu *v)
 	}
 }
 
-void vcpu_timer_arm(struct vcpu *v)
+void vcpu_timer_arm(struct vcpu *v, uint64_t limit)
 {
 	uint64_t next = vcpu_timer_next(&v->timer), now = system_time_ns();
 
+	if (limit && (!next || limit < next))
+		next = limit;
 	if (!next)
 		lapic_timer_stop();
 	else
@@ -71,13 +74,37 @@ void vcpu_timer_arm(struct vcpu *v)
 void vcpu_block(struct vcpu *v)
 {
 	vcpu_timer_poll(v);
+	/* A scheduled vCPU gives its CPU up; an event or its timer wakes it. */
+	if (!v->domain->is_privileged) {
+		if (!(v->vcpu_info && v->vcpu_info->evtchn_upcall_pending) && !v->upcall_to_inject)
+			__atomic_store_n(&v->blocked, true, __ATOMIC_RELEASE);
+		return;
+	}
 	if ((v->vcpu_info && v->vcpu_info->evtchn_upcall_pending) || v->upcall_to_inject)
 		return;
 	/* Nothing could wake a vCPU without a timer: return rather than hang. */
 	if (!vcpu_timer_next(&v->timer))
 		return;
-	vcpu_timer_arm(v);
+	vcpu_timer_arm(v, 0);
 	/* The timer interrupt (traps.c) ends the HLT; nothing else is waited for. */
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
 	vcpu_timer_poll(v);
+}
+
+void vcpu_halt(struct vcpu *v, bool interrupts_on)
+{
+	struct domain *d = v->domain;
+	bool any_online = false;
+
+	if (interrupts_on) {
+		vcpu_block(v);
+		return;
+	}
+	/* HLT with interrupts off ends the vCPU; the last one ends the domain
+	 * (how a PVH guest without ACPI powers off, as on Xen). */
+	v->online = false;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		any_online |= d->vcpu[i].online;
+	if (!any_online)
+		domain_shutdown(d, SHUTDOWN_poweroff);
 }

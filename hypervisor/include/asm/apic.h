@@ -28,14 +28,20 @@
 void lapic_init(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
-/* The hypervisor's own vector for the LAPIC timer (domains without devices). */
+/* The hypervisor's own vectors: the LAPIC timer, and a kick that makes a CPU
+ * look at its vCPUs again. Their handlers only acknowledge them. */
 #define TIMER_VECTOR 0xee
+#define KICK_VECTOR 0xed
 
 /* Measures the LAPIC timer against the TSC (after tsc_calibrate()). */
 void lapic_timer_calibrate(void);
 /* Interrupts at TIMER_VECTOR after ns nanoseconds (0: as soon as possible). */
 void lapic_timer_oneshot(uint64_t ns);
 void lapic_timer_stop(void);
+
+/* A fixed interrupt at vector to the CPU with this APIC ID. On CPU0, dom0's
+ * ICR_HIGH is put back afterwards: the LAPIC is dom0's too. */
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 
 /* A fixed interrupt at vector to this CPU. */
 void lapic_self_ipi(uint8_t vector);

@@ -30,6 +30,12 @@ struct vcpu {
 	uint8_t upcall_vector;     /* HVMOP_set_evtchn_upcall_vector; 0: none */
 	bool upcall_to_inject;     /* a virtual upcall is due (domains without devices) */
 	struct vcpu_timer timer;   /* VCPUOP timers (domains without devices) */
+	/* Scheduling (domUs; dom0 owns CPU0). */
+	uint64_t affinity;         /* pCPUs it may run on, bit n = CPU n */
+	bool online;               /* started (vcpu_start) */
+	bool blocked;              /* SCHEDOP_block: waits for an event */
+	volatile bool running;     /* on a pCPU now */
+	uint64_t run_time_ns;      /* time it has run */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
@@ -37,6 +43,7 @@ struct vcpu {
 
 /* Where and how a vCPU starts: 32-bit flat protected mode, paging off. */
 struct vcpu_start {
+	uint32_t esp;
 	uint32_t eip;
 	uint32_t esi;        /* Linux boot protocol: the zero page */
 	uint32_t ebx;        /* PVH: hvm_start_info */
@@ -52,8 +59,13 @@ struct hvm_ops {
 	 * table are set by the caller. */
 	int (*domain_init)(struct domain *d);
 	int (*vcpu_init)(struct vcpu *v, const struct vcpu_start *start);
-	/* Runs the vCPU until its domain stops; returns only then. */
+	/* Runs the vCPU until its domain stops; returns only then (dom0). */
 	void (*vcpu_run)(struct vcpu *v);
+	/* Runs a domU vCPU until the deadline (system time) passes, it blocks,
+	 * or its domain is paused, shut down or dying. */
+	void (*vcpu_run_slice)(struct vcpu *v, uint64_t deadline);
+	void (*vcpu_destroy)(struct vcpu *v);
+	void (*domain_destroy)(struct domain *d);
 	/* The guest's paging registers, for walking its page tables. */
 	void (*guest_paging)(const struct vcpu *v, struct guest_paging *p);
 };
@@ -73,8 +85,13 @@ uint8_t vcpu_upcall_vector(const struct vcpu *v);
  * block until an event is pending.
  */
 void vcpu_timer_poll(struct vcpu *v);
-void vcpu_timer_arm(struct vcpu *v);
+/* Arms this CPU's LAPIC timer for v's next timer, or limit (system time) if
+ * that is sooner (0: no limit). */
+void vcpu_timer_arm(struct vcpu *v, uint64_t limit);
 void vcpu_block(struct vcpu *v);
+/* HLT by a vCPU without devices: with interrupts on it waits like
+ * SCHEDOP_block; with them off it goes offline (the last one: poweroff). */
+void vcpu_halt(struct vcpu *v, bool interrupts_on);
 /* Writes the vCPU's pvclock (vcpu_time_info) as of now. */
 void vcpu_time_update(struct vcpu *v);
 

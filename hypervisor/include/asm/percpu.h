@@ -7,6 +7,8 @@
 
 #include <asm/desc.h>
 
+struct vcpu;
+
 struct percpu {
 	struct percpu *self;
 	unsigned int cpu_id;   /* dense index, 0 = boot CPU */
@@ -16,6 +18,7 @@ struct percpu {
 	volatile bool online;
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
+	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
 };
 
 extern struct percpu percpu[NR_CPUS];

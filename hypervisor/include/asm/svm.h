@@ -30,7 +30,7 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 
 /* Intercepted I/O ports (ioio.c). */
 void svm_handle_ioio(struct vcpu *v);
-void svm_iopm_init(uint8_t *iopm);
+void svm_iopm_init(uint8_t *iopm, bool passthrough);
 
 /* Nested page faults (npf.c). */
 void svm_handle_npf(struct vcpu *v);
@@ -39,7 +39,7 @@ void svm_handle_npf(struct vcpu *v);
 void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
 /* MSR intercepts (msr.c). */
-void svm_msrpm_init(uint8_t *msrpm);
+void svm_msrpm_init(uint8_t *msrpm, bool passthrough);
 void svm_handle_msr(struct vcpu *v);
 
 /* Prints the guest state from the VMCB (vmcb.c). */

@@ -23,6 +23,10 @@
 #define EFER_NXE (1 << 11)
 #define EFER_SVME (1 << 12)
 
+#define MSR_TSC 0x10
+#define MSR_MTRR_CAP 0xfe
+#define MSR_MTRR_DEF_TYPE 0x2ff
+
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_BSP (1 << 8)
 #define APIC_BASE_X2APIC (1 << 10)

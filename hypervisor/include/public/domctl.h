@@ -5,22 +5,23 @@
  * reasons, the calling convention and the common errors: the same rules hold
  * here with struct tern_domctl and TERN_DOMCTL_INTERFACE_VERSION).
  *
- * Ops (cmd)                      implemented?
- *   TERN_DOMCTL_createdomain   1   later
- *   TERN_DOMCTL_destroydomain  2   later
- *   TERN_DOMCTL_pausedomain    3   later
- *   TERN_DOMCTL_unpausedomain  4   later
- *   TERN_DOMCTL_getdomaininfo  5   yes
- *   TERN_DOMCTL_setvcpuaffinity 9  later
- *   TERN_DOMCTL_max_mem       11   later
- *   TERN_DOMCTL_vcpu_start    12   later
- *   TERN_DOMCTL_getvcpuinfo   14   later
- *   TERN_DOMCTL_max_vcpus     15   later
- *   TERN_DOMCTL_set_param     60   later
- *   TERN_DOMCTL_get_param     61   later
- * An op marked "later" returns -ENOSYS until implemented; its structure is
- * provisional and may change before then (the interface version is bumped
- * when a released layout changes).
+ * Ops (cmd):
+ *   TERN_DOMCTL_createdomain   1   a new domain, paused, no memory
+ *   TERN_DOMCTL_destroydomain  2   stop it and give everything back
+ *   TERN_DOMCTL_pausedomain    3   its vCPUs stop running
+ *   TERN_DOMCTL_unpausedomain  4   its started vCPUs run
+ *   TERN_DOMCTL_getdomaininfo  5   its state (as getdomaininfolist)
+ *   TERN_DOMCTL_setvcpuaffinity 9  which pCPUs a vCPU may run on
+ *   TERN_DOMCTL_max_mem       11   its memory limit
+ *   TERN_DOMCTL_vcpu_start    12   a vCPU's first register state; it comes online
+ *   TERN_DOMCTL_getvcpuinfo   14   a vCPU's state and run time
+ *   TERN_DOMCTL_set_param     60   HVM_PARAM_* (console/xenstore ring pfn and port)
+ *   TERN_DOMCTL_get_param     61
+ * A domain's RAM is added with Xen's XENMEM_populate_physmap (memory.h) naming
+ * the domain: extent_order 0 (4 KiB) or 9 (2 MiB), extent_start an array of
+ * guest frame numbers; it returns how many extents were populated (fewer when
+ * the heap or the domain's max_mem runs out). The toolstack then writes the
+ * kernel into that memory through privcmd's foreign mappings.
  *
  * domctl.domain names the target domain (IN). It must be an existing domain
  * (-ESRCH otherwise); DOMID_SELF means the caller. Ops that would stop dom0
@@ -46,7 +47,6 @@
 #define TERN_DOMCTL_max_mem 11
 #define TERN_DOMCTL_vcpu_start 12
 #define TERN_DOMCTL_getvcpuinfo 14
-#define TERN_DOMCTL_max_vcpus 15
 #define TERN_DOMCTL_set_param 60
 #define TERN_DOMCTL_get_param 61
 
@@ -56,11 +56,15 @@ struct tern_domctl_getdomaininfo {
 };
 
 /*
- * createdomain (provisional): domctl.domain IN = wanted id, 0 = any free id;
- * OUT = the new domain's id. The domain starts paused, with no memory and no
- * vCPUs running; the builder then sets max_vcpus, max_mem, memory, vcpu_start.
+ * createdomain: domctl.domain IN = wanted id, 0 = any free id;
+ * OUT = the new domain's id. The domain starts paused, with no memory and
+ * max_vcpus vCPUs (1..TERN_MAX_VCPUS), all offline; the builder then sets
+ * max_mem, populates memory, starts vCPU 0 (vcpu_start) and unpauses it.
+ * -EEXIST: the id is taken; -ENOSPC: no free id; -EINVAL: flags without
+ * TERN_CDF_hvm, or max_vcpus out of range.
  */
 #define TERN_CDF_hvm (1u << 0) /* HVM container (PVH guests set it) */
+#define TERN_MAX_VCPUS 8
 struct tern_domctl_createdomain {
 	uint32_t flags;      /* IN: TERN_CDF_* */
 	uint32_t max_vcpus;  /* IN */
@@ -69,25 +73,23 @@ struct tern_domctl_createdomain {
 	uint8_t handle[16];  /* IN: UUID */
 };
 
-/* max_mem (provisional): the domain's memory limit. */
+/* max_mem: the most RAM populate_physmap may give the domain. */
 struct tern_domctl_max_mem {
 	uint64_t max_memkb; /* IN */
 };
 
-/* max_vcpus (provisional): create vCPUs 0..max-1 (offline but vCPU 0). */
-struct tern_domctl_max_vcpus {
-	uint32_t max; /* IN */
-	uint32_t pad0;
-};
-
-/* setvcpuaffinity (provisional): pCPUs vCPU `vcpu` may run on (bit n = pCPU n). */
+/*
+ * setvcpuaffinity: the pCPUs vCPU `vcpu` may run on (bit n = pCPU n). dom0's
+ * pCPU is never used for domUs and is dropped from the map; -EINVAL if no
+ * pCPU is left. OUT: the map in effect.
+ */
 struct tern_domctl_vcpuaffinity {
 	uint32_t vcpu;    /* IN */
 	uint32_t pad0;
 	uint64_t cpumap;  /* IN; OUT the effective map */
 };
 
-/* getvcpuinfo (provisional). */
+/* getvcpuinfo: a vCPU's state; -ENOENT for a vCPU that does not exist. */
 struct tern_domctl_getvcpuinfo {
 	uint32_t vcpu;     /* IN */
 	uint8_t online;    /* OUT */
@@ -100,9 +102,10 @@ struct tern_domctl_getvcpuinfo {
 };
 
 /*
- * vcpu_start (provisional): set a vCPU's initial register state and mark it
- * runnable (PVH entry: 32-bit flat protected mode, paging off, rbx = guest
- * physical address of hvm_start_info).
+ * vcpu_start: a vCPU's first register state; it comes online (it runs once
+ * the domain is unpaused). Segments are flat 32-bit (code 0x10, data 0x18),
+ * as the PVH entry needs: cr0 = PE|ET, paging off, rbx = guest-physical
+ * address of hvm_start_info. flags must be 0; -EBUSY if the vCPU is online.
  */
 struct tern_domctl_vcpu_start {
 	uint32_t vcpu;  /* IN */
@@ -117,7 +120,7 @@ struct tern_domctl_vcpu_start {
 	uint64_t efer;
 };
 
-/* set_param / get_param (provisional): HVM_PARAM_* of hvm.h. */
+/* set_param / get_param: HVM_PARAM_* of hvm.h (-EINVAL beyond HVM_NR_PARAMS). */
 struct tern_domctl_param {
 	uint32_t index; /* IN: HVM_PARAM_* */
 	uint32_t pad0;
@@ -134,7 +137,6 @@ struct tern_domctl {
 		struct tern_domctl_getdomaininfo getdomaininfo;
 		struct tern_domctl_createdomain createdomain;
 		struct tern_domctl_max_mem max_mem;
-		struct tern_domctl_max_vcpus max_vcpus;
 		struct tern_domctl_vcpuaffinity vcpuaffinity;
 		struct tern_domctl_getvcpuinfo getvcpuinfo;
 		struct tern_domctl_vcpu_start vcpu_start;

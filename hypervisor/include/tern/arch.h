@@ -24,6 +24,9 @@ void udelay(unsigned int us);
 /* Nanoseconds since the CPU's TSC started counting (0 before calibration). */
 uint64_t system_time_ns(void);
 
+/* Wall-clock seconds since 1970 from the RTC (0 if it makes no sense). */
+uint64_t rtc_read_seconds(void);
+
 /* Resets the machine (never returns). */
 __attribute__((noreturn)) void machine_restart(void);
 /* Stops every CPU but this one and halts this one. */

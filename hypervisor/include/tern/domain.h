@@ -3,6 +3,7 @@
 #define TERN_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <public/domctl.h>
 #include <public/hvm.h>
 #include <tern/e820.h>
 
@@ -17,6 +18,7 @@ struct domain {
 	const char *name;
 	struct shared_info *shared_info; /* a hypervisor page the guest maps (memory_op) */
 	uint64_t shared_info_gfn;        /* where the guest mapped it */
+	uint8_t handle[16];              /* its UUID, from the toolstack */
 	uint64_t start_time_ns;          /* when its first vCPU first ran */
 	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
 	struct grant_table *grant_table; /* grant table (common/grant_table.c) */
@@ -38,7 +40,16 @@ struct domain {
 	bool (*base_frame)(struct domain *d, uint64_t gpa, paddr_t *hpa);
 	bool (*is_ram)(struct domain *d, uint64_t gpa);
 	unsigned int shutdown_code;       /* SCHEDOP_shutdown_code */
-	struct vcpu vcpu0;
+	unsigned int nr_vcpus;
+	struct vcpu vcpu[TERN_MAX_VCPUS];
+	/* Life cycle (domUs; dom0's end is the machine's). */
+	bool paused;                      /* by the toolstack */
+	bool shutdown;                    /* SCHEDOP_shutdown or crash: vCPUs stay off */
+	unsigned int shutdown_reason;     /* SHUTDOWN_* */
+	bool dying;                       /* destroydomain under way */
+	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none). */
+	paddr_t *p2m_ram;
+	uint64_t p2m_size;
 };
 
 /* Allocates the domain's shared_info page (once) and points its vCPUs'
@@ -55,15 +66,28 @@ struct domain *domain_by_id(domid_t id);
  * -EFAULT if any of it is not mapped. */
 int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len);
 
+#define MAX_DOMAINS 256
+
 /*
- * Ends the domain for a SHUTDOWN_* reason. The only domain so far is the
- * initial one, and as in Xen its end is the machine's: poweroff halts it,
- * reboot resets it, anything else is a crash (reset after five seconds, or
- * halt with noreboot).
+ * Ends the domain for a SHUTDOWN_* reason. As in Xen the initial domain's end
+ * is the machine's (poweroff halts it, reboot resets it, anything else is a
+ * crash: reset after five seconds, or halt with noreboot) and this does not
+ * return. A domU stops running and waits for the toolstack; this returns.
  */
-__attribute__((noreturn)) void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_shutdown(struct domain *d, unsigned int reason);
 
 /* Stops a domain after a fatal guest error (triple fault, unhandled exit). */
-__attribute__((noreturn)) void domain_crash(struct domain *d, const char *why);
+void domain_crash(struct domain *d, const char *why);
+
+/* Raises VIRQ_DOM_EXC in dom0: a domain shut down or went away. */
+void domain_notify_dom0(void);
+
+/*
+ * Reserves a domain id (0: the lowest free one above 0) and allocates a
+ * paused domain with nr_vcpus offline vCPUs. NULL with *rc -EEXIST, -ENOSPC,
+ * -EINVAL or -ENOMEM.
+ */
+struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc);
+void domain_unregister(struct domain *d);
 
 #endif

@@ -97,7 +97,7 @@ struct domain;
 
 /*
  * Gives d its event channels (all closed) / closes and frees them. Call
- * init once d->id, d->is_privileged and d->vcpu0 are set; 0 or -ENOMEM.
+ * init once d->id, d->is_privileged and d->nr_vcpus are set; 0 or -ENOMEM.
  */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);

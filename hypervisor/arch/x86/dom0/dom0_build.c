@@ -38,8 +38,45 @@ static const void *module_data(const struct boot_module *m)
 	return (const void *)(uintptr_t)m->start;
 }
 
+/* Whether [start, end) is all free RAM in the host map. */
+static bool free_ram(const struct e820_map *host, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < host->nr; i++) {
+		const struct e820_entry *e = &host->entry[i];
+
+		if (e->type == E820_RAM && e->addr <= start && end <= e->addr + e->size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where the kernel goes: its preferred address, or, when the bootloader put
+ * the modules there (a large initrd right after tern reaches 16 MiB), the
+ * lowest address above it that is aligned as a relocatable kernel needs and
+ * free. 0 if there is none.
+ */
+static uint64_t kernel_load_address(const struct e820_map *host)
+{
+	uint64_t size = plan.kernel.init_size, align = plan.kernel.kernel_alignment;
+
+	if (free_ram(host, plan.kernel.pref_address, plan.kernel.pref_address + size))
+		return plan.kernel.pref_address;
+	if (!plan.kernel.relocatable)
+		return 0;
+	for (unsigned int i = 0; i < host->nr; i++) {
+		const struct e820_entry *e = &host->entry[i];
+		uint64_t at = ALIGN_UP(MAX(e->addr, plan.kernel.pref_address), align);
+
+		if (e->type == E820_RAM && at + size <= e->addr + e->size && at + size <= GiB(4))
+			return at;
+	}
+	return 0;
+}
+
 /* Which kernel it is and the memory it must have; says why if it is unusable. */
-static int parse_kernel(const struct boot_module *kernel, uint64_t *start, uint64_t *end)
+static int parse_kernel(const struct e820_map *host, const struct boot_module *kernel,
+			uint64_t *start, uint64_t *end)
 {
 	size_t len = kernel->end - kernel->start;
 	int rc;
@@ -64,7 +101,13 @@ static int parse_kernel(const struct boot_module *kernel, uint64_t *start, uint6
 		       rc == -ENODATA ? "truncated" : "bad header");
 		return rc;
 	}
-	plan.load_addr = plan.kernel.pref_address;
+	plan.load_addr = kernel_load_address(host);
+	if (!plan.load_addr) {
+		pr_err("dom0: no free RAM for the kernel's %lu MiB at %#lx%s\n",
+		       (uint64_t)plan.kernel.init_size >> 20, plan.kernel.pref_address,
+		       plan.kernel.relocatable ? " or above" : " (and it is not relocatable)");
+		return -ENOMEM;
+	}
 	*start = plan.load_addr;
 	*end = plan.load_addr + plan.kernel.init_size;
 	return 0;
@@ -75,7 +118,7 @@ int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const str
 	uint64_t start, end;
 	int rc;
 
-	rc = parse_kernel(kernel, &start, &end);
+	rc = parse_kernel(host, kernel, &start, &end);
 	if (rc)
 		return rc;
 	rc = dom0_mem_build(host, opts, start, end, &plan.e820, &plan.mem);
@@ -231,14 +274,16 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	if (rc)
 		return rc;
 
-	d->vcpu0.domain = d;
-	d->vcpu0.id = 0;
-	d->vcpu0.pcpu = 0;
+	d->nr_vcpus = 1;
+	d->vcpu[0].domain = d;
+	d->vcpu[0].id = 0;
+	d->vcpu[0].pcpu = 0;
+	d->vcpu[0].online = true;
 	rc = evtchn_domain_init(d);
 	if (!rc)
 		rc = grant_table_init(d);
 	if (!rc)
-		rc = hvm->vcpu_init(&d->vcpu0, &start);
+		rc = hvm->vcpu_init(&d->vcpu[0], &start);
 	if (!rc)
 		domain_register(d);
 	return rc;

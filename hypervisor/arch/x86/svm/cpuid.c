@@ -10,6 +10,10 @@
 #include <tern/domain.h>
 
 #define LEAF1_ECX_X2APIC (1u << 21)
+#define LEAF1_EDX_APIC (1u << 9)
+#define LEAF1_EDX_MCE (1u << 7)
+#define LEAF1_EDX_MTRR (1u << 12)
+#define LEAF1_EDX_MCA (1u << 14)
 #define LEAF1_ECX_HYPERVISOR (1u << 31)
 #define EXT1_ECX_SVM (1u << 2)
 #define HYPERVISOR_LEAVES_FIRST 0x40000000u
@@ -61,6 +65,9 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 	case 1:
 		r.ecx &= ~LEAF1_ECX_X2APIC;
 		r.ecx |= LEAF1_ECX_HYPERVISOR;
+		/* A domain without devices has no LAPIC, MTRRs or machine checks. */
+		if (!v->domain->passthrough)
+			r.edx &= ~(LEAF1_EDX_APIC | LEAF1_EDX_MTRR | LEAF1_EDX_MCE | LEAF1_EDX_MCA);
 		break;
 	case 0x80000001:
 		r.ecx &= ~EXT1_ECX_SVM;

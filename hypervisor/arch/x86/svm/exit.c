@@ -17,6 +17,8 @@
 /* Lengths of the intercepted instructions, for CPUs without next-RIP save. */
 #define INSN_LEN_CPUID 2
 #define INSN_LEN_MSR 2
+#define INSN_LEN_HLT 1
+#define X86_EFLAGS_IF (1u << 9)
 
 void svm_skip_instruction(struct vcpu *v, unsigned int len)
 {
@@ -88,7 +90,7 @@ static void handle_vmmcall(struct vcpu *v)
 	}
 }
 
-static __attribute__((noreturn)) void unexpected_exit(struct vcpu *v, const char *what)
+static void unexpected_exit(struct vcpu *v, const char *what)
 {
 	pr_err("d%uv%u: %s (exit code %#lx, info1 %#lx, info2 %#lx)\n", v->domain->id, v->id,
 	       what, v->vmcb->control.exitcode, v->vmcb->control.exitinfo1,
@@ -109,6 +111,10 @@ void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMCB_EXIT_CPUID:
 		handle_cpuid(v);
+		break;
+	case VMCB_EXIT_HLT:
+		svm_skip_instruction(v, INSN_LEN_HLT);
+		vcpu_halt(v, v->vmcb->save.rflags & X86_EFLAGS_IF);
 		break;
 	case VMCB_EXIT_MSR:
 		svm_handle_msr(v);
@@ -131,12 +137,15 @@ void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMCB_EXIT_SHUTDOWN:
 		unexpected_exit(v, "triple fault");
+		break;
 	case VMCB_EXIT_NPF:
 		svm_handle_npf(v);
 		break;
 	case VMCB_EXIT_INVALID:
 		unexpected_exit(v, "VMRUN refused the guest state");
+		break;
 	default:
 		unexpected_exit(v, "unexpected #VMEXIT");
+		break;
 	}
 }

@@ -1,8 +1,9 @@
 /*
- * Intercepted I/O ports. dom0's ports are its own, but for Linux's probe of
- * Xen's emulated-device unplug port (0x10, guest-abi.md 3.1): on a PC that
- * port is the DMA controller, whose state a read would change. Reads there
- * see all-ones (no Xen platform device), writes go nowhere.
+ * Intercepted I/O ports: all of them for a domain without devices, and for
+ * dom0 (whose ports are its own) Linux's probe of Xen's emulated-device
+ * unplug port (0x10, guest-abi.md 3.1): on a PC that port is the DMA
+ * controller, whose state a read would change. Reads see all-ones (nothing
+ * there), writes go nowhere.
  */
 #include <asm/svm.h>
 #include <tern/console.h>
@@ -13,9 +14,10 @@
 #define XEN_UNPLUG_PORT 0x10
 #define XEN_UNPLUG_PORT_LAST 0x11 /* Linux reads it with inw */
 
-void svm_iopm_init(uint8_t *iopm)
+void svm_iopm_init(uint8_t *iopm, bool passthrough)
 {
-	memset(iopm, 0, IOPM_SIZE);
+	/* A domain without devices has no ports at all: every access exits. */
+	memset(iopm, passthrough ? 0 : 0xff, IOPM_SIZE);
 	for (unsigned int port = XEN_UNPLUG_PORT; port <= XEN_UNPLUG_PORT_LAST; port++)
 		iopm[port / 8] |= 1u << (port % 8);
 }
@@ -26,10 +28,10 @@ void svm_handle_ioio(struct vcpu *v)
 	unsigned int size = info & VMCB_IOIO_SZ32 ? 4 : info & VMCB_IOIO_SZ16 ? 2 : 1;
 
 	if (info & (VMCB_IOIO_STR | VMCB_IOIO_REP)) {
-		/* No one does string I/O on these ports; refuse rather than guess. */
-		pr_warn("d%uv%u: string I/O on port %#lx refused\n", v->domain->id, v->id,
-			info >> VMCB_IOIO_PORT_SHIFT);
-		svm_inject_exception(v, 13, true, 0);
+		/* String I/O to nothing: the whole repetition is done at once. */
+		if (info & VMCB_IOIO_REP)
+			v->regs.rcx = 0;
+		v->vmcb->save.rip = v->vmcb->control.exitinfo2;
 		return;
 	}
 	/* An IN of 8 or 16 bits keeps the rest of rax; one of 32 bits zero-extends. */

@@ -2,9 +2,10 @@
  * MSR intercepts. dom0 reaches almost every MSR natively; the permission map
  * intercepts only those the hypervisor owns: EFER (SVME must stay set under
  * VMRUN and stay invisible), APIC_BASE writes (no x2APIC, no relocation:
- * tern follows dom0's LAPIC at its firmware address) and the SVM MSRs.
- * MSRs outside the map's three ranges always exit; they get #GP, as on a
- * CPU that does not have them.
+ * tern follows dom0's LAPIC at its firmware address) and the SVM MSRs. A
+ * domU reaches only the MSRs the CPU keeps per guest; the few others Linux
+ * reads without checking are answered here. Everything else gets #GP, as on
+ * a CPU that does not have it.
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
@@ -45,9 +46,37 @@ static void msrpm_intercept(uint8_t *msrpm, uint32_t msr, unsigned int what)
 	}
 }
 
-void svm_msrpm_init(uint8_t *msrpm)
+static void msrpm_pass(uint8_t *msrpm, uint32_t msr)
 {
-	memset(msrpm, 0, MSRPM_SIZE);
+	for (unsigned int i = 0; i < ARRAY_SIZE(msrpm_ranges); i++) {
+		const struct msrpm_range *r = &msrpm_ranges[i];
+
+		if (msr - r->first < MSRPM_RANGE_MSRS) {
+			uint32_t bit = 2 * (msr - r->first);
+
+			msrpm[r->offset + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+			return;
+		}
+	}
+}
+
+/* MSRs the CPU keeps per guest (VMLOAD/VMSAVE state, the guest PAT under
+ * nested paging): a domU may use them natively. */
+static const uint32_t guest_owned_msrs[] = {
+	0x174, 0x175, 0x176,             /* SYSENTER_CS, _ESP, _EIP */
+	0x277,                           /* PAT (the guest's, with nested paging) */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+	MSR_FS_BASE, MSR_GS_BASE, 0xc0000102, /* KERNEL_GS_BASE */
+	0xc0000103,                      /* TSC_AUX */
+};
+
+void svm_msrpm_init(uint8_t *msrpm, bool passthrough)
+{
+	/* dom0 owns the machine's MSRs; a domU owns none but its own state. */
+	memset(msrpm, passthrough ? 0 : 0xff, MSRPM_SIZE);
+	if (!passthrough)
+		for (unsigned int i = 0; i < ARRAY_SIZE(guest_owned_msrs); i++)
+			msrpm_pass(msrpm, guest_owned_msrs[i]);
 	msrpm_intercept(msrpm, MSR_EFER, INTERCEPT_READ | INTERCEPT_WRITE);
 	msrpm_intercept(msrpm, MSR_APIC_BASE, INTERCEPT_WRITE);
 	for (uint32_t msr = MSR_VM_CR; msr <= MSR_SVM_LAST; msr++)
@@ -64,6 +93,13 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_VM_CR:
 		*val = VM_CR_LOCK | VM_CR_SVMDIS; /* "SVM disabled by firmware" */
 		return true;
+	case MSR_TSC:
+		*val = rdtsc() + v->vmcb->control.tsc_offset;
+		return true;
+	case MSR_MTRR_CAP:
+	case MSR_MTRR_DEF_TYPE:
+		*val = 0; /* a domU has no MTRRs: its memory is write-back */
+		return !v->domain->passthrough;
 	default:
 		return false;
 	}
@@ -83,7 +119,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return true;
 	case XEN_HYPERCALL_PAGE_MSR:
 		return hypercall_page_install(v->domain, val) == 0;
+	case MSR_MTRR_DEF_TYPE:
+		return !v->domain->passthrough; /* ignored */
 	case MSR_APIC_BASE:
+		if (!v->domain->passthrough)
+			return false;
 		apic_base = rdmsr(MSR_APIC_BASE);
 		if (val & APIC_BASE_X2APIC || (val ^ apic_base) & ~0xfffull)
 			return false;

@@ -6,6 +6,7 @@
 #include <asm/guest_walk.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -91,6 +92,7 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (msr.c) */
 	s->rflags = 0x2;
 	s->rip = start->eip;
+	s->rsp = start->esp;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_POWER_ON;
@@ -107,8 +109,8 @@ static int svm_domain_init(struct domain *d)
 
 	if (!iopm || !msrpm)
 		return -ENOMEM;
-	svm_iopm_init(iopm);
-	svm_msrpm_init(msrpm);
+	svm_iopm_init(iopm, d->passthrough);
+	svm_msrpm_init(msrpm, d->passthrough);
 	d->iopm_pa = (uintptr_t)iopm;
 	d->msrpm_pa = (uintptr_t)msrpm;
 	return 0;
@@ -149,7 +151,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	 */
 	if (!d->passthrough) {
 		c->vintr = VMCB_VINTR_MASKING;
-		c->intercept_misc1 |= VMCB_INTERCEPT_INTR;
+		c->intercept_misc1 |= VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_HLT;
 	}
 	vmcb_set_start_state(vmcb, start);
 	v->regs = (struct guest_regs){ .rsi = start->esi, .rbx = start->ebx };
@@ -166,26 +168,60 @@ static void svm_inject_virtual_irq(struct vcpu *v, uint8_t vector)
 				 ((uint64_t)vector << VMCB_VINTR_VECTOR_SHIFT);
 }
 
+/* One trip into the guest and back, with what must happen before and after. */
+static void svm_enter(struct vcpu *v, uint64_t deadline)
+{
+	/* No flush-by-ASID under QEMU: a changed nested table flushes all. */
+	if (v->domain->npt_changed) {
+		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
+		v->domain->npt_changed = false;
+	}
+	if (!v->domain->passthrough) {
+		vcpu_timer_poll(v);
+		vcpu_timer_arm(v, deadline);
+	}
+	if (v->upcall_to_inject) {
+		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
+		v->upcall_to_inject = false;
+	}
+	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
+	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
+	svm_handle_exit(v);
+}
+
 static void svm_vcpu_run(struct vcpu *v)
 {
-	for (;;) {
-		/* No flush-by-ASID under QEMU: a changed nested table flushes all. */
-		if (v->domain->npt_changed) {
-			v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
-			v->domain->npt_changed = false;
-		}
-		if (!v->domain->passthrough) {
-			vcpu_timer_poll(v);
-			vcpu_timer_arm(v);
-		}
-		if (v->upcall_to_inject) {
-			svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
-			v->upcall_to_inject = false;
-		}
-		svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
-		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
-		svm_handle_exit(v);
+	for (;;)
+		svm_enter(v, 0);
+}
+
+static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
+{
+	struct percpu *cpu = this_cpu();
+	const struct domain *d = v->domain;
+
+	/* domUs share an ASID: another vCPU's translations must go. */
+	if (cpu->last_vcpu != v)
+		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
+	cpu->last_vcpu = v;
+	while (!d->paused && !d->shutdown && !d->dying && !v->blocked &&
+	       system_time_ns() < deadline) {
+		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
+		svm_enter(v, deadline);
 	}
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	if (v->vmcb)
+		free_pages(v->vmcb, 0);
+	v->vmcb = NULL;
+}
+
+static void svm_domain_destroy(struct domain *d)
+{
+	free_pages((void *)(uintptr_t)d->iopm_pa, IOPM_ORDER);
+	free_pages((void *)(uintptr_t)d->msrpm_pa, MSRPM_ORDER);
 }
 
 static void svm_guest_paging(const struct vcpu *v, struct guest_paging *p)
@@ -201,5 +237,8 @@ const struct hvm_ops svm_ops = {
 	.domain_init = svm_domain_init,
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_run = svm_vcpu_run,
+	.vcpu_run_slice = svm_vcpu_run_slice,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.domain_destroy = svm_domain_destroy,
 	.guest_paging = svm_guest_paging,
 };

@@ -1,0 +1,19 @@
+/* The domU scheduler (common/sched.c). */
+#ifndef TERN_SCHED_H
+#define TERN_SCHED_H
+
+#include <tern/domain.h>
+
+/* Runs domU vCPUs on this CPU forever (an AP's life after boot). */
+__attribute__((noreturn)) void sched_run_cpu(unsigned int cpu);
+
+/* v has something to do: unblock it and get a CPU to look at it. */
+void sched_wake(struct vcpu *v);
+
+/* Halts this CPU until an interrupt or ns nanoseconds pass. */
+void arch_idle(uint64_t ns);
+/* Interrupts the CPUs in the mask (bit n = CPU n) so they look at their vCPUs;
+ * CPU0 (dom0's) and the caller's own CPU are left alone. */
+void arch_kick_cpus(uint64_t mask);
+
+#endif
