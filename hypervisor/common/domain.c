@@ -145,8 +145,12 @@ int domain_shared_info_init(struct domain *d)
 	if (!d->shared_info)
 		return -ENOMEM;
 	shared_info_wallclock(d->shared_info);
-	for (unsigned int i = 0; i < d->nr_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++)
+	for (unsigned int i = 0; i < d->nr_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++) {
 		if (!d->vcpu[i].vcpu_info)
 			d->vcpu[i].vcpu_info = &d->shared_info->vcpu_info[i];
+		/* Linux reads its clock (and the TSC rate) from here at once. */
+		if (!d->passthrough)
+			vcpu_time_update(&d->vcpu[i]);
+	}
 	return 0;
 }

@@ -42,9 +42,11 @@ void vcpu_kick(struct vcpu *v)
 			sched_wake(v);
 		return;
 	}
-	/* Every vCPU runs on the CPU kicking it so far (dom0 on CPU0). */
+	/* dom0's vector, sent from wherever the event came from (a domU's CPU too). */
 	if (v->pcpu == smp_processor_id())
 		lapic_self_ipi(vector);
+	else
+		lapic_send_fixed(percpu[v->pcpu].apic_id, vector);
 }
 
 void arch_kick_cpus(uint64_t mask)
