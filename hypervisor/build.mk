@@ -40,11 +40,15 @@ $(HV_BUILD)/include/asm-offsets.h: hypervisor/arch/x86/asm-offsets.c $(wildcard 
 $(BUILD)/tern-syms.elf: $(HV_OBJS) hypervisor/arch/x86/tern.lds
 	$(CC) $(HV_LDFLAGS) -T hypervisor/arch/x86/tern.lds -o $@ $(HV_OBJS)
 
+# Written under another name and renamed, so a QEMU starting meanwhile never
+# reads half a file.
 $(BUILD)/tern.elf: $(BUILD)/tern-syms.elf
-	objcopy -O elf32-i386 $< $@
+	objcopy -O elf32-i386 $< $@.tmp
+	mv $@.tmp $@
 
 $(BUILD)/tern.gz: $(BUILD)/tern.elf
-	gzip -9 -n -c $< > $@
+	gzip -9 -n -c $< > $@.tmp
+	mv $@.tmp $@
 
 ALL_TARGETS += $(BUILD)/tern.elf $(BUILD)/tern.gz
 

@@ -15,7 +15,16 @@ $(DOM0_KERNEL): images/debian-kernel.sh
 $(DOM0_TEST_INITRD): images/test-initramfs.sh $(DOM0_KERNEL)
 	images/test-initramfs.sh
 
-.PHONY: images
-images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD)
+# The dom0 image (images/dom0-image.sh): modules, build/dist, xencommons,
+# and a sample guest (/etc/xen/sample.cfg) ready for `xl create -c`.
+DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
+DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled)
 
-SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD)
+$(DOM0_IMAGE): images/dom0-image.sh tools/init/xencommons tools/init/xendomains \
+		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
+	images/dom0-image.sh
+
+.PHONY: images
+images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
+
+SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)

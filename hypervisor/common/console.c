@@ -20,6 +20,7 @@ static struct spinlock console_lock = SPINLOCK_INIT;
 static struct console_output outputs[3];
 static unsigned int nr_outputs;
 static enum log_level threshold = LOG_INFO;
+static enum log_level guest_threshold = LOG_INFO;
 static bool console_none;       /* console=none was asked for */
 static bool at_line_start = true;
 static unsigned int panic_cpu = ~0u;
@@ -50,12 +51,12 @@ static void console_put(const char *text, size_t len)
 	}
 }
 
-static void vprintk(enum log_level level, const char *fmt, va_list ap)
+static void vprintk(enum log_level level, enum log_level limit, const char *fmt, va_list ap)
 {
 	char line[512];
 	int n;
 
-	if (level > threshold)
+	if (level > limit)
 		return;
 	n = format_vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
@@ -77,7 +78,17 @@ void printk(enum log_level level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintk(level, fmt, ap);
+	vprintk(level, threshold, fmt, ap);
+	va_end(ap);
+}
+
+void printk_guest(const char *fmt, ...)
+{
+	va_list ap;
+
+	/* Guests' lines are at info level, filtered by guest_loglvl= only. */
+	va_start(ap, fmt);
+	vprintk(LOG_INFO, guest_threshold, fmt, ap);
 	va_end(ap);
 }
 
@@ -106,6 +117,7 @@ void console_init(const struct boot_options *opts)
 {
 	spin_lock(&console_lock);
 	threshold = opts->loglvl;
+	guest_threshold = opts->guest_loglvl;
 	console_none = opts->console == 0;
 	if (opts->console & CONSOLE_COM1)
 		add_uart(0, &opts->com[0]);

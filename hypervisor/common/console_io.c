@@ -8,7 +8,6 @@
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
-#include <tern/setup.h>
 
 #define CONSOLE_IO_CHUNK 128
 #define CONSOLE_IO_MAX (64 * 1024) /* per call: bounds the time one call takes */
@@ -16,15 +15,18 @@
 /* Collects the guest's text and prints it a whole line at a time. */
 static void print_guest_text(struct domain *d, const char *text, size_t len)
 {
-	enum log_level level = d->is_privileged ? LOG_INFO : boot_options.guest_loglvl;
-
 	for (size_t i = 0; i < len; i++) {
 		bool end = text[i] == '\n';
 
 		if (!end && text[i] != '\r')
 			d->console_line[d->console_len++] = text[i];
 		if (end || d->console_len == sizeof(d->console_line)) {
-			printk(level, "(d%u) %.*s\n", d->id, (int)d->console_len, d->console_line);
+			if (d->is_privileged)
+				printk(LOG_INFO, "(d%u) %.*s\n", d->id, (int)d->console_len,
+				       d->console_line);
+			else
+				printk_guest("(d%u) %.*s\n", d->id, (int)d->console_len,
+					     d->console_line);
 			d->console_len = 0;
 		}
 	}

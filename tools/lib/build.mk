@@ -27,7 +27,13 @@ $(TC_OUT)/obj/%.o: %.c $(TC_HDRS)
 	@mkdir -p $(@D)
 	$(TC_CC) $(TC_CFLAGS) -c -o $@ $<
 
-$(TC_LIB): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(TC_SRCS))
+# The domain builder and xl.cfg parser (xl create): separate lists so tools
+# that do not use them need not link the compression libraries.
+TC_DOM_SRCS := $(addprefix $(TC_DIR)/,xlcfg.c xlcfg_domain.c xlcfg_dev.c decompress.c \
+	dombuild_kernel.c dombuild.c dombuild_tc.c dombuild_xs.c)
+TC_DOM_LDLIBS := -llzma -lz -lzstd -llz4 -lbz2
+
+$(TC_LIB): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(TC_SRCS) $(TC_DOM_SRCS))
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
@@ -38,6 +44,20 @@ $(TC_OUT)/asan/%.o: %.c $(TC_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -c -o $@ $<
 
 TC_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(TC_SRCS))
-.SECONDARY: $(TC_ASAN_OBJS)
+TC_DOM_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(TC_DOM_SRCS))
+.SECONDARY: $(TC_ASAN_OBJS) $(TC_DOM_ASAN_OBJS)
+
+# Unit tests of the xl.cfg parser and the domain builder (no hypervisor).
+TC_XLCFG_TEST := $(TC_OUT)/test_xlcfg
+TC_DOMBUILD_TEST := $(TC_OUT)/test_dombuild
+UNIT_TESTS += $(TC_XLCFG_TEST) $(TC_DOMBUILD_TEST)
+
+$(TC_XLCFG_TEST): tests/unit/tools/test_xlcfg.c $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
+
+$(TC_DOMBUILD_TEST): tests/unit/tools/test_dombuild.c $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
 
 endif

@@ -117,4 +117,45 @@ const char *tc_xs_socket_path(void);
 /* Maps a xenstore error name ("ENOENT") to an errno; EINVAL if unknown. */
 int tc_xs_errno(const char *name);
 
+/*
+ * A xenstore connection for several requests (same socket as tc_xs_read).
+ * tx is a transaction id (0: none). Every call returns 0 or -errno (the
+ * daemon's error by name, -ECONNREFUSED/-ENOENT from tc_xs_open when no
+ * daemon listens). Values and reply buffers are malloc'ed, NUL-terminated;
+ * the caller frees them.
+ */
+struct tc_xs_event;
+struct tc_xs {
+	int fd;
+	uint32_t req_id;
+	struct tc_xs_event *events; /* watch events received while waiting */
+};
+struct iovec;
+int tc_xs_open(struct tc_xs *xs);
+void tc_xs_close(struct tc_xs *xs);
+/* One request of type (XS_*) with the payload parts concatenated. */
+int tc_xs_request(struct tc_xs *xs, uint32_t type, uint32_t tx, const struct iovec *parts,
+		  unsigned nparts, char **reply, uint32_t *reply_len);
+int tc_xs_get(struct tc_xs *xs, uint32_t tx, const char *path, char **value);
+int tc_xs_write(struct tc_xs *xs, uint32_t tx, const char *path, const char *value);
+int tc_xs_mkdir(struct tc_xs *xs, uint32_t tx, const char *path);
+int tc_xs_rm(struct tc_xs *xs, uint32_t tx, const char *path);
+/* perms: space-separated entries, owner first: "n0 r5". */
+int tc_xs_set_perms(struct tc_xs *xs, uint32_t tx, const char *path, const char *perms);
+/* Child names, each NUL-terminated, back to back in *names (*len bytes). */
+int tc_xs_directory(struct tc_xs *xs, uint32_t tx, const char *path, char **names,
+		    uint32_t *len);
+int tc_xs_txn_start(struct tc_xs *xs, uint32_t *tx);
+/* commit 0 aborts; -EAGAIN: a conflict, retry the whole transaction. */
+int tc_xs_txn_end(struct tc_xs *xs, uint32_t tx, int commit);
+int tc_xs_introduce(struct tc_xs *xs, uint32_t domid, uint64_t gfn, uint32_t port);
+int tc_xs_release(struct tc_xs *xs, uint32_t domid);
+int tc_xs_watch(struct tc_xs *xs, const char *path, const char *token);
+int tc_xs_unwatch(struct tc_xs *xs, const char *path, const char *token);
+/*
+ * The next watch event (timeout_ms < 0: wait forever; -ETIMEDOUT). *path is
+ * malloc'ed and *token points into it: free(*path) only.
+ */
+int tc_xs_wait_event(struct tc_xs *xs, int timeout_ms, char **path, char **token);
+
 #endif

@@ -18,7 +18,15 @@ $(XS_OUT)/obj/%.o: $(XS_DIR)/%.c $(XS_HDRS)
 	@mkdir -p $(@D)
 	$(XS_CC) $(XS_CFLAGS) -c -o $@ $<
 
-$(XS_BIN): $(patsubst $(XS_DIR)/%.c,$(XS_OUT)/obj/%.o,$(XS_LIB_SRCS) $(XS_DIR)/main.c)
+# On tern: domain rings over privcmd and /dev/xen/evtchn (libternctl);
+# only the daemon links it, the host tests and fuzzers do not.
+include tools/lib/build.mk
+$(XS_OUT)/obj/xen_ring.o: $(XS_DIR)/xen_ring.c $(XS_HDRS) $(TC_HDRS)
+	@mkdir -p $(@D)
+	$(XS_CC) $(XS_CFLAGS) $(TC_INC) -c -o $@ $<
+
+$(XS_BIN): $(patsubst $(XS_DIR)/%.c,$(XS_OUT)/obj/%.o,$(XS_LIB_SRCS) $(XS_DIR)/main.c \
+		$(XS_DIR)/xen_ring.c) $(TC_LIB)
 	@mkdir -p $(@D)
 	$(XS_CC) -static -o $@ $^
 

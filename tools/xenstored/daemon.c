@@ -37,6 +37,7 @@ int xs_daemon_init(struct xs_daemon *d)
 		return rc;
 	d->tree.hooks.ctx = d;
 	d->tree.hooks.owner = xs_daemon_owner;
+	d->hv_fd = -1;
 	return 0;
 }
 

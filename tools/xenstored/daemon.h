@@ -22,6 +22,13 @@ struct xs_daemon {
 	 * hypervisor, and domains are then only recorded.
 	 */
 	int (*ring_attach)(struct xs_daemon *d, struct xs_domain *dom);
+	/*
+	 * The hypervisor's event source (/dev/xen/evtchn), -1 without one;
+	 * the loop calls hv_event when it is readable. Connections without
+	 * an fd (domain rings) are read every round of the loop.
+	 */
+	int hv_fd;
+	void (*hv_event)(struct xs_daemon *d);
 };
 
 /* Empty store and default quotas; the caller loads or sets up the tree. */

@@ -42,6 +42,7 @@ int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
 
 		for (c = d->conns; c; c = c->next)
 			n++;
+		n++;	/* the hypervisor's event channels, last */
 		if (n > cap) {
 			struct pollfd *f = realloc(fds, n * 2 * sizeof(*f));
 			struct xs_conn **cs = realloc(conns, n * 2 * sizeof(*cs));
@@ -67,6 +68,7 @@ int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
 			if (may_read && xs_sock_buffered(c))
 				timeout = &now;
 		}
+		fds[i] = (struct pollfd){ .fd = d->hv_fd, .events = POLLIN };
 		if (ppoll(fds, n, timeout, &waiting) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -74,9 +76,14 @@ int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
 			xs_log("poll failed: %s", strerror(errno));
 			break;
 		}
-		for (i = 1; i < n; i++) {
+		if (d->hv_event && (fds[n - 1].revents & POLLIN))
+			d->hv_event(d);
+		for (i = 1; i < n - 1; i++) {
 			c = conns[i];
-			if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+			if (c->dead)
+				continue;
+			/* A ring has no fd: its event channel woke us, or nothing did. */
+			if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) || c->fd < 0 ||
 			    (xs_handle_may_read(d, c) && xs_sock_buffered(c)))
 				xs_handle_input(d, c);
 		}

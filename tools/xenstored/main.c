@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "sock.h"
+#include "xen_ring.h"
 
 struct xs_main_opts {
 	bool no_fork, no_domain_init, verbose, no_journal, fsync;
@@ -193,8 +194,12 @@ static void xs_main_hypervisor(struct xs_daemon *d, const struct xs_main_opts *o
 	} else if (access("/dev/xen/privcmd", F_OK)) {
 		xs_log("no hypervisor (/dev/xen/privcmd missing): serving unix socket clients only");
 	} else {
-		xs_log("hypervisor found, but domain rings are not served yet: "
-		       "serving unix socket clients only");
+		int rc = xs_xen_init(d);
+
+		if (rc == 0)
+			return;
+		xs_log("cannot use the hypervisor (%s): serving unix socket clients only",
+		       strerror(-rc));
 	}
 	for (i = 0; i < d->domains.n; i++)
 		xs_log("domain %u is introduced (restored); its ring is not attached",
@@ -323,6 +328,8 @@ out:
 	if (o.pid_file && !rc)
 		unlink(o.pid_file);
 	xs_daemon_fini(&d);
+	if (d.hv_event)
+		xs_xen_fini();
 	if (!o.no_journal)
 		xs_journal_close(&j);
 	if (trace)

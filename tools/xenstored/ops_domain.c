@@ -129,10 +129,31 @@ static void xs_op_forget_nodes(struct xs_daemon *d, uint32_t domid, struct xs_ch
 	free(o.paths);
 }
 
+int xs_domain_release(struct xs_daemon *d, uint32_t domid, struct xs_changes *ch,
+		      const char *why)
+{
+	struct xs_domain *dom = xs_domain_find(&d->domains, domid);
+
+	if (!dom)
+		return -ENOENT;
+	if (dom->conn) {
+		/* Its watches must not see its own nodes go. */
+		xs_daemon_drop_conn_state(d, dom->conn);
+		xs_conn_kill(dom->conn, why);
+		dom->conn = NULL;
+	}
+	xs_domain_remove(&d->domains, domid);
+	xs_op_forget_nodes(d, domid, ch);
+	if (d->journal)
+		xs_journal_undomain(d->journal, domid);
+	xs_log("domain %u released (%s)", domid, why);
+	xs_notify_special(d, XS_SPECIAL_RELEASE, domid);
+	return 0;
+}
+
 int xs_op_release(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
 	const char *vec[1];
-	struct xs_domain *dom;
 	uint32_t domid;
 	int rc = xs_req_args(r, vec, 1);
 
@@ -141,21 +162,7 @@ int xs_op_release(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 		rc = xs_op_domid_arg(vec[0], &domid);
 	if (rc)
 		return rc;
-	dom = xs_domain_find(&d->domains, domid);
-	if (!dom)
-		return -ENOENT;
-	if (dom->conn) {
-		/* Its watches must not see its own nodes go. */
-		xs_daemon_drop_conn_state(d, dom->conn);
-		xs_conn_kill(dom->conn, "domain released");
-	}
-	xs_domain_remove(&d->domains, domid);
-	xs_op_forget_nodes(d, domid, &r->changes);
-	if (d->journal)
-		xs_journal_undomain(d->journal, domid);
-	xs_log("domain %u released", domid);
-	xs_notify_special(d, XS_SPECIAL_RELEASE, domid);
-	return 0;
+	return xs_domain_release(d, domid, &r->changes, "domain released");
 }
 
 int xs_op_get_domain_path(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)

@@ -3,15 +3,16 @@
 include tools/lib/build.mk
 
 XL_DIR := tools/xl
-XL_CORE := $(addprefix $(XL_DIR)/,xl.c xl_cmdtable.c xl_info.c xl_list.c)
-XL_HDRS := $(XL_DIR)/xl.h $(TC_HDRS)
+XL_CORE := $(addprefix $(XL_DIR)/,xl.c xl_cmdtable.c xl_info.c xl_list.c xl_console.c \
+	xl_create.c xl_domain.c)
+XL_HDRS := $(XL_DIR)/xl.h $(XL_DIR)/xl_domain.h $(TC_HDRS)
 XL_BIN := $(TC_DIST)/usr/sbin/xl
 
 ALL_TARGETS += $(XL_BIN)
 
 $(XL_BIN): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(XL_CORE) $(XL_DIR)/xl_backend.c) $(TC_LIB)
 	@mkdir -p $(@D)
-	$(TC_CC) -static -o $@ $^
+	$(TC_CC) -static -o $@ $^ $(TC_DOM_LDLIBS)
 
 $(TC_OUT)/obj/$(XL_DIR)/%.o: $(XL_DIR)/%.c $(XL_HDRS)
 	@mkdir -p $(@D)
@@ -27,9 +28,10 @@ XL_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(XL_CORE))
 XL_TEST := $(TC_OUT)/test_xl
 UNIT_TESTS += $(XL_TEST)
 
-$(XL_TEST): tests/unit/tools/test_xl.c $(XL_ASAN_OBJS) $(TC_ASAN_OBJS)
+$(XL_TEST): tests/unit/tools/test_xl.c $(XL_ASAN_OBJS) $(TC_ASAN_OBJS) $(TC_DOM_ASAN_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -I$(XL_DIR) -o $@ $^ $(HOST_LDFLAGS) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -I$(XL_DIR) -o $@ $^ $(HOST_LDFLAGS) -lcmocka \
+		$(TC_DOM_LDLIBS)
 
 # The test initramfs with build/dist appended as a second archive (Linux
 # unpacks concatenated cpio archives in order; later files win).

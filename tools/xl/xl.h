@@ -61,6 +61,7 @@ void xl_usage(struct xl_env *env, FILE *f, const char *cmd);
 int xl_cmd_info(struct xl_env *env, int argc, char **argv);
 int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv);
 int xl_cmd_list(struct xl_env *env, int argc, char **argv);
+int xl_cmd_console(struct xl_env *env, int argc, char **argv);
 
 /*
  * Option parsing shared by the commands: flags is a string of accepted short

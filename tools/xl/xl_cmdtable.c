@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "xl.h"
+#include "xl_domain.h"
 
 const struct xl_cmd xl_cmdtable[] = {
 	{ "list", xl_cmd_list, "List information about all/some domains",
@@ -14,6 +15,46 @@ const struct xl_cmd xl_cmdtable[] = {
 	{ "info", xl_cmd_info, "Get information about Xen host",
 	  "[-x|--xenstore] [FIELD]",
 	  "-x, --xenstore          Show xenstore features" },
+	{ "create", xl_cmd_create, "Create a domain from config file <filename>",
+	  "<ConfigFile> [options] [vars]",
+	  "-h                      Print this help.\n"
+	  "-p                      Leave the domain paused after it is created.\n"
+	  "-c                      Connect to the console after the domain is created.\n"
+	  "-f FILE, --defconfig=FILE\n"
+	  "                        Use the given configuration file.\n"
+	  "-n, --dryrun            Dry run - prints the resulting configuration.\n"
+	  "-q, --quiet             Quiet.\n"
+	  "-e                      Do not wait in the background for the death of the domain.\n"
+	  "-F                      Run in foreground until death of the domain." },
+	{ "shutdown", xl_cmd_shutdown, "Issue a shutdown signal to a domain",
+	  "[options] <-a|Domain>",
+	  "-a, --all               Shutdown all guest domains.\n"
+	  "-h                      Print this help.\n"
+	  "-F                      Fallback to ACPI power event for HVM guests with\n"
+	  "                        no PV drivers.\n"
+	  "-w, --wait              Wait for guest(s) to shutdown.\n" },
+	{ "reboot", xl_cmd_reboot, "Issue a reboot signal to a domain",
+	  "[options] <-a|Domain>",
+	  "-a, --all               Shutdown all guest domains.\n"
+	  "-h                      Print this help.\n"
+	  "-F                      Fallback to ACPI reset event for HVM guests with\n"
+	  "                        no PV drivers.\n"
+	  "-w, --wait              Wait for guest(s) to reboot.\n" },
+	{ "destroy", xl_cmd_destroy, "Terminate a domain immediately",
+	  "[options] <Domain>",
+	  "-f                      Permit destroying domain 0, which will only succeed\n"
+	  "                        when run from disaggregated toolstack domain with a\n"
+	  "                        hardware domain distinct from domain 0." },
+	{ "pause", xl_cmd_pause, "Pause execution of a domain", "<Domain>", "" },
+	{ "unpause", xl_cmd_unpause, "Unpause a paused domain", "<Domain>", "" },
+	{ "domid", xl_cmd_domid, "Convert a domain name to domain id", "<DomainName>", "" },
+	{ "domname", xl_cmd_domname, "Convert a domain id to domain name", "<DomainId>", "" },
+	{ "uptime", xl_cmd_uptime, "Print uptime for all/some domains",
+	  "[-s] [Domain]", "-s                      Uptime in short format" },
+	{ "vcpu-list", xl_cmd_vcpu_list, "List the VCPUs for all/some domains",
+	  "[Domain, ...]", "" },
+	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
+	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };
 const unsigned xl_cmdtable_len = sizeof(xl_cmdtable) / sizeof(xl_cmdtable[0]);
 

@@ -22,6 +22,9 @@ void console_init_emergency(void);
 
 void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A line of a guest's console output (console_io): shown per guest_loglvl=. */
+void printk_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) printk(LOG_WARNING, __VA_ARGS__)
 #define pr_info(...) printk(LOG_INFO, __VA_ARGS__)

@@ -51,7 +51,7 @@ static const char *domctl_reason(const struct hcf_arena *arena, uint64_t addr)
 	if (d.domain != 0 && d.domain != DOMID_SELF)
 		return NULL;
 	if (IN(d.cmd, TERN_DOMCTL_destroydomain, TERN_DOMCTL_pausedomain,
-	       TERN_DOMCTL_max_mem, TERN_DOMCTL_vcpu_start, TERN_DOMCTL_max_vcpus,
+	       TERN_DOMCTL_max_mem, TERN_DOMCTL_vcpu_start,
 	       TERN_DOMCTL_setvcpuaffinity, TERN_DOMCTL_set_param))
 		return "domctl that changes dom0";
 	return NULL;

@@ -1,0 +1,253 @@
+#!/bin/sh
+# Builds build/images/dom0.cpio.gz: the dom0 image `make images` and
+# `make demo` boot with Debian's kernel (build/images/vmlinuz) on tern.
+#
+# A busybox initramfs holding:
+#  - the Debian kernel's modules dom0 needs: disk and NIC for a QEMU q35
+#    machine (as the test image), the Xen devices (xen-privcmd, loaded with
+#    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
+#    and bridge + tun for guest networking later;
+#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and the
+#    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
+#  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
+#    /srv/xen/domu.cpio.gz (a busybox initramfs that prints
+#    "TERN-DOMU: userspace up" on hvc0 and gives a shell there) and
+#    /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg` works.
+#    The guest files travel as a second archive appended to the first
+#    (dom0-guest.cpio.gz); dom0-base.cpio.gz is the image without them.
+# /init mounts the usual file systems, loads the modules, starts xencommons,
+# prints "TERN-INIT: userspace up", runs /etc/rc.local if present, then a
+# shell on the console. Appending another cpio archive to the image adds or
+# replaces files (Linux unpacks both in order), e.g. /etc/rc.local or guests.
+#
+# Inputs are cached by images/debian-kernel.sh and images/test-initramfs.sh
+# (busybox-static under build/images/busybox/).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/build/images"
+dist="$root/build/dist"
+kdir="$out/debian-kernel"
+bbdir="$out/busybox"
+stage="$out/dom0.stage"
+dstage="$out/domu.stage"
+
+MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun"
+XEN_MODULES="xen-privcmd xen-evtchn xen-gntdev xenfs"
+
+"$root/images/debian-kernel.sh"
+[ -x "$bbdir/bin/busybox" ] || "$root/images/test-initramfs.sh"
+version=$(cat "$out/kernel-version")
+moddir="$kdir/lib/modules/$version"
+bb="$bbdir/bin/busybox"
+[ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
+for t in xl xenstored xenconsoled; do
+	if [ ! -x "$dist/usr/sbin/$t" ]; then
+		echo "dom0-image: $dist/usr/sbin/$t is missing (run make first)" >&2
+		exit 1
+	fi
+done
+
+modregex() {
+	echo "$1" | sed 's/[-_]/[-_]/g'
+}
+modpath() {
+	grep -E "^([^:]*/)?$(modregex "$1")\.ko(\.[a-z]+)?:" "$moddir/modules.dep" |
+		head -n 1 | sed 's/:.*$//'
+}
+builtin() {
+	grep -Eq "(^|/)$(modregex "$1")\.ko$" "$moddir/modules.builtin"
+}
+# Dependencies first, each once, into $order.
+order=""
+visit() {
+	case " $order " in *" $1 "*) return 0 ;; esac
+	deps=$(grep "^$1:" "$moddir/modules.dep" | sed 's/^[^:]*://')
+	for d in $deps; do
+		visit "$d"
+	done
+	order="$order $1"
+}
+# Module $1 (path below $moddir) into the stage, uncompressed; its path is
+# appended to list $2.
+copy_module() {
+	dst="lib/modules/$version/$(echo "$1" | sed 's/\.ko\..*$/.ko/')"
+	mkdir -p "$(dirname "$dst")"
+	case "$1" in
+	*.ko) cp "$moddir/$1" "$dst" ;;
+	*.ko.xz) xz -dc "$moddir/$1" > "$dst" ;;
+	*.ko.zst) zstd -q -dc "$moddir/$1" > "$dst" ;;
+	*.ko.gz) gzip -dc "$moddir/$1" > "$dst" ;;
+	*) echo "dom0-image: unknown module format $1" >&2; exit 1 ;;
+	esac
+	echo "/$dst" >> "$2"
+}
+# Modules $1 (names) with their dependencies into list file $2.
+add_modules() {
+	order=""
+	for m in $1; do
+		if builtin "$m"; then
+			continue
+		fi
+		p=$(modpath "$m")
+		if [ -z "$p" ]; then
+			echo "dom0-image: module $m not found in $version" >&2
+			exit 1
+		fi
+		visit "$p"
+	done
+	: > "$2"
+	for p in $order; do
+		case " $listed " in *" $p "*) continue ;; esac
+		listed="$listed $p"
+		copy_module "$p" "$2"
+	done
+}
+# A directory tree as a reproducible gzip'ed newc archive: cpio_gz dir file.
+cpio_gz() {
+	(cd "$1" && find . -exec touch -h -d @0 {} + &&
+		find . | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible -R 0:0 |
+		gzip -9 -n) > "$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+# ---- the guest's initramfs (busybox init on hvc0) --------------------------
+rm -rf "$dstage"
+mkdir -p "$dstage"
+(
+cd "$dstage"
+mkdir -p bin sbin etc/init.d proc sys dev tmp root run
+cp "$bb" bin/busybox
+ln -s busybox bin/sh
+# Linux runs /init; busybox acts as init by that name.
+ln -s bin/busybox init
+cat > etc/inittab <<'TAB'
+::sysinit:/etc/init.d/rcS
+hvc0::respawn:-/bin/sh
+::ctrlaltdel:/bin/busybox reboot -f
+::shutdown:/bin/sync
+TAB
+cat > etc/init.d/rcS <<'RCS'
+#!/bin/sh
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
+echo "TERN-DOMU: userspace up"
+RCS
+chmod 755 etc/init.d/rcS
+# The kernel answers control/shutdown = poweroff by running /sbin/poweroff
+# (orderly_poweroff); halt the machine without waiting on init's signals.
+cat > sbin/poweroff <<'OFF'
+#!/bin/sh
+sync
+exec /bin/busybox poweroff -f
+OFF
+chmod 755 sbin/poweroff
+)
+mkdir -p "$out"
+cpio_gz "$dstage" "$out/domu.cpio.gz"
+rm -rf "$dstage"
+
+# ---- dom0 -------------------------------------------------------------------
+rm -rf "$stage"
+mkdir -p "$stage"
+cd "$stage"
+mkdir -p bin sbin etc/init.d etc/xen etc/default proc sys dev tmp root mnt run \
+	var/log/xen/console var/lib/xenstored var/lock srv/xen "lib/modules/$version"
+cp "$bb" bin/busybox
+ln -s busybox bin/sh
+listed=""
+add_modules "$MODULES" etc/modules.load
+add_modules "$XEN_MODULES" etc/modules.xen
+cp -a "$dist/." .
+cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
+chmod 755 etc/init.d/xencommons etc/init.d/xendomains
+cat > etc/xen/sample.cfg <<'CFG'
+# A small PVH guest: Debian's kernel and a busybox initramfs whose shell
+# runs on the PV console. Start it with `xl create -c /etc/xen/sample.cfg`;
+# leave the console with Ctrl-] and come back with `xl console sample`.
+name = "sample"
+type = "pvh"
+kernel = "/srv/xen/vmlinuz"
+ramdisk = "/srv/xen/domu.cpio.gz"
+extra = "console=hvc0"
+memory = 128
+vcpus = 1
+on_poweroff = "destroy"
+on_reboot = "restart"
+on_crash = "destroy"
+CFG
+cat > etc/default/xencommons <<'DEF'
+# Options for /etc/init.d/xencommons (see the script).
+XENCONSOLED_ARGS="--log=guest"
+DEF
+cat > etc/default/xendomains <<'DEF'
+# Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
+XENDOMAINS=""
+DEF
+
+cat > init <<'INIT'
+#!/bin/sh
+# tern dom0: file systems, modules, the Xen devices, xencommons, a shell.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /dev/shm
+hostname dom0
+while read -r ko; do
+	insmod "$ko" || echo "TERN-INIT: insmod $ko failed"
+done < /etc/modules.load
+if [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ]; then
+	while read -r ko; do
+		# dom0 runs in Xen HVM mode, which Linux does not count as the
+		# initial domain: without unrestricted=1 its privcmd would wait for
+		# a xenstore "target" to restrict itself to (docs/design.md).
+		case "$ko" in
+		*/xen-privcmd.ko) args="unrestricted=1" ;;
+		*) args="" ;;
+		esac
+		# shellcheck disable=SC2086
+		insmod "$ko" $args || echo "TERN-INIT: insmod $ko failed"
+	done < /etc/modules.xen
+	xenfs=/proc/xen
+	[ -d "$xenfs" ] || { xenfs=/run/xenfs; mkdir -p "$xenfs"; }
+	mount -t xenfs xenfs "$xenfs" || echo "TERN-INIT: mount xenfs failed"
+	/etc/init.d/xencommons start || echo "TERN-INIT: xencommons failed"
+	/etc/init.d/xendomains start || echo "TERN-INIT: xendomains failed"
+else
+	echo "TERN-INIT: not on Xen: xencommons not started"
+fi
+echo "TERN-INIT: userspace up"
+if [ -f /etc/rc.local ]; then
+	sh /etc/rc.local
+fi
+while true; do
+	setsid cttyhack sh
+	echo "TERN-INIT: shell exited; starting another"
+done
+INIT
+chmod 755 init
+cd "$out"
+cpio_gz "$stage" "$out/dom0-base.cpio.gz"
+rm -rf "$stage"
+
+# The sample guest's kernel and initramfs as a second archive, appended:
+# dom0.cpio.gz = dom0-base.cpio.gz + this (the base alone is a dom0 without
+# guest files, small enough for any boot loader's module placement).
+mkdir -p "$stage/srv/xen"
+cp "$out/vmlinuz" "$stage/srv/xen/vmlinuz"
+cp "$out/domu.cpio.gz" "$stage/srv/xen/domu.cpio.gz"
+cpio_gz "$stage" "$out/dom0-guest.cpio.gz"
+rm -rf "$stage"
+cat "$out/dom0-base.cpio.gz" "$out/dom0-guest.cpio.gz" > "$out/dom0.cpio.gz.tmp"
+mv "$out/dom0.cpio.gz.tmp" "$out/dom0.cpio.gz"
+echo "dom0-image: build/images/dom0.cpio.gz ($(wc -c < dom0.cpio.gz) bytes) =" \
+	"dom0-base.cpio.gz ($(wc -c < dom0-base.cpio.gz)) + dom0-guest.cpio.gz" \
+	"($(wc -c < dom0-guest.cpio.gz)); kernel $version"

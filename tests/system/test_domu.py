@@ -1,0 +1,208 @@
+"""Guest domains (issue 6): `xl create` from dom0 builds a PVH domU, `xl list`
+shows it, `xl destroy` gives its memory back; bad config files give their
+error lines; `xl create` without xenstored says so instead of hanging.
+
+dom0 boots DOM0_IMAGE with one more cpio archive appended (Linux unpacks
+concatenated archives in order) that holds the guest kernels and configs
+under /root/domu. The guest here is a PVH test guest (build/guests/*.elf),
+whose console_io output tern prints on its console with a "(d1)" prefix;
+Debian's kernel as a domU is tests/system/test_console.py's."""
+
+import gzip
+import io
+import os
+import re
+import subprocess
+
+import pytest
+
+from qemu import BUILD, ROOT
+from test_xl import LIST_HEADER, PROMPT, USERSPACE, check, run
+
+IMAGES = os.path.join(BUILD, "images")
+VMLINUZ = os.path.join(IMAGES, "vmlinuz")
+# The dom0 image; one constant so a fuller image can replace it.
+DOM0_IMAGE = os.path.join(IMAGES, "dom0-tools.cpio.gz")
+# Any test guest prints through console_io; this one needs nothing of a domU
+# that only an initial domain has to get its result line out.
+GUEST = os.path.join(BUILD, "guests", "hypercall_page.elf")
+XL = "/usr/sbin/xl"
+DIR = "/root/domu"
+
+GOOD_CFG = f"""# a PVH test guest
+name = "guest1"
+type = "pvh"
+kernel = "{DIR}/guest.elf"
+memory = 64
+vcpus = 1
+on_crash = "preserve"
+"""
+
+BAD_CFG = """name = "bad"
+kernel = "/root/domu/guest.elf"
+memmory = 64
+type = "hvm"
+on_crash = "coredump-destroy"
+autorestart = True
+"""
+
+BAD_CFG_ERRORS = [
+    "bad.cfg:6: config parsing error near `True': lexical error",
+    "Failed to parse config: Invalid argument",
+]
+
+BAD_KEYS_CFG = """name = "bad"
+kernel = "/root/domu/guest.elf"
+memmory = 64
+type = "hvm"
+on_crash = "coredump-destroy"
+bootloader = "pygrub"
+"""
+
+BAD_KEYS_ERRORS = [
+    "bad2.cfg:3: unknown key 'memmory'",
+    "bad2.cfg:4: type \"hvm\" is not supported by tern",
+    "bad2.cfg:5: on_crash action \"coredump-destroy\" is not supported by tern",
+    "bad2.cfg:6: key 'bootloader' is not supported",
+    "Failed to parse config: Invalid argument",
+]
+
+
+def newc_archive(files):
+    """A gzip'd newc cpio archive of {path: (mode, bytes)}, directories first."""
+    out = io.BytesIO()
+    ino = 1000
+
+    def entry(name, mode, data):
+        nonlocal ino
+        ino += 1
+        name_b = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08x" % v for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
+        out.write(hdr.encode() + name_b)
+        out.write(b"\0" * ((4 - (110 + len(name_b)) % 4) % 4))
+        out.write(data)
+        out.write(b"\0" * ((4 - len(data) % 4) % 4))
+
+    dirs = set()
+    for path in files:
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    for d in sorted(dirs):
+        entry(d, 0o040755, b"")
+    for path, (mode, data) in sorted(files.items()):
+        entry(path, mode, data)
+    entry("TRAILER!!!", 0, b"")
+    return gzip.compress(out.getvalue())
+
+
+def dom0_with_guests(machine, tmp_path):
+    for path in (DOM0_IMAGE, VMLINUZ, GUEST):
+        if not os.path.exists(path):
+            pytest.fail(f"{path} is missing: run `make all {os.path.relpath(DOM0_IMAGE, ROOT)} guests`")
+    with open(GUEST, "rb") as f:
+        guest = f.read()
+    files = {
+        "root/domu/guest.elf": (0o100644, guest),
+        "root/domu/guest1.cfg": (0o100644, GOOD_CFG.encode()),
+        "root/domu/bad.cfg": (0o100644, BAD_CFG.encode()),
+        "root/domu/bad2.cfg": (0o100644, BAD_KEYS_CFG.encode()),
+    }
+    initrd = tmp_path / "dom0-domu.cpio.gz"
+    with open(DOM0_IMAGE, "rb") as f:
+        initrd.write_bytes(f.read() + newc_archive(files))
+    # console=none: dom0's shell has the serial line to itself (tern's lines,
+    # the guest's among them, would cut into the shell's); `xl dmesg` shows them.
+    m = machine(append="dom0_mem=256M dom0_max_vcpus=1 dom0_vcpus_pin console=none "
+                       "noreboot guest_loglvl=all",
+                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=2, memory="1G")
+    m.wait_for(USERSPACE)
+    m.wait_for(PROMPT, whole_lines=False)
+    m.shell("stty -echo")
+    check(m, f"test -x {XL} && test -f {DIR}/guest1.cfg")
+    return m
+
+
+def start_xenstored(m):
+    # In the background without forking, detached from the console's session.
+    check(m, "mkdir -p /run/xenstored /var/lib/xenstored /var/log/xen && "
+             "(setsid /usr/sbin/xenstored -N </dev/null >/var/log/xen/xenstored.log 2>&1 &)")
+    check(m, "sh -c 'for i in $(seq 100); do [ -S /run/xenstored/socket ] && exit 0; "
+             "sleep 0.2; done; exit 1'")
+
+
+def free_memory(m):
+    return int(check(m, f"{XL} info free_memory").strip())
+
+
+def test_create_errors_without_hypervisor_support(machine, tmp_path):
+    """Config errors and a missing xenstored are reported by xl alone."""
+    m = dom0_with_guests(machine, tmp_path)
+
+    # No xenstored yet: a message and a failure, not a hang.
+    status, out = run(m, f"{XL} create {DIR}/guest1.cfg", timeout=60)
+    assert status != 0, out
+    assert "xenstored is not running: start xencommons" in out, out
+
+    # A lexical error stops parsing: its line, then xl's summary.
+    status, out = run(m, f"cd {DIR} && {XL} create bad.cfg")
+    assert status == 1, out
+    lines = out.splitlines()
+    assert lines[0] == "Parsing config from bad.cfg", out
+    for want in BAD_CFG_ERRORS:
+        assert want in lines, f"missing {want!r} in:\n{out}"
+
+    # Every refused key, with its line.
+    status, out = run(m, f"cd {DIR} && {XL} create bad2.cfg")
+    assert status == 1, out
+    for want in BAD_KEYS_ERRORS:
+        assert any(line.startswith(want) for line in out.splitlines()), \
+            f"missing {want!r} in:\n{out}"
+
+    # A bad override from the command line.
+    status, out = run(m, f"{XL} create {DIR}/guest1.cfg vcpus=lots")
+    assert status == 1 and "command line:1: config parsing error near `lots'" in out, out
+
+    # Dry run parses without touching anything.
+    out = check(m, f"{XL} create -n {DIR}/guest1.cfg memory=32")
+    assert "memory: 32 MiB" in out and "name: guest1" in out, out
+
+
+def test_domu_create_list_destroy(machine, tmp_path):
+    m = dom0_with_guests(machine, tmp_path)
+    start_xenstored(m)
+    free_before = free_memory(m)
+
+    status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
+    assert status == 0, ("xl create failed; the hypervisor side (domctl createdomain, "
+                         f"max_mem, populate_physmap, vcpu_start, set_param) is needed:\n{out}")
+
+    lines = check(m, f"{XL} list").splitlines()
+    assert lines[0] == LIST_HEADER
+    rows = [l for l in lines[1:] if l.split()[0] == "guest1"]
+    assert len(rows) == 1, lines
+    fields = rows[0].split()
+    domid = int(fields[1])
+    assert domid > 0 and 63 <= int(fields[2]) <= 64, rows[0]
+    assert check(m, f"{XL} domid guest1").strip() == str(domid)
+    assert check(m, f"{XL} domname {domid}").strip() == "guest1"
+    assert free_memory(m) <= free_before - 64
+
+    # A second one with the same name is refused.
+    status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
+    assert status != 0 and 'Domain with name "guest1" already exists' in out, out
+
+    # Destroy: gone from the list and from xenstore, memory back.
+    check(m, f"{XL} destroy guest1")
+    out = check(m, f"{XL} list")
+    assert not any(l.split()[0] == "guest1" for l in out.splitlines()[1:]), out
+    status, _ = run(m, f"{XL} domid guest1")
+    assert status != 0
+    assert free_memory(m) == free_before
+
+    # The guest ran from its PVH entry on a CPU of its own: the test guest
+    # reports through console_io, which tern logs with the domain's prefix.
+    dmesg = check(m, f"{XL} dmesg")
+    assert f"(d{domid}) Test result:" in dmesg, dmesg
+    assert f"(d{domid}) XENVER_version: 4.17" in dmesg, dmesg

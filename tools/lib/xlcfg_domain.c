@@ -1,0 +1,848 @@
+/*
+ * xl.cfg keys into struct xlcfg_domain (toolstack-reference.md 2.2, 2.3).
+ *
+ * Unlike xl, which ignores keys it does not know and turns a badly typed
+ * value into a warning, tern refuses both with the file, line and reason: a
+ * typo in `memmory` should not boot a guest with 32 MiB. Keys of Xen's that
+ * tern does not implement are refused by name with what to do instead.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/domctl.h>
+
+#include "xlcfg.h"
+
+/* One key after folding every assignment to it (last `=` wins, `+=` appends). */
+struct resolved {
+	const char *key;
+	struct xlcfg_value value; /* owned copy */
+	const char *file;
+	int line;                 /* of the last assignment */
+};
+
+struct ctx {
+	struct xlcfg_domain *d;
+	struct xlcfg_msgs *m;
+	struct resolved *r;
+	unsigned nr;
+	int has_root, has_extra, has_name;
+	char *root, *extra;
+};
+
+/* ---- values ---- */
+
+static int value_copy(struct xlcfg_value *dst, const struct xlcfg_value *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->type = src->type;
+	dst->line = src->line;
+	if (src->text && !(dst->text = strdup(src->text)))
+		return -ENOMEM;
+	if (src->nitems) {
+		dst->items = calloc(src->nitems, sizeof(*dst->items));
+		if (!dst->items)
+			return -ENOMEM;
+		for (unsigned i = 0; i < src->nitems; i++) {
+			dst->nitems = i + 1;
+			if (value_copy(&dst->items[i], &src->items[i]))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void value_clear(struct xlcfg_value *v)
+{
+	free(v->text);
+	for (unsigned i = 0; i < v->nitems; i++)
+		value_clear(&v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+/* a += b for strings (concatenation) and lists (items appended). */
+static int value_append(struct ctx *c, struct resolved *r, const struct xlcfg_setting *s)
+{
+	struct xlcfg_value *a = &r->value;
+	const struct xlcfg_value *b = &s->value;
+
+	if (a->type == XLCFG_STRING && b->type == XLCFG_STRING) {
+		size_t la = strlen(a->text), lb = strlen(b->text);
+		char *t = realloc(a->text, la + lb + 1);
+
+		if (!t)
+			return -ENOMEM;
+		memcpy(t + la, b->text, lb + 1);
+		a->text = t;
+		return 0;
+	}
+	if (a->type == XLCFG_LIST && b->type == XLCFG_LIST) {
+		struct xlcfg_value *t;
+
+		if (b->nitems == 0)
+			return 0;
+		t = realloc(a->items, (a->nitems + b->nitems) * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		a->items = t;
+		for (unsigned i = 0; i < b->nitems; i++) {
+			if (value_copy(&a->items[a->nitems], &b->items[i]))
+				return -ENOMEM;
+			a->nitems++;
+		}
+		return 0;
+	}
+	if (a->type == XLCFG_NUMBER || b->type == XLCFG_NUMBER)
+		xlcfg_msg(c->m, 1, "%s:%d: can't use += with numbers", s->file, s->line);
+	else
+		xlcfg_msg(c->m, 1, "%s:%d: += of a %s to a %s", s->file, s->line,
+			  b->type == XLCFG_LIST ? "list" : "string",
+			  a->type == XLCFG_LIST ? "list" : "string");
+	return -EINVAL;
+}
+
+static int resolve(struct ctx *c, const struct xlcfg_raw *raw)
+{
+	int rc = 0;
+
+	c->r = calloc(raw->n ? raw->n : 1, sizeof(*c->r));
+	if (!c->r)
+		return -ENOMEM;
+	for (unsigned i = 0; i < raw->n; i++) {
+		const struct xlcfg_setting *s = &raw->v[i];
+		struct resolved *r = NULL;
+
+		for (unsigned j = 0; j < c->nr; j++)
+			if (strcmp(c->r[j].key, s->key) == 0)
+				r = &c->r[j];
+		if (r && s->append) {
+			int e = value_append(c, r, s);
+
+			if (e == -ENOMEM)
+				return e;
+			rc = rc ? rc : e;
+		} else {
+			if (!r)
+				r = &c->r[c->nr++];
+			else
+				value_clear(&r->value);
+			r->key = s->key;
+			if (value_copy(&r->value, &s->value))
+				return -ENOMEM;
+		}
+		r->file = s->file;
+		r->line = s->line;
+	}
+	return rc;
+}
+
+/* ---- typed accessors: each reports its own error ---- */
+
+static int get_string(struct ctx *c, const struct resolved *r, const char **out)
+{
+	if (r->value.type == XLCFG_LIST) {
+		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is a list but should be a single value",
+			  r->file, r->line, r->key);
+		return -EINVAL;
+	}
+	*out = r->value.text;
+	return 0;
+}
+
+static int get_number(struct ctx *c, const struct resolved *r, unsigned long long *out)
+{
+	char *end;
+
+	if (r->value.type == XLCFG_LIST) {
+		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is a list but should be a single value",
+			  r->file, r->line, r->key);
+		return -EINVAL;
+	}
+	if (r->value.type != XLCFG_NUMBER) {
+		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is not a valid number (write %s = %s, "
+			  "without quotes)", r->file, r->line, r->key, r->key,
+			  isdigit((unsigned char)r->value.text[0]) ? r->value.text : "N");
+		return -EINVAL;
+	}
+	errno = 0;
+	*out = strtoull(r->value.text, &end, 0);
+	if (*end || errno) {
+		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' could not be parsed as a number: %s",
+			  r->file, r->line, r->key, r->value.text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int get_bounded(struct ctx *c, const struct resolved *r, unsigned long long min,
+		       unsigned long long max, unsigned long long *out)
+{
+	int rc = get_number(c, r, out);
+
+	if (rc)
+		return rc;
+	if (*out < min || *out > max) {
+		xlcfg_msg(c->m, 1, "%s:%d: value `%llu' of `%s' is %s than the %s bound %llu",
+			  r->file, r->line, *out, r->key, *out < min ? "smaller" : "greater",
+			  *out < min ? "minimum" : "maximum", *out < min ? min : max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_str(struct ctx *c, const struct resolved *r, char **field)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc)
+		return rc;
+	free(*field);
+	*field = strdup(s);
+	return *field ? 0 : -ENOMEM;
+}
+
+/* ---- keys ---- */
+
+static int key_name(struct ctx *c, const struct resolved *r)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+	size_t i;
+
+	c->has_name = 1;
+	if (rc)
+		return rc;
+	for (i = 0; s[i] && isdigit((unsigned char)s[i]); i++)
+		;
+	if (s[0] == '\0' || s[i] == '\0') {
+		xlcfg_msg(c->m, 1, "%s:%d: name `%s' is not valid: it must be non-empty and not "
+			  "a number (xl takes numbers for domain ids)", r->file, r->line, s);
+		return -EINVAL;
+	}
+	for (i = 0; s[i]; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == '/' || (unsigned char)s[i] > 0x7e) {
+			xlcfg_msg(c->m, 1, "%s:%d: name `%s' is not valid: no '/' or control "
+				  "characters", r->file, r->line, s);
+			return -EINVAL;
+		}
+	}
+	return set_str(c, r, &c->d->name);
+}
+
+static int key_type(struct ctx *c, const struct resolved *r)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc)
+		return rc;
+	if (strcmp(s, "pvh") == 0)
+		return 0;
+	if (strcmp(s, "pv") == 0 || strcmp(s, "hvm") == 0) {
+		xlcfg_msg(c->m, 1, "%s:%d: type \"%s\" is not supported by tern: it runs PVH "
+			  "guests only (type = \"pvh\", with a kernel built with CONFIG_PVH)",
+			  r->file, r->line, s);
+		return -EINVAL;
+	}
+	xlcfg_msg(c->m, 1, "%s:%d: Invalid domain type %s.", r->file, r->line, s);
+	return -EINVAL;
+}
+
+static int key_builder(struct ctx *c, const struct resolved *r)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc)
+		return rc;
+	xlcfg_msg(c->m, 1, "%s:%d: builder=\"%s\" is a deprecated xm/xl option%s: tern runs "
+		  "PVH guests only; delete it and write type = \"pvh\"", r->file, r->line, s,
+		  strcmp(s, "hvm") == 0 ? " for HVM guests" :
+		  strcmp(s, "generic") == 0 ? " for PV guests" : "");
+	return -EINVAL;
+}
+
+static int key_memory(struct ctx *c, const struct resolved *r)
+{
+	unsigned long long v;
+	int rc = get_bounded(c, r, 1, 1ull << 24, &v); /* up to 16 TiB */
+
+	if (rc == 0)
+		c->d->memory_mib = v;
+	return rc;
+}
+
+static int key_maxmem(struct ctx *c, const struct resolved *r)
+{
+	unsigned long long v;
+	int rc = get_bounded(c, r, 1, 1ull << 24, &v);
+
+	if (rc == 0)
+		c->d->maxmem_mib = v;
+	return rc;
+}
+
+static int key_vcpus(struct ctx *c, const struct resolved *r)
+{
+	unsigned long long v;
+	int rc = get_bounded(c, r, 0, TERN_MAX_VCPUS, &v);
+
+	if (rc == 0)
+		c->d->vcpus = v < 1 ? 1 : (unsigned)v; /* as xl: less than 1 means 1 */
+	return rc;
+}
+
+static int key_maxvcpus(struct ctx *c, const struct resolved *r)
+{
+	unsigned long long v;
+	int rc = get_bounded(c, r, 1, TERN_MAX_VCPUS, &v);
+
+	if (rc == 0)
+		c->d->maxvcpus = (unsigned)v;
+	return rc;
+}
+
+static int cpumap_of(struct ctx *c, const struct resolved *r, const struct xlcfg_value *v,
+		     uint64_t *map)
+{
+	if (v->type == XLCFG_LIST) {
+		xlcfg_msg(c->m, 1, "%s:%d: cpus: a list element must be a string", r->file, v->line);
+		return -EINVAL;
+	}
+	if (strncmp(v->text, "node", 4) == 0) {
+		xlcfg_msg(c->m, 1, "%s:%d: cpus=\"%s\": NUMA node affinity is not supported by "
+			  "tern (give pCPU numbers: \"1-3\")", r->file, v->line, v->text);
+		return -EINVAL;
+	}
+	if (xlcfg_parse_cpumap(v->text, map)) {
+		xlcfg_msg(c->m, 1, "%s:%d: cpus=\"%s\" is not a valid cpu list (e.g. \"all\", "
+			  "\"1-3\", \"1,3\", \"1-7,^4\"; pCPUs 0-63)", r->file, v->line, v->text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int key_cpus(struct ctx *c, const struct resolved *r)
+{
+	const struct xlcfg_value *v = &r->value;
+	int rc = 0;
+
+	if (v->type != XLCFG_LIST) {
+		c->d->ncpumaps = 1;
+		return cpumap_of(c, r, v, &c->d->cpumaps[0]);
+	}
+	if (v->nitems == 0 || v->nitems > XLCFG_MAX_VCPUS) {
+		xlcfg_msg(c->m, 1, "%s:%d: cpus: a list needs one entry per vCPU (1 to %d)",
+			  r->file, r->line, XLCFG_MAX_VCPUS);
+		return -EINVAL;
+	}
+	c->d->ncpumaps = (int)v->nitems;
+	for (unsigned i = 0; i < v->nitems; i++)
+		rc |= cpumap_of(c, r, &v->items[i], &c->d->cpumaps[i]);
+	return rc ? -EINVAL : 0;
+}
+
+static int key_uuid(struct ctx *c, const struct resolved *r)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc)
+		return rc;
+	if (xlcfg_parse_uuid(s, c->d->uuid)) {
+		xlcfg_msg(c->m, 1, "%s:%d: Failed to parse UUID: %s", r->file, r->line, s);
+		return -EINVAL;
+	}
+	c->d->has_uuid = 1;
+	return 0;
+}
+
+static int action(struct ctx *c, const struct resolved *r, enum xlcfg_action *out)
+{
+	static const char *const unsupported[] = {
+		"rename-restart", "coredump-destroy", "coredump-restart", "soft-reset",
+	};
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc)
+		return rc;
+	for (int a = XLCFG_ACTION_DESTROY; a <= XLCFG_ACTION_PRESERVE; a++) {
+		if (strcmp(s, xlcfg_action_name((enum xlcfg_action)a)) == 0) {
+			*out = (enum xlcfg_action)a;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		if (strcmp(s, unsupported[i]) == 0) {
+			xlcfg_msg(c->m, 1, "%s:%d: %s action \"%s\" is not supported by tern "
+				  "(use destroy, restart or preserve)", r->file, r->line, r->key, s);
+			return -EINVAL;
+		}
+	}
+	xlcfg_msg(c->m, 1, "%s:%d: Unknown %s action \"%s\" specified", r->file, r->line,
+		  r->key, s);
+	return -EINVAL;
+}
+
+static int key_on_poweroff(struct ctx *c, const struct resolved *r)
+{
+	return action(c, r, &c->d->on_poweroff);
+}
+
+static int key_on_reboot(struct ctx *c, const struct resolved *r)
+{
+	return action(c, r, &c->d->on_reboot);
+}
+
+static int key_on_crash(struct ctx *c, const struct resolved *r)
+{
+	return action(c, r, &c->d->on_crash);
+}
+
+static int key_on_watchdog(struct ctx *c, const struct resolved *r)
+{
+	return action(c, r, &c->d->on_watchdog);
+}
+
+static int key_kernel(struct ctx *c, const struct resolved *r)
+{
+	return set_str(c, r, &c->d->kernel);
+}
+
+static int key_ramdisk(struct ctx *c, const struct resolved *r)
+{
+	return set_str(c, r, &c->d->ramdisk);
+}
+
+static int key_cmdline(struct ctx *c, const struct resolved *r)
+{
+	return set_str(c, r, &c->d->cmdline);
+}
+
+static int key_root(struct ctx *c, const struct resolved *r)
+{
+	c->has_root = 1;
+	return set_str(c, r, &c->root);
+}
+
+static int key_extra(struct ctx *c, const struct resolved *r)
+{
+	c->has_extra = 1;
+	return set_str(c, r, &c->extra);
+}
+
+static int key_pool(struct ctx *c, const struct resolved *r)
+{
+	const char *s;
+	int rc = get_string(c, r, &s);
+
+	if (rc == 0 && strcmp(s, "Pool-0") != 0) {
+		xlcfg_msg(c->m, 1, "%s:%d: pool \"%s\": tern has one cpupool, Pool-0", r->file,
+			  r->line, s);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+/* A list of strings (disk = [...], vif = [...]); a lone string is taken as one. */
+static int string_list(struct ctx *c, const struct resolved *r,
+		       const struct xlcfg_value **items, unsigned *n)
+{
+	if (r->value.type != XLCFG_LIST) {
+		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is a single value but should be a list "
+			  "(%s = [ '...' ])", r->file, r->line, r->key, r->key);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < r->value.nitems; i++) {
+		if (r->value.items[i].type != XLCFG_STRING) {
+			xlcfg_msg(c->m, 1, "%s:%d: %s: each entry must be a quoted string",
+				  r->file, r->value.items[i].line, r->key);
+			return -EINVAL;
+		}
+	}
+	*items = r->value.items;
+	*n = r->value.nitems;
+	return 0;
+}
+
+static int key_disk(struct ctx *c, const struct resolved *r)
+{
+	const struct xlcfg_value *items;
+	unsigned n;
+	int rc = string_list(c, r, &items, &n), bad = 0;
+
+	if (rc)
+		return rc;
+	c->d->disks = calloc(n ? n : 1, sizeof(*c->d->disks));
+	if (!c->d->disks)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		rc = xlcfg_parse_disk(&c->d->disks[c->d->ndisks], items[i].text, r->file,
+				      items[i].line, c->m);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == 0)
+			c->d->ndisks++;
+		else
+			bad = 1;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static int key_vif(struct ctx *c, const struct resolved *r)
+{
+	const struct xlcfg_value *items;
+	unsigned n;
+	int rc = string_list(c, r, &items, &n), bad = 0;
+
+	if (rc)
+		return rc;
+	c->d->vifs = calloc(n ? n : 1, sizeof(*c->d->vifs));
+	if (!c->d->vifs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		rc = xlcfg_parse_vif(&c->d->vifs[c->d->nvifs], (int)i, items[i].text, r->file,
+				     items[i].line, c->m);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == 0)
+			c->d->nvifs++;
+		else
+			bad = 1;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+struct key {
+	const char *name;
+	int (*fn)(struct ctx *c, const struct resolved *r);
+};
+
+static const struct key keys[] = {
+	{ "name", key_name }, { "type", key_type }, { "builder", key_builder },
+	{ "kernel", key_kernel }, { "ramdisk", key_ramdisk }, { "cmdline", key_cmdline },
+	{ "root", key_root }, { "extra", key_extra }, { "memory", key_memory },
+	{ "maxmem", key_maxmem }, { "vcpus", key_vcpus }, { "maxvcpus", key_maxvcpus },
+	{ "cpus", key_cpus }, { "uuid", key_uuid }, { "on_poweroff", key_on_poweroff },
+	{ "on_reboot", key_on_reboot }, { "on_crash", key_on_crash },
+	{ "on_watchdog", key_on_watchdog }, { "pool", key_pool }, { "disk", key_disk },
+	{ "vif", key_vif },
+};
+
+/* Keys of Xen's xl.cfg (or of xm before it) that tern refuses, and why. */
+struct refused {
+	const char *name;
+	const char *why;
+};
+
+#define HVM_ONLY "it is for HVM guests; tern runs PVH guests only"
+#define LATER "not implemented by tern yet"
+static const struct refused refused[] = {
+	{ "autorestart", "it is an xm option: xl and tern use on_reboot, on_poweroff "
+	  "and on_crash (e.g. on_reboot = \"restart\")" },
+	{ "restart", "it is an xm option: use on_reboot, on_poweroff and on_crash" },
+	{ "on_xend_start", "xend is gone: start domains from xendomains or your init" },
+	{ "on_xend_stop", "xend is gone: stop domains from xendomains or your init" },
+	{ "bootloader", "tern boots the kernel directly: copy the guest's kernel and "
+	  "initrd into dom0 and name them with kernel= and ramdisk=" },
+	{ "bootloader_args", "tern boots the kernel directly (kernel=, ramdisk=)" },
+	{ "on_soft_reset", "soft reset is for HVM guests" },
+	{ "cpus_soft", "soft affinity is " LATER " (use cpus= for hard affinity)" },
+	{ "cpu_weight", "scheduler parameters are " LATER },
+	{ "cap", "scheduler parameters are " LATER },
+	{ "firmware", HVM_ONLY }, { "device_model_version", HVM_ONLY },
+	{ "device_model_override", HVM_ONLY }, { "device_model", HVM_ONLY },
+	{ "acpi", HVM_ONLY }, { "apic", HVM_ONLY }, { "pae", HVM_ONLY }, { "hap", HVM_ONLY },
+	{ "nestedhvm", HVM_ONLY }, { "viridian", HVM_ONLY }, { "boot", HVM_ONLY },
+	{ "vnc", HVM_ONLY }, { "vnclisten", HVM_ONLY }, { "vncpasswd", HVM_ONLY },
+	{ "sdl", HVM_ONLY }, { "serial", HVM_ONLY }, { "usb", HVM_ONLY },
+	{ "usbdevice", HVM_ONLY }, { "soundhw", HVM_ONLY }, { "stdvga", HVM_ONLY },
+	{ "vga", HVM_ONLY }, { "videoram", HVM_ONLY }, { "nographic", HVM_ONLY },
+	{ "shadow_memory", HVM_ONLY }, { "xen_platform_pci", HVM_ONLY },
+	{ "localtime", HVM_ONLY }, { "rtc_timeoffset", HVM_ONLY },
+	{ "vfb", "virtual framebuffers are " LATER },
+	{ "vkb", "virtual keyboards are " LATER },
+	{ "pci", "PCI passthrough is not supported by tern" },
+	{ "iomem", "device passthrough is not supported by tern" },
+	{ "ioports", "device passthrough is not supported by tern" },
+	{ "irqs", "device passthrough is not supported by tern" },
+	{ "vtpm", "vTPMs are " LATER }, { "channel", "channels are " LATER },
+	{ "p9", "9pfs is " LATER }, { "vnuma", "vNUMA is not supported by tern" },
+	{ "seclabel", "XSM labels are not supported by tern" },
+	{ "max_grant_frames", LATER }, { "max_maptrack_frames", LATER },
+	{ "xenstore_quota", LATER }, { "tsc_mode", LATER }, { "e820_host", LATER },
+	{ "driver_domain", LATER }, { "claim_mode", LATER },
+};
+
+static void refuse(struct ctx *c, const struct xlcfg_setting *s)
+{
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (strcmp(s->key, refused[i].name) == 0) {
+			xlcfg_msg(c->m, 1, "%s:%d: key '%s' is not supported: %s", s->file, s->line,
+				  s->key, refused[i].why);
+			return;
+		}
+	}
+	xlcfg_msg(c->m, 1, "%s:%d: unknown key '%s'", s->file, s->line, s->key);
+}
+
+static const struct key *find_key(const char *name)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* cmdline from cmdline=, else root= and extra= as libxl joins them. */
+static int finish_cmdline(struct ctx *c)
+{
+	struct xlcfg_domain *d = c->d;
+	size_t len;
+
+	if (d->cmdline) {
+		if (c->has_root || c->has_extra)
+			xlcfg_msg(c->m, 0, "Warning: ignoring root= and extra= in favour of cmdline=");
+		return 0;
+	}
+	if (!c->has_root && !c->has_extra)
+		return 0;
+	len = (c->root ? strlen(c->root) + 6 : 0) + (c->extra ? strlen(c->extra) : 0) + 1;
+	d->cmdline = malloc(len);
+	if (!d->cmdline)
+		return -ENOMEM;
+	if (c->root && c->extra)
+		snprintf(d->cmdline, len, "root=%s %s", c->root, c->extra);
+	else if (c->root)
+		snprintf(d->cmdline, len, "root=%s", c->root);
+	else
+		snprintf(d->cmdline, len, "%s", c->extra);
+	return 0;
+}
+
+static int check_whole(struct ctx *c, const char *file)
+{
+	struct xlcfg_domain *d = c->d;
+	int rc = 0;
+
+	if (!d->name && !c->has_name) {
+		xlcfg_msg(c->m, 1, "Domain name must be specified.");
+		rc = -EINVAL;
+	}
+	if (!d->kernel) {
+		xlcfg_msg(c->m, 1, "%s: kernel must be specified: tern boots PVH guests from a "
+			  "kernel file in dom0 (kernel = \"/path/vmlinuz\")", file);
+		rc = -EINVAL;
+	}
+	if (d->maxmem_mib == 0)
+		d->maxmem_mib = d->memory_mib;
+	if (d->maxmem_mib < d->memory_mib) {
+		xlcfg_msg(c->m, 1, "%s: maxmem (%llu MiB) must not be less than memory (%llu MiB)",
+			  file, (unsigned long long)d->maxmem_mib,
+			  (unsigned long long)d->memory_mib);
+		rc = -EINVAL;
+	}
+	if (d->maxvcpus == 0)
+		d->maxvcpus = d->vcpus;
+	if (d->maxvcpus < d->vcpus) {
+		xlcfg_msg(c->m, 1, "xl: maxvcpus < vcpus");
+		rc = -EINVAL;
+	}
+	if (d->ncpumaps > 1 && (unsigned)d->ncpumaps > d->maxvcpus) {
+		xlcfg_msg(c->m, 1, "%s: cpus lists %d vCPUs but the domain has %u", file,
+			  d->ncpumaps, d->maxvcpus);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
+			  struct xlcfg_msgs *m)
+{
+	struct ctx c;
+	const char *file = raw->n ? raw->v[0].file : "config";
+	int rc, bad = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->memory_mib = 32;
+	d->vcpus = 1;
+	d->on_poweroff = XLCFG_ACTION_DESTROY;
+	d->on_reboot = XLCFG_ACTION_RESTART;
+	d->on_crash = XLCFG_ACTION_DESTROY;
+	d->on_watchdog = XLCFG_ACTION_DESTROY;
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	c.m = m;
+	/* Unknown and refused keys, at every line they appear on. */
+	for (unsigned i = 0; i < raw->n; i++) {
+		if (!find_key(raw->v[i].key)) {
+			refuse(&c, &raw->v[i]);
+			bad = 1;
+		}
+	}
+	rc = resolve(&c, raw);
+	if (rc == -ENOMEM)
+		goto out;
+	bad |= rc != 0;
+	for (unsigned i = 0; i < c.nr; i++) {
+		const struct key *k = find_key(c.r[i].key);
+
+		if (!k)
+			continue;
+		rc = k->fn(&c, &c.r[i]);
+		if (rc == -ENOMEM)
+			goto out;
+		bad |= rc != 0;
+	}
+	rc = finish_cmdline(&c);
+	if (rc)
+		goto out;
+	bad |= check_whole(&c, file) != 0;
+	if (!bad && (d->ndisks || d->nvifs))
+		xlcfg_msg(m, 0, "warning: disk/vif backends are not implemented yet: the guest "
+			  "gets no %s%s%s", d->ndisks ? "disks" : "",
+			  d->ndisks && d->nvifs ? " and no " : "", d->nvifs ? "network" : "");
+	rc = bad ? -EINVAL : 0;
+out:
+	for (unsigned i = 0; i < c.nr; i++)
+		value_clear(&c.r[i].value);
+	free(c.r);
+	free(c.root);
+	free(c.extra);
+	if (rc)
+		xlcfg_domain_free(d);
+	return rc;
+}
+
+int xlcfg_load(struct xlcfg_domain *d, const char *file, const char *text, size_t len,
+	       char *const *overrides, unsigned noverrides, struct xlcfg_msgs *m)
+{
+	struct xlcfg_raw raw = { NULL, 0, 0 };
+	int rc = xlcfg_parse(&raw, file, text, len, m), rc2;
+
+	memset(d, 0, sizeof(*d));
+	for (unsigned i = 0; i < noverrides && rc != -ENOMEM; i++) {
+		rc2 = xlcfg_parse(&raw, "command line", overrides[i], strlen(overrides[i]), m);
+		if (rc2)
+			rc = rc2 == -ENOMEM ? rc2 : (rc ? rc : rc2);
+	}
+	if (rc == 0)
+		rc = xlcfg_domain_from_raw(d, &raw, m);
+	xlcfg_raw_free(&raw);
+	return rc;
+}
+
+void xlcfg_domain_free(struct xlcfg_domain *d)
+{
+	free(d->name);
+	free(d->kernel);
+	free(d->ramdisk);
+	free(d->cmdline);
+	for (unsigned i = 0; i < d->ndisks; i++)
+		xlcfg_disk_free(&d->disks[i]);
+	free(d->disks);
+	for (unsigned i = 0; i < d->nvifs; i++)
+		xlcfg_vif_free(&d->vifs[i]);
+	free(d->vifs);
+	memset(d, 0, sizeof(*d));
+}
+
+const char *xlcfg_action_name(enum xlcfg_action a)
+{
+	switch (a) {
+	case XLCFG_ACTION_DESTROY:
+		return "destroy";
+	case XLCFG_ACTION_RESTART:
+		return "restart";
+	case XLCFG_ACTION_PRESERVE:
+		return "preserve";
+	}
+	return "?";
+}
+
+int xlcfg_parse_cpumap(const char *s, uint64_t *map)
+{
+	uint64_t set = 0, clear = 0;
+	const char *p = s;
+
+	if (strcmp(s, "all") == 0) {
+		*map = ~0ull;
+		return 0;
+	}
+	while (*p) {
+		int neg = 0;
+		unsigned long a, b;
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '^') {
+			neg = 1;
+			p++;
+		}
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		a = strtoul(p, &end, 10);
+		b = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return -EINVAL;
+			b = strtoul(p, &end, 10);
+			p = end;
+		}
+		if (a > b || b > 63)
+			return -EINVAL;
+		for (unsigned long i = a; i <= b; i++)
+			*(neg ? &clear : &set) |= 1ull << i;
+		while (*p == ' ')
+			p++;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -EINVAL;
+	}
+	/* "^1" alone means every pCPU but 1, as in xl. */
+	if (!set && clear)
+		set = ~0ull;
+	set &= ~clear;
+	if (!set)
+		return -EINVAL;
+	*map = set;
+	return 0;
+}
+
+int xlcfg_parse_uuid(const char *s, uint8_t out[16])
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	size_t len = strlen(s), pos = 0;
+	int k = 0, d = 0;
+
+	if (len != 36 && len != 32)
+		return -EINVAL;
+	for (int i = 0; i < 16; i++) {
+		int hi, lo;
+
+		if (len == 36 && d < 4 && (int)pos == dash[d]) {
+			if (s[pos++] != '-')
+				return -EINVAL;
+			d++;
+		}
+		hi = isxdigit((unsigned char)s[pos]) ? s[pos] : -1;
+		lo = isxdigit((unsigned char)s[pos + 1]) ? s[pos + 1] : -1;
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		hi = isdigit(hi) ? hi - '0' : tolower(hi) - 'a' + 10;
+		lo = isdigit(lo) ? lo - '0' : tolower(lo) - 'a' + 10;
+		out[k++] = (uint8_t)(hi << 4 | lo);
+		pos += 2;
+	}
+	return pos == len ? 0 : -EINVAL;
+}
