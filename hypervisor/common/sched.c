@@ -13,7 +13,7 @@
 #include <tern/sched.h>
 
 #define SLICE_NS 30000000ull      /* 30 ms, as Xen's credit scheduler */
-#define IDLE_TICK_NS 10000000ull  /* how often an idle CPU looks at timers */
+#define IDLE_TICK_NS 10000000ull  /* the longest an idle CPU with blocked vCPUs sleeps */
 
 static bool can_run_here(const struct vcpu *v, unsigned int cpu)
 {
@@ -23,11 +23,15 @@ static bool can_run_here(const struct vcpu *v, unsigned int cpu)
 	       !d->dying && (v->affinity & (1ull << cpu));
 }
 
-/* Claims the runnable vCPU that has run least; NULL if there is none. */
-static struct vcpu *pick(unsigned int cpu)
+/*
+ * Claims the runnable vCPU that has run least; NULL if there is none, with
+ * *wake set to the earliest timer of a blocked vCPU (0: none).
+ */
+static struct vcpu *pick(unsigned int cpu, uint64_t *wake)
 {
 	struct vcpu *best = NULL;
 
+	*wake = 0;
 	for (domid_t id = 1; id < MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id(id);
 
@@ -37,8 +41,14 @@ static struct vcpu *pick(unsigned int cpu)
 			struct vcpu *v = &d->vcpu[i];
 
 			/* A blocked vCPU's timer may have expired: that wakes it. */
-			if (v->online && v->blocked && !d->shutdown)
+			if (v->online && v->blocked && !d->shutdown) {
+				uint64_t next;
+
 				vcpu_timer_poll(v);
+				next = vcpu_timer_next(&v->timer);
+				if (next && (!*wake || next < *wake))
+					*wake = next;
+			}
 			if (can_run_here(v, cpu) && (!best || v->run_time_ns < best->run_time_ns))
 				best = v;
 		}
@@ -51,11 +61,14 @@ static struct vcpu *pick(unsigned int cpu)
 void sched_run_cpu(unsigned int cpu)
 {
 	for (;;) {
-		struct vcpu *v = pick(cpu);
-		uint64_t start;
+		uint64_t start, wake;
+		struct vcpu *v = pick(cpu, &wake);
 
 		if (!v) {
-			arch_idle(IDLE_TICK_NS);
+			/* Sleep until a kick, or the next blocked vCPU's timer (a
+			 * tick at most, for vCPUs that appear meanwhile). */
+			start = system_time_ns();
+			arch_idle(wake ? MIN(wake > start ? wake - start : 1, IDLE_TICK_NS) : 0);
 			continue;
 		}
 		v->pcpu = cpu;

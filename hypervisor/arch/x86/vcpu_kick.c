@@ -60,7 +60,10 @@ void arch_kick_cpus(uint64_t mask)
 
 void arch_idle(uint64_t ns)
 {
-	lapic_timer_oneshot(ns);
+	if (ns)
+		lapic_timer_oneshot(ns);
+	else
+		lapic_timer_stop();
 	/* Any interrupt (a kick, the timer) ends the HLT; traps.c acknowledges it. */
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }

@@ -10,7 +10,7 @@ __attribute__((noreturn)) void sched_run_cpu(unsigned int cpu);
 /* v has something to do: unblock it and get a CPU to look at it. */
 void sched_wake(struct vcpu *v);
 
-/* Halts this CPU until an interrupt or ns nanoseconds pass. */
+/* Halts this CPU until an interrupt, or ns nanoseconds pass (0: no timeout). */
 void arch_idle(uint64_t ns);
 /* Interrupts the CPUs in the mask (bit n = CPU n) so they look at their vCPUs;
  * CPU0 (dom0's) and the caller's own CPU are left alone. */
