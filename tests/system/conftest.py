@@ -1,11 +1,35 @@
-"""Fixtures for the system tests: a factory of QEMU machines that are always killed."""
+"""Fixtures for the system tests: a factory of QEMU machines that are always
+killed, and one retry for a test whose QEMU died of an assertion inside QEMU
+itself (an emulator bug, not the guest's: see docs/design.md, "Testing")."""
 
 import os
 import re
 
 import pytest
+from _pytest.runner import runtestprotocol
 
 from qemu import Machine, TERN_ELF
+
+# QEMU 7.2's own assertion failures, e.g. "../../hw/pci/msix.c:218:
+# msix_table_mmio_write: Assertion `...' failed." (seen during dom0's PCI scan).
+QEMU_ASSERTION = re.compile(r"^qemu-system-x86_64: \S+: \S+: Assertion .* failed\.$", re.M)
+
+
+def pytest_runtest_protocol(item, nextitem):
+    """Runs a test once more if it failed because QEMU crashed on an internal
+    assertion; every other failure stands as it is. The retry is reported."""
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    crashed = [m for m in getattr(item, "qemu_machines", []) if QEMU_ASSERTION.search(m.output)]
+    if any(r.failed for r in reports) and crashed:
+        print(f"\n{item.nodeid}: QEMU itself crashed ({QEMU_ASSERTION.search(crashed[0].output).group(0)}); "
+              "running the test once more")
+        item.qemu_machines = []
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    for report in reports:
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
 
 
 @pytest.fixture
@@ -20,6 +44,7 @@ def machine(request):
             name += f"-{len(started)}"
         m = Machine(name, **kwargs).start()
         started.append(m)
+        request.node.qemu_machines = getattr(request.node, "qemu_machines", []) + [m]
         return m
 
     yield start

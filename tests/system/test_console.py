@@ -56,11 +56,11 @@ def dom0(machine, initrd=INITRD):
     return m
 
 
-def wait_prompt(m, start):
+def wait_prompt(m, start, timeout=60):
     """Waits for dom0's shell to be back and accepting commands."""
     tag = f"@@sync{start}@@"
     m.send(f"echo {tag}\n")
-    m.wait_for(re.escape(tag) + "$", start=start)
+    m.wait_for(re.escape(tag) + "$", start=start, timeout=timeout)
 
 
 def test_xencommons_starts_xenstored_and_xenconsoled(machine):
