@@ -29,7 +29,7 @@ $(TC_OUT)/obj/%.o: %.c $(TC_HDRS)
 
 # The domain builder and xl.cfg parser (xl create): separate lists so tools
 # that do not use them need not link the compression libraries.
-TC_DOM_SRCS := $(addprefix $(TC_DIR)/,xlcfg.c xlcfg_domain.c xlcfg_dev.c decompress.c \
+TC_DOM_SRCS := $(addprefix $(TC_DIR)/,xlcfg.c xlcfg_domain.c xlcfg_value.c xlcfg_dev.c decompress.c \
 	dombuild_kernel.c dombuild.c dombuild_tc.c dombuild_xs.c)
 TC_DOM_LDLIBS := -llzma -lz -lzstd -llz4 -lbz2
 

@@ -14,204 +14,14 @@
 
 #include <public/domctl.h>
 
-#include "xlcfg.h"
-
-/* One key after folding every assignment to it (last `=` wins, `+=` appends). */
-struct resolved {
-	const char *key;
-	struct xlcfg_value value; /* owned copy */
-	const char *file;
-	int line;                 /* of the last assignment */
-};
-
-struct ctx {
-	struct xlcfg_domain *d;
-	struct xlcfg_msgs *m;
-	struct resolved *r;
-	unsigned nr;
-	int has_root, has_extra, has_name;
-	char *root, *extra;
-};
-
-/* ---- values ---- */
-
-static int value_copy(struct xlcfg_value *dst, const struct xlcfg_value *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->type = src->type;
-	dst->line = src->line;
-	if (src->text && !(dst->text = strdup(src->text)))
-		return -ENOMEM;
-	if (src->nitems) {
-		dst->items = calloc(src->nitems, sizeof(*dst->items));
-		if (!dst->items)
-			return -ENOMEM;
-		for (unsigned i = 0; i < src->nitems; i++) {
-			dst->nitems = i + 1;
-			if (value_copy(&dst->items[i], &src->items[i]))
-				return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-static void value_clear(struct xlcfg_value *v)
-{
-	free(v->text);
-	for (unsigned i = 0; i < v->nitems; i++)
-		value_clear(&v->items[i]);
-	free(v->items);
-	memset(v, 0, sizeof(*v));
-}
-
-/* a += b for strings (concatenation) and lists (items appended). */
-static int value_append(struct ctx *c, struct resolved *r, const struct xlcfg_setting *s)
-{
-	struct xlcfg_value *a = &r->value;
-	const struct xlcfg_value *b = &s->value;
-
-	if (a->type == XLCFG_STRING && b->type == XLCFG_STRING) {
-		size_t la = strlen(a->text), lb = strlen(b->text);
-		char *t = realloc(a->text, la + lb + 1);
-
-		if (!t)
-			return -ENOMEM;
-		memcpy(t + la, b->text, lb + 1);
-		a->text = t;
-		return 0;
-	}
-	if (a->type == XLCFG_LIST && b->type == XLCFG_LIST) {
-		struct xlcfg_value *t;
-
-		if (b->nitems == 0)
-			return 0;
-		t = realloc(a->items, (a->nitems + b->nitems) * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		a->items = t;
-		for (unsigned i = 0; i < b->nitems; i++) {
-			if (value_copy(&a->items[a->nitems], &b->items[i]))
-				return -ENOMEM;
-			a->nitems++;
-		}
-		return 0;
-	}
-	if (a->type == XLCFG_NUMBER || b->type == XLCFG_NUMBER)
-		xlcfg_msg(c->m, 1, "%s:%d: can't use += with numbers", s->file, s->line);
-	else
-		xlcfg_msg(c->m, 1, "%s:%d: += of a %s to a %s", s->file, s->line,
-			  b->type == XLCFG_LIST ? "list" : "string",
-			  a->type == XLCFG_LIST ? "list" : "string");
-	return -EINVAL;
-}
-
-static int resolve(struct ctx *c, const struct xlcfg_raw *raw)
-{
-	int rc = 0;
-
-	c->r = calloc(raw->n ? raw->n : 1, sizeof(*c->r));
-	if (!c->r)
-		return -ENOMEM;
-	for (unsigned i = 0; i < raw->n; i++) {
-		const struct xlcfg_setting *s = &raw->v[i];
-		struct resolved *r = NULL;
-
-		for (unsigned j = 0; j < c->nr; j++)
-			if (strcmp(c->r[j].key, s->key) == 0)
-				r = &c->r[j];
-		if (r && s->append) {
-			int e = value_append(c, r, s);
-
-			if (e == -ENOMEM)
-				return e;
-			rc = rc ? rc : e;
-		} else {
-			if (!r)
-				r = &c->r[c->nr++];
-			else
-				value_clear(&r->value);
-			r->key = s->key;
-			if (value_copy(&r->value, &s->value))
-				return -ENOMEM;
-		}
-		r->file = s->file;
-		r->line = s->line;
-	}
-	return rc;
-}
-
-/* ---- typed accessors: each reports its own error ---- */
-
-static int get_string(struct ctx *c, const struct resolved *r, const char **out)
-{
-	if (r->value.type == XLCFG_LIST) {
-		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is a list but should be a single value",
-			  r->file, r->line, r->key);
-		return -EINVAL;
-	}
-	*out = r->value.text;
-	return 0;
-}
-
-static int get_number(struct ctx *c, const struct resolved *r, unsigned long long *out)
-{
-	char *end;
-
-	if (r->value.type == XLCFG_LIST) {
-		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is a list but should be a single value",
-			  r->file, r->line, r->key);
-		return -EINVAL;
-	}
-	if (r->value.type != XLCFG_NUMBER) {
-		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' is not a valid number (write %s = %s, "
-			  "without quotes)", r->file, r->line, r->key, r->key,
-			  isdigit((unsigned char)r->value.text[0]) ? r->value.text : "N");
-		return -EINVAL;
-	}
-	errno = 0;
-	*out = strtoull(r->value.text, &end, 0);
-	if (*end || errno) {
-		xlcfg_msg(c->m, 1, "%s:%d: parameter `%s' could not be parsed as a number: %s",
-			  r->file, r->line, r->key, r->value.text);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int get_bounded(struct ctx *c, const struct resolved *r, unsigned long long min,
-		       unsigned long long max, unsigned long long *out)
-{
-	int rc = get_number(c, r, out);
-
-	if (rc)
-		return rc;
-	if (*out < min || *out > max) {
-		xlcfg_msg(c->m, 1, "%s:%d: value `%llu' of `%s' is %s than the %s bound %llu",
-			  r->file, r->line, *out, r->key, *out < min ? "smaller" : "greater",
-			  *out < min ? "minimum" : "maximum", *out < min ? min : max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int set_str(struct ctx *c, const struct resolved *r, char **field)
-{
-	const char *s;
-	int rc = get_string(c, r, &s);
-
-	if (rc)
-		return rc;
-	free(*field);
-	*field = strdup(s);
-	return *field ? 0 : -ENOMEM;
-}
+#include "xlcfg_value.h"
 
 /* ---- keys ---- */
 
 static int key_name(struct ctx *c, const struct resolved *r)
 {
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 	size_t i;
 
 	c->has_name = 1;
@@ -231,13 +41,13 @@ static int key_name(struct ctx *c, const struct resolved *r)
 			return -EINVAL;
 		}
 	}
-	return set_str(c, r, &c->d->name);
+	return cfg_set_str(c, r, &c->d->name);
 }
 
 static int key_type(struct ctx *c, const struct resolved *r)
 {
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 
 	if (rc)
 		return rc;
@@ -256,7 +66,7 @@ static int key_type(struct ctx *c, const struct resolved *r)
 static int key_builder(struct ctx *c, const struct resolved *r)
 {
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 
 	if (rc)
 		return rc;
@@ -270,7 +80,7 @@ static int key_builder(struct ctx *c, const struct resolved *r)
 static int key_memory(struct ctx *c, const struct resolved *r)
 {
 	unsigned long long v;
-	int rc = get_bounded(c, r, 1, 1ull << 24, &v); /* up to 16 TiB */
+	int rc = cfg_get_bounded(c, r, 1, 1ull << 24, &v); /* up to 16 TiB */
 
 	if (rc == 0)
 		c->d->memory_mib = v;
@@ -280,7 +90,7 @@ static int key_memory(struct ctx *c, const struct resolved *r)
 static int key_maxmem(struct ctx *c, const struct resolved *r)
 {
 	unsigned long long v;
-	int rc = get_bounded(c, r, 1, 1ull << 24, &v);
+	int rc = cfg_get_bounded(c, r, 1, 1ull << 24, &v);
 
 	if (rc == 0)
 		c->d->maxmem_mib = v;
@@ -290,7 +100,7 @@ static int key_maxmem(struct ctx *c, const struct resolved *r)
 static int key_vcpus(struct ctx *c, const struct resolved *r)
 {
 	unsigned long long v;
-	int rc = get_bounded(c, r, 0, TERN_MAX_VCPUS, &v);
+	int rc = cfg_get_bounded(c, r, 0, TERN_MAX_VCPUS, &v);
 
 	if (rc == 0)
 		c->d->vcpus = v < 1 ? 1 : (unsigned)v; /* as xl: less than 1 means 1 */
@@ -300,7 +110,7 @@ static int key_vcpus(struct ctx *c, const struct resolved *r)
 static int key_maxvcpus(struct ctx *c, const struct resolved *r)
 {
 	unsigned long long v;
-	int rc = get_bounded(c, r, 1, TERN_MAX_VCPUS, &v);
+	int rc = cfg_get_bounded(c, r, 1, TERN_MAX_VCPUS, &v);
 
 	if (rc == 0)
 		c->d->maxvcpus = (unsigned)v;
@@ -350,7 +160,7 @@ static int key_cpus(struct ctx *c, const struct resolved *r)
 static int key_uuid(struct ctx *c, const struct resolved *r)
 {
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 
 	if (rc)
 		return rc;
@@ -368,7 +178,7 @@ static int action(struct ctx *c, const struct resolved *r, enum xlcfg_action *ou
 		"rename-restart", "coredump-destroy", "coredump-restart", "soft-reset",
 	};
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 
 	if (rc)
 		return rc;
@@ -412,35 +222,35 @@ static int key_on_watchdog(struct ctx *c, const struct resolved *r)
 
 static int key_kernel(struct ctx *c, const struct resolved *r)
 {
-	return set_str(c, r, &c->d->kernel);
+	return cfg_set_str(c, r, &c->d->kernel);
 }
 
 static int key_ramdisk(struct ctx *c, const struct resolved *r)
 {
-	return set_str(c, r, &c->d->ramdisk);
+	return cfg_set_str(c, r, &c->d->ramdisk);
 }
 
 static int key_cmdline(struct ctx *c, const struct resolved *r)
 {
-	return set_str(c, r, &c->d->cmdline);
+	return cfg_set_str(c, r, &c->d->cmdline);
 }
 
 static int key_root(struct ctx *c, const struct resolved *r)
 {
 	c->has_root = 1;
-	return set_str(c, r, &c->root);
+	return cfg_set_str(c, r, &c->root);
 }
 
 static int key_extra(struct ctx *c, const struct resolved *r)
 {
 	c->has_extra = 1;
-	return set_str(c, r, &c->extra);
+	return cfg_set_str(c, r, &c->extra);
 }
 
 static int key_pool(struct ctx *c, const struct resolved *r)
 {
 	const char *s;
-	int rc = get_string(c, r, &s);
+	int rc = cfg_get_string(c, r, &s);
 
 	if (rc == 0 && strcmp(s, "Pool-0") != 0) {
 		xlcfg_msg(c->m, 1, "%s:%d: pool \"%s\": tern has one cpupool, Pool-0", r->file,
@@ -686,7 +496,7 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 			bad = 1;
 		}
 	}
-	rc = resolve(&c, raw);
+	rc = cfg_resolve(&c, raw);
 	if (rc == -ENOMEM)
 		goto out;
 	bad |= rc != 0;
@@ -711,7 +521,7 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	rc = bad ? -EINVAL : 0;
 out:
 	for (unsigned i = 0; i < c.nr; i++)
-		value_clear(&c.r[i].value);
+		cfg_value_clear(&c.r[i].value);
 	free(c.r);
 	free(c.root);
 	free(c.extra);
@@ -764,85 +574,4 @@ const char *xlcfg_action_name(enum xlcfg_action a)
 		return "preserve";
 	}
 	return "?";
-}
-
-int xlcfg_parse_cpumap(const char *s, uint64_t *map)
-{
-	uint64_t set = 0, clear = 0;
-	const char *p = s;
-
-	if (strcmp(s, "all") == 0) {
-		*map = ~0ull;
-		return 0;
-	}
-	while (*p) {
-		int neg = 0;
-		unsigned long a, b;
-		char *end;
-
-		while (*p == ' ')
-			p++;
-		if (*p == '^') {
-			neg = 1;
-			p++;
-		}
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		a = strtoul(p, &end, 10);
-		b = a;
-		p = end;
-		if (*p == '-') {
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return -EINVAL;
-			b = strtoul(p, &end, 10);
-			p = end;
-		}
-		if (a > b || b > 63)
-			return -EINVAL;
-		for (unsigned long i = a; i <= b; i++)
-			*(neg ? &clear : &set) |= 1ull << i;
-		while (*p == ' ')
-			p++;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return -EINVAL;
-	}
-	/* "^1" alone means every pCPU but 1, as in xl. */
-	if (!set && clear)
-		set = ~0ull;
-	set &= ~clear;
-	if (!set)
-		return -EINVAL;
-	*map = set;
-	return 0;
-}
-
-int xlcfg_parse_uuid(const char *s, uint8_t out[16])
-{
-	static const int dash[] = { 8, 13, 18, 23 };
-	size_t len = strlen(s), pos = 0;
-	int k = 0, d = 0;
-
-	if (len != 36 && len != 32)
-		return -EINVAL;
-	for (int i = 0; i < 16; i++) {
-		int hi, lo;
-
-		if (len == 36 && d < 4 && (int)pos == dash[d]) {
-			if (s[pos++] != '-')
-				return -EINVAL;
-			d++;
-		}
-		hi = isxdigit((unsigned char)s[pos]) ? s[pos] : -1;
-		lo = isxdigit((unsigned char)s[pos + 1]) ? s[pos + 1] : -1;
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		hi = isdigit(hi) ? hi - '0' : tolower(hi) - 'a' + 10;
-		lo = isdigit(lo) ? lo - '0' : tolower(lo) - 'a' + 10;
-		out[k++] = (uint8_t)(hi << 4 | lo);
-		pos += 2;
-	}
-	return pos == len ? 0 : -EINVAL;
 }
