@@ -12,7 +12,7 @@ $(DOM0_KERNEL): images/debian-kernel.sh
 	images/debian-kernel.sh
 	@touch $@
 
-$(DOM0_TEST_INITRD): images/test-initramfs.sh $(DOM0_KERNEL)
+$(DOM0_TEST_INITRD): images/test-initramfs.sh images/modules.sh images/load-modules.sh $(DOM0_KERNEL)
 	images/test-initramfs.sh
 
 # The dom0 image (images/dom0-image.sh): modules, build/dist, xencommons,
@@ -20,7 +20,7 @@ $(DOM0_TEST_INITRD): images/test-initramfs.sh $(DOM0_KERNEL)
 DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
 DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled)
 
-$(DOM0_IMAGE): images/dom0-image.sh tools/init/xencommons tools/init/xendomains \
+$(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh tools/init/xencommons tools/init/xendomains \
 		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
 	images/dom0-image.sh
 

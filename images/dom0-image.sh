@@ -47,61 +47,10 @@ for t in xl xenstored xenconsoled; do
 	fi
 done
 
-modregex() {
-	echo "$1" | sed 's/[-_]/[-_]/g'
-}
-modpath() {
-	grep -E "^([^:]*/)?$(modregex "$1")\.ko(\.[a-z]+)?:" "$moddir/modules.dep" |
-		head -n 1 | sed 's/:.*$//'
-}
-builtin() {
-	grep -Eq "(^|/)$(modregex "$1")\.ko$" "$moddir/modules.builtin"
-}
-# Dependencies first, each once, into $order.
-order=""
-visit() {
-	case " $order " in *" $1 "*) return 0 ;; esac
-	deps=$(grep "^$1:" "$moddir/modules.dep" | sed 's/^[^:]*://')
-	for d in $deps; do
-		visit "$d"
-	done
-	order="$order $1"
-}
-# Module $1 (path below $moddir) into the stage, uncompressed; its path is
-# appended to list $2.
-copy_module() {
-	dst="lib/modules/$version/$(echo "$1" | sed 's/\.ko\..*$/.ko/')"
-	mkdir -p "$(dirname "$dst")"
-	case "$1" in
-	*.ko) cp "$moddir/$1" "$dst" ;;
-	*.ko.xz) xz -dc "$moddir/$1" > "$dst" ;;
-	*.ko.zst) zstd -q -dc "$moddir/$1" > "$dst" ;;
-	*.ko.gz) gzip -dc "$moddir/$1" > "$dst" ;;
-	*) echo "dom0-image: unknown module format $1" >&2; exit 1 ;;
-	esac
-	echo "/$dst" >> "$2"
-}
-# Modules $1 (names) with their dependencies into list file $2.
-add_modules() {
-	order=""
-	for m in $1; do
-		if builtin "$m"; then
-			continue
-		fi
-		p=$(modpath "$m")
-		if [ -z "$p" ]; then
-			echo "dom0-image: module $m not found in $version" >&2
-			exit 1
-		fi
-		visit "$p"
-	done
-	: > "$2"
-	for p in $order; do
-		case " $listed " in *" $p "*) continue ;; esac
-		listed="$listed $p"
-		copy_module "$p" "$2"
-	done
-}
+prog=dom0-image
+# shellcheck source=images/modules.sh
+. "$root/images/modules.sh"
+
 # A directory tree as a reproducible gzip'ed newc archive: cpio_gz dir file.
 cpio_gz() {
 	(cd "$1" && find . -exec touch -h -d @0 {} + &&
@@ -160,6 +109,7 @@ ln -s busybox bin/sh
 listed=""
 add_modules "$MODULES" etc/modules.load
 add_modules "$XEN_MODULES" etc/modules.xen
+cp "$root/images/load-modules.sh" sbin/tern-load-modules
 cp -a "$dist/." .
 cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
 chmod 755 etc/init.d/xencommons etc/init.d/xendomains
@@ -201,24 +151,7 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /dev/shm
 hostname dom0
-while read -r ko; do
-	insmod "$ko" || echo "TERN-INIT: insmod $ko failed"
-done < /etc/modules.load
-if [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ]; then
-	while read -r ko; do
-		# dom0 runs in Xen HVM mode, which Linux does not count as the
-		# initial domain: without unrestricted=1 its privcmd would wait for
-		# a xenstore "target" to restrict itself to (docs/design.md).
-		case "$ko" in
-		*/xen-privcmd.ko) args="unrestricted=1" ;;
-		*) args="" ;;
-		esac
-		# shellcheck disable=SC2086
-		insmod "$ko" $args || echo "TERN-INIT: insmod $ko failed"
-	done < /etc/modules.xen
-	xenfs=/proc/xen
-	[ -d "$xenfs" ] || { xenfs=/run/xenfs; mkdir -p "$xenfs"; }
-	mount -t xenfs xenfs "$xenfs" || echo "TERN-INIT: mount xenfs failed"
+if /sbin/tern-load-modules; then
 	/etc/init.d/xencommons start || echo "TERN-INIT: xencommons failed"
 	/etc/init.d/xendomains start || echo "TERN-INIT: xendomains failed"
 else
