@@ -16,6 +16,15 @@ static int xs_op_domid_arg(const char *s, uint32_t *domid)
 	return rc ? rc : (*domid == 0 ? -EINVAL : 0);
 }
 
+/* The one domain id argument of a request, checked by parse. */
+static int req_domid(struct xs_req *r, int (*parse)(const char *, uint32_t *), uint32_t *domid)
+{
+	const char *vec[1];
+	int rc = xs_req_args(r, vec, 1);
+
+	return rc ? rc : parse(vec[0], domid);
+}
+
 int xs_op_introduce(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
 	const char *vec[4];
@@ -153,13 +162,10 @@ int xs_domain_release(struct xs_daemon *d, uint32_t domid, struct xs_changes *ch
 
 int xs_op_release(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
-	const char *vec[1];
 	uint32_t domid;
-	int rc = xs_req_args(r, vec, 1);
+	int rc = req_domid(r, xs_op_domid_arg, &domid);
 
 	(void)c;
-	if (!rc)
-		rc = xs_op_domid_arg(vec[0], &domid);
 	if (rc)
 		return rc;
 	return xs_domain_release(d, domid, &r->changes, "domain released");
@@ -167,14 +173,11 @@ int xs_op_release(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 
 int xs_op_get_domain_path(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
-	const char *vec[1];
 	uint32_t domid;
-	int rc = xs_req_args(r, vec, 1);
+	int rc = req_domid(r, xs_domain_parse_id, &domid);
 
 	(void)d;
 	(void)c;
-	if (!rc)
-		rc = xs_domain_parse_id(vec[0], &domid);
 	if (rc)
 		return rc;
 	xs_path_home(domid, r->buf, sizeof(r->buf));
@@ -184,13 +187,10 @@ int xs_op_get_domain_path(struct xs_daemon *d, struct xs_conn *c, struct xs_req 
 
 int xs_op_is_introduced(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
-	const char *vec[1];
 	uint32_t domid;
-	int rc = xs_req_args(r, vec, 1);
+	int rc = req_domid(r, xs_domain_parse_id, &domid);
 
 	(void)c;
-	if (!rc)
-		rc = xs_domain_parse_id(vec[0], &domid);
 	if (rc)
 		return rc;
 	xs_req_reply_str(r, domid == 0 || xs_domain_find(&d->domains, domid) ? "T" : "F");
@@ -199,13 +199,10 @@ int xs_op_is_introduced(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r
 
 int xs_op_resume(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 {
-	const char *vec[1];
 	uint32_t domid;
-	int rc = xs_req_args(r, vec, 1);
+	int rc = req_domid(r, xs_op_domid_arg, &domid);
 
 	(void)c;
-	if (!rc)
-		rc = xs_op_domid_arg(vec[0], &domid);
 	if (rc)
 		return rc;
 	/* Nothing to re-arm yet: shutdown is not watched without a hypervisor. */
