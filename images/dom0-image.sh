@@ -82,6 +82,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
+# Every SysRq, so `xl sysrq` can ask this test guest for its state.
+echo 1 > /proc/sys/kernel/sysrq
 echo "TERN-DOMU: userspace up"
 RCS
 chmod 755 etc/init.d/rcS

@@ -17,6 +17,7 @@ HV_SRCS += hypervisor/common/hvm_op.c
 HV_SRCS += hypervisor/common/vcpu_op.c
 HV_SRCS += hypervisor/common/sched_op.c
 HV_SRCS += hypervisor/common/sysctl.c
+HV_SRCS += hypervisor/common/keyhandler.c
 HV_SRCS += hypervisor/common/domctl.c
 HV_SRCS += hypervisor/common/control.c
 HV_SRCS += hypervisor/common/evtchn.c

@@ -54,6 +54,8 @@ _Static_assert(sizeof(struct tern_sysctl_readconsole) == 24, "readconsole");
 _Static_assert(offsetof(struct tern_sysctl_readconsole, buffer) == 8, "readconsole buffer");
 _Static_assert(offsetof(struct tern_sysctl_readconsole, index) == 16, "readconsole index");
 _Static_assert(sizeof(struct tern_sysctl_physinfo) == 104, "physinfo");
+_Static_assert(sizeof(struct tern_sysctl_debug_keys) == 16, "debug_keys");
+_Static_assert(offsetof(struct tern_sysctl_debug_keys, nr_keys) == 8, "debug_keys nr_keys");
 _Static_assert(offsetof(struct tern_sysctl_physinfo, total_pages) == 32, "physinfo pages");
 _Static_assert(offsetof(struct tern_sysctl_physinfo, hw_cap) == 72, "physinfo hw_cap");
 _Static_assert(sizeof(struct tern_domaininfo) == 80, "domaininfo");

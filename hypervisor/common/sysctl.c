@@ -8,6 +8,7 @@
 #include <tern/control.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
+#include <tern/keyhandler.h>
 #include <tern/mm.h>
 #include <tern/string.h>
 
@@ -58,6 +59,19 @@ static long getdomaininfolist(struct vcpu *v, struct tern_sysctl_getdomaininfoli
 	return 0;
 }
 
+static long debug_keys(struct vcpu *v, const struct tern_sysctl_debug_keys *op)
+{
+	char keys[TERN_SYSCTL_MAX_DEBUG_KEYS];
+
+	if (op->nr_keys > sizeof(keys) || op->pad0)
+		return -EINVAL;
+	if (copy_from_guest(v, keys, op->keys, op->nr_keys))
+		return -EFAULT;
+	for (uint32_t i = 0; i < op->nr_keys; i++)
+		debug_key(keys[i]);
+	return 0;
+}
+
 long do_sysctl(struct vcpu *v, uint64_t arg)
 {
 	struct tern_sysctl op;
@@ -85,6 +99,9 @@ long do_sysctl(struct vcpu *v, uint64_t arg)
 		break;
 	case TERN_SYSCTL_getdomaininfolist:
 		rc = getdomaininfolist(v, &op.u.getdomaininfolist);
+		break;
+	case TERN_SYSCTL_debug_keys:
+		rc = debug_keys(v, &op.u.debug_keys);
 		break;
 	default:
 		return -ENOSYS;

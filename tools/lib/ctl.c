@@ -62,6 +62,27 @@ int tc_sched_id(struct tc_handle *h, uint32_t *sched_id)
 	return rc;
 }
 
+int tc_debug_keys(struct tc_handle *h, const char *keys, uint32_t n)
+{
+	struct tern_sysctl op;
+	char *buf;
+	int rc;
+
+	if (n == 0 || n > TERN_SYSCTL_MAX_DEBUG_KEYS)
+		return -EINVAL;
+	buf = tc_buf_alloc(n);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, keys, n);
+	memset(&op, 0, sizeof(op));
+	op.cmd = TERN_SYSCTL_debug_keys;
+	op.u.debug_keys.keys = (uint64_t)(uintptr_t)buf;
+	op.u.debug_keys.nr_keys = n;
+	rc = tc_sysctl(h, &op);
+	tc_buf_free(buf, n);
+	return rc;
+}
+
 int tc_readconsole(struct tc_handle *h, void *buf, uint32_t *count, int clear,
 		   int incremental, uint64_t *index)
 {

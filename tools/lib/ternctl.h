@@ -60,6 +60,8 @@ int tc_version_get(struct tc_handle *h, struct tc_version *v);
 /* sysctl wrappers. */
 int tc_physinfo(struct tc_handle *h, struct tern_sysctl_physinfo *out);
 int tc_sched_id(struct tc_handle *h, uint32_t *sched_id);
+/* Sends n (at most TERN_SYSCTL_MAX_DEBUG_KEYS) debug keys; their output is in the console ring. */
+int tc_debug_keys(struct tc_handle *h, const char *keys, uint32_t n);
 /*
  * One readconsole call: copies up to *count bytes into buf (a tc_buf_alloc
  * buffer); on return *count = bytes copied and *index = the next position.

@@ -32,6 +32,8 @@ struct xl_backend {
 			   int incremental, uint64_t *index);
 	/* The xenstore name of a domain; -ENOENT (or another -errno) if none. */
 	int (*domain_name)(struct xl_backend *b, uint16_t domid, char *out, size_t len);
+	/* Sends n debug keys to the hypervisor (tc_debug_keys). */
+	int (*debug_keys)(struct xl_backend *b, const char *keys, uint32_t n);
 };
 
 struct xl_env {
@@ -60,6 +62,7 @@ void xl_usage(struct xl_env *env, FILE *f, const char *cmd);
 
 int xl_cmd_info(struct xl_env *env, int argc, char **argv);
 int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv);
+int xl_cmd_debug_keys(struct xl_env *env, int argc, char **argv);
 int xl_cmd_list(struct xl_env *env, int argc, char **argv);
 int xl_cmd_console(struct xl_env *env, int argc, char **argv);
 

@@ -85,6 +85,11 @@ static int real_domain_name(struct xl_backend *b, uint16_t domid, char *out, siz
 	return rc < 0 ? rc : 0;
 }
 
+static int real_debug_keys(struct xl_backend *b, const char *keys, uint32_t n)
+{
+	return tc_debug_keys(&((struct xl_real *)b->priv)->tc, keys, n);
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_real real = { { -1 }, NULL, 0 };
@@ -99,6 +104,7 @@ int main(int argc, char **argv)
 		.domain_info = real_domain_info,
 		.readconsole = real_readconsole,
 		.domain_name = real_domain_name,
+		.debug_keys = real_debug_keys,
 	};
 	struct xl_env env = { &be, stdout, stderr, 0 };
 	int rc = xl_main(&env, argc, argv);

@@ -12,6 +12,7 @@ const struct xl_cmd xl_cmdtable[] = {
 	{ "dmesg", xl_cmd_dmesg, "Read and/or clear dmesg buffer",
 	  "[-c]",
 	  "  -c                        Clear dmesg buffer as well as printing it" },
+	{ "debug-keys", xl_cmd_debug_keys, "Send debug keys to Xen", "<Keys>", "" },
 	{ "info", xl_cmd_info, "Get information about Xen host",
 	  "[-x|--xenstore] [FIELD]",
 	  "-x, --xenstore          Show xenstore features" },
@@ -45,6 +46,7 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "-f                      Permit destroying domain 0, which will only succeed\n"
 	  "                        when run from disaggregated toolstack domain with a\n"
 	  "                        hardware domain distinct from domain 0." },
+	{ "sysrq", xl_cmd_sysrq, "Send a sysrq to a domain", "<Domain> <letter>", "" },
 	{ "pause", xl_cmd_pause, "Pause execution of a domain", "<Domain>", "" },
 	{ "unpause", xl_cmd_unpause, "Unpause a paused domain", "<Domain>", "" },
 	{ "domid", xl_cmd_domid, "Convert a domain name to domain id", "<DomainName>", "" },

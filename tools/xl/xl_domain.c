@@ -394,6 +394,43 @@ int xl_cmd_unpause(struct xl_env *env, int argc, char **argv)
 	return pause_cmd(env, argc, argv, 0);
 }
 
+/* ---- sysrq ---- */
+
+/* Writes control/sysrq; the guest's xenbus watch runs that SysRq and clears it. */
+int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
+{
+	struct tc_xs xs;
+	char path[64];
+	uint16_t domid;
+	int optind, rc = one_domain(env, argc, argv, "sysrq", "", &optind, NULL, NULL);
+
+	if (rc)
+		return rc - 1;
+	if ((rc = needs_args(env, "sysrq", argc - optind, 2)) != 0)
+		return rc;
+	if (strlen(argv[optind + 1]) != 1) {
+		fprintf(env->err, "expects a single character\n");
+		return 1;
+	}
+	if (xl_dom_resolve(env, argv[optind], &domid))
+		return 1;
+	if (domid == 0) {
+		fprintf(env->err, "libxl: error: sysrq is for guest domains: domain 0 has no "
+			"control/sysrq watch\n");
+		return 1;
+	}
+	if (xl_dom_xs(env, &xs))
+		return 1;
+	snprintf(path, sizeof(path), "/local/domain/%u/control/sysrq", domid);
+	rc = tc_xs_write(&xs, 0, path, argv[optind + 1]);
+	tc_xs_close(&xs);
+	if (rc) {
+		fprintf(env->err, "libxl: error: cannot write %s: %s\n", path, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- domid, domname ---- */
 
 int xl_cmd_domid(struct xl_env *env, int argc, char **argv)

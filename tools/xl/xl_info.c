@@ -168,6 +168,39 @@ int xl_cmd_info(struct xl_env *env, int argc, char **argv)
 	return 0;
 }
 
+int xl_cmd_debug_keys(struct xl_env *env, int argc, char **argv)
+{
+	struct xl_opts st = { 0, 0 };
+	size_t n;
+	int opt, rc;
+
+	while ((opt = xl_getopt(env, &st, argc, argv, "", NULL)) != 0) {
+		if (opt == 'h') {
+			xl_usage(env, env->out, "debug-keys");
+			return 0;
+		}
+		return 2;
+	}
+	if (argc - st.optind != 1) {
+		fprintf(env->err, "'xl debug-keys' requires at least 1 argument.\n\n");
+		xl_usage(env, env->err, "debug-keys");
+		return 2;
+	}
+	n = strlen(argv[st.optind]);
+	if (n == 0 || n > TERN_SYSCTL_MAX_DEBUG_KEYS) {
+		fprintf(env->err, "xl: debug-keys takes 1 to %d keys\n", TERN_SYSCTL_MAX_DEBUG_KEYS);
+		return 1;
+	}
+	if (xl_open(env) < 0)
+		return 1;
+	rc = env->be->debug_keys(env->be, argv[st.optind], (uint32_t)n);
+	if (rc < 0) {
+		fprintf(env->err, "cannot send debug keys: %s\n", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
 int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv)
 {
 	static const struct xl_longopt longs[] = { { "clear", 'c' }, { NULL, 0 } };

@@ -36,7 +36,7 @@ void vcpu_kick(struct vcpu *v)
 	if (!vector)
 		return;
 	if (!v->domain->passthrough) {
-		v->upcall_to_inject = true;
+		__atomic_store_n(&v->upcall_to_inject, true, __ATOMIC_SEQ_CST);
 		/* A domU may be blocked, or running on another CPU right now. */
 		if (!v->domain->is_privileged)
 			sched_wake(v);

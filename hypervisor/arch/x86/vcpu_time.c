@@ -71,16 +71,29 @@ void vcpu_timer_arm(struct vcpu *v, uint64_t limit)
 		lapic_timer_oneshot(next > now ? next - now : 0);
 }
 
+static bool vcpu_event_pending(const struct vcpu *v)
+{
+	return (v->vcpu_info && __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending,
+						__ATOMIC_SEQ_CST)) ||
+	       __atomic_load_n(&v->upcall_to_inject, __ATOMIC_SEQ_CST);
+}
+
 void vcpu_block(struct vcpu *v)
 {
 	vcpu_timer_poll(v);
 	/* A scheduled vCPU gives its CPU up; an event or its timer wakes it. */
 	if (!v->domain->is_privileged) {
-		if (!(v->vcpu_info && v->vcpu_info->evtchn_upcall_pending) && !v->upcall_to_inject)
-			__atomic_store_n(&v->blocked, true, __ATOMIC_RELEASE);
+		/*
+		 * Block first, then look for an event: a waker marks the event
+		 * before it unblocks, so one of the two sees the other (looking
+		 * first could miss an event sent in between, and sleep on it).
+		 */
+		__atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+		if (vcpu_event_pending(v))
+			__atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
 		return;
 	}
-	if ((v->vcpu_info && v->vcpu_info->evtchn_upcall_pending) || v->upcall_to_inject)
+	if (vcpu_event_pending(v))
 		return;
 	/* Nothing could wake a vCPU without a timer: return rather than hang. */
 	if (!vcpu_timer_next(&v->timer))

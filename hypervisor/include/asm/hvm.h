@@ -68,6 +68,8 @@ struct hvm_ops {
 	void (*domain_destroy)(struct domain *d);
 	/* The guest's paging registers, for walking its page tables. */
 	void (*guest_paging)(const struct vcpu *v, struct guest_paging *p);
+	/* Prints where the vCPU is and what interrupt it has pending (debug keys). */
+	void (*vcpu_dump)(const struct vcpu *v);
 };
 
 /*

@@ -10,6 +10,7 @@
  *   TERN_SYSCTL_physinfo          3  CPUs, memory, capabilities of the host
  *   TERN_SYSCTL_sched_id          4  which scheduler runs (credit)
  *   TERN_SYSCTL_getdomaininfolist 6  state of the domains, in domain id order
+ *   TERN_SYSCTL_debug_keys        7  run debug keys (state dumps to the console)
  *
  * Calling convention: hypercall(35, arg) where arg is the guest-virtual address
  * of one struct tern_sysctl (144 bytes). The hypervisor copies the whole struct
@@ -42,6 +43,7 @@
 #define TERN_SYSCTL_physinfo 3
 #define TERN_SYSCTL_sched_id 4
 #define TERN_SYSCTL_getdomaininfolist 6
+#define TERN_SYSCTL_debug_keys 7
 
 /*
  * readconsole: copy bytes of the hypervisor console ring into buffer.
@@ -159,6 +161,19 @@ struct tern_sysctl_getdomaininfolist {
 	uint32_t pad1;
 };
 
+/*
+ * debug_keys: handle each key as Xen's debug keys (`xl debug-keys`); what
+ * they print goes to the hypervisor console (`xl dmesg`). 'h' lists them.
+ * -EINVAL if nr_keys > TERN_SYSCTL_MAX_DEBUG_KEYS; unknown keys are named
+ * on the console and otherwise ignored.
+ */
+#define TERN_SYSCTL_MAX_DEBUG_KEYS 64
+struct tern_sysctl_debug_keys {
+	uint64_t keys;    /* IN: guest-virtual address of nr_keys bytes */
+	uint32_t nr_keys; /* IN */
+	uint32_t pad0;
+};
+
 #define TERN_SYSCTL_OP_SIZE 128
 struct tern_sysctl {
 	uint32_t cmd;               /* TERN_SYSCTL_* */
@@ -170,6 +185,7 @@ struct tern_sysctl {
 		struct tern_sysctl_physinfo physinfo;
 		struct tern_sysctl_sched_id sched_id;
 		struct tern_sysctl_getdomaininfolist getdomaininfolist;
+		struct tern_sysctl_debug_keys debug_keys;
 		uint8_t pad[TERN_SYSCTL_OP_SIZE];
 	} u;
 };

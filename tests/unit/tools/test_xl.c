@@ -25,6 +25,7 @@ struct canned {
 	size_t console_len;
 	uint64_t console_start;
 	int clears;
+	char keys[80]; /* debug keys received */
 };
 
 static struct canned *C(struct xl_backend *b)
@@ -121,10 +122,17 @@ static int c_domain_name(struct xl_backend *b, uint16_t domid, char *out, size_t
 	return -ENOENT;
 }
 
+static int c_debug_keys(struct xl_backend *b, const char *keys, uint32_t n)
+{
+	memcpy(C(b)->keys, keys, n);
+	C(b)->keys[n] = '\0';
+	return 0;
+}
+
 static struct canned canned;
 static struct xl_backend backend = {
 	&canned, c_open, c_uname, c_physinfo, c_version, c_sched_id, c_domain_list,
-	c_domain_info, c_readconsole, c_domain_name,
+	c_domain_info, c_readconsole, c_domain_name, c_debug_keys,
 };
 
 static void canned_reset(void)
@@ -561,6 +569,34 @@ static void test_dmesg_reads_all_and_clears(void **state)
 	run_free(&r);
 }
 
+/* ---- xl debug-keys ---- */
+
+static void test_debug_keys_sends_the_keys(void **state)
+{
+	char many[100];
+	struct run r;
+
+	(void)state;
+	r = xl("debug-keys qh");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(canned.keys, "qh");
+	assert_string_equal(r.out, "");
+	run_free(&r);
+	r = xl("debug-keys");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "'xl debug-keys' requires at least 1 argument."));
+	run_free(&r);
+	strcpy(many, "debug-keys ");
+	memset(many + 11, 'q', 65);
+	many[76] = '\0';
+	canned.keys[0] = '\0';
+	r = xl(many);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "debug-keys takes 1 to 64 keys"));
+	assert_string_equal(canned.keys, "");
+	run_free(&r);
+}
+
 /* ---- command line ---- */
 
 static void test_unknown_command(void **state)
@@ -647,6 +683,7 @@ int main(void)
 		cmocka_unit_test_setup(test_list_long_json, setup),
 		cmocka_unit_test_setup(test_state_chars, setup),
 		cmocka_unit_test_setup(test_dmesg_reads_all_and_clears, setup),
+		cmocka_unit_test_setup(test_debug_keys_sends_the_keys, setup),
 		cmocka_unit_test_setup(test_unknown_command, setup),
 		cmocka_unit_test_setup(test_bad_option, setup),
 		cmocka_unit_test_setup(test_no_command_and_help, setup),

@@ -180,10 +180,9 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
 	}
-	if (v->upcall_to_inject) {
+	/* Taken atomically: an event sent from another CPU meanwhile is not lost. */
+	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL))
 		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
-		v->upcall_to_inject = false;
-	}
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
 	svm_handle_exit(v);
@@ -231,6 +230,16 @@ static void svm_guest_paging(const struct vcpu *v, struct guest_paging *p)
 	*p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
 }
 
+static void svm_vcpu_dump(const struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->vmcb;
+
+	pr_info("    rip %#lx rsp %#lx rflags %#lx cr3 %#lx vintr %#lx exit %#lx\n",
+		(unsigned long)vmcb->save.rip, (unsigned long)vmcb->save.rsp,
+		(unsigned long)vmcb->save.rflags, (unsigned long)vmcb->save.cr3,
+		(unsigned long)vmcb->control.vintr, (unsigned long)vmcb->control.exitcode);
+}
+
 const struct hvm_ops svm_ops = {
 	.name = "AMD SVM",
 	.cpu_enable = svm_cpu_enable,
@@ -241,4 +250,5 @@ const struct hvm_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.domain_destroy = svm_domain_destroy,
 	.guest_paging = svm_guest_paging,
+	.vcpu_dump = svm_vcpu_dump,
 };

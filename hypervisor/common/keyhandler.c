@@ -1,0 +1,89 @@
+/*
+ * Debug keys, as `xl debug-keys` sends them on Xen: each prints part of the
+ * hypervisor's state to its console, for `xl dmesg`. A stuck guest can be
+ * looked at without a debugger: is its vCPU blocked, is an event pending,
+ * when does its timer fire, where is it executing.
+ */
+#include <tern/arch.h>
+#include <tern/console.h>
+#include <tern/domain.h>
+#include <tern/keyhandler.h>
+#include <public/xen.h>
+
+static const char *domain_state(const struct domain *d)
+{
+	if (d->dying)
+		return "dying";
+	if (d->shutdown)
+		return "shut down";
+	return d->paused ? "paused" : "active";
+}
+
+/* Nanoseconds from now to t, as signed milliseconds (negative: overdue). */
+static long ms_from_now(uint64_t t, uint64_t now)
+{
+	return (long)((int64_t)(t - now) / 1000000);
+}
+
+static void dump_vcpu(const struct vcpu *v, uint64_t now)
+{
+	const struct vcpu_info *vi = v->vcpu_info;
+	const struct vcpu_timer *t = &v->timer;
+
+	pr_info("  d%uv%u: %s%s%s on CPU%u, ran %lu ms, affinity %#lx\n", v->domain->id, v->id,
+		v->online || v->domain->is_privileged ? "online" : "offline",
+		v->blocked ? " blocked" : "", v->running ? " running" : "", v->pcpu,
+		(unsigned long)(v->run_time_ns / 1000000), (unsigned long)v->affinity);
+	pr_info("    events: upcall vector %#x, pending %u, mask %u, selector %#lx, to inject %u\n",
+		vcpu_upcall_vector(v), vi ? vi->evtchn_upcall_pending : 0,
+		vi ? vi->evtchn_upcall_mask : 0, vi ? (unsigned long)vi->evtchn_pending_sel : 0,
+		v->upcall_to_inject);
+	if (!v->domain->passthrough && t->singleshot)
+		pr_info("    timers: singleshot in %ld ms, periodic every %lu ms\n",
+			ms_from_now(t->singleshot, now), (unsigned long)(t->period / 1000000));
+	else if (!v->domain->passthrough)
+		pr_info("    timers: no singleshot, periodic every %lu ms\n",
+			(unsigned long)(t->period / 1000000));
+	if (hvm && v->vmcb)
+		hvm->vcpu_dump(v);
+}
+
+static void dump_domains(void)
+{
+	uint64_t now = system_time_ns();
+
+	pr_info("'q' pressed -> dumping domain info (now %lu ms)\n", (unsigned long)(now / 1000000));
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		const struct domain *d = domain_by_id((domid_t)id);
+
+		if (!d)
+			continue;
+		pr_info("d%u: %s, shutdown reason %u, %lu of %lu pages, %u vCPU(s)\n", d->id,
+			domain_state(d), d->shutdown_reason, (unsigned long)d->tot_pages,
+			(unsigned long)d->max_pages, d->nr_vcpus);
+		if (d->shared_info)
+			pr_info("  event channels 0-63: pending %#lx, masked %#lx\n",
+				(unsigned long)d->shared_info->evtchn_pending[0],
+				(unsigned long)d->shared_info->evtchn_mask[0]);
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			dump_vcpu(&d->vcpu[i], now);
+	}
+}
+
+void debug_key(char key)
+{
+	switch (key) {
+	case 'h':
+		pr_info("'h' pressed -> showing installed handlers\n");
+		pr_info(" key 'h': show this message\n");
+		pr_info(" key 'q': dump domain (and guest debug) info\n");
+		break;
+	case 'q':
+		dump_domains();
+		break;
+	default:
+		pr_info("'%c' (ascii %02x) pressed -> no handler installed\n",
+			key >= 0x20 && key < 0x7f ? key : '?', (unsigned char)key);
+		break;
+	}
+}
