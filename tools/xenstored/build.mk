@@ -49,13 +49,15 @@ $(XS_OUT)/test_%: tests/unit/xenstored/test_%.c $(wildcard tests/unit/xenstored/
 	$(HOST_CC) $(HOST_CFLAGS) $(XS_INC) -Itests/unit/xenstored -o $@ $< $(XS_ASAN_OBJS) \
 		$(HOST_LDFLAGS) -lcmocka
 
-# libFuzzer on the message handler and on journal replay: a short run each in
+# libFuzzer on the message handler, journal replay and the ring transport
+# driven by a hostile domain: a short run each in
 # `make check`, long ones in `make fuzz`. Inputs that once crashed are kept in
 # fuzz-regressions/<target>/ and replayed first.
-XS_FUZZERS := fuzz_handle fuzz_journal
+XS_FUZZERS := fuzz_handle fuzz_journal fuzz_ring
 XS_FUZZ_SEEDS := tests/unit/xenstored/fuzz-seeds
 XS_FUZZ_REGRESS := tests/unit/xenstored/fuzz-regressions
-$(XS_OUT)/fuzz_%: tests/unit/xenstored/fuzz_%.c $(XS_LIB_SRCS) $(XS_HDRS)
+$(XS_OUT)/fuzz_%: tests/unit/xenstored/fuzz_%.c tests/unit/xenstored/fuzz_store.h $(XS_LIB_SRCS) \
+		$(XS_HDRS)
 	@mkdir -p $(@D)
 	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(XS_INC) -o $@ $< $(XS_LIB_SRCS)
@@ -72,10 +74,12 @@ endef
 xenstored-fuzz-short: $(addprefix $(XS_OUT)/,$(XS_FUZZERS))
 	$(call XS_FUZZ_RUN,fuzz_handle,30)
 	$(call XS_FUZZ_RUN,fuzz_journal,15)
+	$(call XS_FUZZ_RUN,fuzz_ring,15)
 
 xenstored-fuzz-long: $(addprefix $(XS_OUT)/,$(XS_FUZZERS))
 	$(call XS_FUZZ_RUN,fuzz_handle,3600)
 	$(call XS_FUZZ_RUN,fuzz_journal,1800)
+	$(call XS_FUZZ_RUN,fuzz_ring,1800)
 
 CHECK_FUZZ += xenstored-fuzz-short
 FUZZ_TARGETS += xenstored-fuzz-long
