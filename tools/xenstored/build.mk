@@ -1,10 +1,10 @@
 # xenstored: the daemon (static, into build/dist), its unit tests, fuzzer and benchmark.
 XS_DIR := tools/xenstored
 XS_OUT := $(BUILD)/xenstored
-XS_LIB_SRCS := $(addprefix $(XS_DIR)/,hash.c path.c perms.c node.c tree.c change.c txn.c \
+XS_LIB_SRCS := $(addprefix $(XS_DIR)/,hash.c strlist.c path.c perms.c node.c tree.c change.c txn.c \
 	store.c quota.c watch.c conn.c domain.c crc32.c journal.c log.c daemon.c notify.c \
-	req.c handle.c ops_node.c ops_watch.c ops_txn.c ops_domain.c control.c sock.c \
-	ring.c ringconn.c loop.c)
+	req.c handle.c ops_node.c ops_watch.c ops_txn.c ops_domain.c release.c domain_exc.c \
+	control.c sock.c ring.c ringconn.c loop.c)
 XS_HDRS := $(wildcard $(XS_DIR)/*.h) tools/include/xen/io/xs_wire.h
 XS_INC := -Itools/include -I$(XS_DIR)
 
@@ -39,22 +39,25 @@ XS_ASAN_OBJS := $(patsubst $(XS_DIR)/%.c,$(XS_OUT)/asan/%.o,$(XS_LIB_SRCS))
 # Kept between runs, not deleted as intermediates.
 .SECONDARY: $(XS_ASAN_OBJS)
 XS_TEST_NAMES := test_path test_tree test_txn test_watch test_quota test_journal \
-	test_handle test_ring
+	test_handle test_ring test_ring_domain
 XS_TESTS := $(addprefix $(XS_OUT)/,$(XS_TEST_NAMES))
 UNIT_TESTS += $(XS_TESTS)
 
-$(XS_OUT)/test_%: tests/unit/xenstored/test_%.c tests/unit/xenstored/xs_test.h $(XS_ASAN_OBJS)
+$(XS_OUT)/test_%: tests/unit/xenstored/test_%.c $(wildcard tests/unit/xenstored/*.h) \
+		$(XS_ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(XS_INC) -Itests/unit/xenstored -o $@ $< $(XS_ASAN_OBJS) \
 		$(HOST_LDFLAGS) -lcmocka
 
-# libFuzzer on the message handler and on journal replay: a short run each in
+# libFuzzer on the message handler, journal replay and the ring transport
+# driven by a hostile domain: a short run each in
 # `make check`, long ones in `make fuzz`. Inputs that once crashed are kept in
 # fuzz-regressions/<target>/ and replayed first.
-XS_FUZZERS := fuzz_handle fuzz_journal
+XS_FUZZERS := fuzz_handle fuzz_journal fuzz_ring
 XS_FUZZ_SEEDS := tests/unit/xenstored/fuzz-seeds
 XS_FUZZ_REGRESS := tests/unit/xenstored/fuzz-regressions
-$(XS_OUT)/fuzz_%: tests/unit/xenstored/fuzz_%.c $(XS_LIB_SRCS) $(XS_HDRS)
+$(XS_OUT)/fuzz_%: tests/unit/xenstored/fuzz_%.c tests/unit/xenstored/fuzz_store.h $(XS_LIB_SRCS) \
+		$(XS_HDRS)
 	@mkdir -p $(@D)
 	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(XS_INC) -o $@ $< $(XS_LIB_SRCS)
@@ -71,10 +74,12 @@ endef
 xenstored-fuzz-short: $(addprefix $(XS_OUT)/,$(XS_FUZZERS))
 	$(call XS_FUZZ_RUN,fuzz_handle,30)
 	$(call XS_FUZZ_RUN,fuzz_journal,15)
+	$(call XS_FUZZ_RUN,fuzz_ring,15)
 
 xenstored-fuzz-long: $(addprefix $(XS_OUT)/,$(XS_FUZZERS))
 	$(call XS_FUZZ_RUN,fuzz_handle,3600)
 	$(call XS_FUZZ_RUN,fuzz_journal,1800)
+	$(call XS_FUZZ_RUN,fuzz_ring,1800)
 
 CHECK_FUZZ += xenstored-fuzz-short
 FUZZ_TARGETS += xenstored-fuzz-long

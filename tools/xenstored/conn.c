@@ -20,7 +20,7 @@ struct xs_conn *xs_conn_new(const struct xs_transport *tp, void *tp_priv, int fd
 	return c;
 }
 
-void xs_conn_free(struct xs_conn *c)
+void xs_conn_drop_output(struct xs_conn *c)
 {
 	while (c->out_head) {
 		struct xs_outmsg *m = c->out_head;
@@ -28,6 +28,14 @@ void xs_conn_free(struct xs_conn *c)
 		c->out_head = m->next;
 		free(m);
 	}
+	c->out_tail = NULL;
+	c->out_bytes = 0;
+	c->outstanding = 0;
+}
+
+void xs_conn_free(struct xs_conn *c)
+{
+	xs_conn_drop_output(c);
 	while (c->txns) {
 		struct xs_txn *t = c->txns;
 
@@ -104,4 +112,11 @@ void xs_conn_kill(struct xs_conn *c, const char *why)
 {
 	if (!c->dead)
 		c->dead = why;
+}
+
+void xs_conn_fail(struct xs_conn *c, const char *why, uint32_t error)
+{
+	if (!c->dead && c->tp->set_error)
+		c->tp->set_error(c, error);
+	xs_conn_kill(c, why);
 }

@@ -27,6 +27,8 @@ struct xs_transport {
 	ssize_t (*write)(struct xs_conn *c, const void *buf, size_t len);
 	/* Releases the transport's side (fd, mapping). */
 	void (*close)(struct xs_conn *c);
+	/* Tells the peer why it is dropped (XENSTORE_ERROR_*); NULL if it cannot. */
+	void (*set_error)(struct xs_conn *c, uint32_t error);
 };
 
 struct xs_outmsg {
@@ -68,7 +70,11 @@ int xs_conn_queue(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx
 		  const void *payload, size_t len, bool reply);
 /* Sends what the transport takes; -errno when the peer is gone. */
 int xs_conn_flush(struct xs_conn *c);
+/* Forgets every queued message, sent in part or not at all. */
+void xs_conn_drop_output(struct xs_conn *c);
 struct xs_txn *xs_conn_txn(struct xs_conn *c, uint32_t id);
 void xs_conn_kill(struct xs_conn *c, const char *why);
+/* The peer broke the protocol: kill, and tell it why where the transport can. */
+void xs_conn_fail(struct xs_conn *c, const char *why, uint32_t error);
 
 #endif

@@ -26,6 +26,20 @@ static void xs_daemon_del(void *ctx, const char *path)
 	xs_journal_del(d->journal, path);
 }
 
+/*
+ * Frees an unlinked connection and what it holds. A domain whose ring
+ * connection closes stays introduced, without one.
+ */
+static void xs_daemon_close_conn(struct xs_daemon *d, struct xs_conn *c)
+{
+	struct xs_domain *dom = xs_domain_find(&d->domains, c->who.domid);
+
+	if (dom && dom->conn == c)
+		dom->conn = NULL;
+	xs_daemon_drop_conn_state(d, c);
+	xs_conn_free(c);
+}
+
 int xs_daemon_init(struct xs_daemon *d)
 {
 	int rc;
@@ -54,8 +68,7 @@ void xs_daemon_fini(struct xs_daemon *d)
 		struct xs_conn *c = d->conns;
 
 		d->conns = c->next;
-		xs_daemon_drop_conn_state(d, c);
-		xs_conn_free(c);
+		xs_daemon_close_conn(d, c);
 	}
 	xs_tree_fini(&d->tree);
 	xs_quota_fini(&d->quota);
@@ -83,6 +96,19 @@ void xs_daemon_drop_conn_state(struct xs_daemon *d, struct xs_conn *c)
 	c->ntxns = 0;
 }
 
+void xs_daemon_kill_conn(struct xs_daemon *d, struct xs_conn *c, const char *why)
+{
+	xs_daemon_drop_conn_state(d, c);
+	xs_conn_kill(c, why);
+}
+
+void xs_daemon_restart_conn(struct xs_daemon *d, struct xs_conn *c)
+{
+	xs_daemon_drop_conn_state(d, c);
+	xs_conn_drop_output(c);
+	c->inlen = 0;
+}
+
 void xs_daemon_reap(struct xs_daemon *d)
 {
 	struct xs_conn **p = &d->conns;
@@ -97,7 +123,6 @@ void xs_daemon_reap(struct xs_daemon *d)
 		*p = c->next;
 		if (!c->who.priv || strcmp(c->dead, "closed by peer"))
 			xs_log("connection %s dom%u closed: %s", c->tp->name, c->who.domid, c->dead);
-		xs_daemon_drop_conn_state(d, c);
-		xs_conn_free(c);
+		xs_daemon_close_conn(d, c);
 	}
 }

@@ -41,5 +41,12 @@ void xs_daemon_add_conn(struct xs_daemon *d, struct xs_conn *c);
 void xs_daemon_reap(struct xs_daemon *d);
 /* Gives back a connection's watches and transactions to its quota. */
 void xs_daemon_drop_conn_state(struct xs_daemon *d, struct xs_conn *c);
+/* Closes c at the end of the round; its watches and transactions go now. */
+void xs_daemon_kill_conn(struct xs_daemon *d, struct xs_conn *c, const char *why);
+/*
+ * Leaves c as if it had just connected: no watches, transactions, queued
+ * replies or events, nor a request read in part.
+ */
+void xs_daemon_restart_conn(struct xs_daemon *d, struct xs_conn *c);
 
 #endif

@@ -30,6 +30,7 @@ struct xs_domain *xs_domain_add(struct xs_domains *ds, uint32_t domid, uint64_t 
 		d->domid = domid;
 		d->target = XS_NO_TARGET;
 		d->conn = NULL;
+		d->shutdown_seen = false;
 	}
 	d->gfn = gfn;
 	d->port = port;

@@ -2,6 +2,7 @@
 #ifndef XS_DOMAIN_H
 #define XS_DOMAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@ struct xs_domain {
 	uint32_t port;		/* its event channel */
 	uint32_t target;	/* SET_TARGET, or XS_NO_TARGET */
 	struct xs_conn *conn;	/* its ring connection, once attached */
+	bool shutdown_seen;	/* @releaseDomain fired for its shutdown (until RESUME) */
 };
 
 struct xs_domains {

@@ -188,7 +188,7 @@ void xs_handle_input(struct xs_daemon *d, struct xs_conn *c)
 			if (hdr.len > XENSTORE_PAYLOAD_MAX) {
 				xs_log("dom%u sent a %u-byte payload (limit %u): disconnecting",
 				       c->who.domid, hdr.len, XENSTORE_PAYLOAD_MAX);
-				xs_conn_kill(c, "oversized payload");
+				xs_conn_fail(c, "oversized payload", XENSTORE_ERROR_PROTO);
 				return;
 			}
 			if (c->inlen < hlen + hdr.len)

@@ -9,6 +9,7 @@
 
 #include "handle.h"
 #include "log.h"
+#include "ringconn.h"
 #include "sock.h"
 
 void xs_loop_sync(struct xs_daemon *d)
@@ -19,6 +20,31 @@ void xs_loop_sync(struct xs_daemon *d)
 		return;
 	if (xs_journal_commit(j) || xs_journal_wants_compaction(j))
 		xs_journal_compact(j, &d->tree, &d->domains);
+}
+
+void xs_loop_input(struct xs_daemon *d, struct xs_conn *c)
+{
+	xs_ringconn_reconnect(d, c);
+	xs_handle_input(d, c);
+}
+
+void xs_loop_output(struct xs_daemon *d)
+{
+	struct xs_conn *c;
+
+	/* Durable first, then acknowledged. */
+	xs_loop_sync(d);
+	for (c = d->conns; c; c = c->next) {
+		int rc;
+
+		if (c->dead || !c->out_head)
+			continue;
+		rc = xs_conn_flush(c);
+		if (rc)
+			xs_conn_kill(c, rc == -EPIPE || rc == -ECONNRESET ? "closed by peer"
+									: "write error");
+	}
+	xs_daemon_reap(d);
 }
 
 int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
@@ -64,8 +90,9 @@ int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
 			conns[i] = c;
 			fds[i] = (struct pollfd){ .fd = c->fd };
 			fds[i].events = (short)((may_read ? POLLIN : 0) | (c->out_head ? POLLOUT : 0));
-			/* Bytes already buffered will not wake poll(). */
-			if (may_read && xs_sock_buffered(c))
+			/* Bytes already buffered, or a ring's requests whose
+			 * event has come and gone, will not wake poll(). */
+			if (may_read && (xs_sock_buffered(c) || xs_ringconn_pending(c)))
 				timeout = &now;
 		}
 		fds[i] = (struct pollfd){ .fd = d->hv_fd, .events = POLLIN };
@@ -85,23 +112,12 @@ int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
 			/* A ring has no fd: its event channel woke us, or nothing did. */
 			if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) || c->fd < 0 ||
 			    (xs_handle_may_read(d, c) && xs_sock_buffered(c)))
-				xs_handle_input(d, c);
+				xs_loop_input(d, c);
 		}
 		if (fds[0].revents & POLLIN)
 			while (xs_sock_accept(d, lfd) == 0)
 				;
-		/* Durable first, then acknowledged. */
-		xs_loop_sync(d);
-		for (c = d->conns; c; c = c->next) {
-			if (c->dead || !c->out_head)
-				continue;
-			rc = xs_conn_flush(c);
-			if (rc)
-				xs_conn_kill(c, rc == -EPIPE || rc == -ECONNRESET ? "closed by peer"
-										: "write error");
-			rc = 0;
-		}
-		xs_daemon_reap(d);
+		xs_loop_output(d);
 	}
 	sigprocmask(SIG_SETMASK, &waiting, NULL);
 	free(fds);

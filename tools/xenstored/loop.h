@@ -14,5 +14,9 @@
 int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop);
 /* Writes pending journal entries and compacts when due. */
 void xs_loop_sync(struct xs_daemon *d);
+/* One round's reading of c: a ring's RECONNECT first, then its requests. */
+void xs_loop_input(struct xs_daemon *d, struct xs_conn *c);
+/* One round's end: the journal, then every reply that fits, then the dead closed. */
+void xs_loop_output(struct xs_daemon *d);
 
 #endif

@@ -43,12 +43,4 @@ xs_op_fn xs_op_introduce, xs_op_release, xs_op_get_domain_path, xs_op_is_introdu
 	xs_op_resume, xs_op_set_target;
 xs_op_fn xs_op_control;
 
-/*
- * What RELEASE does, also used when the hypervisor reports the domain gone:
- * closes its connection, forgets its nodes (changes go to ch), fires
- * @releaseDomain. -ENOENT if it was not introduced.
- */
-int xs_domain_release(struct xs_daemon *d, uint32_t domid, struct xs_changes *ch,
-		      const char *why);
-
 #endif

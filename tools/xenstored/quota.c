@@ -95,8 +95,12 @@ static struct xs_quota_dom *xs_quota_dom(struct xs_quota *q, uint32_t domid, int
 
 void xs_quota_add(struct xs_quota *q, uint32_t domid, enum xs_quota_kind k, long delta)
 {
-	struct xs_quota_dom *d = xs_quota_dom(q, domid, 1);
+	struct xs_quota_dom *d;
 
+	/* Nothing to count: a released domain gets no entry back. */
+	if (!delta)
+		return;
+	d = xs_quota_dom(q, domid, 1);
 	/* Without memory the count is lost; quotas only get more lenient. */
 	if (!d)
 		return;
@@ -104,6 +108,14 @@ void xs_quota_add(struct xs_quota *q, uint32_t domid, enum xs_quota_kind k, long
 		d->used[k] = 0;
 	else
 		d->used[k] += (unsigned long)delta;
+}
+
+void xs_quota_forget(struct xs_quota *q, uint32_t domid)
+{
+	struct xs_quota_dom *d = xs_quota_dom(q, domid, 0);
+
+	if (d)
+		*d = q->doms[--q->ndoms];
 }
 
 unsigned long xs_quota_used(struct xs_quota *q, uint32_t domid, enum xs_quota_kind k)

@@ -41,6 +41,8 @@ void xs_quota_fini(struct xs_quota *q);
 int xs_quota_set(struct xs_quota *q, const char *name, unsigned long value);
 int xs_quota_set_arg(struct xs_quota *q, const char *arg);
 void xs_quota_add(struct xs_quota *q, uint32_t domid, enum xs_quota_kind k, long delta);
+/* Drops a domain's usage and hits (it was released). */
+void xs_quota_forget(struct xs_quota *q, uint32_t domid);
 unsigned long xs_quota_used(struct xs_quota *q, uint32_t domid, enum xs_quota_kind k);
 /* May who reach amount of k? -ENOSPC (logged) if not. */
 int xs_quota_check(struct xs_quota *q, const struct xs_who *who, enum xs_quota_kind k,

@@ -52,3 +52,21 @@ ssize_t xs_ring_write(struct xenstore_domain_interface *intf, const void *buf, s
 	xs_ring_store(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n);
 	return (ssize_t)n;
 }
+
+bool xs_ring_has_input(const struct xenstore_domain_interface *intf)
+{
+	return xs_ring_load(&intf->req_prod) != xs_ring_load(&intf->req_cons);
+}
+
+bool xs_ring_reconnect_requested(const struct xenstore_domain_interface *intf)
+{
+	return xs_ring_load(&intf->connection) == XENSTORE_RECONNECT;
+}
+
+void xs_ring_reset(struct xenstore_domain_interface *intf)
+{
+	intf->req_cons = intf->req_prod = 0;
+	intf->rsp_cons = intf->rsp_prod = 0;
+	intf->error = XENSTORE_ERROR_NONE;
+	xs_ring_store(&intf->connection, XENSTORE_CONNECTED);
+}

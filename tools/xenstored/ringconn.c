@@ -4,7 +4,15 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "log.h"
 #include "ring.h"
+
+static void xs_ringconn_set_error(struct xs_conn *c, uint32_t error)
+{
+	struct xs_ring_port *p = c->tp_priv;
+
+	p->intf->error = error;
+}
 
 static ssize_t xs_ringconn_read(struct xs_conn *c, void *buf, size_t len)
 {
@@ -12,7 +20,7 @@ static ssize_t xs_ringconn_read(struct xs_conn *c, void *buf, size_t len)
 	ssize_t n = xs_ring_read(p->intf, buf, len);
 
 	if (n < 0) {
-		p->intf->error = XENSTORE_ERROR_RINGIDX;
+		xs_ringconn_set_error(c, XENSTORE_ERROR_RINGIDX);
 		return n;
 	}
 	/* The domain may be waiting for room to write the rest. */
@@ -27,7 +35,7 @@ static ssize_t xs_ringconn_write(struct xs_conn *c, const void *buf, size_t len)
 	ssize_t n = xs_ring_write(p->intf, buf, len);
 
 	if (n < 0) {
-		p->intf->error = XENSTORE_ERROR_RINGIDX;
+		xs_ringconn_set_error(c, XENSTORE_ERROR_RINGIDX);
 		return n;
 	}
 	if (n > 0)
@@ -49,6 +57,7 @@ static const struct xs_transport xs_ringconn_transport = {
 	.read = xs_ringconn_read,
 	.write = xs_ringconn_write,
 	.close = xs_ringconn_close,
+	.set_error = xs_ringconn_set_error,
 };
 
 struct xs_conn *xs_ringconn_new(const struct xs_ring_port *port, uint32_t domid)
@@ -65,6 +74,49 @@ struct xs_conn *xs_ringconn_new(const struct xs_ring_port *port, uint32_t domid)
 		free(p);
 		return NULL;
 	}
-	p->intf->server_features = XENSTORE_SERVER_FEATURE_WATCHDEPTH;
+	p->intf->server_features = XS_RINGCONN_FEATURES;
 	return c;
+}
+
+int xs_ringconn_attach(struct xs_daemon *d, struct xs_domain *dom,
+		       const struct xs_ring_port *port)
+{
+	struct xs_conn *c = xs_ringconn_new(port, dom->domid);
+
+	if (!c)
+		return -ENOMEM;
+	c->who.target = dom->target;
+	xs_daemon_add_conn(d, c);
+	dom->conn = c;
+	return 0;
+}
+
+void xs_ringconn_restart(struct xs_daemon *d, struct xs_conn *c)
+{
+	struct xs_ring_port *p = c->tp_priv;
+
+	xs_daemon_restart_conn(d, c);
+	xs_ring_reset(p->intf);
+	p->notify(p->ctx);
+}
+
+bool xs_ringconn_pending(const struct xs_conn *c)
+{
+	const struct xs_ring_port *p = c->tp_priv;
+
+	return c->tp == &xs_ringconn_transport &&
+	       (xs_ring_has_input(p->intf) || xs_ring_reconnect_requested(p->intf));
+}
+
+bool xs_ringconn_reconnect(struct xs_daemon *d, struct xs_conn *c)
+{
+	struct xs_ring_port *p = c->tp_priv;
+
+	if (c->tp != &xs_ringconn_transport || c->dead ||
+	    !xs_ring_reconnect_requested(p->intf))
+		return false;
+	xs_log("domain %u asked for a fresh ring: its watches, transactions and "
+	       "pending replies are dropped", c->who.domid);
+	xs_ringconn_restart(d, c);
+	return true;
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* Marks a node the transaction removed. */
 static char xs_txn_gone_mark;
@@ -67,29 +66,16 @@ static void xs_txn_own(struct xs_txn *t, uint32_t domid, int delta)
 static int xs_txn_store(struct xs_txn *t, const char *path, void *v)
 {
 	void *old = NULL;
-	char *copy;
 	int rc;
 
 	if (!xs_hash_has(&t->overlay, path)) {
-		if (t->norder == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 16;
-			char **o = realloc(t->order, cap * sizeof(*o));
-
-			if (!o)
-				return -ENOMEM;
-			t->order = o;
-			t->cap = cap;
-		}
-		copy = strdup(path);
-		if (!copy)
-			return -ENOMEM;
-		rc = xs_hash_put(&t->overlay, path, v, NULL);
-		if (rc) {
-			free(copy);
+		rc = xs_strlist_add(&t->order, path);
+		if (rc)
 			return rc;
-		}
-		t->order[t->norder++] = copy;
-		return 0;
+		rc = xs_hash_put(&t->overlay, path, v, NULL);
+		if (rc)
+			xs_strlist_drop_last(&t->order);
+		return rc;
 	}
 	rc = xs_hash_put(&t->overlay, path, v, &old);
 	if (!rc && old != XS_TXN_GONE)
@@ -182,7 +168,6 @@ void xs_txn_free(struct xs_txn *t)
 {
 	struct xs_hash_iter it = { 0 };
 	struct xs_hash_ent *e;
-	size_t i;
 
 	if (!t)
 		return;
@@ -192,9 +177,7 @@ void xs_txn_free(struct xs_txn *t)
 				xs_node_free(e->val);
 	xs_hash_free(&t->overlay);
 	xs_hash_free(&t->seen);
-	for (i = 0; i < t->norder; i++)
-		free(t->order[i]);
-	free(t->order);
+	xs_strlist_free(&t->order);
 	free(t->owned);
 	xs_changes_clear(&t->changes);
 	free(t);
@@ -232,15 +215,15 @@ int xs_txn_commit(struct xs_txn *t)
 	 * The overlay is a consistent store, so applying its entries in the
 	 * order they were first changed keeps every parent ahead of a new child.
 	 */
-	for (i = 0; i < t->norder; i++) {
-		void *v = xs_hash_get(&t->overlay, t->order[i]);
+	for (i = 0; i < t->order.n; i++) {
+		void *v = xs_hash_get(&t->overlay, t->order.v[i]);
 
 		if (v == XS_TXN_GONE) {
-			xs_tree_del(t->tree, t->order[i]);
+			xs_tree_del(t->tree, t->order.v[i]);
 			continue;
 		}
 		/* The tree takes the node; the overlay must not free it again. */
-		xs_hash_put(&t->overlay, t->order[i], XS_TXN_GONE, NULL);
+		xs_hash_put(&t->overlay, t->order.v[i], XS_TXN_GONE, NULL);
 		rc = xs_tree_put(t->tree, v);
 		if (rc)
 			return rc;

@@ -10,6 +10,7 @@
 
 #include "change.h"
 #include "hash.h"
+#include "strlist.h"
 #include "tree.h"
 #include "view.h"
 
@@ -24,8 +25,7 @@ struct xs_txn {
 	uint32_t id;
 	struct xs_tree *tree;
 	struct xs_hash overlay;	/* path -> node, or xs_txn_gone */
-	char **order;		/* overlay paths in first-change order */
-	size_t norder, cap;
+	struct xs_strlist order;	/* overlay paths in first-change order */
 	struct xs_hash seen;	/* path -> tree gen at first touch, 0 if absent */
 	struct xs_txn_owned *owned;
 	size_t nowned;

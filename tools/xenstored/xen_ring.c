@@ -8,9 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "domain_exc.h"
 #include "log.h"
-#include "notify.h"
-#include "ops.h"
+#include "release.h"
 #include "ringconn.h"
 #include "ternctl.h"
 
@@ -18,17 +18,12 @@ struct xs_xen {
 	struct tc_handle tc;
 	struct tc_evtchn ev;
 	int virq_port;		/* VIRQ_DOM_EXC, -1 if it could not be bound */
-	/* Domains whose shutdown was already announced with @releaseDomain. */
-	uint8_t shut[DOMID_FIRST_RESERVED / 8];
 };
 
-static struct xs_xen xs_xen = { { -1 }, { -1 }, -1, { 0 } };
+static struct xs_xen xs_xen = { { -1 }, { -1 }, -1 };
 
 /* One attached ring; the transport's ctx. */
 struct xs_xen_ring {
-	struct xs_daemon *d;
-	struct xs_conn *conn;
-	uint32_t domid;
 	int local_port;
 	void *page;
 };
@@ -44,10 +39,7 @@ static void xs_xen_notify(void *ctx)
 static void xs_xen_release(void *ctx)
 {
 	struct xs_xen_ring *r = ctx;
-	struct xs_domain *dom = xs_domain_find(&r->d->domains, r->domid);
 
-	if (dom && dom->conn == r->conn)
-		dom->conn = NULL;
 	tc_evtchn_unbind(&xs_xen.ev, (uint32_t)r->local_port);
 	tc_unmap_foreign(r->page, 1);
 	free(r);
@@ -64,8 +56,6 @@ static int xs_xen_attach(struct xs_daemon *d, struct xs_domain *dom)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->d = d;
-	r->domid = dom->domid;
 	r->local_port = -1;
 	r->page = tc_map_foreign(&xs_xen.tc, (uint16_t)dom->domid, PROT_READ | PROT_WRITE,
 				 &dom->gfn, &err, 1);
@@ -79,24 +69,19 @@ static int xs_xen_attach(struct xs_daemon *d, struct xs_domain *dom)
 	if (rc < 0) {
 		xs_log("domain %u: cannot bind its store event channel %u: %s", dom->domid,
 		       dom->port, strerror(-rc));
+		/* As Xen's daemon does: the domain can see why nobody answers. */
+		((struct xenstore_domain_interface *)r->page)->error = XENSTORE_ERROR_COMM;
 		goto fail;
 	}
 	r->local_port = rc;
 	port = (struct xs_ring_port){ .intf = r->page, .notify = xs_xen_notify,
 				      .release = xs_xen_release, .ctx = r };
-	r->conn = xs_ringconn_new(&port, dom->domid);
-	if (!r->conn) {
-		rc = -ENOMEM;
+	rc = xs_ringconn_attach(d, dom, &port);
+	if (rc)
 		goto fail;
-	}
-	xs_daemon_add_conn(d, r->conn);
-	dom->conn = r->conn;
-	if (dom->target != XS_NO_TARGET)
-		r->conn->who.target = dom->target;
-	xs_xen.shut[dom->domid / 8] &= (uint8_t)~(1u << (dom->domid % 8));
 	xs_log("domain %u: ring attached (gfn %#llx, event channel %u, local port %d)",
 	       dom->domid, (unsigned long long)dom->gfn, dom->port, r->local_port);
-	/* Requests queued before we bound the channel raised no event here. */
+	/* A domain that waited for room while we were down looks again. */
 	xs_xen_notify(r);
 	return 0;
 fail:
@@ -108,33 +93,22 @@ fail:
 	return rc;
 }
 
-/* A domain gone or dying is released; a shut down one is announced once. */
-static void xs_xen_check_domains(struct xs_daemon *d)
+/* The hypervisor's word on one domain, for xs_domain_exc(). */
+static enum xs_dom_state xs_xen_dom_state(uint32_t domid, unsigned int *reason)
 {
-	size_t i = 0;
+	struct tern_domaininfo info;
+	int rc = tc_domain_info(&xs_xen.tc, (uint16_t)domid, &info);
 
-	while (i < d->domains.n) {
-		uint32_t domid = d->domains.v[i].domid;
-		struct tern_domaininfo info;
-		int rc = tc_domain_info(&xs_xen.tc, (uint16_t)domid, &info);
-		uint8_t bit = (uint8_t)(1u << (domid % 8));
-
-		if (rc == -ESRCH || (rc == 0 && (info.flags & TERN_DOMINF_dying))) {
-			struct xs_changes ch = { NULL, 0, 0 };
-
-			xs_domain_release(d, domid, &ch, rc ? "domain gone" : "domain dying");
-			xs_notify(d, &ch);
-			xs_changes_clear(&ch);
-			xs_xen.shut[domid / 8] &= (uint8_t)~bit;
-			continue; /* entry i now holds another domain */
-		}
-		if (rc == 0 && (info.flags & TERN_DOMINF_shutdown) && !(xs_xen.shut[domid / 8] & bit)) {
-			xs_xen.shut[domid / 8] |= bit;
-			xs_log("domain %u shut down (reason %u)", domid, info.shutdown_reason);
-			xs_notify_special(d, XS_SPECIAL_RELEASE, domid);
-		}
-		i++;
-	}
+	if (rc == -ESRCH)
+		return XS_DOM_GONE;
+	if (rc)
+		return XS_DOM_RUNNING;
+	if (info.flags & TERN_DOMINF_dying)
+		return XS_DOM_DYING;
+	if (!(info.flags & TERN_DOMINF_shutdown))
+		return XS_DOM_RUNNING;
+	*reason = info.shutdown_reason;
+	return XS_DOM_SHUTDOWN;
 }
 
 static void xs_xen_event(struct xs_daemon *d)
@@ -152,7 +126,7 @@ static void xs_xen_event(struct xs_daemon *d)
 	}
 	/* Ring ports need nothing more: the loop reads every ring each round. */
 	if (dom_exc)
-		xs_xen_check_domains(d);
+		xs_domain_exc(d, xs_xen_dom_state);
 }
 
 int xs_xen_init(struct xs_daemon *d)
@@ -181,26 +155,23 @@ int xs_xen_init(struct xs_daemon *d)
 	d->hv_event = xs_xen_event;
 	xs_log("hypervisor found: serving domain rings");
 
-	/* Domains the journal restored: attach again, release the dead. */
+	/*
+	 * Domains the journal restored: attach again, release the dead. Their
+	 * rings are not reset: requests queued meanwhile are served.
+	 */
 	i = 0;
 	while (i < d->domains.n) {
 		struct xs_domain *dom = &d->domains.v[i];
-		uint32_t domid = dom->domid;
 
-		rc = xs_xen_attach(d, dom);
-		if (rc) {
-			struct xs_changes ch = { NULL, 0, 0 };
-
-			xs_log("domain %u (restored) cannot be attached: releasing it", domid);
-			xs_domain_release(d, domid, &ch, "gone while xenstored was down");
-			xs_notify(d, &ch);
-			xs_changes_clear(&ch);
+		if (xs_xen_attach(d, dom)) {
+			xs_log("domain %u (restored) cannot be attached: releasing it", dom->domid);
+			xs_domain_drop(d, dom->domid, "gone while xenstored was down");
 			continue;
 		}
 		i++;
 	}
 	/* Deaths and shutdowns that happened while the daemon was down. */
-	xs_xen_check_domains(d);
+	xs_domain_exc(d, xs_xen_dom_state);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "fuzz_store.h"
 #include "handle.h"
 
 struct fuzz_in {
@@ -51,13 +52,6 @@ static const struct xs_transport fuzz_transport = {
 	.close = fuzz_close,
 };
 
-static int fuzz_count(void *ctx, const struct xs_node *n)
-{
-	(void)n;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t domids[] = { 0, 1, 5 };
@@ -65,7 +59,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xs_daemon d;
 	struct xs_who who;
 	struct xs_conn *c;
-	size_t reachable = 0;
 
 	if (size < 1)
 		return 0;
@@ -86,9 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xs_handle_input(&d, c);
 		xs_conn_flush(c);
 	}
-	xs_tree_walk_all(&d.tree, fuzz_count, &reachable);
-	if (reachable != xs_tree_count(&d.tree))
-		abort();
+	fuzz_check_store(&d.tree);
 	xs_daemon_fini(&d);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fuzz_store.h"
 #include "journal.h"
 #include "log.h"
 
@@ -21,19 +22,12 @@ static void fuzz_cleanup(void)
 	rmdir(fuzz_dir);
 }
 
-static int fuzz_count(void *ctx, const struct xs_node *n)
-{
-	(void)n;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	struct xs_journal j;
 	struct xs_daemon d;
-	size_t dropped, reachable = 0;
+	size_t dropped;
 	FILE *f;
 
 	if (!ready) {
@@ -49,11 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f || fwrite("TERNXSJ1", 1, 8, f) != 8 || fwrite(data, 1, size, f) != size)
 		abort();
 	fclose(f);
-	if (!xs_journal_load(&j, &d.tree, &d.domains, &dropped)) {
-		xs_tree_walk_all(&d.tree, fuzz_count, &reachable);
-		if (reachable != xs_tree_count(&d.tree))
-			abort();
-	}
+	if (!xs_journal_load(&j, &d.tree, &d.domains, &dropped))
+		fuzz_check_store(&d.tree);
 	unlink(j.path);
 	xs_daemon_fini(&d);
 	xs_journal_close(&j);

@@ -83,7 +83,10 @@ _Static_assert(offsetof(struct xenstore_domain_interface, req_cons) == 2048, "re
 _Static_assert(offsetof(struct xenstore_domain_interface, rsp_prod) == 2060, "rsp_prod");
 _Static_assert(offsetof(struct xenstore_domain_interface, server_features) == 2064,
 	       "server_features");
+_Static_assert(offsetof(struct xenstore_domain_interface, connection) == 2068, "connection");
+_Static_assert(offsetof(struct xenstore_domain_interface, error) == 2072, "error");
 _Static_assert(offsetof(struct xenstore_domain_interface, evtchn_port) == 2076, "evtchn_port");
+_Static_assert(sizeof(struct xenstore_domain_interface) == 2080, "ring page header size");
 
 #define XENSTORE_SERVER_FEATURE_RECONNECTION 1
 #define XENSTORE_SERVER_FEATURE_ERROR 2
