@@ -13,6 +13,7 @@
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
 #include <tern/mm.h>
+#include <tern/p2m.h>
 #include <tern/sched.h>
 #include <tern/string.h>
 
@@ -75,6 +76,11 @@ static long destroydomain(struct domain *d)
 	domain_unregister(d);
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
+	/* Nobody may still see its RAM when the heap hands it out again. */
+	if (p2m_revoke_foreign(d))
+		pr_err("Domain %u: its memory stays out of the heap\n", d->id);
+	else
+		domu_free_ram(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		hvm->vcpu_destroy(&d->vcpu[i]);
 	if (d->shared_info)
@@ -204,7 +210,8 @@ long do_domctl(struct vcpu *v, uint64_t arg)
 		d = op.domain == DOMID_SELF ? v->domain : domain_by_id(op.domain);
 		if (!d)
 			return -ESRCH;
-		if (d->dying)
+		/* A destroy that found a vCPU still running may be tried again. */
+		if (d->dying && op.cmd != TERN_DOMCTL_destroydomain)
 			return -EBUSY;
 		rc = domu_op(&op, d);
 		if (op.cmd == TERN_DOMCTL_destroydomain)

@@ -264,19 +264,38 @@ out:
 	return st;
 }
 
+/* The table whose grant mapping m is, or NULL if that domain is gone. */
+static struct grant_table *granter_of(const struct gnttab_ops *ops, const struct grant_mapping *m)
+{
+	struct grant_table *rgt;
+
+	if (m->flags & GNTTAB_MAPPING_ORPHAN)
+		return NULL;
+	rgt = ops->find_domain(m->dom);
+	/* A granter that grew no frames since cannot have lost the entry. */
+	return rgt && m->ref < nr_entries(rgt) ? rgt : NULL;
+}
+
+void gnttab_forget_granter(struct grant_table *gt, domid_t granter)
+{
+	unsigned int nr_handles = gt->maptrack_pages * GNTTAB_MAPTRACK_PER_PAGE;
+
+	for (uint32_t h = 0; h < nr_handles; h++) {
+		struct grant_mapping *m = mapping_of(gt, h);
+
+		if (m->flags & GNTTAB_MAPPING_INUSE && m->dom == granter)
+			m->flags |= GNTTAB_MAPPING_ORPHAN;
+	}
+}
+
 /* Undoes mapping handle of gt, which is in use; 0 or the unmap_frame error. */
 static int unmap_handle(const struct gnttab_ops *ops, struct grant_table *gt, uint32_t handle)
 {
 	struct grant_mapping *m = mapping_of(gt, handle);
 	bool readonly = m->flags & GNTTAB_MAPPING_READONLY;
-	struct grant_table *rgt = ops->find_domain(m->dom);
-	uint64_t frame = 0;
+	struct grant_table *rgt = granter_of(ops, m);
+	uint64_t frame = rgt ? active_of(rgt, m->ref)->frame : 0;
 
-	/* A granter that grew no frames since cannot have lost the entry. */
-	if (rgt && m->ref < nr_entries(rgt))
-		frame = active_of(rgt, m->ref)->frame;
-	else
-		rgt = NULL;
 	if (ops->unmap_frame(gt, m->host_addr, rgt, frame))
 		return -EINVAL;
 	if (rgt)
@@ -514,8 +533,8 @@ void gnttab_teardown(const struct gnttab_ops *ops, struct grant_table *gt)
 		if (unmap_handle(ops, gt, h) == 0)
 			continue;
 		/* The mapping cannot be undone; still give the grant back. */
-		rgt = ops->find_domain(m->dom);
-		if (rgt && m->ref < nr_entries(rgt))
+		rgt = granter_of(ops, m);
+		if (rgt)
 			unpin(rgt, m->ref, m->flags & GNTTAB_MAPPING_READONLY);
 		maptrack_put(gt, h);
 	}

@@ -46,17 +46,12 @@ static void ops_free_page(void *page)
 	free_pages(page, 0);
 }
 
-/* A grant maps the granter's own RAM (not a page it mapped from elsewhere). */
+/* A grant maps the granter's own RAM (not a page it mapped from elsewhere),
+ * recorded so that the granter's destruction revokes it. */
 static int ops_map_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
 			 uint64_t gfn, bool readonly)
 {
-	paddr_t hpa;
-	int rc;
-
-	rc = p2m_get_ram(owner(granter), gfn << PAGE_SHIFT, &hpa);
-	if (rc)
-		return rc;
-	return p2m_set(owner(mapper), gpa, hpa, !readonly);
+	return p2m_map_foreign(owner(mapper), gpa, owner(granter), gfn << PAGE_SHIFT, !readonly);
 }
 
 static int ops_unmap_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
@@ -115,10 +110,17 @@ void grant_table_destroy(struct domain *d)
 	spin_lock(&gnttab_lock);
 	gt = d->grant_table;
 	/* From here on others find no table for d; their mappings of its grants
-	 * are released without touching it. */
+	 * are released without touching it, even once its id is reused. (What
+	 * they map is revoked with d's other foreign mappings: p2m.c.) */
 	d->grant_table = NULL;
 	if (gt)
 		gnttab_teardown(&gnttab_hv_ops, gt);
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *other = domain_by_id((domid_t)id);
+
+		if (other && other != d && other->grant_table)
+			gnttab_forget_granter(other->grant_table, d->id);
+	}
 	spin_unlock(&gnttab_lock);
 	xfree(gt);
 }

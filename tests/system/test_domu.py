@@ -109,18 +109,25 @@ def dom0_with_guests(machine, tmp_path):
         "root/domu/bad.cfg": (0o100644, BAD_CFG.encode()),
         "root/domu/bad2.cfg": (0o100644, BAD_KEYS_CFG.encode()),
     }
-    initrd = tmp_path / "dom0-domu.cpio.gz"
-    with open(DOM0_IMAGE, "rb") as f:
+    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files)
+    check(m, f"test -x {XL} && test -f {DIR}/guest1.cfg")
+    return m
+
+
+def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G"):
+    """Boots tern and dom0 from image with an archive of files ({path: (mode,
+    bytes)}) appended; returns the machine with dom0's shell at its prompt."""
+    initrd = tmp_path / "dom0-extra.cpio.gz"
+    with open(image, "rb") as f:
         initrd.write_bytes(f.read() + newc_archive(files))
     # console=none: dom0's shell has the serial line to itself (tern's lines,
     # the guest's among them, would cut into the shell's); `xl dmesg` shows them.
-    m = machine(append="dom0_mem=256M dom0_max_vcpus=1 dom0_vcpus_pin console=none "
+    m = machine(append=f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin console=none "
                        "noreboot guest_loglvl=all",
-                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=2, memory="1G")
+                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=2, memory=memory)
     m.wait_for(USERSPACE)
     m.wait_for(PROMPT, whole_lines=False)
     m.shell("stty -echo")
-    check(m, f"test -x {XL} && test -f {DIR}/guest1.cfg")
     return m
 
 

@@ -484,6 +484,42 @@ static void test_teardown_releases_mappings(void **state)
 	assert_false(npt[1][1].used);
 }
 
+/* The granter is destroyed and a new domain gets its id: the old mapping's
+ * unmap still succeeds, touches only the mapper, and leaves the new domain's
+ * grants (same ref, pinned by someone else) alone. */
+static void test_granter_gone_and_id_reused(void **state)
+{
+	grant_handle_t old, h;
+
+	(void)state;
+	gnttab_grant(gts[2], 8, 1, 3, false);
+	assert_int_equal(map(1, 2, 8, 0x5000, GNTMAP_host_map, &old), GNTST_okay);
+	gnttab_teardown(&ops, gts[2]);
+	gnttab_forget_granter(gts[1], 2);
+	gnttab_forget_granter(gts[0], 2); /* holds nothing of it: no change */
+
+	/* dom2 again: its ref 8 granted to dom1 and mapped read-only by dom1. */
+	gnttab_setup(gts[2], (void *)(uintptr_t)2, 2);
+	assert_int_equal(gnttab_grow(&ops, gts[2], 1), 0);
+	gnttab_grant(gts[2], 8, 1, 4, true);
+	assert_int_equal(map(1, 2, 8, 0x6000, GNTMAP_host_map | GNTMAP_readonly, &h), GNTST_okay);
+	assert_int_not_equal(h, old);
+	snapshot();
+
+	assert_int_equal(unmap(1, old, 0x5000), GNTST_okay);
+	assert_false(npt[1][5].used);
+	assert_true(npt[1][6].used);
+	assert_int_equal(entry(2, 8)->flags, GTF_permit_access | GTF_readonly | GTF_reading);
+	assert_int_equal(gts[2]->active[0][8].readers, 1);
+	assert_int_equal(gts[2]->active[0][8].writers, 0);
+	assert_memory_equal(snap.a[2], gts[2]->active[0], 4096);
+	assert_int_equal(unmap(1, old, 0x5000), GNTST_bad_handle);
+
+	/* The new grant's own mapping comes back as usual. */
+	assert_int_equal(unmap(1, h, 0x6000), GNTST_okay);
+	assert_int_equal(entry(2, 8)->flags, GTF_permit_access | GTF_readonly);
+}
+
 static int16_t copy(unsigned int d, struct gnttab_copy *op)
 {
 	return gnttab_copy_one(&ops, gts[d], op);
@@ -609,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frame_latched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_and_maptrack_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_releases_mappings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_granter_gone_and_id_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_helper, setup, teardown),

@@ -33,3 +33,15 @@ hcfuzz-long: $(BUILD)/tern.elf $(DOM0_TOOLS_INITRD)
 		tests/system/test_xl.py -k hcfuzz
 
 FUZZ_TARGETS += hcfuzz-long
+
+# destroymap: a foreign mapping held across the mapped domain's destruction
+# (tests/system/test_destroy.py).
+DESTROYMAP_DIR := tools/tests/destroymap
+DESTROYMAP_BIN := $(TC_TESTBIN)/destroymap
+
+ALL_TARGETS += $(DESTROYMAP_BIN)
+$(DOM0_TOOLS_INITRD): $(DESTROYMAP_BIN)
+
+$(DESTROYMAP_BIN): $(DESTROYMAP_DIR)/destroymap.c $(TC_HDRS) $(TC_LIB)
+	@mkdir -p $(@D)
+	$(TC_CC) $(TC_CFLAGS) -static -o $@ $< $(TC_LIB)

@@ -108,7 +108,7 @@ static void free_table(uint64_t table, unsigned int level)
 	free_pages(entries, 0);
 }
 
-void domu_arch_destroy(struct domain *d)
+void domu_free_ram(struct domain *d)
 {
 	for (uint64_t gfn = 0; gfn < d->p2m_size; gfn++) {
 		uint64_t e = d->p2m_ram[gfn];
@@ -117,6 +117,10 @@ void domu_arch_destroy(struct domain *d)
 			free_pages((void *)(uintptr_t)(e & PAGE_MASK),
 				   (e >> P2M_ORDER_SHIFT) & P2M_ORDER_MASK);
 	}
+}
+
+void domu_arch_destroy(struct domain *d)
+{
 	xfree(d->p2m_ram);
 	free_table(d->npt_root, 4);
 	hvm->domain_destroy(d);

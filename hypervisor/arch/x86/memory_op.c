@@ -95,15 +95,12 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 	for (uint16_t i = 0; i < b.size; i++) {
 		xen_ulong_t idx;
 		xen_pfn_t gpfn;
-		paddr_t frame;
 		int err;
 
 		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
-		err = p2m_get_ram(foreign, idx << PAGE_SHIFT, &frame);
-		if (!err)
-			err = p2m_set(d, gpfn << PAGE_SHIFT, frame, true);
+		err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT, true);
 		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
 			return -EFAULT;
 	}

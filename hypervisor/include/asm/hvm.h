@@ -36,6 +36,7 @@ struct vcpu {
 	bool blocked;              /* SCHEDOP_block: waits for an event */
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */
+	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;

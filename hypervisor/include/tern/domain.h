@@ -6,6 +6,7 @@
 #include <public/domctl.h>
 #include <public/hvm.h>
 #include <tern/e820.h>
+#include <tern/foreign_map.h>
 
 typedef uint16_t domid_t;
 
@@ -31,7 +32,8 @@ struct domain {
 	char console_line[160];           /* console_io text not yet printed */
 	unsigned int console_len;
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
-	bool npt_changed;                 /* flush the guest's TLB before it runs again */
+	uint64_t npt_epoch;               /* bumped at every change of its nested table */
+	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */
 	const struct e820_map *e820;      /* the memory map the guest was given */
 	uint64_t tot_pages, max_pages;    /* RAM it has / may have */
 	uint64_t max_gfn;                 /* highest guest frame of its RAM */
@@ -50,6 +52,7 @@ struct domain {
 	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none). */
 	paddr_t *p2m_ram;
 	uint64_t p2m_size;
+	struct foreign_maps foreign_maps; /* others' mappings of its RAM (p2m.c) */
 };
 
 /* Allocates the domain's shared_info page (once) and points its vCPUs'

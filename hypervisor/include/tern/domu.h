@@ -11,7 +11,9 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages);
 /* Gives the domain 2^order fresh zeroed pages at guest frame gfn (aligned).
  * -EINVAL beyond max_mem, -EEXIST if populated already, -ENOMEM. */
 int domu_populate(struct domain *d, uint64_t gfn, unsigned int order);
-/* Frees its RAM, its nested page table and the vendor state. */
+/* Gives its RAM back to the heap (once nobody else maps it: p2m.c). */
+void domu_free_ram(struct domain *d);
+/* Frees its frame table, its nested page table and the vendor state. */
 void domu_arch_destroy(struct domain *d);
 
 #endif

@@ -39,6 +39,7 @@ struct grant_mapping {
 };
 #define GNTTAB_MAPPING_INUSE (1 << 0)
 #define GNTTAB_MAPPING_READONLY (1 << 1)
+#define GNTTAB_MAPPING_ORPHAN (1 << 2) /* the granter is gone (its id may be reused) */
 
 struct grant_table {
 	void *ctx;             /* the owner, for the ops (the hypervisor: struct domain) */
@@ -80,6 +81,11 @@ struct gnttab_ops {
  * mappings gt holds of other domains' grants. */
 void gnttab_setup(struct grant_table *gt, void *ctx, domid_t id);
 void gnttab_teardown(const struct gnttab_ops *ops, struct grant_table *gt);
+
+/* The granter domain id is gone: gt's mappings of its grants no longer
+ * name any table, so unmapping them later touches only gt (and a domain
+ * that reuses the id never sees their pins dropped). */
+void gnttab_forget_granter(struct grant_table *gt, domid_t granter);
 
 /* Grows the table to at least nr_frames: 0, -EINVAL beyond
  * GNTTAB_MAX_FRAMES, -ENOMEM. */

@@ -19,4 +19,21 @@ int p2m_reset(struct domain *d, uint64_t gpa);
  * of another's frame, not scratch, not MMIO); -EINVAL otherwise. */
 int p2m_get_ram(struct domain *d, uint64_t gpa, paddr_t *hpa);
 
+/*
+ * Maps owner's RAM frame at owner_gpa into mapper at gpa (foreign and grant
+ * maps), recorded in owner->foreign_maps: 0, -EINVAL (not owner's RAM, bad
+ * gpa), -ESRCH (owner is being destroyed), -ENOMEM.
+ */
+int p2m_map_foreign(struct domain *mapper, uint64_t gpa, struct domain *owner,
+		    uint64_t owner_gpa, bool writable);
+
+/*
+ * Before owner's frames are freed: every mapping another domain still has
+ * of them shows that domain's own default instead (dom0: its scratch
+ * region), no new one can be made, and no vCPU still holds an old
+ * translation in its TLB. 0, or -EBUSY if some vCPU did not flush in time
+ * (then the frames must not be reused).
+ */
+int p2m_revoke_foreign(struct domain *owner);
+
 #endif

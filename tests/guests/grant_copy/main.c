@@ -22,14 +22,6 @@ static struct grant_entry_v1 table[PAGE_SIZE / sizeof(struct grant_entry_v1)]
 static uint8_t src[PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t dst[PAGE_SIZE] __aligned(PAGE_SIZE);
 
-static domid_t my_domid(void)
-{
-	uint32_t r[4];
-
-	cpuid(xen_cpuid_base + 4, 0, r);
-	return (r[0] & XEN_HVM_CPUID_DOMID_PRESENT) ? (domid_t)r[2] : 0;
-}
-
 static struct gnttab_copy copy_from_gref(grant_ref_t ref, uint16_t src_off, uint16_t dst_off,
 					 uint16_t len)
 {
@@ -57,7 +49,7 @@ void test_main(void)
 	memset(dst, 0x5a, sizeof(dst));
 
 	/* Frame and domid first, then the flags that make the entry live. */
-	table[GREF].domid = my_domid();
+	table[GREF].domid = guest_domid();
 	table[GREF].frame = (uintptr_t)src / PAGE_SIZE;
 	barrier();
 	table[GREF].flags = GTF_permit_access;

@@ -74,6 +74,9 @@ extern uint32_t xen_cpuid_base; /* 0: no Xen leaves found */
 extern uint8_t hypercall_page[PAGE_SIZE];
 extern bool hypercall_page_ready;
 
+/* This domain's id, from Xen's CPUID leaf 4 (0 if it does not say). */
+domid_t guest_domid(void);
+
 static inline long hypercall_direct(unsigned long nr, unsigned long a1, unsigned long a2,
 				    unsigned long a3, unsigned long a4, unsigned long a5)
 {

@@ -8,6 +8,15 @@
 #include <public/sched.h>
 
 uint32_t xen_cpuid_base;
+
+domid_t guest_domid(void)
+{
+	uint32_t r[4];
+
+	cpuid(xen_cpuid_base + 4, 0, r);
+	return (r[0] & XEN_HVM_CPUID_DOMID_PRESENT) ? (domid_t)r[2] : 0;
+}
+
 uint8_t hypercall_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 bool hypercall_page_ready;
 

@@ -17,8 +17,6 @@
 
 extern struct npt_mem hypervisor_npt_mem;
 
-static paddr_t scratch; /* the 2 MiB region hidden frames show */
-
 /* RAM nobody gave dom0: the hypervisor's, the heap's, the boot modules'. */
 static bool frame_hidden(void *ctx, uint64_t addr, uint64_t len)
 {
@@ -47,10 +45,9 @@ static uint64_t physical_limit(void)
 /* What dom0's table maps at gpa when nothing was mapped over it. */
 static bool dom0_base_frame(struct domain *d, uint64_t gpa, paddr_t *hpa)
 {
-	(void)d;
 	if (gpa >= physical_limit())
 		return false;
-	*hpa = frame_hidden(&boot_info.map, gpa, PAGE_SIZE) ? scratch + (gpa & (MiB(2) - 1)) : gpa;
+	*hpa = frame_hidden(&boot_info.map, gpa, PAGE_SIZE) ? d->scratch + (gpa & (MiB(2) - 1)) : gpa;
 	return true;
 }
 
@@ -69,7 +66,7 @@ int dom0_npt_build(struct domain *d)
 
 	if (!dummy)
 		return -ENOMEM;
-	scratch = (uintptr_t)dummy;
+	d->scratch = (uintptr_t)dummy; /* the 2 MiB region hidden frames show */
 	d->base_frame = dom0_base_frame;
 	mem.ctx = &boot_info.map;
 	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy,

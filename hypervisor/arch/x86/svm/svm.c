@@ -171,10 +171,13 @@ static void svm_inject_virtual_irq(struct vcpu *v, uint8_t vector)
 /* One trip into the guest and back, with what must happen before and after. */
 static void svm_enter(struct vcpu *v, uint64_t deadline)
 {
-	/* No flush-by-ASID under QEMU: a changed nested table flushes all. */
-	if (v->domain->npt_changed) {
+	/* No flush-by-ASID under QEMU: a changed nested table flushes all.
+	 * Each vCPU flushes for itself; p2m.c waits on npt_epoch. */
+	uint64_t epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_ACQUIRE);
+
+	if (v->npt_epoch != epoch) {
 		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
-		v->domain->npt_changed = false;
+		__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
 	}
 	if (!v->domain->passthrough) {
 		vcpu_timer_poll(v);
