@@ -8,7 +8,7 @@ TC_LIB_MK := 1
 TC_DIR := tools/lib
 TC_OUT := $(BUILD)/tools
 TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c xs_client.c)
-TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h \
+TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h hypervisor/include/tern/acpi_tables.h \
 	hypervisor/include/public/domctl.h hypervisor/include/public/version.h \
 	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h
 TC_INC := -Ihypervisor/include -Itools/include -I$(TC_DIR)
@@ -30,7 +30,7 @@ $(TC_OUT)/obj/%.o: %.c $(TC_HDRS)
 # The domain builder and xl.cfg parser (xl create): separate lists so tools
 # that do not use them need not link the compression libraries.
 TC_DOM_SRCS := $(addprefix $(TC_DIR)/,xlcfg.c xlcfg_domain.c xlcfg_value.c xlcfg_dev.c decompress.c \
-	dombuild_kernel.c dombuild.c dombuild_tc.c dombuild_xs.c)
+	dombuild_kernel.c dombuild.c dombuild_acpi.c dombuild_tc.c dombuild_xs.c)
 TC_DOM_LDLIBS := -llzma -lz -lzstd -llz4 -lbz2
 
 $(TC_LIB): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(TC_SRCS) $(TC_DOM_SRCS))
@@ -50,13 +50,13 @@ TC_DOM_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(TC_DOM_SRCS))
 # Unit tests of the xl.cfg parser and the domain builder (no hypervisor).
 TC_XLCFG_TEST := $(TC_OUT)/test_xlcfg
 TC_DOMBUILD_TEST := $(TC_OUT)/test_dombuild
-UNIT_TESTS += $(TC_XLCFG_TEST) $(TC_DOMBUILD_TEST)
+TC_DOMBUILD_ACPI_TEST := $(TC_OUT)/test_dombuild_acpi
+UNIT_TESTS += $(TC_XLCFG_TEST) $(TC_DOMBUILD_TEST) $(TC_DOMBUILD_ACPI_TEST)
 
-$(TC_XLCFG_TEST): tests/unit/tools/test_xlcfg.c $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
-
-$(TC_DOMBUILD_TEST): tests/unit/tools/test_dombuild.c $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
+$(TC_XLCFG_TEST): tests/unit/tools/test_xlcfg.c
+$(TC_DOMBUILD_TEST): tests/unit/tools/test_dombuild.c
+$(TC_DOMBUILD_ACPI_TEST): tests/unit/tools/test_dombuild_acpi.c
+$(TC_XLCFG_TEST) $(TC_DOMBUILD_TEST) $(TC_DOMBUILD_ACPI_TEST): $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
 

@@ -5,8 +5,9 @@
  * Guest physical layout, for memory = M bytes:
  *
  *   0 .. 0xA0000           RAM (Linux puts its real-mode trampoline here)
- *   0xA0000 .. 0x100000    reserved in the memmap, but backed by zeroed RAM:
- *                          Linux scans it for an RSDP and MP tables
+ *   0xA0000 .. 0xFF000     reserved in the memmap, but backed by zeroed RAM:
+ *                          Linux may scan it for MP tables
+ *   0xFF000 .. 0x100000    the ACPI tables (memmap type ACPI), RSDP first
  *   0x100000 .. M - 8K     RAM: the kernel at its p_paddr, then the
  *                          start_info page (hvm_start_info, modlist, memmap,
  *                          command line), then the ramdisk, page aligned
@@ -30,6 +31,7 @@
 #define PAGE_UP(x) (((x) + DOMBUILD_PAGE - 1) & ~(DOMBUILD_PAGE - 1))
 #define E820_RAM 1
 #define E820_RESERVED 2
+#define E820_ACPI 3
 /* Pages mapped into dom0 at once while loading. */
 #define MAP_CHUNK 512u
 /* Extents per populate_physmap call. */
@@ -92,8 +94,10 @@ int dombuild_plan(struct dombuild_layout *l, uint64_t mem, const struct dombuild
 		l->ramdisk = next;
 		l->ramdisk_size = ramdisk_size;
 	}
+	l->acpi = DOMBUILD_ACPI_BASE;
 	memmap_add(l, 0, 0xA0000, E820_RAM);
-	memmap_add(l, 0xA0000, MIB - 0xA0000, E820_RESERVED);
+	memmap_add(l, 0xA0000, l->acpi - 0xA0000, E820_RESERVED);
+	memmap_add(l, l->acpi, DOMBUILD_ACPI_SIZE, E820_ACPI);
 	memmap_add(l, MIB, top - MIB, E820_RAM);
 	memmap_add(l, top, 2 * DOMBUILD_PAGE, E820_RESERVED);
 	return 0;
@@ -203,7 +207,7 @@ static void fill_start_info(uint8_t *page, const struct dombuild_layout *l, cons
 		strcpy((char *)page + DOMBUILD_SI_CMDLINE, cmdline);
 		si->cmdline_paddr = l->start_info + DOMBUILD_SI_CMDLINE;
 	}
-	si->rsdp_paddr = 0;
+	si->rsdp_paddr = l->acpi;
 	memcpy(page + DOMBUILD_SI_MEMMAP, l->memmap, l->nmemmap * sizeof(l->memmap[0]));
 	si->memmap_paddr = l->start_info + DOMBUILD_SI_MEMMAP;
 	si->memmap_entries = l->nmemmap;
@@ -238,9 +242,17 @@ static int load(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,
 	page = malloc(DOMBUILD_PAGE);
 	if (!page)
 		return -ENOMEM;
-	fill_start_info(page, l, cfg->cmdline);
-	rc = guest_write(ops, domid, l->start_info, page, DOMBUILD_PAGE, DOMBUILD_PAGE, err,
-			 errlen);
+	_Static_assert(DOMBUILD_ACPI_SIZE <= DOMBUILD_PAGE, "the ACPI tables fit one page");
+	rc = dombuild_acpi_build(page, DOMBUILD_ACPI_SIZE, l->acpi, cfg->maxvcpus, cfg->vcpus, err,
+				 errlen);
+	if (rc == 0)
+		rc = guest_write(ops, domid, l->acpi, page, DOMBUILD_ACPI_SIZE, DOMBUILD_ACPI_SIZE,
+				 err, errlen);
+	if (rc == 0) {
+		fill_start_info(page, l, cfg->cmdline);
+		rc = guest_write(ops, domid, l->start_info, page, DOMBUILD_PAGE, DOMBUILD_PAGE,
+				 err, errlen);
+	}
 	free(page);
 	return rc;
 }

@@ -8,6 +8,7 @@
  *   dombuild.c         guest memory layout, populating and loading it,
  *                      start_info, rings, vCPU 0 (through struct dombuild_ops,
  *                      so the unit tests run it on fake memory)
+ *   dombuild_acpi.c    the domain's ACPI tables (RSDP, XSDT, FADT, DSDT, MADT)
  *   dombuild_tc.c      dombuild_ops on the real hypervisor (libternctl)
  *   dombuild_xs.c      the domain's xenstore nodes as libxl writes them
  *
@@ -90,9 +91,18 @@ void dombuild_kernel_free(struct dombuild_kernel *k);
 #define DOMBUILD_SI_MEMMAP 128
 #define DOMBUILD_SI_CMDLINE 1024
 
+/*
+ * The ACPI tables: the last page below 1 MiB, inside the legacy hole that the
+ * memmap already keeps from Linux (marked ACPI there), where any RSDP scan of
+ * 0xE0000-0xFFFFF also finds them. The RSDP comes first.
+ */
+#define DOMBUILD_ACPI_BASE 0xFF000ull
+#define DOMBUILD_ACPI_SIZE DOMBUILD_PAGE
+
 struct dombuild_layout {
 	uint64_t mem;             /* bytes of RAM: [0, mem) */
 	uint64_t start_info;      /* gpa of the start_info page */
+	uint64_t acpi;            /* gpa of the ACPI tables (the RSDP), DOMBUILD_ACPI_SIZE bytes */
 	uint64_t ramdisk, ramdisk_size;
 	uint64_t console_pfn, store_pfn; /* the two top pages, reserved */
 	struct hvm_memmap_table_entry memmap[DOMBUILD_MAX_MEMMAP];
@@ -106,6 +116,17 @@ struct dombuild_layout {
  */
 int dombuild_plan(struct dombuild_layout *l, uint64_t mem, const struct dombuild_kernel *k,
 		  uint64_t ramdisk_size, size_t cmdline_len, char *err, size_t errlen);
+
+/* ---- ACPI tables (dombuild_acpi.c) ---- */
+
+/*
+ * Writes RSDP, XSDT, FADT, DSDT and MADT into buf (len bytes, zeroed first)
+ * as they will lie at guest address gpa, the RSDP at gpa. The MADT lists
+ * nr_vcpus processors (the domain's max vCPUs), the first `online` enabled.
+ * -EINVAL for counts outside 1..TERN_MAX_VCPUS, -ENOSPC if len is too small.
+ */
+int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpus,
+			unsigned online, char *err, size_t errlen);
 
 /* ---- building ---- */
 

@@ -559,7 +559,7 @@ static void test_build(void **state)
 	struct dombuild_ops ops;
 	struct fake f;
 	size_t len;
-	uint8_t *e = make_elf(1, 1, 70000, 5000, &len), rd[10000];
+	uint8_t *e = make_elf(1, 1, 70000, 5000, &len), rd[10000], acpi[DOMBUILD_ACPI_SIZE];
 	const char *cfgtext = "name='g'\nkernel='/k'\nmemory=33\nvcpus=2\ncpus=['1','2-3']\n"
 			      "extra='console=hvc0 quiet'\n";
 	const struct hvm_start_info *si;
@@ -592,26 +592,40 @@ static void test_build(void **state)
 	assert_int_equal(si->magic, XEN_HVM_START_MAGIC_VALUE);
 	assert_int_equal(si->version, 1);
 	assert_int_equal(si->flags, 0);
-	assert_int_equal(si->rsdp_paddr, 0);
+	/* The ACPI tables below 1 MiB, as dombuild_acpi_build makes them for 2 vCPUs. */
+	assert_int_equal(res.layout.acpi, DOMBUILD_ACPI_BASE);
+	assert_int_equal(si->rsdp_paddr, res.layout.acpi);
+	assert_int_equal(dombuild_acpi_build(acpi, sizeof(acpi), res.layout.acpi, 2, 2, err,
+					     sizeof(err)), 0);
+	assert_memory_equal(f.mem + si->rsdp_paddr, acpi, sizeof(acpi));
 	assert_string_equal((const char *)f.mem + si->cmdline_paddr, "console=hvc0 quiet");
 	assert_int_equal(si->nr_modules, 1);
 	mod = (const struct hvm_modlist_entry *)(f.mem + si->modlist_paddr);
 	assert_int_equal(mod->paddr, res.layout.start_info + 4096);
 	assert_int_equal(mod->size, sizeof(rd));
 	assert_memory_equal(f.mem + mod->paddr, rd, sizeof(rd));
-	/* The memmap: RAM below 640K, the legacy hole, RAM, the two ring pages. */
-	assert_int_equal(si->memmap_entries, 4);
+	/*
+	 * The memmap: RAM below 640K, the legacy hole with the ACPI tables' page
+	 * at its top (type ACPI), RAM, the two ring pages.
+	 */
+	assert_int_equal(si->memmap_entries, 5);
 	mm = (const struct hvm_memmap_table_entry *)(f.mem + si->memmap_paddr);
 	assert_int_equal(mm[0].addr, 0);
 	assert_int_equal(mm[0].size, 0xa0000);
 	assert_int_equal(mm[0].type, 1);
+	assert_int_equal(mm[1].addr, 0xa0000);
+	assert_int_equal(mm[1].addr + mm[1].size, res.layout.acpi);
 	assert_int_equal(mm[1].type, 2);
-	assert_int_equal(mm[2].addr, 0x100000);
-	assert_int_equal(mm[2].addr + mm[2].size, (33 << 20) - 8192);
-	assert_int_equal(mm[2].type, 1);
-	assert_int_equal(mm[3].addr, (33 << 20) - 8192);
-	assert_int_equal(mm[3].size, 8192);
-	assert_int_equal(mm[3].type, 2);
+	assert_int_equal(mm[2].addr, res.layout.acpi);
+	assert_int_equal(mm[2].size, DOMBUILD_ACPI_SIZE);
+	assert_int_equal(mm[2].addr + mm[2].size, 0x100000);
+	assert_int_equal(mm[2].type, 3);
+	assert_int_equal(mm[3].addr, 0x100000);
+	assert_int_equal(mm[3].addr + mm[3].size, (33 << 20) - 8192);
+	assert_int_equal(mm[3].type, 1);
+	assert_int_equal(mm[4].addr, (33 << 20) - 8192);
+	assert_int_equal(mm[4].size, 8192);
+	assert_int_equal(mm[4].type, 2);
 	/* Ring pages zeroed, params and ports set. */
 	for (int i = 0; i < 8192; i++)
 		assert_int_equal(f.mem[(33 << 20) - 8192 + i], 0);
