@@ -85,6 +85,8 @@ hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
 # Every SysRq, so `xl sysrq` can ask this test guest for its state.
 echo 1 > /proc/sys/kernel/sysrq
 echo "TERN-DOMU: userspace up"
+# Only a guest whose timer interrupts arrive gets past a sleep.
+(sleep 2 && echo "TERN-DOMU: timers work") &
 RCS
 chmod 755 etc/init.d/rcS
 # The kernel answers control/shutdown = poweroff by running /sbin/poweroff

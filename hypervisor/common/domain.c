@@ -109,6 +109,7 @@ struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc)
 		d->vcpu[i].domain = d;
 		d->vcpu[i].id = i;
 		d->vcpu[i].affinity = ~1ull; /* any CPU but dom0's */
+		vlapic_init(&d->vcpu[i].lapic, i);
 	}
 	domains[id] = d; /* reserved: filled in by the caller before it runs */
 	spin_unlock(&domains_lock);

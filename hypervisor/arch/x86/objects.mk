@@ -39,6 +39,7 @@ HV_SRCS += hypervisor/arch/x86/hypercall_page.c
 HV_SRCS += hypervisor/arch/x86/p2m.c
 HV_SRCS += hypervisor/arch/x86/memory_op.c
 HV_SRCS += hypervisor/arch/x86/vcpu_kick.c
+HV_SRCS += hypervisor/arch/x86/vlapic.c
 HV_SRCS += hypervisor/arch/x86/physinfo.c
 HV_SRCS += hypervisor/arch/x86/dom0/elf_pvh.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_pvh.c

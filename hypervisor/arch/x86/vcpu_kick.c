@@ -12,6 +12,7 @@
 #include <asm/smp.h>
 #include <public/hvm.h>
 #include <tern/arch.h>
+#include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/sched.h>
 
@@ -47,6 +48,61 @@ void vcpu_kick(struct vcpu *v)
 		lapic_self_ipi(vector);
 	else
 		lapic_send_fixed(percpu[v->pcpu].apic_id, vector);
+}
+
+/*
+ * INIT then STARTUP wakes an AP that has not run yet (how Linux brings up a
+ * PVH domU's other vCPUs): it starts in real mode at the STARTUP vector.
+ * Once it runs, INIT and STARTUP are ignored (Linux does not reset APs).
+ */
+static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
+{
+	struct vcpu_start start = { .real_mode = true, .sipi_vector = ipi->vector };
+
+	if (ipi->delivery == VLAPIC_INIT) {
+		__atomic_store_n(&t->lapic.init_seen, true, __ATOMIC_RELEASE);
+		return;
+	}
+	/* Linux sends STARTUP twice: only the first after INIT starts it. */
+	if (!__atomic_exchange_n(&t->lapic.init_seen, false, __ATOMIC_ACQ_REL) || t->vmcb)
+		return;
+	if (hvm->vcpu_init(t, &start)) {
+		pr_err("d%uv%u: no memory to start this vCPU\n", t->domain->id, t->id);
+		return;
+	}
+	__atomic_store_n(&t->online, true, __ATOMIC_RELEASE);
+	sched_wake(t);
+}
+
+void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
+{
+	struct domain *d = src->domain;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *t = &d->vcpu[i];
+
+		if (!vlapic_ipi_targets(ipi, src->lapic.id, t->lapic.id))
+			continue;
+		switch (ipi->delivery) {
+		case VLAPIC_FIXED:
+			if (!t->online)
+				break;
+			vlapic_set_irr(&t->lapic, ipi->vector);
+			if (t != src)
+				sched_wake(t);
+			break;
+		case VLAPIC_INIT:
+		case VLAPIC_STARTUP:
+			if (t != src && !t->online)
+				vcpu_start_ap(t, ipi);
+			break;
+		default:
+			/* NMIs (Linux's stop/backtrace IPIs) are not delivered. */
+			pr_warn("d%uv%u: local APIC delivery mode %u is not supported\n",
+				d->id, src->id, ipi->delivery);
+			break;
+		}
+	}
 }
 
 void arch_kick_cpus(uint64_t mask)

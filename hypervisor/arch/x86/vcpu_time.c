@@ -75,7 +75,8 @@ static bool vcpu_event_pending(const struct vcpu *v)
 {
 	return (v->vcpu_info && __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending,
 						__ATOMIC_SEQ_CST)) ||
-	       __atomic_load_n(&v->upcall_to_inject, __ATOMIC_SEQ_CST);
+	       __atomic_load_n(&v->upcall_to_inject, __ATOMIC_SEQ_CST) ||
+	       vlapic_irr_pending(&v->lapic);
 }
 
 void vcpu_block(struct vcpu *v)

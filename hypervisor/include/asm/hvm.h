@@ -7,6 +7,7 @@
 
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
+#include <asm/vlapic.h>
 
 struct vmcb;
 struct domain;
@@ -37,6 +38,7 @@ struct vcpu {
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */
 	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
+	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
@@ -50,6 +52,9 @@ struct vcpu_start {
 	uint32_t ebx;        /* PVH: hvm_start_info */
 	uint32_t gdt_base;   /* a GDT with flat code at 0x10, data at 0x18 */
 	uint16_t gdt_limit;
+	/* An AP woken by INIT + STARTUP: real mode at sipi_vector:0000 instead. */
+	bool real_mode;
+	uint8_t sipi_vector;
 };
 
 struct hvm_ops {
@@ -78,6 +83,9 @@ struct hvm_ops {
  * from 0 to 1): an interrupt at its upcall vector on its CPU.
  */
 void vcpu_kick(struct vcpu *v);
+
+/* Delivers an IPI a domU vCPU wrote to its local APIC to the vCPUs it names. */
+void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi);
 
 /* The vector v's upcalls arrive at (per-vCPU, or the domain's callback); 0: none. */
 uint8_t vcpu_upcall_vector(const struct vcpu *v);

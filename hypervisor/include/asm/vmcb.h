@@ -21,6 +21,8 @@ _Static_assert(sizeof(struct vmcb_segment) == 16, "VMCB segment");
 #define VMCB_ATTR_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
 #define VMCB_ATTR_TSS32_BUSY 0x08b
 #define VMCB_ATTR_LDT 0x082
+#define VMCB_ATTR_CODE16 0x09b /* P, S, execute/read, accessed */
+#define VMCB_ATTR_DATA16 0x093 /* P, S, read/write, accessed */
 
 struct vmcb_control {
 	uint32_t intercept_cr;   /* reads in bits 0-15, writes in 16-31 */

@@ -28,6 +28,7 @@
 #define MSR_MTRR_DEF_TYPE 0x2ff
 
 #define MSR_APIC_BASE 0x1b
+#define MSR_AMD_INT_PENDING 0xc0010055
 #define APIC_BASE_BSP (1 << 8)
 #define APIC_BASE_X2APIC (1 << 10)
 #define APIC_BASE_ENABLE (1 << 11)

@@ -31,6 +31,8 @@ struct domain {
 	bool passthrough;                 /* owns the machine's devices (HVM dom0) */
 	char console_line[160];           /* console_io text not yet printed */
 	unsigned int console_len;
+	uint64_t console_window_start;    /* domU output rate limit (console_io.c) */
+	unsigned int console_lines, console_dropped;
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
 	uint64_t npt_epoch;               /* bumped at every change of its nested table */
 	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */

@@ -1,7 +1,9 @@
 /*
  * What a guest sees of CPUID: the host's processor, minus what the hypervisor
- * owns. SVM is hidden (no nesting), x2APIC is hidden (tern follows dom0's
- * LAPIC in xAPIC mode only), and the hypervisor leaves are Xen's. Unknown
+ * owns. SVM is hidden (no nesting), and the hypervisor leaves are Xen's.
+ * dom0 sees no x2APIC (tern follows its LAPIC in xAPIC mode only); a domU
+ * sees its virtual x2APIC (asm/vlapic.h) and its APIC id everywhere the CPU
+ * reports one, but no TSC-deadline timer, MTRRs or machine checks. Unknown
  * leaves read as zero (the CPU's own answer for them).
  */
 #include <asm/cpu.h>
@@ -10,6 +12,8 @@
 #include <tern/domain.h>
 
 #define LEAF1_ECX_X2APIC (1u << 21)
+#define LEAF1_ECX_TSC_DEADLINE (1u << 24)
+#define LEAF1_EBX_APIC_ID_SHIFT 24
 #define LEAF1_EDX_APIC (1u << 9)
 #define LEAF1_EDX_MCE (1u << 7)
 #define LEAF1_EDX_MTRR (1u << 12)
@@ -65,9 +69,22 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 	case 1:
 		r.ecx &= ~LEAF1_ECX_X2APIC;
 		r.ecx |= LEAF1_ECX_HYPERVISOR;
-		/* A domain without devices has no LAPIC, MTRRs or machine checks. */
+		if (!v->domain->passthrough) {
+			r.ecx = (r.ecx | LEAF1_ECX_X2APIC) & ~LEAF1_ECX_TSC_DEADLINE;
+			r.edx = (r.edx | LEAF1_EDX_APIC) &
+				~(LEAF1_EDX_MTRR | LEAF1_EDX_MCE | LEAF1_EDX_MCA);
+			r.ebx = (r.ebx & ((1u << LEAF1_EBX_APIC_ID_SHIFT) - 1)) |
+				(v->lapic.id << LEAF1_EBX_APIC_ID_SHIFT);
+		}
+		break;
+	case 0xb:      /* x2APIC topology: EDX is the x2APIC id */
+	case 0x1f:
 		if (!v->domain->passthrough)
-			r.edx &= ~(LEAF1_EDX_APIC | LEAF1_EDX_MTRR | LEAF1_EDX_MCE | LEAF1_EDX_MCA);
+			r.edx = v->lapic.id;
+		break;
+	case 0x8000001e: /* AMD extended APIC id */
+		if (!v->domain->passthrough)
+			r.eax = v->lapic.id;
 		break;
 	case 0x80000001:
 		r.ecx &= ~EXT1_ECX_SVM;

@@ -83,10 +83,21 @@ void svm_msrpm_init(uint8_t *msrpm, bool passthrough)
 		msrpm_intercept(msrpm, msr, INTERCEPT_READ | INTERCEPT_WRITE);
 }
 
+static bool is_vlapic_msr(const struct vcpu *v, uint32_t msr)
+{
+	return !v->domain->passthrough && msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST;
+}
+
 /* Returns false if the access must fault. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (is_vlapic_msr(v, msr))
+		return vlapic_read(&v->lapic, msr, val) == 0;
 	switch (msr) {
+	case MSR_APIC_BASE:
+		/* dom0 reads its own (not intercepted); a domU its virtual one. */
+		*val = vlapic_get_base(&v->lapic);
+		return true;
 	case MSR_EFER:
 		*val = v->vmcb->save.efer & ~(uint64_t)EFER_SVME;
 		return true;
@@ -100,6 +111,10 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MTRR_DEF_TYPE:
 		*val = 0; /* a domU has no MTRRs: its memory is write-back */
 		return !v->domain->passthrough;
+	case MSR_AMD_INT_PENDING:
+		/* Linux reads it unchecked on family 0xf (C1E): no C1E here. */
+		*val = 0;
+		return !v->domain->passthrough;
 	default:
 		return false;
 	}
@@ -108,8 +123,16 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	const uint64_t efer_writable = EFER_SCE | EFER_LME | EFER_NXE;
+	struct vlapic_ipi ipi;
 	uint64_t apic_base;
+	int rc;
 
+	if (is_vlapic_msr(v, msr)) {
+		rc = vlapic_write(&v->lapic, msr, val, &ipi);
+		if (rc == 1)
+			vcpu_send_ipi(v, &ipi);
+		return rc >= 0;
+	}
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~(efer_writable | EFER_LMA))
@@ -123,7 +146,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return !v->domain->passthrough; /* ignored */
 	case MSR_APIC_BASE:
 		if (!v->domain->passthrough)
-			return false;
+			return vlapic_set_base(&v->lapic, val) == 0;
 		apic_base = rdmsr(MSR_APIC_BASE);
 		if (val & APIC_BASE_X2APIC || (val ^ apic_base) & ~0xfffull)
 			return false;

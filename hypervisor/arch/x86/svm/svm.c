@@ -73,6 +73,20 @@ static void flat_segment(struct vmcb_segment *seg, uint16_t selector, uint16_t a
 
 /* The state the Linux 32-bit boot protocol (and PVH) asks for: flat
  * protected mode, paging and interrupts off. */
+/* An AP after INIT and STARTUP: real mode, CS = vector << 8, IP = 0. */
+static void vmcb_set_sipi_state(struct vmcb_save *s, uint8_t vector)
+{
+	const struct vmcb_segment data = { 0, VMCB_ATTR_DATA16, 0xffff, 0 };
+
+	s->cs = (struct vmcb_segment){ (uint16_t)(vector << 8), VMCB_ATTR_CODE16, 0xffff,
+				       (uint64_t)vector << 12 };
+	s->ds = s->es = s->ss = s->fs = s->gs = data;
+	s->gdtr = s->idtr = (struct vmcb_segment){ 0, 0, 0xffff, 0 };
+	s->cr0 = X86_CR0_ET;
+	s->rip = 0;
+	s->rsp = 0;
+}
+
 static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *start)
 {
 	struct vmcb_save *s = &vmcb->save;
@@ -96,6 +110,8 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_POWER_ON;
+	if (start->real_mode)
+		vmcb_set_sipi_state(s, start->sipi_vector);
 }
 
 #define IOPM_ORDER 2  /* 12 KiB used */
@@ -168,6 +184,23 @@ static void svm_inject_virtual_irq(struct vcpu *v, uint8_t vector)
 				 ((uint64_t)vector << VMCB_VINTR_VECTOR_SHIFT);
 }
 
+/*
+ * One virtual interrupt at a time: the next waits until the guest has taken
+ * the last (the CPU clears V_IRQ then). The event upcall goes first; flags
+ * are taken atomically so one sent from another CPU meanwhile is not lost.
+ */
+static void svm_deliver_interrupt(struct vcpu *v)
+{
+	int vector;
+
+	if (v->vmcb->control.vintr & VMCB_VINTR_V_IRQ)
+		return;
+	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL))
+		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
+	else if ((vector = vlapic_take_irr(&v->lapic)) >= 0)
+		svm_inject_virtual_irq(v, (uint8_t)vector);
+}
+
 /* One trip into the guest and back, with what must happen before and after. */
 static void svm_enter(struct vcpu *v, uint64_t deadline)
 {
@@ -183,9 +216,7 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
 	}
-	/* Taken atomically: an event sent from another CPU meanwhile is not lost. */
-	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL))
-		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
+	svm_deliver_interrupt(v);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
 	svm_handle_exit(v);

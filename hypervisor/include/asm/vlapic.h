@@ -1,0 +1,84 @@
+/*
+ * The local APIC a domain without devices sees: x2APIC mode only (its MSRs
+ * 0x800-0x8ff, no MMIO page), enabled from reset as firmware would leave it.
+ * Linux needs one to take the SMP/ACPI path that registers Xen's per-CPU
+ * clockevent; it times with Xen's timers, never the APIC timer, so the
+ * timer registers only hold what is written. Fixed interrupts (self-IPIs,
+ * IPIs between vCPUs) wait in irr until injected.
+ *
+ * A pure module: hypervisor/arch/x86/vlapic.c, host unit tests in
+ * tests/unit/test_vlapic.c.
+ */
+#ifndef TERN_ASM_VLAPIC_H
+#define TERN_ASM_VLAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VLAPIC_MSR_FIRST 0x800u
+#define VLAPIC_MSR_LAST 0x8ffu
+#define VLAPIC_BASE_ADDRESS 0xfee00000ull
+#define VLAPIC_VERSION 0x00050014u /* version 0x14, six LVT entries */
+
+/* LVT registers: timer, thermal, performance counter, LINT0, LINT1, error. */
+#define VLAPIC_NR_LVT 6
+
+enum vlapic_delivery {
+	VLAPIC_FIXED = 0,
+	VLAPIC_NMI = 4,
+	VLAPIC_INIT = 5,
+	VLAPIC_STARTUP = 6,
+};
+
+enum vlapic_shorthand {
+	VLAPIC_DEST_FIELD = 0,
+	VLAPIC_DEST_SELF = 1,
+	VLAPIC_DEST_ALL = 2,
+	VLAPIC_DEST_OTHERS = 3,
+};
+
+/* An interprocessor interrupt as written to the ICR. */
+struct vlapic_ipi {
+	uint8_t vector;
+	uint8_t delivery;  /* enum vlapic_delivery */
+	uint8_t shorthand; /* enum vlapic_shorthand */
+	bool logical;      /* destination is a logical (cluster) id */
+	uint32_t dest;
+};
+
+struct vlapic {
+	uint32_t id; /* x2APIC id: twice the vCPU id, as Xen numbers them */
+	uint64_t apic_base;
+	uint32_t tpr, svr, esr, tmict, tdcr;
+	uint32_t lvt[VLAPIC_NR_LVT];
+	uint64_t icr;
+	uint64_t irr[4]; /* fixed vectors waiting; set from any CPU (atomics) */
+	bool init_seen;  /* an INIT arrived: the next STARTUP starts the vCPU */
+};
+
+void vlapic_init(struct vlapic *l, unsigned int vcpu_id);
+
+/* The x2APIC logical id (cluster in bits 31:16, one bit of 16 below). */
+uint32_t vlapic_logical_id(uint32_t id);
+
+/* APIC_BASE MSR: reads the value; a write may only keep the x2APIC mode and
+ * the base (x2APIC cannot go back to xAPIC). -EINVAL: #GP. */
+uint64_t vlapic_get_base(const struct vlapic *l);
+int vlapic_set_base(struct vlapic *l, uint64_t val);
+
+/* x2APIC register MSRs. -EINVAL for an access the CPU faults (#GP).
+ * A write to the ICR or SELF_IPI fills *ipi and returns 1: the caller
+ * delivers it (vlapic_ipi_targets says to whom). */
+int vlapic_read(const struct vlapic *l, uint32_t msr, uint64_t *val);
+int vlapic_write(struct vlapic *l, uint32_t msr, uint64_t val, struct vlapic_ipi *ipi);
+
+/* Whether target (by x2APIC id) receives an IPI sent by sender. */
+bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t sender, uint32_t target);
+
+/* Marks a fixed vector pending (vectors below 16 are invalid: ignored). */
+void vlapic_set_irr(struct vlapic *l, uint8_t vector);
+/* Takes the highest pending vector; -1 if none. */
+int vlapic_take_irr(struct vlapic *l);
+bool vlapic_irr_pending(const struct vlapic *l);
+
+#endif

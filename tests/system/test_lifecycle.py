@@ -1,0 +1,99 @@
+"""A domU's life on tern (issue 6), with the dom0 image's sample guest
+(Debian's kernel as a PVH domU, build/images/dom0.cpio.gz): `xl shutdown`
+is a request the guest honours by powering itself off; two domUs run at
+once; one that crashes is handled per its on_crash while the other keeps
+running; free memory comes back each time.
+
+The guests' consoles are logged by xenconsoled (--log=guest in the image's
+/etc/default/xencommons) under /var/log/xen/console/guest-<name>.log."""
+
+import re
+
+from test_console import check, dom0, run
+
+DOMU_UP = "TERN-DOMU: userspace up"
+
+
+def free_memory(m):
+    return int(re.search(r"^free_memory\s+:\s+(\d+)$", check(m, "xl info"), re.M).group(1))
+
+
+def create(m, name, *overrides):
+    args = " ".join([f"'name=\"{name}\"'"] + [f"'{o}'" for o in overrides])
+    check(m, f"xl create /etc/xen/sample.cfg {args}")
+
+
+def wait_userspace(m, name, line=DOMU_UP):
+    """Waits (inside dom0) for a line in the guest's console log."""
+    log = f"/var/log/xen/console/guest-{name}.log"
+    status, out = run(m, f"i=0; until grep -q '{line}' {log} 2>/dev/null; do "
+                         f"i=$((i+1)); [ $i -gt 900 ] && break; sleep 1; done; "
+                         f"grep -c '{line}' {log}", timeout=1000)
+    assert status == 0 and out.strip().endswith("1"), \
+        f"{name}: no '{line}'; its console:\n" + run(m, f"tail -c 3000 {log}")[1]
+
+
+def listed(m, name):
+    """The `xl list` line of a domain, or None."""
+    status, out = run(m, f"xl list {name}")
+    lines = [l for l in out.splitlines() if l.startswith(name + " ")]
+    return lines[0] if status == 0 and lines else None
+
+
+def wait_gone(m, name):
+    """Waits for xl's watcher to carry out on_poweroff="destroy"."""
+    for _ in range(120):
+        if listed(m, name) is None:
+            return
+        check(m, "sleep 1")
+    assert listed(m, name) is None, check(m, "xl list")
+
+
+def test_xl_shutdown_makes_the_guest_power_itself_off(machine):
+    m = dom0(machine)
+    free0 = free_memory(m)
+    create(m, "sample")
+    wait_userspace(m, "sample")
+    assert free_memory(m) <= free0 - 128
+    # Its timers run: a sleep in its init returns.
+    wait_userspace(m, "sample", "TERN-DOMU: timers work")
+    out = check(m, "xl shutdown -w sample", timeout=600)
+    assert "Waiting for 1 domains" in out, out
+    assert re.search(r"Domain \d+ has been (shut down, reason code 0|destroyed)", out), out
+    wait_gone(m, "sample")
+    log = check(m, "cat /var/log/xen/console/guest-sample.log")
+    assert re.search(r"reboot: (Power down|System halted)", log), log[-3000:]
+    assert free_memory(m) == free0
+
+
+def test_two_domus_one_crashes_the_other_keeps_running(machine):
+    m = dom0(machine)
+    free0 = free_memory(m)
+    create(m, "keeper", 'on_crash="preserve"')
+    create(m, "other")
+    wait_userspace(m, "keeper")
+    wait_userspace(m, "other")
+    assert listed(m, "keeper") and listed(m, "other")
+
+    # SysRq c makes the guest kernel panic: Linux reports a crash to Xen.
+    check(m, "xl sysrq keeper c")
+    state = None
+    for _ in range(300):
+        line = listed(m, "keeper")
+        state = line.split()[4] if line else None
+        if state and "c" in state:
+            break
+        check(m, "sleep 1")
+    assert state and "c" in state, f"keeper not shown as crashed: {check(m, 'xl list')}"
+    log = check(m, "cat /var/log/xen/console/guest-keeper.log")
+    assert "Kernel panic" in log or "sysrq: Trigger a crash" in log, log[-3000:]
+
+    # The other guest did not notice: it still honours a shutdown request.
+    out = check(m, "xl shutdown -w other", timeout=600)
+    assert re.search(r"Domain \d+ has been (shut down|destroyed)", out), out
+    wait_gone(m, "other")
+    # on_crash="preserve" keeps the crashed one until it is destroyed.
+    assert listed(m, "keeper")
+    check(m, "xl destroy keeper")
+    assert listed(m, "keeper") is None
+    assert free_memory(m) == free0
