@@ -25,3 +25,4 @@ HV_SRCS += hypervisor/common/grant_table.c
 HV_SRCS += hypervisor/common/grant_table_op.c
 HV_SRCS += hypervisor/common/vcpu_timer.c
 HV_SRCS += hypervisor/common/sched.c
+HV_SRCS += hypervisor/common/sched_credit.c
