@@ -85,6 +85,18 @@ static int real_domain_name(struct xl_backend *b, uint16_t domid, char *out, siz
 	return rc < 0 ? rc : 0;
 }
 
+static int real_vcpu_info(struct xl_backend *b, uint16_t domid, uint32_t vcpu,
+			  struct tern_domctl_getvcpuinfo *out)
+{
+	return tc_vcpu_info(&((struct xl_real *)b->priv)->tc, domid, vcpu, out);
+}
+
+static int real_sched_credit(struct xl_backend *b, uint16_t domid,
+			     struct tern_domctl_scheduler_op *op)
+{
+	return tc_sched_credit(&((struct xl_real *)b->priv)->tc, domid, op);
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_real real = { { -1 }, NULL, 0 };
@@ -99,6 +111,8 @@ int main(int argc, char **argv)
 		.domain_info = real_domain_info,
 		.readconsole = real_readconsole,
 		.domain_name = real_domain_name,
+		.vcpu_info = real_vcpu_info,
+		.sched_credit = real_sched_credit,
 	};
 	struct xl_env env = { &be, stdout, stderr, 0 };
 	int rc = xl_main(&env, argc, argv);
