@@ -67,6 +67,11 @@ struct domain *domain_by_id(domid_t id)
 	return id < ARRAY_SIZE(domains) ? domains[id] : NULL;
 }
 
+struct domain *const *domain_table(void)
+{
+	return domains;
+}
+
 /* dom0's xenstored learns of domain deaths through VIRQ_DOM_EXC, as in Xen. */
 void domain_notify_dom0(void)
 {
@@ -105,6 +110,7 @@ struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc)
 	d->name = "domU";
 	d->paused = true;
 	d->nr_vcpus = nr_vcpus;
+	sched_domain_init(&d->sched);
 	for (unsigned int i = 0; i < nr_vcpus; i++) {
 		d->vcpu[i].domain = d;
 		d->vcpu[i].id = i;

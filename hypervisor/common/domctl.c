@@ -19,6 +19,12 @@
 
 #define DESTROY_WAIT_MS 1000
 
+/* The pCPUs that are online (bit n = pCPU n). */
+static uint64_t online_cpus(void)
+{
+	return nr_cpus_online < 64 ? (1ull << nr_cpus_online) - 1 : ~0ull;
+}
+
 static long createdomain(struct tern_domctl *op)
 {
 	const struct tern_domctl_createdomain *c = &op->u.createdomain;
@@ -28,6 +34,8 @@ static long createdomain(struct tern_domctl *op)
 	if (!(c->flags & TERN_CDF_hvm) || c->flags & ~TERN_CDF_hvm || !c->max_vcpus ||
 	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
+	if (nr_cpus_online < 2)
+		return -ENODEV; /* CPU0 is dom0's: a domU could never run */
 	d = domain_create(op->domain, c->max_vcpus, &rc);
 	if (!d)
 		return rc;
@@ -73,7 +81,7 @@ static long destroydomain(struct domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i].running)
 			return -EBUSY; /* a CPU did not let go: try again */
-	domain_unregister(d);
+	sched_domain_unregister(d);
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
 	/* Nobody may still see its RAM when the heap hands it out again. */
@@ -115,12 +123,10 @@ static long vcpu_start(struct domain *d, const struct tern_domctl_vcpu_start *s)
 
 static long vcpu_affinity(struct domain *d, struct tern_domctl_vcpuaffinity *a)
 {
-	uint64_t usable = a->cpumap & ~1ull; /* CPU0 is dom0's */
+	uint64_t usable = a->cpumap & online_cpus() & ~1ull; /* CPU0 is dom0's */
 
 	if (a->vcpu >= d->nr_vcpus || a->pad0)
 		return -EINVAL;
-	if (nr_cpus_online < 64)
-		usable &= (1ull << nr_cpus_online) - 1;
 	if (!usable)
 		return -EINVAL;
 	d->vcpu[a->vcpu].affinity = usable;
@@ -140,6 +146,32 @@ static long getvcpuinfo(struct domain *d, struct tern_domctl_getvcpuinfo *info)
 	info->running = d->is_privileged || v->running;
 	info->cpu_time = d->is_privileged ? system_time_ns() - d->start_time_ns : v->run_time_ns;
 	info->cpu = v->pcpu;
+	info->cpumap = d->is_privileged ? 1ull << v->pcpu : v->affinity & online_cpus();
+	return 0;
+}
+
+static long scheduler_op(struct domain *d, struct tern_domctl_scheduler_op *op)
+{
+	uint32_t weight = d->sched.weight, cap = d->sched.cap;
+
+	if (op->sched_id != TERN_SCHEDULER_credit || op->pad0)
+		return -EINVAL;
+	if (op->cmd == TERN_SCHEDOP_getinfo) {
+		/* dom0 has its pCPU to itself: Xen's defaults describe that. */
+		op->weight = d->is_privileged ? SCHED_WEIGHT_DEFAULT : weight;
+		op->cap = d->is_privileged ? 0 : cap;
+		return 0;
+	}
+	if (op->cmd != TERN_SCHEDOP_putinfo || d->is_privileged ||
+	    op->flags & ~(TERN_SCHED_set_weight | TERN_SCHED_set_cap))
+		return -EINVAL;
+	if (op->flags & TERN_SCHED_set_weight)
+		weight = op->weight;
+	if (op->flags & TERN_SCHED_set_cap)
+		cap = op->cap;
+	if (sched_check_params(weight, cap, d->nr_vcpus))
+		return -EINVAL;
+	sched_set_params(&d->sched, weight, cap, system_time_ns());
 	return 0;
 }
 
@@ -173,6 +205,8 @@ static long domu_op(struct tern_domctl *op, struct domain *d)
 		return self ? -EINVAL : vcpu_affinity(d, &op->u.vcpuaffinity);
 	case TERN_DOMCTL_getvcpuinfo:
 		return getvcpuinfo(d, &op->u.getvcpuinfo);
+	case TERN_DOMCTL_scheduler_op:
+		return scheduler_op(d, &op->u.scheduler_op);
 	case TERN_DOMCTL_set_param:
 	case TERN_DOMCTL_get_param:
 		if (op->u.param.index >= HVM_NR_PARAMS || op->u.param.pad0)

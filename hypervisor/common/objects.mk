@@ -27,3 +27,4 @@ HV_SRCS += hypervisor/common/grant_table_op.c
 HV_SRCS += hypervisor/common/vcpu_timer.c
 HV_SRCS += hypervisor/common/sched.c
 HV_SRCS += hypervisor/common/foreign_map.c
+HV_SRCS += hypervisor/common/sched_credit.c

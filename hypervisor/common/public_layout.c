@@ -65,7 +65,12 @@ _Static_assert(offsetof(struct tern_domaininfo, handle) == 64, "domaininfo handl
 _Static_assert(sizeof(struct tern_sysctl_getdomaininfolist) == 24, "getdomaininfolist");
 _Static_assert(offsetof(struct tern_sysctl_getdomaininfolist, buffer) == 8, "gdil buffer");
 _Static_assert(sizeof(struct tern_domctl_vcpu_start) == 72, "vcpu_start");
-_Static_assert(sizeof(struct tern_domctl_getvcpuinfo) == 24, "getvcpuinfo");
+_Static_assert(sizeof(struct tern_domctl_getvcpuinfo) == 32, "getvcpuinfo");
+_Static_assert(offsetof(struct tern_domctl_getvcpuinfo, cpu) == 16, "getvcpuinfo cpu");
+_Static_assert(offsetof(struct tern_domctl_getvcpuinfo, cpumap) == 24, "getvcpuinfo cpumap");
+_Static_assert(sizeof(struct tern_domctl_scheduler_op) == 24, "scheduler_op");
+_Static_assert(offsetof(struct tern_domctl_scheduler_op, weight) == 12, "scheduler_op weight");
+_Static_assert(offsetof(struct tern_domctl_scheduler_op, cap) == 16, "scheduler_op cap");
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 _Static_assert(sizeof(struct evtchn_alloc_unbound) == 8, "alloc_unbound");

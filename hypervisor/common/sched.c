@@ -1,81 +1,80 @@
 /*
- * Scheduling domU vCPUs on the CPUs dom0 does not own: round robin by run
- * time (the vCPU that has run least goes next, so equal weights share a CPU
- * evenly), time slices ended by the LAPIC timer, affinity respected, and HLT
- * when nothing is runnable. dom0 keeps CPU0 to itself.
+ * Running domU vCPUs on the CPUs dom0 does not own: each such CPU asks the
+ * credit scheduler (common/sched_credit.c: weight, cap, affinity) what to
+ * run and for how long, runs it until the slice ends (the LAPIC timer), it
+ * blocks or its domain stops, charges it, and HLTs when nothing may run.
+ * dom0 keeps CPU0 to itself.
  *
- * Lock-free on purpose: a vCPU is claimed with a compare-and-swap on
- * `running`, and wakeups (event channels, under their own lock) only clear
- * `blocked` and send an IPI.
+ * One lock, sched_lock, covers the scan of the domains (the blocked vCPUs'
+ * timers, then the pick) and the charge after a slice; the domain table
+ * loses a domain only under it. Wakeups (event channels, under their own
+ * lock) only clear `blocked` and send an IPI: they never take sched_lock,
+ * so the order is always sched_lock, then an event channel's.
  */
+#include <asm/spinlock.h>
+#include <asm/x86-defs.h>
 #include <tern/arch.h>
 #include <tern/domain.h>
 #include <tern/sched.h>
 
-#define SLICE_NS 30000000ull      /* 30 ms, as Xen's credit scheduler */
 #define IDLE_TICK_NS 10000000ull  /* the longest an idle CPU with blocked vCPUs sleeps */
 
-static bool can_run_here(const struct vcpu *v, unsigned int cpu)
-{
-	const struct domain *d = v->domain;
+static struct spinlock sched_lock = SPINLOCK_INIT;
+static struct sched_cpu sched_cpus[NR_CPUS];
 
-	return v->online && !v->blocked && !v->running && !d->paused && !d->shutdown &&
-	       !d->dying && (v->affinity & (1ull << cpu));
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
 }
 
-/*
- * Claims the runnable vCPU that has run least; NULL if there is none, with
- * *wake set to the earliest timer of a blocked vCPU (0: none).
- */
-static struct vcpu *pick(unsigned int cpu, uint64_t *wake)
+/* Wakes the blocked vCPUs whose timers expired; returns the earliest
+ * timer of those still blocked (0: none). */
+static uint64_t poll_blocked_timers(void)
 {
-	struct vcpu *best = NULL;
+	struct domain *const *doms = domain_table();
+	uint64_t wake = 0;
 
-	*wake = 0;
 	for (domid_t id = 1; id < MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id(id);
+		struct domain *d = doms[id];
 
-		if (!d || d->paused || d->dying)
+		if (!d || d->paused || d->dying || d->shutdown)
 			continue;
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			struct vcpu *v = &d->vcpu[i];
 
-			/* A blocked vCPU's timer may have expired: that wakes it. */
-			if (v->online && v->blocked && !d->shutdown) {
-				uint64_t next;
-
+			if (v->online && v->blocked) {
 				vcpu_timer_poll(v);
-				next = vcpu_timer_next(&v->timer);
-				if (next && (!*wake || next < *wake))
-					*wake = next;
+				wake = earliest(wake, vcpu_timer_next(&v->timer));
 			}
-			if (can_run_here(v, cpu) && (!best || v->run_time_ns < best->run_time_ns))
-				best = v;
 		}
 	}
-	if (best && !__atomic_exchange_n(&best->running, true, __ATOMIC_ACQ_REL))
-		return best;
-	return NULL;
+	return wake;
 }
 
 void sched_run_cpu(unsigned int cpu)
 {
-	for (;;) {
-		uint64_t start, wake;
-		struct vcpu *v = pick(cpu, &wake);
+	struct sched_cpu *pc = &sched_cpus[cpu];
 
-		if (!v) {
-			/* Sleep until a kick, or the next blocked vCPU's timer (a
-			 * tick at most, for vCPUs that appear meanwhile). */
-			start = system_time_ns();
+	for (;;) {
+		struct sched_choice c;
+		uint64_t wake, start;
+
+		spin_lock(&sched_lock);
+		wake = poll_blocked_timers();
+		start = system_time_ns();
+		c = sched_pick(pc, domain_table(), MAX_DOMAINS, cpu, start);
+		spin_unlock(&sched_lock);
+		if (!c.vcpu) {
+			/* Sleep until a kick, a blocked vCPU's timer or a capped domain's
+			 * next period (a tick at most, for vCPUs that appear meanwhile). */
+			wake = earliest(wake, c.until);
 			arch_idle(wake ? MIN(wake > start ? wake - start : 1, IDLE_TICK_NS) : 0);
 			continue;
 		}
-		v->pcpu = cpu;
-		start = system_time_ns();
-		hvm->vcpu_run_slice(v, start + SLICE_NS);
-		v->run_time_ns += system_time_ns() - start;
-		__atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
+		hvm->vcpu_run_slice(c.vcpu, c.until);
+		spin_lock(&sched_lock);
+		sched_done(c.vcpu, system_time_ns() - start);
+		spin_unlock(&sched_lock);
 	}
 }
 
@@ -83,4 +82,11 @@ void sched_wake(struct vcpu *v)
 {
 	__atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
 	arch_kick_cpus(v->running ? 1ull << v->pcpu : v->affinity);
+}
+
+void sched_domain_unregister(struct domain *d)
+{
+	spin_lock(&sched_lock);
+	domain_unregister(d);
+	spin_unlock(&sched_lock);
 }

@@ -1,6 +1,8 @@
 """Guest domains (issue 6): `xl create` from dom0 builds a PVH domU, `xl list`
 shows it, `xl destroy` gives its memory back; bad config files give their
 error lines; `xl create` without xenstored says so instead of hanging.
+The credit scheduler: CPU-bound guests share a pCPU by weight and a cap
+holds one back; with one pCPU no domU can be created.
 
 dom0 boots DOM0_IMAGE with one more cpio archive appended (Linux unpacks
 concatenated archives in order) that holds the guest kernels and configs
@@ -13,6 +15,7 @@ import io
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -26,6 +29,8 @@ DOM0_IMAGE = os.path.join(IMAGES, "dom0-tools.cpio.gz")
 # Any test guest prints through console_io; this one needs nothing of a domU
 # that only an initial domain has to get its result line out.
 GUEST = os.path.join(BUILD, "guests", "hypercall_page.elf")
+# A guest that spins forever when its command line is "spin".
+SPIN = os.path.join(BUILD, "guests", "spin.elf")
 XL = "/usr/sbin/xl"
 DIR = "/root/domu"
 
@@ -36,6 +41,14 @@ kernel = "{DIR}/guest.elf"
 memory = 64
 vcpus = 1
 on_crash = "preserve"
+"""
+
+SPIN_CFG = f"""name = "spin"
+type = "pvh"
+kernel = "{DIR}/spin.elf"
+cmdline = "spin"
+memory = 32
+cpus = "1"
 """
 
 BAD_CFG = """name = "bad"
@@ -97,24 +110,28 @@ def newc_archive(files):
     return gzip.compress(out.getvalue())
 
 
-def dom0_with_guests(machine, tmp_path):
-    for path in (DOM0_IMAGE, VMLINUZ, GUEST):
+def dom0_with_guests(machine, tmp_path, smp=2):
+    for path in (DOM0_IMAGE, VMLINUZ, GUEST, SPIN):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all {os.path.relpath(DOM0_IMAGE, ROOT)} guests`")
     with open(GUEST, "rb") as f:
         guest = f.read()
+    with open(SPIN, "rb") as f:
+        spin = f.read()
     files = {
         "root/domu/guest.elf": (0o100644, guest),
+        "root/domu/spin.elf": (0o100644, spin),
+        "root/domu/spin.cfg": (0o100644, SPIN_CFG.encode()),
         "root/domu/guest1.cfg": (0o100644, GOOD_CFG.encode()),
         "root/domu/bad.cfg": (0o100644, BAD_CFG.encode()),
         "root/domu/bad2.cfg": (0o100644, BAD_KEYS_CFG.encode()),
     }
-    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files)
+    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, smp=smp)
     check(m, f"test -x {XL} && test -f {DIR}/guest1.cfg")
     return m
 
 
-def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G"):
+def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G", smp=2):
     """Boots tern and dom0 from image with an archive of files ({path: (mode,
     bytes)}) appended; returns the machine with dom0's shell at its prompt."""
     initrd = tmp_path / "dom0-extra.cpio.gz"
@@ -124,7 +141,7 @@ def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G"
     # the guest's among them, would cut into the shell's); `xl dmesg` shows them.
     m = machine(append=f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin console=none "
                        "noreboot guest_loglvl=all",
-                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=2, memory=memory)
+                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=smp, memory=memory)
     m.wait_for(USERSPACE)
     m.wait_for(PROMPT, whole_lines=False)
     m.shell("stty -echo")
@@ -181,7 +198,7 @@ def test_domu_create_list_destroy(machine, tmp_path):
     start_xenstored(m)
     free_before = free_memory(m)
 
-    status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
+    status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg cpu_weight=512 cap=50 'cpus=\"1\"'")
     assert status == 0, ("xl create failed; the hypervisor side (domctl createdomain, "
                          f"max_mem, populate_physmap, vcpu_start, set_param) is needed:\n{out}")
 
@@ -195,6 +212,19 @@ def test_domu_create_list_destroy(machine, tmp_path):
     assert check(m, f"{XL} domid guest1").strip() == str(domid)
     assert check(m, f"{XL} domname {domid}").strip() == "guest1"
     assert free_memory(m) <= free_before - 64
+
+    # cpu_weight, cap and cpus from the config reach the hypervisor; sched-credit
+    # changes them; vcpu-list shows the hard affinity (CPU0 is dom0's).
+    out = check(m, f"{XL} sched-credit -d guest1").splitlines()
+    assert out[1].split() == ["guest1", str(domid), "512", "50"], out
+    check(m, f"{XL} sched-credit -d guest1 -w 128 -c 0")
+    out = check(m, f"{XL} sched-credit").splitlines()
+    assert out[0].startswith("Cpupool Pool-0: tslice=30ms"), out
+    assert ["guest1", str(domid), "128", "0"] in [l.split() for l in out], out
+    out = check(m, f"{XL} vcpu-list").splitlines()
+    rows = {l.split()[0]: l.split() for l in out[1:]}
+    assert rows["Domain-0"][-3:] == ["0", "/", "all"], out
+    assert rows["guest1"][1:3] == [str(domid), "0"] and rows["guest1"][-3:] == ["1", "/", "all"], out
 
     # A second one with the same name is refused.
     status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
@@ -213,3 +243,57 @@ def test_domu_create_list_destroy(machine, tmp_path):
     dmesg = check(m, f"{XL} dmesg")
     assert f"(d{domid}) Test result:" in dmesg, dmesg
     assert f"(d{domid}) XENVER_version: 4.17" in dmesg, dmesg
+
+
+def test_one_pcpu_refuses_domus(machine, tmp_path):
+    """With one pCPU, dom0's, xl create fails at once and says why."""
+    m = dom0_with_guests(machine, tmp_path, smp=1)
+    start_xenstored(m)
+    status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
+    assert status != 0, out
+    assert "this machine has one pCPU and dom0 owns it" in out, out
+    assert "guest1" not in check(m, f"{XL} list"), "a half-built domain was left behind"
+
+
+def cpu_seconds_over(m, seconds):
+    """(dom0's uptime passed, {domain: CPU seconds gained}) over `seconds`."""
+    out = check(m, f"cat /proc/uptime; {XL} list; sleep {seconds}; cat /proc/uptime; {XL} list",
+                timeout=60 + seconds)
+    uptimes, tables = [], []
+    for line in out.splitlines():
+        fields = line.split()
+        if re.fullmatch(r"[0-9.]+ [0-9.]+", line.strip()):
+            uptimes.append(float(fields[0]))
+        elif line.startswith("Name"):
+            tables.append({})
+        elif tables and len(fields) >= 6:
+            tables[-1][fields[0]] = float(fields[-1])
+    assert len(uptimes) == 2 and len(tables) == 2, out
+    gained = {name: tables[1][name] - tables[0][name] for name in tables[1] if name in tables[0]}
+    return uptimes[1] - uptimes[0], gained
+
+
+def test_weight_and_cap_shares(machine, tmp_path):
+    """Two CPU-bound guests pinned to pCPU 1 share it 2:1 by weight 512:256;
+    alone with cap 25 one runs a quarter of the time and the pCPU idles."""
+    m = dom0_with_guests(machine, tmp_path)
+    start_xenstored(m)
+    check(m, f"{XL} create -e {DIR}/spin.cfg 'name=\"heavy\"' cpu_weight=512")
+    check(m, f"{XL} create -e {DIR}/spin.cfg 'name=\"light\"'")
+    time.sleep(1)
+    elapsed, gained = cpu_seconds_over(m, 6)
+    heavy, light = gained["heavy"], gained["light"]
+    assert heavy + light >= 0.8 * elapsed, (elapsed, gained)
+    assert 1.6 <= heavy / light <= 2.5, (elapsed, gained)
+
+    check(m, f"{XL} destroy light")
+    check(m, f"{XL} sched-credit -d heavy -c 25")
+    time.sleep(1)
+    elapsed, gained = cpu_seconds_over(m, 6)
+    assert 0.17 <= gained["heavy"] / elapsed <= 0.33, (elapsed, gained)
+    # Uncapped again, it has the pCPU to itself.
+    check(m, f"{XL} sched-credit -d heavy -c 0")
+    time.sleep(1)
+    elapsed, gained = cpu_seconds_over(m, 4)
+    assert gained["heavy"] >= 0.8 * elapsed, (elapsed, gained)
+    check(m, f"{XL} destroy heavy")

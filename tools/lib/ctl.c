@@ -137,18 +137,45 @@ int tc_domain_list(struct tc_handle *h, uint16_t first, uint32_t max,
 	return rc;
 }
 
-int tc_domain_info(struct tc_handle *h, uint16_t domid, struct tern_domaininfo *out)
+/* A domctl on one domain whose op-specific part is u (len bytes), in and out. */
+static int domctl_on(struct tc_handle *h, uint32_t cmd, uint16_t domid, void *u, size_t len)
 {
 	struct tern_domctl op;
 	int rc;
 
 	memset(&op, 0, sizeof(op));
-	op.cmd = TERN_DOMCTL_getdomaininfo;
+	op.cmd = cmd;
 	op.domain = domid;
+	memcpy(&op.u, u, len);
 	rc = tc_domctl(h, &op);
 	if (rc == 0)
-		*out = op.u.getdomaininfo.info;
+		memcpy(u, &op.u, len);
 	return rc;
+}
+
+int tc_domain_info(struct tc_handle *h, uint16_t domid, struct tern_domaininfo *out)
+{
+	struct tern_domctl_getdomaininfo info;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	rc = domctl_on(h, TERN_DOMCTL_getdomaininfo, domid, &info, sizeof(info));
+	if (rc == 0)
+		*out = info.info;
+	return rc;
+}
+
+int tc_vcpu_info(struct tc_handle *h, uint16_t domid, uint32_t vcpu,
+		 struct tern_domctl_getvcpuinfo *out)
+{
+	*out = (struct tern_domctl_getvcpuinfo){ .vcpu = vcpu };
+	return domctl_on(h, TERN_DOMCTL_getvcpuinfo, domid, out, sizeof(*out));
+}
+
+int tc_sched_credit(struct tc_handle *h, uint16_t domid, struct tern_domctl_scheduler_op *op)
+{
+	op->sched_id = TERN_SCHEDULER_credit;
+	return domctl_on(h, TERN_DOMCTL_scheduler_op, domid, op, sizeof(*op));
 }
 
 const char *tc_sched_name(uint32_t sched_id)

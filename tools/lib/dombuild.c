@@ -302,6 +302,12 @@ static int vcpus(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,
 			return rc;
 		}
 	}
+	rc = ops->set_sched(ops->priv, res->domid, cfg->cpu_weight, cfg->cap);
+	if (rc) {
+		snprintf(err, errlen, "cannot set cpu_weight=%u cap=%u (domctl scheduler_op): %s",
+			 cfg->cpu_weight, cfg->cap, strerror(-rc));
+		return rc;
+	}
 	memset(&st, 0, sizeof(st));
 	st.vcpu = 0;
 	st.rip = res->entry;
@@ -332,7 +338,8 @@ int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cf
 	if (rc) {
 		snprintf(err, errlen, "cannot create the domain (domctl createdomain): %s%s",
 			 strerror(-rc), rc == -ENOSYS ? " (the hypervisor does not implement "
-			 "it yet)" : "");
+			 "it yet)" : rc == -ENODEV ? " (this machine has one pCPU and dom0 owns "
+			 "it; tern runs guests only on the other pCPUs)" : "");
 		return rc;
 	}
 	rc = ops->max_mem(ops->priv, res->domid, cfg->maxmem_mib * 1024);

@@ -146,6 +146,8 @@ struct dombuild_ops {
 	int (*alloc_unbound)(void *priv, uint16_t domid, uint16_t remote, uint32_t *port);
 	int (*vcpu_start)(void *priv, uint16_t domid, const struct tern_domctl_vcpu_start *st);
 	int (*set_affinity)(void *priv, uint16_t domid, uint32_t vcpu, uint64_t map);
+	/* The credit scheduler's weight and cap. */
+	int (*set_sched)(void *priv, uint16_t domid, uint32_t weight, uint32_t cap);
 	int (*destroy)(void *priv, uint16_t domid);
 };
 
@@ -160,8 +162,8 @@ struct dombuild_result {
 /*
  * Builds a paused domain: create, max_mem, populate [0, memory), load the
  * kernel, ramdisk, command line and start_info, zero the console and store
- * pages, set their HVM params and event channels, start vCPU 0 and pin the
- * vCPUs from cpus=. The domain is left paused; on failure it is destroyed.
+ * pages, set their HVM params and event channels, start vCPU 0, pin the
+ * vCPUs from cpus= and set cpu_weight and cap. The domain is left paused; on failure it is destroyed.
  * ramdisk may be NULL (ramdisk_len 0).
  */
 int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,

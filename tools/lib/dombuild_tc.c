@@ -155,6 +155,18 @@ static int tc_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint64_t m
 	return tc_domctl(priv, &op);
 }
 
+static int tc_set_sched(void *priv, uint16_t domid, uint32_t weight, uint32_t cap)
+{
+	struct tern_domctl_scheduler_op op = {
+		.cmd = TERN_SCHEDOP_putinfo,
+		.flags = TERN_SCHED_set_weight | TERN_SCHED_set_cap,
+		.weight = weight,
+		.cap = cap,
+	};
+
+	return tc_sched_credit(priv, domid, &op);
+}
+
 static int tc_destroy(void *priv, uint16_t domid)
 {
 	struct tern_domctl op;
@@ -177,5 +189,6 @@ void dombuild_tc_ops(struct dombuild_ops *ops, struct tc_handle *h)
 	ops->alloc_unbound = tc_alloc_unbound;
 	ops->vcpu_start = tc_vcpu_start;
 	ops->set_affinity = tc_set_affinity;
+	ops->set_sched = tc_set_sched;
 	ops->destroy = tc_destroy;
 }

@@ -74,6 +74,12 @@ int tc_domain_list(struct tc_handle *h, uint16_t first, uint32_t max,
 /* One domain; -ESRCH if it does not exist. */
 int tc_domain_info(struct tc_handle *h, uint16_t domid, struct tern_domaininfo *out);
 
+/* One vCPU's state, run time and affinity; -ENOENT if it does not exist. */
+int tc_vcpu_info(struct tc_handle *h, uint16_t domid, uint32_t vcpu,
+		 struct tern_domctl_getvcpuinfo *out);
+/* The credit scheduler's getinfo / putinfo on a domain (sched_id is filled in). */
+int tc_sched_credit(struct tc_handle *h, uint16_t domid, struct tern_domctl_scheduler_op *op);
+
 /* Raw sysctl/domctl: fills in interface_version, copies in and out. */
 int tc_sysctl(struct tc_handle *h, struct tern_sysctl *op);
 int tc_domctl(struct tc_handle *h, struct tern_domctl *op);

@@ -107,6 +107,8 @@ struct xlcfg_domain {
 	/* cpus=: hard affinity. One map for all vCPUs, or one per vCPU (a list). */
 	int ncpumaps;             /* 0: no pinning; 1: all vCPUs; n: vCPU i gets map i */
 	uint64_t cpumaps[XLCFG_MAX_VCPUS];
+	unsigned cpu_weight;      /* credit scheduler weight, 1..65535, default 256 */
+	unsigned cap;             /* % of one pCPU, 0 (default): none; at most 100 * maxvcpus */
 	int has_uuid;
 	uint8_t uuid[16];
 	enum xlcfg_action on_poweroff, on_reboot, on_crash, on_watchdog;

@@ -107,14 +107,21 @@ static int key_vcpus(struct ctx *c, const struct resolved *r)
 	return rc;
 }
 
-static int key_maxvcpus(struct ctx *c, const struct resolved *r)
+/* A number in [min, max] into an unsigned field. */
+static int set_bounded(struct ctx *c, const struct resolved *r, unsigned min, unsigned max,
+		       unsigned *field)
 {
 	unsigned long long v;
-	int rc = cfg_get_bounded(c, r, 1, TERN_MAX_VCPUS, &v);
+	int rc = cfg_get_bounded(c, r, min, max, &v);
 
 	if (rc == 0)
-		c->d->maxvcpus = (unsigned)v;
+		*field = (unsigned)v;
 	return rc;
+}
+
+static int key_maxvcpus(struct ctx *c, const struct resolved *r)
+{
+	return set_bounded(c, r, 1, TERN_MAX_VCPUS, &c->d->maxvcpus);
 }
 
 static int cpumap_of(struct ctx *c, const struct resolved *r, const struct xlcfg_value *v,
@@ -155,6 +162,17 @@ static int key_cpus(struct ctx *c, const struct resolved *r)
 	for (unsigned i = 0; i < v->nitems; i++)
 		rc |= cpumap_of(c, r, &v->items[i], &c->d->cpumaps[i]);
 	return rc ? -EINVAL : 0;
+}
+
+static int key_cpu_weight(struct ctx *c, const struct resolved *r)
+{
+	return set_bounded(c, r, 1, 65535, &c->d->cpu_weight);
+}
+
+/* Checked against maxvcpus once all keys are read. */
+static int key_cap(struct ctx *c, const struct resolved *r)
+{
+	return set_bounded(c, r, 0, 100 * TERN_MAX_VCPUS, &c->d->cap);
 }
 
 static int key_uuid(struct ctx *c, const struct resolved *r)
@@ -339,7 +357,8 @@ static const struct key keys[] = {
 	{ "kernel", key_kernel }, { "ramdisk", key_ramdisk }, { "cmdline", key_cmdline },
 	{ "root", key_root }, { "extra", key_extra }, { "memory", key_memory },
 	{ "maxmem", key_maxmem }, { "vcpus", key_vcpus }, { "maxvcpus", key_maxvcpus },
-	{ "cpus", key_cpus }, { "uuid", key_uuid }, { "on_poweroff", key_on_poweroff },
+	{ "cpus", key_cpus }, { "cpu_weight", key_cpu_weight }, { "cap", key_cap },
+	{ "uuid", key_uuid }, { "on_poweroff", key_on_poweroff },
 	{ "on_reboot", key_on_reboot }, { "on_crash", key_on_crash },
 	{ "on_watchdog", key_on_watchdog }, { "pool", key_pool }, { "disk", key_disk },
 	{ "vif", key_vif },
@@ -364,8 +383,6 @@ static const struct refused refused[] = {
 	{ "bootloader_args", "tern boots the kernel directly (kernel=, ramdisk=)" },
 	{ "on_soft_reset", "soft reset is for HVM guests" },
 	{ "cpus_soft", "soft affinity is " LATER " (use cpus= for hard affinity)" },
-	{ "cpu_weight", "scheduler parameters are " LATER },
-	{ "cap", "scheduler parameters are " LATER },
 	{ "firmware", HVM_ONLY }, { "device_model_version", HVM_ONLY },
 	{ "device_model_override", HVM_ONLY }, { "device_model", HVM_ONLY },
 	{ "acpi", HVM_ONLY }, { "apic", HVM_ONLY }, { "pae", HVM_ONLY }, { "hap", HVM_ONLY },
@@ -464,6 +481,12 @@ static int check_whole(struct ctx *c, const char *file)
 		xlcfg_msg(c->m, 1, "xl: maxvcpus < vcpus");
 		rc = -EINVAL;
 	}
+	if (d->cap > 100 * d->maxvcpus) {
+		xlcfg_msg(c->m, 1, "%s: cap = %u is more than the domain's %u vCPU%s can use "
+			  "(at most %u: 100 per vCPU)", file, d->cap, d->maxvcpus,
+			  d->maxvcpus == 1 ? "" : "s", 100 * d->maxvcpus);
+		rc = -EINVAL;
+	}
 	if (d->ncpumaps > 1 && (unsigned)d->ncpumaps > d->maxvcpus) {
 		xlcfg_msg(c->m, 1, "%s: cpus lists %d vCPUs but the domain has %u", file,
 			  d->ncpumaps, d->maxvcpus);
@@ -482,6 +505,7 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	memset(d, 0, sizeof(*d));
 	d->memory_mib = 32;
 	d->vcpus = 1;
+	d->cpu_weight = 256;
 	d->on_poweroff = XLCFG_ACTION_DESTROY;
 	d->on_reboot = XLCFG_ACTION_RESTART;
 	d->on_crash = XLCFG_ACTION_DESTROY;

@@ -4,6 +4,14 @@
 
 #include "xl.h"
 
+/* Whether option c takes a value ("d:" in flags). */
+static int takes_value(const char *flags, char c)
+{
+	const char *p = c == ':' ? NULL : strchr(flags, c);
+
+	return p && p[1] == ':';
+}
+
 int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
 	      const char *flags, const struct xl_longopt *longs)
 {
@@ -26,9 +34,14 @@ int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
 			st->optind++;
 			if (strcmp(arg, "--help") == 0)
 				return 'h';
-			for (const struct xl_longopt *l = longs; l && l->name; l++)
-				if (strcmp(arg + 2, l->name) == 0)
+			for (const struct xl_longopt *l = longs; l && l->name; l++) {
+				size_t n = strlen(l->name);
+
+				if (strncmp(arg + 2, l->name, n) == 0 &&
+				    (arg[2 + n] == '\0' ||
+				     (arg[2 + n] == '=' && takes_value(flags, l->val))))
 					return l->val;
+			}
 			fprintf(env->err, "option `%s' not supported.\n", arg + 2);
 			return '?';
 		}
@@ -36,14 +49,54 @@ int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
 	}
 	arg = argv[st->optind];
 	c = arg[st->subpos++];
+	/* What follows in the same argument is more options, or the value of
+	 * one that takes a value ("-w512"), which xl_optarg() takes. */
 	if (arg[st->subpos] == '\0') {
 		st->subpos = 0;
 		st->optind++;
 	}
-	if (c == 'h' || strchr(flags, c))
+	if (c == 'h' || (c != ':' && strchr(flags, c)))
 		return c;
 	fprintf(env->err, "option `%c' not supported.\n", c);
 	return '?';
+}
+
+const char *xl_optarg(struct xl_env *env, struct xl_opts *st, int argc, char **argv, char opt)
+{
+	const char *prev = argv[st->optind - 1], *eq;
+
+	if (st->subpos) {
+		/* "-w512" */
+		prev = argv[st->optind++] + st->subpos;
+		st->subpos = 0;
+		return prev;
+	}
+	if (prev[0] == '-' && prev[1] == '-' && (eq = strchr(prev, '=')) != NULL)
+		return eq + 1; /* "--weight=512" */
+	if (st->optind < argc)
+		return argv[st->optind++]; /* "-w 512", "--weight 512" */
+	fprintf(env->err, "option `%c' requires an argument.\n", opt);
+	return NULL;
+}
+
+int xl_cmd_options(struct xl_env *env, int argc, char **argv, const char *cmd,
+		   const char *flags, int *optind, int (*opt)(int c, void *ctx), void *ctx)
+{
+	struct xl_opts st = { 0, 0 };
+	int c;
+
+	while ((c = xl_getopt(env, &st, argc, argv, flags, NULL)) != 0) {
+		if (c == 'h') {
+			xl_usage(env, env->out, cmd);
+			return 1;
+		}
+		if (c == '?')
+			return 3;
+		if (opt)
+			opt(c, ctx);
+	}
+	*optind = st.optind;
+	return 0;
 }
 
 int xl_open(struct xl_env *env)

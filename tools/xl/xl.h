@@ -34,6 +34,11 @@ struct xl_backend {
 	int (*domain_name)(struct xl_backend *b, uint16_t domid, char *out, size_t len);
 	/* Sends n debug keys to the hypervisor (tc_debug_keys). */
 	int (*debug_keys)(struct xl_backend *b, const char *keys, uint32_t n);
+	/* As tc_vcpu_info and tc_sched_credit. */
+	int (*vcpu_info)(struct xl_backend *b, uint16_t domid, uint32_t vcpu,
+			 struct tern_domctl_getvcpuinfo *out);
+	int (*sched_credit)(struct xl_backend *b, uint16_t domid,
+			    struct tern_domctl_scheduler_op *op);
 };
 
 struct xl_env {
@@ -65,13 +70,16 @@ int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv);
 int xl_cmd_debug_keys(struct xl_env *env, int argc, char **argv);
 int xl_cmd_list(struct xl_env *env, int argc, char **argv);
 int xl_cmd_console(struct xl_env *env, int argc, char **argv);
+int xl_cmd_vcpu_list(struct xl_env *env, int argc, char **argv);
+int xl_cmd_sched_credit(struct xl_env *env, int argc, char **argv);
 
 /*
  * Option parsing shared by the commands: flags is a string of accepted short
- * options ("lv"), longs maps long names to them ({"long", 'l'}, ends with a
- * NULL name). Returns the option char, 0 when options end (*optind = first
- * operand), 'h' for -h/--help, or '?' after printing "option `X' not
- * supported." for an unknown one.
+ * options ("lv"; "d:" for one that takes a value), longs maps long names to
+ * them ({"long", 'l'}, ends with a NULL name). Returns the option char, 0
+ * when options end (*optind = first operand), 'h' for -h/--help, or '?'
+ * after printing "option `X' not supported." for an unknown one. After an
+ * option that takes a value the caller calls xl_optarg().
  */
 struct xl_longopt {
 	const char *name;
@@ -83,6 +91,16 @@ struct xl_opts {
 };
 int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
 	      const char *flags, const struct xl_longopt *longs);
+/*
+ * The options of a command whose options take no value: opt(c, ctx) for
+ * each. 0 with *optind at the first operand, or the exit status + 1 (-h:
+ * usage printed, status 0; an unknown option: status 2).
+ */
+int xl_cmd_options(struct xl_env *env, int argc, char **argv, const char *cmd,
+		   const char *flags, int *optind, int (*opt)(int c, void *ctx), void *ctx);
+/* The value of option opt just returned: "-w512", "-w 512", "--weight=512"
+ * or "--weight 512"; NULL after a message if there is none. */
+const char *xl_optarg(struct xl_env *env, struct xl_opts *st, int argc, char **argv, char opt);
 
 /* Connects the backend once; prints xl's error and returns -errno on failure. */
 int xl_open(struct xl_env *env);
@@ -92,5 +110,16 @@ void xl_format_state(const struct tern_domaininfo *d, char state[7]);
 void xl_format_uuid(const uint8_t handle[16], char out[37]);
 /* Name for `xl list`: xenstore's, else "Domain-0" for 0, else "(null)". */
 void xl_domain_name(struct xl_env *env, uint16_t domid, char *out, size_t len);
+/* A pCPU map as xl prints it: "all" (pCPUs 0 to nr_cpus - 1), "none", or
+ * ranges ("1-3", "1,3", "0-1,4"). */
+void xl_format_cpumap(uint64_t map, unsigned nr_cpus, char *out, size_t len);
+
+/*
+ * A Domain operand: digits are a domid, anything else a name (xenstore's,
+ * through the backend). 0, or 1 after printing xl's error.
+ */
+int xl_find_domain(struct xl_env *env, const char *arg, struct tern_domaininfo *out);
+/* Every domain, in id order, into a malloc'ed *doms. 0, or 1 after a message. */
+int xl_list_domains(struct xl_env *env, struct tern_domaininfo **doms, unsigned *n);
 
 #endif

@@ -90,6 +90,18 @@ static int real_debug_keys(struct xl_backend *b, const char *keys, uint32_t n)
 	return tc_debug_keys(&((struct xl_real *)b->priv)->tc, keys, n);
 }
 
+static int real_vcpu_info(struct xl_backend *b, uint16_t domid, uint32_t vcpu,
+			  struct tern_domctl_getvcpuinfo *out)
+{
+	return tc_vcpu_info(&((struct xl_real *)b->priv)->tc, domid, vcpu, out);
+}
+
+static int real_sched_credit(struct xl_backend *b, uint16_t domid,
+			     struct tern_domctl_scheduler_op *op)
+{
+	return tc_sched_credit(&((struct xl_real *)b->priv)->tc, domid, op);
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_real real = { { -1 }, NULL, 0 };
@@ -105,6 +117,8 @@ int main(int argc, char **argv)
 		.readconsole = real_readconsole,
 		.domain_name = real_domain_name,
 		.debug_keys = real_debug_keys,
+		.vcpu_info = real_vcpu_info,
+		.sched_credit = real_sched_credit,
 	};
 	struct xl_env env = { &be, stdout, stderr, 0 };
 	int rc = xl_main(&env, argc, argv);

@@ -55,6 +55,13 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "[-s] [Domain]", "-s                      Uptime in short format" },
 	{ "vcpu-list", xl_cmd_vcpu_list, "List the VCPUs for all/some domains",
 	  "[Domain, ...]", "" },
+	{ "sched-credit", xl_cmd_sched_credit, "Get/set the credit scheduler parameters",
+	  "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]",
+	  "-d DOMAIN, --domain=DOMAIN        The domain to show or change\n"
+	  "-w WEIGHT, --weight=WEIGHT        Its share under contention, 1-65535 (default 256)\n"
+	  "-c CAP,    --cap=CAP              Its limit in % of one pCPU, 0 = none\n"
+	  "-s,        --schedparam           Show the scheduler's own parameters (fixed)\n"
+	  "-p CPUPOOL, --cpupool=CPUPOOL     Only this cpupool (tern has Pool-0)" },
 	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };

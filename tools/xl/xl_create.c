@@ -313,6 +313,7 @@ static void print_dryrun(struct xl_env *env, const struct xlcfg_domain *d)
 		d->maxvcpus);
 	for (int i = 0; i < d->ncpumaps; i++)
 		fprintf(env->out, "cpus[%d]: 0x%llx\n", i, (unsigned long long)d->cpumaps[i]);
+	fprintf(env->out, "cpu_weight: %u\ncap: %u\n", d->cpu_weight, d->cap);
 	fprintf(env->out, "on_poweroff: %s\non_reboot: %s\non_crash: %s\n",
 		xlcfg_action_name(d->on_poweroff), xlcfg_action_name(d->on_reboot),
 		xlcfg_action_name(d->on_crash));

@@ -1,6 +1,6 @@
 /*
  * `xl shutdown`, `reboot`, `destroy`, `pause`, `unpause`, `domid`, `domname`,
- * `uptime`, `vcpu-list` (toolstack-reference.md 1.1, 1.2), and the helpers
+ * `uptime` (toolstack-reference.md 1.1, 1.2), and the helpers
  * xl_create.c shares: privcmd, xenstore, domain name lookup, destroy.
  */
 #include <ctype.h>
@@ -147,27 +147,6 @@ int xl_dom_destroy(struct tc_handle *h, uint16_t domid)
 	return rc;
 }
 
-/* Shared option parsing of the one-domain commands: 0, or the exit status + 1. */
-static int one_domain(struct xl_env *env, int argc, char **argv, const char *cmd,
-		      const char *flags, int *optind, int (*opt)(int c, void *ctx), void *ctx)
-{
-	struct xl_opts st = { 0, 0 };
-	int c;
-
-	while ((c = xl_getopt(env, &st, argc, argv, flags, NULL)) != 0) {
-		if (c == 'h') {
-			xl_usage(env, env->out, cmd);
-			return 1;
-		}
-		if (c == '?')
-			return 3;
-		if (opt)
-			opt(c, ctx);
-	}
-	*optind = st.optind;
-	return 0;
-}
-
 static int needs_args(struct xl_env *env, const char *cmd, int have, int need)
 {
 	if (have >= need)
@@ -266,7 +245,7 @@ static int shutdown_or_reboot(struct xl_env *env, int argc, char **argv, int reb
 	struct tc_xs xs;
 	uint16_t ids[256];
 	unsigned n = 0;
-	int optind, rc = one_domain(env, argc, argv, cmd, "awF", &optind, shutdown_opt, &o);
+	int optind, rc = xl_cmd_options(env, argc, argv, cmd, "awF", &optind, shutdown_opt, &o);
 	int status = 0;
 
 	if (rc)
@@ -334,7 +313,7 @@ int xl_cmd_destroy(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_handle *h;
 	uint16_t domid;
-	int force = 0, optind, rc = one_domain(env, argc, argv, "destroy", "f", &optind,
+	int force = 0, optind, rc = xl_cmd_options(env, argc, argv, "destroy", "f", &optind,
 					       flag_opt, &force);
 
 	if (rc)
@@ -366,7 +345,7 @@ static int pause_cmd(struct xl_env *env, int argc, char **argv, int pause)
 	const char *cmd = pause ? "pause" : "unpause";
 	struct tc_handle *h;
 	uint16_t domid;
-	int optind, rc = one_domain(env, argc, argv, cmd, "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_options(env, argc, argv, cmd, "", &optind, NULL, NULL);
 
 	if (rc)
 		return rc - 1;
@@ -402,7 +381,7 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	char path[64];
 	uint16_t domid;
-	int optind, rc = one_domain(env, argc, argv, "sysrq", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_options(env, argc, argv, "sysrq", "", &optind, NULL, NULL);
 
 	if (rc)
 		return rc - 1;
@@ -437,7 +416,7 @@ int xl_cmd_domid(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
 	uint16_t domid;
-	int optind, rc = one_domain(env, argc, argv, "domid", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_options(env, argc, argv, "domid", "", &optind, NULL, NULL);
 
 	if (rc)
 		return rc - 1;
@@ -460,7 +439,7 @@ int xl_cmd_domname(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
 	char path[64], *name = NULL;
-	int optind, rc = one_domain(env, argc, argv, "domname", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_options(env, argc, argv, "domname", "", &optind, NULL, NULL);
 
 	if (rc)
 		return rc - 1;
@@ -534,7 +513,7 @@ int xl_cmd_uptime(struct xl_env *env, int argc, char **argv)
 	struct tc_handle *h;
 	struct tc_xs xs;
 	int short_form = 0, optind, n = 0;
-	int rc = one_domain(env, argc, argv, "uptime", "s", &optind, flag_opt, &short_form);
+	int rc = xl_cmd_options(env, argc, argv, "uptime", "s", &optind, flag_opt, &short_form);
 
 	if (rc)
 		return rc - 1;
@@ -575,67 +554,5 @@ int xl_cmd_uptime(struct xl_env *env, int argc, char **argv)
 		}
 	}
 	tc_xs_close(&xs);
-	return 0;
-}
-
-/* ---- vcpu-list ---- */
-
-static void vcpu_rows(struct xl_env *env, struct tc_handle *h, const struct tern_domaininfo *d)
-{
-	char name[256];
-
-	xl_domain_name(env, d->domain, name, sizeof(name));
-	for (uint32_t v = 0; v <= d->max_vcpu_id; v++) {
-		struct tern_domctl op;
-
-		memset(&op, 0, sizeof(op));
-		op.cmd = TERN_DOMCTL_getvcpuinfo;
-		op.domain = d->domain;
-		op.u.getvcpuinfo.vcpu = v;
-		if (tc_domctl(h, &op) != 0)
-			continue;
-		fprintf(env->out, "%-32s %5u %5u", name, d->domain, v);
-		if (op.u.getvcpuinfo.online)
-			fprintf(env->out, " %5u %3c%c- ", op.u.getvcpuinfo.cpu,
-				op.u.getvcpuinfo.running ? 'r' : '-',
-				op.u.getvcpuinfo.blocked ? 'b' : '-');
-		else
-			fprintf(env->out, "     -   --p ");
-		/* getvcpuinfo does not report the affinity yet. */
-		fprintf(env->out, "%9.1f  all / all\n", (double)op.u.getvcpuinfo.cpu_time / 1e9);
-	}
-}
-
-int xl_cmd_vcpu_list(struct xl_env *env, int argc, char **argv)
-{
-	struct tern_domaininfo doms[256];
-	struct tc_handle *h;
-	int optind, n = 0, rc = one_domain(env, argc, argv, "vcpu-list", "", &optind, NULL, NULL);
-
-	if (rc)
-		return rc - 1;
-	h = xl_dom_tc(env);
-	if (!h)
-		return 1;
-	if (optind < argc) {
-		for (int i = optind; i < argc && n < 256; i++) {
-			uint16_t id;
-
-			if (xl_dom_resolve(env, argv[i], &id))
-				return 1;
-			if (tc_domain_info(h, id, &doms[n]) == 0)
-				n++;
-		}
-	} else {
-		n = tc_domain_list(h, 0, 256, doms);
-		if (n < 0) {
-			fprintf(env->err, "xl: cannot list the domains: %s\n", strerror(-n));
-			return 1;
-		}
-	}
-	fprintf(env->out, "%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State",
-		"Time(s)", "Affinity (Hard / Soft)");
-	for (int i = 0; i < n; i++)
-		vcpu_rows(env, h, &doms[i]);
 	return 0;
 }

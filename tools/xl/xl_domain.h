@@ -18,7 +18,6 @@ int xl_cmd_unpause(struct xl_env *env, int argc, char **argv);
 int xl_cmd_domid(struct xl_env *env, int argc, char **argv);
 int xl_cmd_domname(struct xl_env *env, int argc, char **argv);
 int xl_cmd_uptime(struct xl_env *env, int argc, char **argv);
-int xl_cmd_vcpu_list(struct xl_env *env, int argc, char **argv);
 int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv);
 
 /* privcmd for these commands (after xl_open's checks); NULL after a message. */

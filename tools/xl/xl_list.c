@@ -122,9 +122,9 @@ static void list_json_domain(struct xl_env *env, const struct tern_domaininfo *d
 	fprintf(f, "            }\n        }\n    }%s\n", last ? "" : ",");
 }
 
-/* Domain operand: digits are a domid (>= DOMID_FIRST_RESERVED never exists),
- * anything else a name looked up in xenstore. Returns 0, or the exit status. */
-static int list_resolve(struct xl_env *env, const char *arg, struct tern_domaininfo *out)
+/* Digits are a domid (>= DOMID_FIRST_RESERVED never exists), anything else
+ * a name looked up in xenstore. */
+int xl_find_domain(struct xl_env *env, const char *arg, struct tern_domaininfo *out)
 {
 	struct tern_domaininfo batch[XL_LIST_BATCH];
 	char name[256];
@@ -166,6 +166,38 @@ static int list_resolve(struct xl_env *env, const char *arg, struct tern_domaini
 	return 1;
 }
 
+int xl_list_domains(struct xl_env *env, struct tern_domaininfo **doms, unsigned *ndoms)
+{
+	unsigned first = 0, cap = 0;
+	int n;
+
+	*doms = NULL;
+	*ndoms = 0;
+	do {
+		if (*ndoms + XL_LIST_BATCH > cap) {
+			struct tern_domaininfo *bigger;
+
+			cap = *ndoms + XL_LIST_BATCH;
+			bigger = realloc(*doms, cap * sizeof(**doms));
+			if (!bigger) {
+				fprintf(env->err, "xl: out of memory\n");
+				return 1;
+			}
+			*doms = bigger;
+		}
+		n = env->be->domain_list(env->be, (uint16_t)first, XL_LIST_BATCH, *doms + *ndoms);
+		if (n < 0) {
+			fprintf(env->err, "xl: cannot list the domains "
+				"(sysctl getdomaininfolist): %s\n", strerror(-n));
+			return 1;
+		}
+		*ndoms += (unsigned)n;
+		if (n > 0)
+			first = (*doms)[*ndoms - 1].domain + 1u;
+	} while (n == XL_LIST_BATCH && first < DOMID_FIRST_RESERVED);
+	return 0;
+}
+
 int xl_cmd_list(struct xl_env *env, int argc, char **argv)
 {
 	static const struct xl_longopt longs[] = {
@@ -173,8 +205,8 @@ int xl_cmd_list(struct xl_env *env, int argc, char **argv)
 	};
 	struct xl_opts st = { 0, 0 };
 	struct tern_domaininfo *doms = NULL;
-	unsigned ndoms = 0, cap = 0;
-	int opt, details = 0, verbose = 0, rc = 0, n;
+	unsigned ndoms = 0;
+	int opt, details = 0, verbose = 0, rc = 0;
 
 	while ((opt = xl_getopt(env, &st, argc, argv, "lv", longs)) != 0) {
 		if (opt == 'h') {
@@ -198,37 +230,14 @@ int xl_cmd_list(struct xl_env *env, int argc, char **argv)
 		doms = malloc(sizeof(*doms));
 		if (!doms)
 			return 1;
-		rc = list_resolve(env, argv[st.optind], doms);
+		rc = xl_find_domain(env, argv[st.optind], doms);
 		if (rc)
 			goto out;
 		ndoms = 1;
 	} else {
-		unsigned first = 0;
-
-		do {
-			if (ndoms + XL_LIST_BATCH > cap) {
-				struct tern_domaininfo *bigger;
-
-				cap = ndoms + XL_LIST_BATCH;
-				bigger = realloc(doms, cap * sizeof(*doms));
-				if (!bigger) {
-					rc = 1;
-					goto out;
-				}
-				doms = bigger;
-			}
-			n = env->be->domain_list(env->be, (uint16_t)first, XL_LIST_BATCH,
-						 doms + ndoms);
-			if (n < 0) {
-				fprintf(env->err, "xl: cannot list the domains "
-					"(sysctl getdomaininfolist): %s\n", strerror(-n));
-				rc = 1;
-				goto out;
-			}
-			ndoms += (unsigned)n;
-			if (n > 0)
-				first = doms[ndoms - 1].domain + 1u;
-		} while (n == XL_LIST_BATCH && first < DOMID_FIRST_RESERVED);
+		rc = xl_list_domains(env, &doms, &ndoms);
+		if (rc)
+			goto out;
 	}
 	if (details) {
 		fprintf(env->out, "[\n");

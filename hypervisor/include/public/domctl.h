@@ -14,7 +14,8 @@
  *   TERN_DOMCTL_setvcpuaffinity 9  which pCPUs a vCPU may run on
  *   TERN_DOMCTL_max_mem       11   its memory limit
  *   TERN_DOMCTL_vcpu_start    12   a vCPU's first register state; it comes online
- *   TERN_DOMCTL_getvcpuinfo   14   a vCPU's state and run time
+ *   TERN_DOMCTL_getvcpuinfo   14   a vCPU's state, run time and affinity
+ *   TERN_DOMCTL_scheduler_op  16   its credit scheduler weight and cap
  *   TERN_DOMCTL_set_param     60   HVM_PARAM_* (console/xenstore ring pfn and port)
  *   TERN_DOMCTL_get_param     61
  * A domain's RAM is added with Xen's XENMEM_populate_physmap (memory.h) naming
@@ -36,7 +37,8 @@
 #include <stdint.h>
 #include "sysctl.h" /* struct tern_domaininfo */
 
-#define TERN_DOMCTL_INTERFACE_VERSION 1
+/* 2: getvcpuinfo reports the affinity; scheduler_op. */
+#define TERN_DOMCTL_INTERFACE_VERSION 2
 
 #define TERN_DOMCTL_createdomain 1
 #define TERN_DOMCTL_destroydomain 2
@@ -47,6 +49,7 @@
 #define TERN_DOMCTL_max_mem 11
 #define TERN_DOMCTL_vcpu_start 12
 #define TERN_DOMCTL_getvcpuinfo 14
+#define TERN_DOMCTL_scheduler_op 16
 #define TERN_DOMCTL_set_param 60
 #define TERN_DOMCTL_get_param 61
 
@@ -61,7 +64,8 @@ struct tern_domctl_getdomaininfo {
  * max_vcpus vCPUs (1..TERN_MAX_VCPUS), all offline; the builder then sets
  * max_mem, populates memory, starts vCPU 0 (vcpu_start) and unpauses it.
  * -EEXIST: the id is taken; -ENOSPC: no free id; -EINVAL: flags without
- * TERN_CDF_hvm, or max_vcpus out of range.
+ * TERN_CDF_hvm, or max_vcpus out of range; -ENODEV: the machine has one
+ * pCPU, dom0's, and domUs run only on the others.
  */
 #define TERN_CDF_hvm (1u << 0) /* HVM container (PVH guests set it) */
 #define TERN_MAX_VCPUS 8
@@ -99,6 +103,30 @@ struct tern_domctl_getvcpuinfo {
 	uint64_t cpu_time; /* OUT: ns */
 	uint32_t cpu;      /* OUT: pCPU it runs / last ran on */
 	uint32_t pad1;
+	uint64_t cpumap;   /* OUT: hard affinity, the online pCPUs it may run on (bit n = pCPU n) */
+};
+
+/*
+ * scheduler_op: a domain's credit scheduler parameters (Xen's meaning).
+ * weight: its share of contended pCPU time, relative to other domains',
+ * 1..65535, default 256. cap: the most pCPU time it may have, in percent of
+ * one pCPU (0: no cap, 50: half a pCPU, 200: two), at most 100 per vCPU.
+ * getinfo: OUT weight and cap (dom0, alone on its pCPU: 256 and 0).
+ * putinfo: sets those named in flags. -EINVAL: sched_id is not
+ * TERN_SCHEDULER_credit, an unknown cmd or flag, a value out of range, or
+ * putinfo on dom0, which runs alone on its pCPU.
+ */
+#define TERN_SCHEDOP_putinfo 0
+#define TERN_SCHEDOP_getinfo 1
+#define TERN_SCHED_set_weight (1u << 0)
+#define TERN_SCHED_set_cap (1u << 1)
+struct tern_domctl_scheduler_op {
+	uint32_t sched_id; /* IN: TERN_SCHEDULER_credit (sysctl.h) */
+	uint32_t cmd;      /* IN: TERN_SCHEDOP_* */
+	uint32_t flags;    /* IN (putinfo): TERN_SCHED_set_* */
+	uint32_t weight;   /* IN (putinfo) / OUT (getinfo) */
+	uint32_t cap;      /* IN (putinfo) / OUT (getinfo) */
+	uint32_t pad0;
 };
 
 /*
@@ -139,6 +167,7 @@ struct tern_domctl {
 		struct tern_domctl_max_mem max_mem;
 		struct tern_domctl_vcpuaffinity vcpuaffinity;
 		struct tern_domctl_getvcpuinfo getvcpuinfo;
+		struct tern_domctl_scheduler_op scheduler_op;
 		struct tern_domctl_vcpu_start vcpu_start;
 		struct tern_domctl_param param;
 		uint8_t pad[TERN_DOMCTL_OP_SIZE];

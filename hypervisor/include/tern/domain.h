@@ -7,6 +7,7 @@
 #include <public/hvm.h>
 #include <tern/e820.h>
 #include <tern/foreign_map.h>
+#include <tern/sched_credit.h>
 
 typedef uint16_t domid_t;
 
@@ -51,6 +52,7 @@ struct domain {
 	bool shutdown;                    /* SCHEDOP_shutdown or crash: vCPUs stay off */
 	unsigned int shutdown_reason;     /* SHUTDOWN_* */
 	bool dying;                       /* destroydomain under way */
+	struct sched_domain sched;        /* weight, cap and what it has run (domUs) */
 	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none). */
 	paddr_t *p2m_ram;
 	uint64_t p2m_size;
@@ -66,6 +68,9 @@ void domain_register(struct domain *d);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_by_id(domid_t id);
+
+/* Every domain, indexed by id (MAX_DOMAINS entries, NULL: free id). */
+struct domain *const *domain_table(void);
 
 /* Copies guest-physical memory through the domain's nested page table;
  * -EFAULT if any of it is not mapped. */

@@ -1,4 +1,4 @@
-/* The domU scheduler (common/sched.c). */
+/* The domU scheduler loop (common/sched.c); its decisions: tern/sched_credit.h. */
 #ifndef TERN_SCHED_H
 #define TERN_SCHED_H
 
@@ -9,6 +9,10 @@ __attribute__((noreturn)) void sched_run_cpu(unsigned int cpu);
 
 /* v has something to do: unblock it and get a CPU to look at it. */
 void sched_wake(struct vcpu *v);
+
+/* domain_unregister() under the scheduler's lock: once it returns no CPU
+ * looks at d any more (its vCPUs must have stopped running first). */
+void sched_domain_unregister(struct domain *d);
 
 /* Halts this CPU until an interrupt, or ns nanoseconds pass (0: no timeout). */
 void arch_idle(uint64_t ns);

@@ -417,6 +417,8 @@ struct fake {
 	uint64_t max_kb;
 	uint64_t affinity[8];
 	unsigned naffinity;
+	uint32_t weight, cap;
+	int create_rc;
 };
 
 static int f_create(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uint16_t *domid)
@@ -425,6 +427,8 @@ static int f_create(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uint
 
 	(void)uuid;
 	assert_true(max_vcpus >= 1);
+	if (f->create_rc)
+		return f->create_rc;
 	f->created = 1;
 	*domid = 7;
 	return 0;
@@ -515,6 +519,16 @@ static int f_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint64_t ma
 	return 0;
 }
 
+static int f_set_sched(void *priv, uint16_t domid, uint32_t weight, uint32_t cap)
+{
+	struct fake *f = priv;
+
+	assert_int_equal(domid, 7);
+	f->weight = weight;
+	f->cap = cap;
+	return 0;
+}
+
 static int f_destroy(void *priv, uint16_t domid)
 {
 	(void)domid;
@@ -541,6 +555,7 @@ static void fake_init(struct fake *f, struct dombuild_ops *ops, uint64_t mib)
 	ops->alloc_unbound = f_alloc_unbound;
 	ops->vcpu_start = f_vcpu_start;
 	ops->set_affinity = f_set_affinity;
+	ops->set_sched = f_set_sched;
 	ops->destroy = f_destroy;
 }
 
@@ -561,7 +576,7 @@ static void test_build(void **state)
 	size_t len;
 	uint8_t *e = make_elf(1, 1, 70000, 5000, &len), rd[10000], acpi[DOMBUILD_ACPI_SIZE];
 	const char *cfgtext = "name='g'\nkernel='/k'\nmemory=33\nvcpus=2\ncpus=['1','2-3']\n"
-			      "extra='console=hvc0 quiet'\n";
+			      "extra='console=hvc0 quiet'\ncpu_weight=512\ncap=150\n";
 	const struct hvm_start_info *si;
 	const struct hvm_memmap_table_entry *mm;
 	const struct hvm_modlist_entry *mod;
@@ -643,6 +658,9 @@ static void test_build(void **state)
 	assert_int_equal(f.naffinity, 2);
 	assert_int_equal(f.affinity[0], 2);
 	assert_int_equal(f.affinity[1], 0xc);
+	/* cpu_weight and cap. */
+	assert_int_equal(f.weight, 512);
+	assert_int_equal(f.cap, 150);
 	assert_false(f.destroyed);
 	fake_free(&f);
 	dombuild_kernel_free(&k);
@@ -674,6 +692,21 @@ static void test_build_failures(void **state)
 	assert_true(f.destroyed);
 	assert_string_equal(err, "could not give the domain its memory: 10 of 20 MiB populated "
 			    "(Cannot allocate memory); is there enough free memory (xl info)?");
+	fake_free(&f);
+	/* Without defaults in the config: weight 256, no cap. */
+	fake_init(&f, &ops, 20);
+	assert_int_equal(dombuild_build(&ops, &cfg, &k, NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(f.weight, 256);
+	assert_int_equal(f.cap, 0);
+	fake_free(&f);
+	/* A one-pCPU machine: the hypervisor refuses, the message says why. */
+	fake_init(&f, &ops, 20);
+	f.create_rc = -ENODEV;
+	assert_int_equal(dombuild_build(&ops, &cfg, &k, NULL, 0, &res, err, sizeof(err)), -ENODEV);
+	assert_false(f.created);
+	assert_string_equal(err, "cannot create the domain (domctl createdomain): No such device "
+			    "(this machine has one pCPU and dom0 owns it; tern runs guests only on "
+			    "the other pCPUs)");
 	fake_free(&f);
 	/* A ramdisk that does not fit. */
 	assert_int_equal(dombuild_plan(&l, 20 << 20, &k, 8 << 20, 0, err, sizeof(err)), -ENOSPC);

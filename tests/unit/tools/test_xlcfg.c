@@ -111,9 +111,44 @@ static void test_defaults_and_minimal(void **state)
 	assert_int_equal(dom.on_reboot, XLCFG_ACTION_RESTART);
 	assert_int_equal(dom.on_poweroff, XLCFG_ACTION_DESTROY);
 	assert_int_equal(dom.ncpumaps, 0);
+	assert_int_equal(dom.cpu_weight, 256);
+	assert_int_equal(dom.cap, 0);
 	assert_null(dom.cmdline);
 	assert_false(dom.has_uuid);
 	assert_null(msgs.text);
+}
+
+static void test_scheduler_keys(void **state)
+{
+	char *ov[] = { "cap=0" };
+
+	(void)state;
+	assert_int_equal(load("name='a'\nkernel='/k'\ncpu_weight=512\ncap=50\n"), 0);
+	assert_int_equal(dom.cpu_weight, 512);
+	assert_int_equal(dom.cap, 50);
+	assert_null(msgs.text);
+	/* The bounds: 1..65535; a cap of up to 100 per vCPU. */
+	assert_int_equal(load("name='a'\nkernel='/k'\ncpu_weight=65535\nvcpus=2\ncap=200\n"), 0);
+	assert_int_equal(dom.cpu_weight, 65535);
+	assert_int_equal(dom.cap, 200);
+	assert_int_equal(load("name='a'\nkernel='/k'\ncpu_weight=1\nmaxvcpus=3\ncap=300\n"), 0);
+	assert_int_equal(dom.cap, 300);
+	/* From xl create's command line too. */
+	assert_int_equal(load_with("name='a'\nkernel='/k'\ncap=50\n", ov, 1), 0);
+	assert_int_equal(dom.cap, 0);
+	expect_msgs("name='a'\nkernel='/k'\ncpu_weight=0\ncap=5x\n",
+		    "t.cfg:3: value `0' of `cpu_weight' is smaller than the minimum bound 1\n"
+		    "t.cfg:4: parameter `cap' could not be parsed as a number: 5x\n");
+	expect_msgs("name='a'\nkernel='/k'\ncpu_weight=65536\ncap='50'\n",
+		    "t.cfg:3: value `65536' of `cpu_weight' is greater than the maximum bound "
+		    "65535\n"
+		    "t.cfg:4: parameter `cap' is not a valid number (write cap = 50, without "
+		    "quotes)\n");
+	expect_msgs("name='a'\nkernel='/k'\nvcpus=2\ncap=250\n",
+		    "t.cfg: cap = 250 is more than the domain's 2 vCPUs can use (at most 200: 100 "
+		    "per vCPU)\n");
+	expect_msgs("name='a'\nkernel='/k'\ncap=801\n",
+		    "t.cfg:3: value `801' of `cap' is greater than the maximum bound 800\n");
 }
 
 static void test_cmdline_forms(void **state)
@@ -374,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_disk_specs),
 		cmocka_unit_test(test_vif_specs),
 		cmocka_unit_test_teardown(test_syntax_errors, teardown),
+		cmocka_unit_test_teardown(test_scheduler_keys, teardown),
 		cmocka_unit_test_teardown(test_key_errors, teardown),
 		cmocka_unit_test_teardown(test_override_errors, teardown),
 		cmocka_unit_test_teardown(test_garbage_does_not_crash, teardown),

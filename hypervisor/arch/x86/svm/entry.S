@@ -4,7 +4,10 @@
  * registers and segments; VMSAVE/VMLOAD move the rest (FS, GS and TR with
  * their hidden parts, the syscall MSRs), and the general registers are ours
  * to swap. GIF stays clear from before the guest's state is loaded until the
- * host's is back.
+ * host's is back. IF is set across VMRUN alone (GIF keeps interrupts out of
+ * the host meanwhile): with V_INTR_MASKING the host's IF is what lets a
+ * physical interrupt stop a guest, so a domU that never exits on its own
+ * still gives its CPU back when tern's timer or a kick arrives.
  */
 #include <asm-offsets.h>
 
@@ -42,7 +45,9 @@ svm_vmrun:
 	mov	GREG_R15(%rsi), %r15
 	mov	GREG_RSI(%rsi), %rsi
 
+	sti
 	vmrun	%rax			/* returns at #VMEXIT with host rax, rsp */
+	cli
 
 	mov	8(%rsp), %rax
 	mov	%rbx, GREG_RBX(%rax)

@@ -1,0 +1,135 @@
+/* The credit scheduler's decisions; the rules are in tern/sched_credit.h. */
+#include <tern/domain.h>
+#include <tern/errno.h>
+#include <tern/sched_credit.h>
+
+void sched_domain_init(struct sched_domain *s)
+{
+	*s = (struct sched_domain){ .weight = SCHED_WEIGHT_DEFAULT };
+}
+
+/* What a capped domain may run per period, in ns (0: no cap). */
+static int64_t share(const struct sched_domain *s)
+{
+	return (int64_t)(SCHED_PERIOD_NS * s->cap / 100);
+}
+
+void sched_set_params(struct sched_domain *s, uint32_t weight, uint32_t cap, uint64_t now)
+{
+	s->weight = weight;
+	if (cap != s->cap) {
+		s->cap = cap;
+		s->budget = share(s);
+		s->period = now / SCHED_PERIOD_NS;
+	}
+}
+
+int sched_check_params(uint32_t weight, uint32_t cap, unsigned int nr_vcpus)
+{
+	if (weight < 1 || weight > SCHED_WEIGHT_MAX || cap > 100 * nr_vcpus)
+		return -EINVAL;
+	return 0;
+}
+
+/* Virtual times are compared by their difference, so they may wrap. */
+static bool before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
+}
+
+/* Adds the share of every period that began since the last call; at most
+ * two periods' shares are kept. */
+static void new_periods(struct sched_domain *s, uint64_t now)
+{
+	uint64_t period = now / SCHED_PERIOD_NS, passed;
+	int64_t b = share(s), room = 2 * b - s->budget;
+
+	if (period <= s->period)
+		return;
+	passed = period - s->period;
+	s->period = period;
+	if (!b)
+		return;
+	if (room <= 0 || passed > (uint64_t)room / (uint64_t)b)
+		s->budget = 2 * b;
+	else
+		s->budget += (int64_t)passed * b;
+}
+
+static bool capped_out(const struct sched_domain *s)
+{
+	return s->cap && s->budget <= 0;
+}
+
+static bool may_run(const struct vcpu *v, unsigned int cpu)
+{
+	const struct domain *d = v->domain;
+
+	return v->online && !v->blocked && !v->running && cpu < 64 && (v->affinity >> cpu & 1) &&
+	       !d->paused && !d->shutdown && !d->dying;
+}
+
+/* Whether v should run before best: its domain is less advanced, or it is
+ * level and v has run less (vCPUs of one domain are always level). */
+static bool better(const struct vcpu *v, const struct vcpu *best)
+{
+	uint64_t a = v->domain->sched.vtime, b = best->domain->sched.vtime;
+
+	if (a != b)
+		return before(a, b);
+	return v->run_time_ns < best->run_time_ns;
+}
+
+struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms, unsigned int n,
+			       unsigned int cpu, uint64_t now)
+{
+	struct sched_choice c = { NULL, 0 };
+	uint64_t floor = pc->vtime - SCHED_LAG_NS;
+	struct sched_domain *s;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct domain *d = doms[i];
+
+		if (!d || d->is_privileged)
+			continue;
+		s = &d->sched;
+		for (unsigned int j = 0; j < d->nr_vcpus; j++) {
+			struct vcpu *v = &d->vcpu[j];
+
+			if (!may_run(v, cpu))
+				continue;
+			new_periods(s, now);
+			if (capped_out(s)) {
+				uint64_t next = (now / SCHED_PERIOD_NS + 1) * SCHED_PERIOD_NS;
+
+				if (!c.until || next < c.until)
+					c.until = next;
+				continue;
+			}
+			if (before(s->vtime, floor))
+				s->vtime = floor; /* the credit clamp */
+			if (!c.vcpu || better(v, c.vcpu))
+				c.vcpu = v;
+		}
+	}
+	if (!c.vcpu)
+		return c;
+	s = &c.vcpu->domain->sched;
+	if (before(pc->vtime, s->vtime))
+		pc->vtime = s->vtime;
+	c.until = now + (s->cap ? MIN(SCHED_SLICE_NS, (uint64_t)s->budget) : SCHED_SLICE_NS);
+	c.vcpu->pcpu = cpu;
+	__atomic_store_n(&c.vcpu->running, true, __ATOMIC_RELEASE);
+	return c;
+}
+
+void sched_done(struct vcpu *v, uint64_t ran_ns)
+{
+	struct sched_domain *s = &v->domain->sched;
+
+	v->run_time_ns += ran_ns;
+	s->vtime += ran_ns * SCHED_WEIGHT_DEFAULT / s->weight;
+	if (s->cap)
+		s->budget -= (int64_t)ran_ns;
+	__atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
+}
