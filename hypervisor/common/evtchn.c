@@ -90,6 +90,8 @@ static void set_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		return;
 	if (__atomic_fetch_or(&si->evtchn_pending[port / 64], bit, __ATOMIC_SEQ_CST) & bit)
 		return;
+	if (ops->wake_poller)
+		ops->wake_poller(ed, vcpu);
 	if (__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_SEQ_CST) & bit)
 		return;
 	vi = ops->vcpu_info(ed, vcpu);

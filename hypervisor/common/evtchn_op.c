@@ -11,6 +11,7 @@
 #include <tern/evtchn.h>
 #include <tern/hypercall.h>
 #include <tern/mm.h>
+#include <tern/sched.h>
 
 static struct spinlock evtchn_lock = SPINLOCK_INIT;
 
@@ -56,12 +57,19 @@ static void ops_kick(const struct evtchn_domain *ed, unsigned int vcpu)
 		vcpu_kick(&owner(ed)->vcpu[vcpu]);
 }
 
+static void ops_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
+{
+	if (vcpu < owner(ed)->nr_vcpus)
+		sched_end_poll(&owner(ed)->vcpu[vcpu]);
+}
+
 static const struct evtchn_ops evtchn_hv_ops = {
 	.find_domain = ops_find_domain,
 	.is_privileged = ops_is_privileged,
 	.shared_info = ops_shared_info,
 	.vcpu_info = ops_vcpu_info,
 	.kick = ops_kick,
+	.wake_poller = ops_wake_poller,
 };
 
 int evtchn_domain_init(struct domain *d)

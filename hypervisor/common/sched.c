@@ -44,7 +44,10 @@ static uint64_t poll_blocked_timers(void)
 
 			if (v->online && v->blocked) {
 				vcpu_timer_poll(v);
+				if (v->poll_deadline && v->poll_deadline <= system_time_ns())
+					sched_end_poll(v);
 				wake = earliest(wake, vcpu_timer_next(&v->timer));
+				wake = earliest(wake, v->poll_deadline);
 			}
 		}
 	}
@@ -75,6 +78,14 @@ void sched_run_cpu(unsigned int cpu)
 		spin_lock(&sched_lock);
 		sched_done(c.vcpu, system_time_ns() - start);
 		spin_unlock(&sched_lock);
+	}
+}
+
+void sched_end_poll(struct vcpu *v)
+{
+	if (__atomic_exchange_n(&v->polling, false, __ATOMIC_SEQ_CST)) {
+		v->poll_deadline = 0;
+		sched_wake(v);
 	}
 }
 

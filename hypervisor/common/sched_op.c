@@ -1,11 +1,63 @@
 /*
- * sched_op: yielding, blocking and shutting down. A domain runs alone on its
- * CPU, so yield returns at once and block waits for the vCPU's next event
- * (or returns at once if nothing could come). Shutting down: domain_shutdown().
+ * sched_op: yielding, blocking, polling and shutting down. Yield returns at
+ * once; block waits for the vCPU's next event (or returns at once if nothing
+ * could come); poll waits for one of a few ports, masked or not (Linux's PV
+ * spinlocks wait this way for their kick). Shutting down: domain_shutdown().
  */
 #include <public/sched.h>
+#include <tern/arch.h>
 #include <tern/errno.h>
+#include <tern/evtchn.h>
 #include <tern/hypercall.h>
+#include <tern/sched.h>
+
+#define SCHED_POLL_MAX_PORTS 128 /* as Xen */
+
+/* Whether one of the ports is pending; -EINVAL for a port out of range. */
+static int poll_any_pending(struct vcpu *v, const struct sched_poll *p)
+{
+	const struct shared_info *si = v->domain->shared_info;
+	evtchn_port_t ports[SCHED_POLL_MAX_PORTS];
+
+	if (copy_from_guest(v, ports, p->ports, p->nr_ports * sizeof(ports[0])))
+		return -EFAULT;
+	for (uint32_t i = 0; i < p->nr_ports; i++) {
+		if (ports[i] >= EVTCHN_NR_PORTS)
+			return -EINVAL;
+		if (si && (__atomic_load_n(&si->evtchn_pending[ports[i] / 64], __ATOMIC_SEQ_CST) >>
+			   (ports[i] % 64) & 1))
+			return 1;
+	}
+	return 0;
+}
+
+static long poll(struct vcpu *v, uint64_t arg)
+{
+	struct sched_poll p;
+	int rc;
+
+	if (copy_from_guest(v, &p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ports > SCHED_POLL_MAX_PORTS || p.pad)
+		return -EINVAL;
+	/* dom0 owns its CPU and interrupts: it spins instead (one vCPU). */
+	if (v->domain->passthrough)
+		return poll_any_pending(v, &p) < 0 ? -EINVAL : 0;
+	v->poll_deadline = p.timeout;
+	__atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
+	rc = poll_any_pending(v, &p);
+	if (rc || (p.timeout && p.timeout <= system_time_ns())) {
+		__atomic_store_n(&v->polling, false, __ATOMIC_SEQ_CST);
+		v->poll_deadline = 0;
+		return rc < 0 ? rc : 0;
+	}
+	/* Blocked first, then polling looked at: an event in between (which
+	 * clears polling before it unblocks) is not slept through. */
+	__atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&v->polling, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
+	return 0;
+}
 
 static long shutdown(struct vcpu *v, uint64_t arg)
 {
@@ -33,6 +85,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return 0;
 	case SCHEDOP_shutdown:
 		return shutdown(v, arg);
+	case SCHEDOP_poll:
+		return poll(v, arg);
 	case SCHEDOP_shutdown_code:
 		if (copy_from_guest(v, &code, arg, sizeof(code)))
 			return -EFAULT;

@@ -1,6 +1,8 @@
 /*
  * vcpu_op: where a vCPU's vcpu_info and runstate live, whether it is up, and
- * its timers. Domains have one vCPU for now. dom0 owns its LAPIC timer and
+ * its timers. A vCPU may name another of its domain's (Linux registers an
+ * AP's vcpu_info from CPU0 before the AP starts); the op's arguments are
+ * always read in the caller's address space. dom0 owns its LAPIC timer and
  * gets -ENOSYS for timers, so Linux keeps its native clock events there.
  */
 #include <public/vcpu.h>
@@ -10,13 +12,13 @@
 #include <tern/p2m.h>
 #include <tern/string.h>
 
-static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_register_vcpu_info info;
 	struct vcpu_info *where;
 	paddr_t frame;
 
-	if (copy_from_guest(v, &info, arg, sizeof(info)))
+	if (copy_from_guest(caller, &info, arg, sizeof(info)))
 		return -EFAULT;
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
 		return -EINVAL;
@@ -35,18 +37,18 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-static long register_runstate(struct vcpu *v, uint64_t arg)
+static long register_runstate(struct vcpu *caller, uint64_t arg)
 {
 	struct vcpu_register_runstate_memory_area area;
 	struct vcpu_runstate_info rs = { .state = RUNSTATE_running };
 
-	if (copy_from_guest(v, &area, arg, sizeof(area)))
+	if (copy_from_guest(caller, &area, arg, sizeof(area)))
 		return -EFAULT;
-	/* The vCPU runs alone on its CPU: it is always running. */
-	return copy_to_guest(v, area.addr, &rs, sizeof(rs));
+	/* Shown as always running: tern keeps no per-state times yet. */
+	return copy_to_guest(caller, area.addr, &rs, sizeof(rs));
 }
 
-static long timer_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+static long timer_op(struct vcpu *caller, struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct vcpu_set_singleshot_timer single;
 	struct vcpu_set_periodic_timer periodic;
@@ -55,7 +57,7 @@ static long timer_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return -ENOSYS;
 	switch (cmd) {
 	case VCPUOP_set_singleshot_timer:
-		if (copy_from_guest(v, &single, arg, sizeof(single)))
+		if (copy_from_guest(caller, &single, arg, sizeof(single)))
 			return -EFAULT;
 		if (single.flags & ~VCPU_SSHOTTMR_future)
 			return -EINVAL;
@@ -65,7 +67,7 @@ static long timer_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		vcpu_timer_stop_singleshot(&v->timer);
 		return 0;
 	case VCPUOP_set_periodic_timer:
-		if (copy_from_guest(v, &periodic, arg, sizeof(periodic)))
+		if (copy_from_guest(caller, &periodic, arg, sizeof(periodic)))
 			return -EFAULT;
 		return vcpu_timer_set_periodic(&v->timer, periodic.period_ns, system_time_ns());
 	default: /* VCPUOP_stop_periodic_timer */
@@ -79,26 +81,23 @@ long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg
 
 	if (vcpuid >= caller->domain->nr_vcpus)
 		return -ENOENT;
-	/* The handle arguments are read in the caller's address space. */
 	v = &caller->domain->vcpu[vcpuid];
-	if (v != caller)
-		return -EOPNOTSUPP; /* PVH vCPUs manage only themselves */
 	switch (cmd) {
 	case VCPUOP_set_singleshot_timer:
 	case VCPUOP_stop_singleshot_timer:
 	case VCPUOP_set_periodic_timer:
 	case VCPUOP_stop_periodic_timer:
-		return timer_op(v, cmd, arg);
+		return timer_op(caller, v, cmd, arg);
 	case VCPUOP_register_vcpu_info:
-		return register_vcpu_info(v, arg);
+		return register_vcpu_info(caller, v, arg);
 	case VCPUOP_register_runstate_memory_area:
-		return register_runstate(v, arg);
+		return register_runstate(caller, arg);
 	case VCPUOP_is_up:
 		return v->domain->is_privileged || v->online;
 	case VCPUOP_up:
 	case VCPUOP_down:
 	case VCPUOP_initialise:
-		return -EINVAL; /* vCPU 0 is up and cannot be re-initialised */
+		return -EINVAL; /* PVH vCPUs start with INIT/STARTUP (vlapic) */
 	default:
 		return -ENOSYS;
 	}

@@ -297,3 +297,26 @@ def test_weight_and_cap_shares(machine, tmp_path):
     elapsed, gained = cpu_seconds_over(m, 4)
     assert gained["heavy"] >= 0.8 * elapsed, (elapsed, gained)
     check(m, f"{XL} destroy heavy")
+
+
+def test_triple_fault_crashes_only_that_domain(machine, tmp_path):
+    """A guest whose CPU shuts down (triple fault) is stopped alone and kept
+    per on_crash="preserve", shown crashed; dom0 and tern go on."""
+    m = dom0_with_guests(machine, tmp_path)
+    start_xenstored(m)
+    check(m, f"{XL} create {DIR}/spin.cfg 'name=\"faulty\"' 'cmdline=\"triple-fault\"' "
+             "'on_crash=\"preserve\"'")
+    state = ""
+    for _ in range(120):
+        line = [l for l in check(m, f"{XL} list").splitlines() if l.startswith("faulty ")]
+        state = line[0].split()[4] if line else ""
+        if "c" in state:
+            break
+        time.sleep(1)
+    assert state == "---sc-", check(m, f"{XL} list")
+    log = check(m, f"{XL} dmesg")
+    assert "(d1) faulting" in log, log[-2000:]
+    assert re.search(r"d1v0: triple fault", log), log[-2000:]
+    check(m, f"{XL} destroy faulty")
+    assert "faulty" not in check(m, f"{XL} list")
+

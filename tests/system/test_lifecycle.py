@@ -1,6 +1,7 @@
 """A domU's life on tern (issue 6), with the dom0 image's sample guest
-(Debian's kernel as a PVH domU, build/images/dom0.cpio.gz): `xl shutdown`
-is a request the guest honours by powering itself off; two domUs run at
+(Debian's kernel as a PVH domU, build/images/dom0.cpio.gz): it runs with two
+vCPUs, its timers tick; `xl shutdown` is a request the guest honours by
+powering itself off; two domUs run at
 once; one that crashes is handled per its on_crash while the other keeps
 running; free memory comes back each time.
 
@@ -52,9 +53,15 @@ def wait_gone(m, name):
 def test_xl_shutdown_makes_the_guest_power_itself_off(machine):
     m = dom0(machine)
     free0 = free_memory(m)
-    create(m, "sample")
+    # Two vCPUs on dom0's one spare pCPU: the AP starts with INIT/STARTUP
+    # through its local APIC, and Linux's PV spinlocks use SCHEDOP_poll.
+    create(m, "sample", "vcpus=2")
     wait_userspace(m, "sample")
     assert free_memory(m) <= free0 - 128
+    log = check(m, "cat /var/log/xen/console/guest-sample.log")
+    assert "smp: Brought up 1 node, 2 CPUs" in log, log[-3000:]
+    vcpus = [l for l in check(m, "xl vcpu-list sample").splitlines() if l.startswith("sample ")]
+    assert len(vcpus) == 2, vcpus
     # Its timers run: a sleep in its init returns.
     wait_userspace(m, "sample", "TERN-DOMU: timers work")
     out = check(m, "xl shutdown -w sample", timeout=600)

@@ -26,6 +26,7 @@ static struct shared_info si[NDOMS];
 static bool si_mapped[NDOMS];
 static bool privileged[NDOMS];
 static unsigned int kicks[NDOMS][EVTCHN_MAX_VCPUS];
+static unsigned int poller_wakes[NDOMS][EVTCHN_MAX_VCPUS];
 
 static unsigned int idx(const struct evtchn_domain *ed)
 {
@@ -62,12 +63,19 @@ static void fake_kick(const struct evtchn_domain *ed, unsigned int vcpu)
 	kicks[idx(ed)][vcpu]++;
 }
 
+static void fake_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
+{
+	assert_true(vcpu < ed->nr_vcpus);
+	poller_wakes[idx(ed)][vcpu]++;
+}
+
 static const struct evtchn_ops ops = {
 	.find_domain = fake_find,
 	.is_privileged = fake_privileged,
 	.shared_info = fake_shared_info,
 	.vcpu_info = fake_vcpu_info,
 	.kick = fake_kick,
+	.wake_poller = fake_wake_poller,
 };
 
 static int setup(void **state)
@@ -77,6 +85,7 @@ static int setup(void **state)
 	(void)state;
 	memset(si, 0, sizeof(si));
 	memset(kicks, 0, sizeof(kicks));
+	memset(poller_wakes, 0, sizeof(poller_wakes));
 	for (unsigned int i = 0; i < NDOMS; i++) {
 		doms[i] = malloc(sizeof(*doms[i]));
 		evtchn_setup(doms[i], (void *)(uintptr_t)i, (domid_t)i, nr_vcpus[i]);
@@ -328,6 +337,11 @@ static void test_masked_and_unmask(void **state)
 	assert_int_equal(si[1].vcpu_info[0].evtchn_pending_sel, 0);
 	assert_int_equal(si[1].vcpu_info[0].evtchn_upcall_pending, 0);
 	assert_int_equal(kicks[1][0], 0);
+	/* A vCPU in SCHEDOP_poll waits on masked ports: it is woken all the same. */
+	assert_int_equal(poller_wakes[1][0], 1);
+	/* Already pending: nothing new to tell anyone. */
+	assert_int_equal(evtchn_send(&ops, doms[1], p), 0);
+	assert_int_equal(poller_wakes[1][0], 1);
 
 	assert_int_equal(evtchn_unmask(&ops, doms[1], p), 0);
 	assert_int_equal(si[1].evtchn_mask[0], 0);

@@ -35,6 +35,8 @@ struct vcpu {
 	uint64_t affinity;         /* pCPUs it may run on, bit n = CPU n */
 	bool online;               /* started (vcpu_start) */
 	bool blocked;              /* SCHEDOP_block: waits for an event */
+	bool polling;              /* SCHEDOP_poll: a masked port's event wakes it too */
+	uint64_t poll_deadline;    /* SCHEDOP_poll's timeout (system time), 0: none */
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */
 	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */

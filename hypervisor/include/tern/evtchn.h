@@ -47,6 +47,9 @@ struct evtchn_ops {
 	struct vcpu_info *(*vcpu_info)(const struct evtchn_domain *ed, unsigned int vcpu);
 	/* Interrupts vCPU vcpu: its evtchn_upcall_pending just went 0 -> 1. */
 	void (*kick)(const struct evtchn_domain *ed, unsigned int vcpu);
+	/* A port of vCPU vcpu became pending, masked or not: ends a SCHEDOP_poll
+	 * it may be in (pollers wait on masked ports). NULL: nobody polls. */
+	void (*wake_poller)(const struct evtchn_domain *ed, unsigned int vcpu);
 };
 
 /* Sets up ed with no port in use. */

@@ -9,6 +9,9 @@ __attribute__((noreturn)) void sched_run_cpu(unsigned int cpu);
 
 /* v has something to do: unblock it and get a CPU to look at it. */
 void sched_wake(struct vcpu *v);
+/* Ends v's SCHEDOP_poll, if it is in one (an event on a polled port, or its
+ * timeout), and wakes it. */
+void sched_end_poll(struct vcpu *v);
 
 /* domain_unregister() under the scheduler's lock: once it returns no CPU
  * looks at d any more (its vCPUs must have stopped running first). */

@@ -1,15 +1,28 @@
 /*
- * spin: a CPU-bound guest for the scheduler's system tests. With the command
- * line "spin" it prints "spinning" and loops forever without a hypercall, so
- * only tern's LAPIC timer takes its pCPU back (tests/system/test_domu.py
- * measures its share under weights and caps). Booted any other way (as
- * test_guests.py boots every guest) it only checks that it can read its
- * command line.
- * Proves: nothing by itself; it is a load.
+ * spin: a misbehaving guest for the domU system tests (tests/system/
+ * test_domu.py). With the command line "spin" it prints "spinning" and loops
+ * forever without a hypercall, so only tern's LAPIC timer takes its pCPU back
+ * (the scheduler's weight and cap tests measure its share). With
+ * "triple-fault" it prints "faulting", empties its IDT and executes UD2: the
+ * exception cannot be delivered, the CPU shuts down, and tern must stop this
+ * domain alone (its on_crash). Booted any other way (as test_guests.py boots
+ * every guest) it only checks that it can read its command line.
+ * Proves: nothing by itself; it is a load and a crash.
  */
 #include "lib.h"
 
-const char test_title[] = "CPU-bound load (command line \"spin\")";
+const char test_title[] = "misbehaving load (command line \"spin\" or \"triple-fault\")";
+
+static void triple_fault(void)
+{
+	const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) empty = { 0, 0 };
+
+	printf("faulting\n");
+	__asm__ volatile("lidt %0; ud2" : : "m"(empty));
+}
 
 void test_main(void)
 {
@@ -18,6 +31,8 @@ void test_main(void)
 
 	if (!cmdline)
 		return test_error("no command line");
+	if (strcmp(cmdline, "triple-fault") == 0)
+		triple_fault();
 	if (strcmp(cmdline, "spin") != 0)
 		return test_success("command line '%.*s': not asked to spin", 100, cmdline);
 	printf("spinning\n");
