@@ -81,15 +81,31 @@ void domain_notify_dom0(void)
 		evtchn_send_virq(dom0, VIRQ_DOM_EXC, 0);
 }
 
+/*
+ * The next free id after the last one handed out, as Xen does: a domain
+ * that is rebuilt (on_reboot="restart") or replaced gets a new id, so a
+ * stale id in a script or a log never names the new domain.
+ */
+static domid_t next_free_id(void)
+{
+	static domid_t last;
+
+	for (unsigned int n = 1; n < MAX_DOMAINS; n++) {
+		domid_t id = (domid_t)((last + n) % MAX_DOMAINS);
+
+		if (id != 0 && !domains[id])
+			return last = id;
+	}
+	return MAX_DOMAINS;
+}
+
 struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc)
 {
 	struct domain *d;
 
 	spin_lock(&domains_lock);
-	if (id == 0) {
-		for (id = 1; id < MAX_DOMAINS && domains[id]; id++)
-			;
-	}
+	if (id == 0)
+		id = next_free_id();
 	if (id >= MAX_DOMAINS) {
 		*rc = id == MAX_DOMAINS ? -ENOSPC : -EINVAL;
 		spin_unlock(&domains_lock);

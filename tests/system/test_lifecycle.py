@@ -64,6 +64,9 @@ def test_xl_shutdown_makes_the_guest_power_itself_off(machine):
     assert len(vcpus) == 2, vcpus
     # Its timers run: a sleep in its init returns.
     wait_userspace(m, "sample", "TERN-DOMU: timers work")
+    # xenstored restarts under it (unlike Xen's): the guest's ring is
+    # re-attached, so the shutdown request below still reaches it.
+    check(m, "/etc/init.d/xencommons restart")
     out = check(m, "xl shutdown -w sample", timeout=600)
     assert "Waiting for 1 domains" in out, out
     assert re.search(r"Domain \d+ has been (shut down, reason code 0|destroyed)", out), out
@@ -104,3 +107,23 @@ def test_two_domus_one_crashes_the_other_keeps_running(machine):
     check(m, "xl destroy keeper")
     assert listed(m, "keeper") is None
     assert free_memory(m) == free0
+
+
+def test_xl_reboot_restarts_the_guest(machine):
+    """`xl reboot`: the guest reboots itself (SCHEDOP_shutdown reboot) and
+    xl's watcher builds it again per on_reboot="restart", with a new id."""
+    m = dom0(machine)
+    create(m, "sample")
+    wait_userspace(m, "sample")
+    first = check(m, "xl domid sample")
+    check(m, "xl reboot sample")
+    log = "/var/log/xen/console/guest-sample.log"
+    status, out = run(m, f"i=0; until [ $(grep -c '{DOMU_UP}' {log}) -ge 2 ]; do "
+                         f"i=$((i+1)); [ $i -gt 900 ] && break; sleep 1; done; "
+                         f"grep -c '{DOMU_UP}' {log}", timeout=1000)
+    assert out.strip().endswith("2"), "no second boot:\n" + run(m, f"tail -c 3000 {log}")[1]
+    second = check(m, "xl domid sample")
+    assert second != first, (first, second)
+    assert len([l for l in check(m, "xl list").splitlines() if l.startswith("sample ")]) == 1
+    check(m, "xl destroy sample")
+

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "perms.h"
+#include "watch.h"
 
 struct xs_domain *xs_domain_find(struct xs_domains *ds, uint32_t domid)
 {
@@ -27,10 +28,7 @@ struct xs_domain *xs_domain_add(struct xs_domains *ds, uint32_t domid, uint64_t 
 			return NULL;
 		ds->v = d;
 		d = &ds->v[ds->n++];
-		d->domid = domid;
-		d->target = XS_NO_TARGET;
-		d->conn = NULL;
-		d->shutdown_seen = false;
+		*d = (struct xs_domain){ .domid = domid, .target = XS_NO_TARGET };
 	}
 	d->gfn = gfn;
 	d->port = port;
@@ -41,12 +39,16 @@ void xs_domain_remove(struct xs_domains *ds, uint32_t domid)
 {
 	struct xs_domain *d = xs_domain_find(ds, domid);
 
-	if (d)
+	if (d) {
+		xs_watch_free_all(&d->restored);
 		*d = ds->v[--ds->n];
+	}
 }
 
 void xs_domain_fini(struct xs_domains *ds)
 {
+	for (size_t i = 0; i < ds->n; i++)
+		xs_watch_free_all(&ds->v[i].restored);
 	free(ds->v);
 	ds->v = NULL;
 	ds->n = 0;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct xs_conn;
+struct xs_watch;
 
 struct xs_domain {
 	uint32_t domid;
@@ -15,6 +16,7 @@ struct xs_domain {
 	uint32_t target;	/* SET_TARGET, or XS_NO_TARGET */
 	struct xs_conn *conn;	/* its ring connection, once attached */
 	bool shutdown_seen;	/* @releaseDomain fired for its shutdown (until RESUME) */
+	struct xs_watch *restored; /* its watches from the journal, until its ring is attached */
 };
 
 struct xs_domains {

@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "crc32.h"
 #include "log.h"
 #include "path.h"
 #include "store.h"
+#include "watch.h"
 
 #define XS_JOURNAL_FILE_MAGIC "TERNXSJ1"
 #define XS_JOURNAL_REC_MAGIC 0x524a5358u	/* "XSJR" */
@@ -28,6 +30,9 @@ enum xs_journal_entry {
 	XS_J_DEL = 'D',
 	XS_J_DOMAIN = 'I',
 	XS_J_UNDOMAIN = 'R',
+	XS_J_WATCH = 'W',
+	XS_J_UNWATCH = 'U',
+	XS_J_UNWATCH_ALL = 'X',
 };
 
 struct xs_journal_rec {
@@ -182,6 +187,41 @@ void xs_journal_undomain(struct xs_journal *j, uint32_t domid)
 	xs_journal_emit_u32(j, domid);
 }
 
+void xs_journal_watch(struct xs_journal *j, uint32_t domid, const struct xs_watch *w)
+{
+	xs_journal_emit_u8(j, XS_J_WATCH);
+	xs_journal_emit_u32(j, domid);
+	xs_journal_emit_str(j, w->path);
+	xs_journal_emit_str(j, w->token);
+	xs_journal_emit_u32(j, (uint32_t)w->depth);
+	xs_journal_emit_u32(j, (uint32_t)w->strip);
+}
+
+void xs_journal_unwatch(struct xs_journal *j, uint32_t domid, const char *path,
+			const char *token)
+{
+	xs_journal_emit_u8(j, XS_J_UNWATCH);
+	xs_journal_emit_u32(j, domid);
+	xs_journal_emit_str(j, path);
+	xs_journal_emit_str(j, token);
+}
+
+void xs_journal_unwatch_all(struct xs_journal *j, uint32_t domid)
+{
+	xs_journal_emit_u8(j, XS_J_UNWATCH_ALL);
+	xs_journal_emit_u32(j, domid);
+}
+
+/* A domain and its watches (those of its ring, or those still waiting for it). */
+static void xs_journal_domain_all(struct xs_journal *j, const struct xs_domain *d)
+{
+	const struct xs_watch *w = d->conn ? d->conn->watches : d->restored;
+
+	xs_journal_domain(j, d);
+	for (; w; w = w->next)
+		xs_journal_watch(j, d->domid, w);
+}
+
 /* ---- writing ---- */
 
 static int xs_journal_write_all(int fd, const void *p, size_t len)
@@ -305,7 +345,7 @@ int xs_journal_compact(struct xs_journal *j, struct xs_tree *t, struct xs_domain
 	if (rc)
 		goto out;
 	for (i = 0; i < ds->n; i++)
-		xs_journal_domain(j, &ds->v[i]);
+		xs_journal_domain_all(j, &ds->v[i]);
 	rc = xs_journal_snap_flush(&s);
 	if (rc)
 		goto out;
@@ -463,6 +503,39 @@ static int xs_journal_replay_domain(struct xs_journal_in *in, struct xs_domains 
 	return 0;
 }
 
+/* Watch records for a domain no longer introduced are dropped. */
+static int xs_journal_replay_watch(struct xs_journal_in *in, struct xs_domains *ds, uint8_t kind)
+{
+	static char path[XS_PATH_BUF], token[XENSTORE_PAYLOAD_MAX + 1];
+	uint32_t domid, depth = 0, strip = 0;
+	struct xs_domain *d;
+	uint16_t len;
+
+	if (xs_journal_take(in, &domid, 4))
+		return -EINVAL;
+	d = xs_domain_find(ds, domid);
+	if (kind == XS_J_UNWATCH_ALL) {
+		if (d)
+			xs_watch_free_all(&d->restored);
+		return 0;
+	}
+	if (xs_journal_take_str(in, path) || xs_journal_take(in, &len, sizeof(len)) ||
+	    len > XENSTORE_PAYLOAD_MAX || xs_journal_take(in, token, len))
+		return -EINVAL;
+	token[len] = '\0';
+	if (kind == XS_J_UNWATCH) {
+		if (d)
+			xs_watch_del(&d->restored, path, token);
+		return 0;
+	}
+	if (xs_journal_take(in, &depth, 4) || xs_journal_take(in, &strip, 4) ||
+	    strip >= XS_PATH_BUF)
+		return -EINVAL;
+	if (d && xs_watch_add(&d->restored, path, token, (int)depth, strip) == -ENOMEM)
+		return -ENOMEM;
+	return 0;
+}
+
 static int xs_journal_replay(const unsigned char *p, size_t len, struct xs_tree *t,
 			     struct xs_domains *ds)
 {
@@ -487,6 +560,11 @@ static int xs_journal_replay(const unsigned char *p, size_t len, struct xs_tree 
 			rc = xs_journal_take(&in, &domid, 4);
 			if (!rc)
 				xs_domain_remove(ds, domid);
+			break;
+		case XS_J_WATCH:
+		case XS_J_UNWATCH:
+		case XS_J_UNWATCH_ALL:
+			rc = xs_journal_replay_watch(&in, ds, kind);
 			break;
 		default:
 			rc = -EINVAL;

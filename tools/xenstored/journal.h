@@ -54,6 +54,15 @@ void xs_journal_put(struct xs_journal *j, const struct xs_node *n);
 void xs_journal_del(struct xs_journal *j, const char *path);
 void xs_journal_domain(struct xs_journal *j, const struct xs_domain *d);
 void xs_journal_undomain(struct xs_journal *j, uint32_t domid);
+/*
+ * A domain's watches survive a restart too (its ring is re-attached, and a
+ * guest never registers its watches again): added, removed, or all dropped
+ * (RESET_WATCHES, a reconnected ring).
+ */
+void xs_journal_watch(struct xs_journal *j, uint32_t domid, const struct xs_watch *w);
+void xs_journal_unwatch(struct xs_journal *j, uint32_t domid, const char *path,
+			const char *token);
+void xs_journal_unwatch_all(struct xs_journal *j, uint32_t domid);
 /* Writes the pending batch (and syncs with fsync on). */
 int xs_journal_commit(struct xs_journal *j);
 bool xs_journal_wants_compaction(const struct xs_journal *j);

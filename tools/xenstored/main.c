@@ -306,7 +306,6 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	xs_log("listening on %s", o.socket_path);
-	xs_main_hypervisor(&d, &o);
 	rc = xs_main_daemonize(&o);
 	if (!rc && o.pid_file)
 		rc = xs_main_pid_file(o.pid_file);
@@ -314,6 +313,9 @@ int main(int argc, char **argv)
 		xs_log("cannot start: %s", strerror(-rc));
 		goto out;
 	}
+	/* After the fork: privcmd mappings (the restored rings) are not
+	 * inherited by a child (VM_DONTCOPY), so the daemon maps them itself. */
+	xs_main_hypervisor(&d, &o);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

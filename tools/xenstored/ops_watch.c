@@ -34,6 +34,13 @@ int xs_op_watch(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 		return rc;
 	c->nwatches++;
 	xs_quota_add(&d->quota, c->who.domid, XS_Q_WATCHES, 1);
+	if (d->journal && c->who.domid) {
+		const struct xs_watch *added = c->watches;
+
+		while (added->next) /* xs_watch_add appends */
+			added = added->next;
+		xs_journal_watch(d->journal, c->who.domid, added);
+	}
 	/* Every watch fires once at once, with the path as the client gave it. */
 	r->fire_path = vec[0];
 	r->fire_token = vec[1];
@@ -55,6 +62,8 @@ int xs_op_unwatch(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r)
 		return rc;
 	c->nwatches--;
 	xs_quota_add(&d->quota, c->who.domid, XS_Q_WATCHES, -1);
+	if (d->journal && c->who.domid)
+		xs_journal_unwatch(d->journal, c->who.domid, path, vec[1]);
 	return 0;
 }
 
@@ -62,5 +71,7 @@ int xs_op_reset_watches(struct xs_daemon *d, struct xs_conn *c, struct xs_req *r
 {
 	(void)r;
 	xs_daemon_drop_conn_state(d, c);
+	if (d->journal && c->who.domid)
+		xs_journal_unwatch_all(d->journal, c->who.domid);
 	return 0;
 }

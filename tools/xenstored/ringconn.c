@@ -88,6 +88,12 @@ int xs_ringconn_attach(struct xs_daemon *d, struct xs_domain *dom,
 	c->who.target = dom->target;
 	xs_daemon_add_conn(d, c);
 	dom->conn = c;
+	/* After a restart: the watches the domain had are its again. */
+	c->watches = dom->restored;
+	dom->restored = NULL;
+	for (const struct xs_watch *w = c->watches; w; w = w->next)
+		c->nwatches++;
+	xs_quota_add(&d->quota, dom->domid, XS_Q_WATCHES, (long)c->nwatches);
 	return 0;
 }
 
@@ -96,6 +102,8 @@ void xs_ringconn_restart(struct xs_daemon *d, struct xs_conn *c)
 	struct xs_ring_port *p = c->tp_priv;
 
 	xs_daemon_restart_conn(d, c);
+	if (d->journal)
+		xs_journal_unwatch_all(d->journal, c->who.domid);
 	xs_ring_reset(p->intf);
 	p->notify(p->ctx);
 }

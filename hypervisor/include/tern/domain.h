@@ -93,7 +93,7 @@ void domain_crash(struct domain *d, const char *why);
 void domain_notify_dom0(void);
 
 /*
- * Reserves a domain id (0: the lowest free one above 0) and allocates a
+ * Reserves a domain id (0: the next free one after the last handed out) and allocates a
  * paused domain with nr_vcpus offline vCPUs. NULL with *rc -EEXIST, -ENOSPC,
  * -EINVAL or -ENOMEM.
  */

@@ -234,6 +234,62 @@ static void test_compaction_keeps_store(void **state)
 	xs_jt_cleanup(&t);
 }
 
+/* The watches a domain holds when the daemon stops. */
+static void xs_jt_expect_restored(struct xs_jt *t, uint32_t domid, const char *path,
+				  const char *token)
+{
+	struct xs_domain *dom = xs_domain_find(&t->d->domains, domid);
+
+	assert_non_null(dom);
+	if (!path) {
+		assert_null(dom->restored);
+		return;
+	}
+	assert_non_null(dom->restored);
+	assert_string_equal(dom->restored->path, path);
+	assert_string_equal(dom->restored->token, token);
+	assert_null(dom->restored->next);
+}
+
+/*
+ * A guest registers its watches once; after a restart its ring is attached
+ * again, so they must come back with it: added, removed, reset, compacted.
+ */
+static void test_domain_watches_survive_restart(void **state)
+{
+	struct xs_jt t;
+	struct xs_conn *c0, *c3;
+
+	(void)state;
+	xs_jt_start(&t, true);
+	c0 = xs_test_conn(t.d, 0);
+	xs_test_expect_ok(t.d, c0, XS_INTRODUCE, 0, XS_TEST_ARGS("3\0" "100\0" "5"));
+	c3 = xs_test_conn(t.d, 3);
+	xs_test_expect_ok(t.d, c3, XS_WATCH, 0, XS_TEST_ARGS("control/shutdown\0tok1"));
+	xs_test_expect_ok(t.d, c3, XS_WATCH, 0, XS_TEST_ARGS("@releaseDomain\0tok2"));
+	xs_test_expect_ok(t.d, c3, XS_UNWATCH, 0, XS_TEST_ARGS("@releaseDomain\0tok2"));
+	/* dom0's own (socket) watches are its clients' business: not kept. */
+	xs_test_expect_ok(t.d, c0, XS_WATCH, 0, XS_TEST_ARGS("/local\0mine"));
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+
+	xs_jt_start(&t, false); /* loads, then compacts */
+	xs_jt_expect_restored(&t, 3, "/local/domain/3/control/shutdown", "tok1");
+	assert_int_equal(t.d->domains.v[0].restored->strip, strlen("/local/domain/3") + 1);
+	xs_jt_stop(&t);
+	xs_jt_start(&t, false); /* the compacted log holds them too */
+	xs_jt_expect_restored(&t, 3, "/local/domain/3/control/shutdown", "tok1");
+	/* RESET_WATCHES drops them for good. */
+	c3 = xs_test_conn(t.d, 3);
+	xs_test_expect_ok(t.d, c3, XS_RESET_WATCHES, 0, XS_TEST_ARGS(""));
+	xs_jt_sync(&t);
+	xs_jt_stop(&t);
+	xs_jt_start(&t, false);
+	xs_jt_expect_restored(&t, 3, NULL, NULL);
+	xs_jt_stop(&t);
+	xs_jt_cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_record_ends_log),
 		cmocka_unit_test(test_transaction_is_one_record),
 		cmocka_unit_test(test_compaction_keeps_store),
+		cmocka_unit_test(test_domain_watches_survive_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
