@@ -84,6 +84,13 @@ def test_two_domus_one_crashes_the_other_keeps_running(machine):
     wait_userspace(m, "keeper")
     wait_userspace(m, "other")
     assert listed(m, "keeper") and listed(m, "other")
+    uptime = check(m, "xl uptime")
+    assert re.search(r"^keeper\s+\d+\s+\d+:\d\d:\d\d$", uptime, re.M), uptime
+    # Paused, a guest is shown so and gets no CPU; unpaused, it goes on.
+    check(m, "xl pause other")
+    assert listed(m, "other").split()[4][2] == "p", check(m, "xl list")
+    check(m, "xl unpause other")
+    assert listed(m, "other").split()[4][2] == "-", check(m, "xl list")
 
     # SysRq c makes the guest kernel panic: Linux reports a crash to Xen.
     check(m, "xl sysrq keeper c")
@@ -98,8 +105,10 @@ def test_two_domus_one_crashes_the_other_keeps_running(machine):
     log = check(m, "cat /var/log/xen/console/guest-keeper.log")
     assert "Kernel panic" in log or "sysrq: Trigger a crash" in log, log[-3000:]
 
-    # The other guest did not notice: it still honours a shutdown request.
-    out = check(m, "xl shutdown -w other", timeout=600)
+    # The other guest did not notice: it still honours a shutdown request
+    # (-a asks every guest that is not already shut down).
+    out = check(m, "xl shutdown -a -w", timeout=600)
+    assert "Waiting for 1 domains" in out, out
     assert re.search(r"Domain \d+ has been (shut down|destroyed)", out), out
     wait_gone(m, "other")
     # on_crash="preserve" keeps the crashed one until it is destroyed.
@@ -113,7 +122,10 @@ def test_xl_reboot_restarts_the_guest(machine):
     """`xl reboot`: the guest reboots itself (SCHEDOP_shutdown reboot) and
     xl's watcher builds it again per on_reboot="restart", with a new id."""
     m = dom0(machine)
-    create(m, "sample")
+    # -p: built paused; it runs once unpaused.
+    check(m, "xl create -p /etc/xen/sample.cfg")
+    assert listed(m, "sample").split()[4][2] == "p", check(m, "xl list")
+    check(m, "xl unpause sample")
     wait_userspace(m, "sample")
     first = check(m, "xl domid sample")
     check(m, "xl reboot sample")
