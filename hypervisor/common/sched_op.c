@@ -1,8 +1,9 @@
 /*
- * sched_op: yielding, blocking, polling and shutting down. Yield returns at
- * once; block waits for the vCPU's next event (or returns at once if nothing
- * could come); poll waits for one of a few ports, masked or not (Linux's PV
- * spinlocks wait this way for their kick). Shutting down: domain_shutdown().
+ * sched_op: yielding, blocking, polling and shutting down. Yield ends a
+ * domU vCPU's slice (the scheduler picks again, maybe the same vCPU); block
+ * waits for the vCPU's next event (or returns at once if nothing could come);
+ * poll waits for one of a few ports, masked or not (Linux's PV spinlocks wait
+ * this way for their kick). Shutting down: domain_shutdown().
  */
 #include <public/sched.h>
 #include <tern/arch.h>
@@ -77,6 +78,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 	switch (cmd) {
 	case SCHEDOP_yield:
+		/* A domU's slice ends here (dom0 owns its CPU: nothing to give). */
+		v->yielded = true;
 		return 0;
 	case SCHEDOP_block:
 		/* dom0 idles with HLT on its own LAPIC; others wait for an event here. */

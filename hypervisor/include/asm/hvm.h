@@ -36,6 +36,7 @@ struct vcpu {
 	bool online;               /* started (vcpu_start) */
 	bool blocked;              /* SCHEDOP_block: waits for an event */
 	bool polling;              /* SCHEDOP_poll: a masked port's event wakes it too */
+	bool yielded;              /* SCHEDOP_yield: its slice ends now */
 	uint64_t poll_deadline;    /* SCHEDOP_poll's timeout (system time), 0: none */
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */

@@ -237,7 +237,8 @@ static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 	if (cpu->last_vcpu != v)
 		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
 	cpu->last_vcpu = v;
-	while (!d->paused && !d->shutdown && !d->dying && !v->blocked &&
+	v->yielded = false;
+	while (!d->paused && !d->shutdown && !d->dying && !v->blocked && !v->yielded &&
 	       system_time_ns() < deadline) {
 		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
 		svm_enter(v, deadline);
