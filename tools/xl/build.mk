@@ -25,13 +25,14 @@ $(TC_OUT)/asan/$(XL_DIR)/%.o: $(XL_DIR)/%.c $(XL_HDRS)
 # Unit tests: xl's commands on a canned backend (no hypervisor).
 XL_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(XL_CORE))
 .SECONDARY: $(XL_ASAN_OBJS)
-XL_TEST := $(TC_OUT)/test_xl
-UNIT_TESTS += $(XL_TEST)
+XL_TESTS := $(TC_OUT)/test_xl $(TC_OUT)/test_xl_sched
+UNIT_TESTS += $(XL_TESTS)
 
-$(XL_TEST): tests/unit/tools/test_xl.c $(XL_ASAN_OBJS) $(TC_ASAN_OBJS) $(TC_DOM_ASAN_OBJS)
+$(XL_TESTS): $(TC_OUT)/%: tests/unit/tools/%.c tests/unit/tools/xl_canned.c \
+		tests/unit/tools/xl_canned.h $(XL_ASAN_OBJS) $(TC_ASAN_OBJS) $(TC_DOM_ASAN_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -I$(XL_DIR) -o $@ $^ $(HOST_LDFLAGS) -lcmocka \
-		$(TC_DOM_LDLIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -I$(XL_DIR) -o $@ $(filter %.c %.o,$^) \
+		$(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
 
 # The test initramfs with build/dist appended as a second archive (Linux
 # unpacks concatenated cpio archives in order; later files win).
