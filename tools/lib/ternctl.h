@@ -166,4 +166,12 @@ int tc_xs_unwatch(struct tc_xs *xs, const char *path, const char *token);
  */
 int tc_xs_wait_event(struct tc_xs *xs, int timeout_ms, char **path, char **token);
 
+/*
+ * Forks into the background (the parent exits), starts a session, moves to /
+ * and points stdin/out/err at /dev/null; then writes pid_file if given.
+ * 0 or -errno (in the child).
+ */
+int tc_daemonize(const char *pid_file);
+int tc_write_pid_file(const char *path);
+
 #endif

@@ -304,38 +304,6 @@ static int xcs_run(struct xcs_ctx *x)
 	return 0;
 }
 
-static int xcs_daemonize(const char *pid_file)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0)
-		return -errno;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	if (chdir("/"))
-		return -errno;
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	if (pid_file) {
-		FILE *f = fopen(pid_file, "w");
-
-		if (!f)
-			return -errno;
-		fprintf(f, "%ld\n", (long)getpid());
-		if (fclose(f))
-			return -errno;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct xcs_ctx x = { .tc = { -1 }, .ev = { -1 }, .xs = { .fd = -1 },
@@ -377,7 +345,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!interactive) {
-		rc = xcs_daemonize(pid_file);
+		rc = tc_daemonize(pid_file);
 		if (rc) {
 			xcs_log("cannot start: %s", strerror(-rc));
 			return 1;

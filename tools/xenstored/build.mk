@@ -18,10 +18,10 @@ $(XS_OUT)/obj/%.o: $(XS_DIR)/%.c $(XS_HDRS)
 	@mkdir -p $(@D)
 	$(XS_CC) $(XS_CFLAGS) -c -o $@ $<
 
-# On tern: domain rings over privcmd and /dev/xen/evtchn (libternctl);
-# only the daemon links it, the host tests and fuzzers do not.
+# On tern: domain rings over privcmd and /dev/xen/evtchn (libternctl, which
+# also daemonizes); only the daemon links it, the host tests and fuzzers do not.
 include tools/lib/build.mk
-$(XS_OUT)/obj/xen_ring.o: $(XS_DIR)/xen_ring.c $(XS_HDRS) $(TC_HDRS)
+$(XS_OUT)/obj/xen_ring.o $(XS_OUT)/obj/main.o: $(XS_OUT)/obj/%.o: $(XS_DIR)/%.c $(XS_HDRS) $(TC_HDRS)
 	@mkdir -p $(@D)
 	$(XS_CC) $(XS_CFLAGS) $(TC_INC) -c -o $@ $<
 

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "sock.h"
+#include "ternctl.h"
 #include "xen_ring.h"
 
 struct xs_main_opts {
@@ -206,42 +207,6 @@ static void xs_main_hypervisor(struct xs_daemon *d, const struct xs_main_opts *o
 		       d->domains.v[i].domid);
 }
 
-static int xs_main_daemonize(const struct xs_main_opts *o)
-{
-	pid_t pid;
-	int fd;
-
-	if (o->no_fork)
-		return 0;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	if (chdir("/"))
-		return -errno;
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	return 0;
-}
-
-static int xs_main_pid_file(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f) ? -errno : 0;
-}
-
 /* $XENSTORED_PATH, else $XENSTORED_RUNDIR/socket, else Xen's default. */
 static const char *xs_main_socket_path(char *buf, size_t size)
 {
@@ -306,9 +271,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	xs_log("listening on %s", o.socket_path);
-	rc = xs_main_daemonize(&o);
-	if (!rc && o.pid_file)
-		rc = xs_main_pid_file(o.pid_file);
+	if (o.no_fork)
+		rc = o.pid_file ? tc_write_pid_file(o.pid_file) : 0;
+	else
+		rc = tc_daemonize(o.pid_file);
 	if (rc) {
 		xs_log("cannot start: %s", strerror(-rc));
 		goto out;
