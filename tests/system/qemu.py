@@ -22,6 +22,9 @@ LOG_DIR = os.path.join(BUILD, "test-logs")
 # Software emulation on a shared machine: boots can take many times longer
 # than on an idle one. These bound a hang, they do not measure anything.
 DEFAULT_TIMEOUT = 180
+# On a machine busier than CI's (several emulators at once), every wait can be
+# stretched: TERN_TEST_TIMEOUT_SCALE=3 makes each one three times as long.
+TIMEOUT_SCALE = float(os.environ.get("TERN_TEST_TIMEOUT_SCALE", "1"))
 
 
 class ConsoleTimeout(AssertionError):
@@ -93,7 +96,7 @@ class Machine:
         to match a prompt that ends without a newline. Fails with the console's
         tail if the pattern does not appear in time or QEMU exits first."""
         regex = re.compile(pattern, re.MULTILINE)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * TIMEOUT_SCALE
         with self._lock:
             while True:
                 end = self.output.rfind("\n") + 1 if whole_lines else len(self.output)
@@ -111,7 +114,7 @@ class Machine:
     def wait_exit(self, timeout=DEFAULT_TIMEOUT):
         """Waits for QEMU to exit by itself (e.g. a guest reset under -no-reboot)."""
         try:
-            return self._proc.wait(timeout)
+            return self._proc.wait(timeout * TIMEOUT_SCALE)
         except subprocess.TimeoutExpired as exc:
             raise ConsoleTimeout(
                 f"QEMU for {self.name} did not exit; console tail:\n" + self.output[-3000:]) from exc
