@@ -532,6 +532,7 @@ int xbe_init(struct xbe *b, const struct xbe_ops *ops, void *ctx)
 
 void xbe_fini(struct xbe *b)
 {
+	b->stopping = 1;
 	while (b->devs) {
 		struct xbe_dev *d = b->devs;
 

@@ -53,7 +53,7 @@ struct xbe_ops {
 	int (*connect)(struct xbe_dev *d);
 	/* Stop using the frontend's rings and channels (may be called when not connected). */
 	void (*disconnect)(struct xbe_dev *d);
-	/* The device is gone: free d->priv. */
+	/* The device is gone (or, with b->stopping, this daemon is): free d->priv. */
 	void (*remove)(struct xbe_dev *d);
 	/* One line, without newline. */
 	void (*log)(struct xbe *b, const char *msg);
@@ -92,6 +92,7 @@ struct xbe {
 	struct xbe_dev *devs;
 	struct xbe_port *ports;
 	unsigned nports, cap_ports;
+	int stopping;            /* xbe_fini: devices stay as they are in xenstore */
 };
 
 /* Connects to xenstore and the event channel device and starts watching.
