@@ -78,7 +78,7 @@ int xl_block_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const str
 		{ "trusted", d->trusted ? "1" : "0" },
 		{ NULL, NULL },
 	};
-	struct xl_dev dev = { "vbd", domid, d->devnum, script, "add", be, fe, NULL };
+	struct xl_dev dev = { "vbd", domid, d->devnum, script, "add", be, fe, NULL, NULL };
 
 	snprintf(devnum, sizeof(devnum), "%u", d->devnum);
 	if (d->script && d->script[0] == '/')

@@ -38,6 +38,7 @@ struct xl_dev {
 	const struct xl_dev_kv *be; /* keys beyond the ones every device has */
 	const struct xl_dev_kv *fe;
 	const struct xl_dev_kv *env;/* extra environment for the script (vif, netdev) */
+	const struct xl_dev_kv *fe_ro;/* frontend keys the guest may read but not change (vif mtu) */
 };
 
 /* /local/domain/0/backend/<kind>/<domid>/<devid> and its frontend's path. */
