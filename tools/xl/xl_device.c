@@ -34,6 +34,22 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
+char *xl_dev_spec(int argc, char **argv, int first)
+{
+	size_t len = 1;
+	char *spec;
+
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	spec = calloc(1, len);
+	for (int i = first; spec && i < argc; i++) {
+		if (i > first)
+			strcat(spec, ",");
+		strcat(spec, argv[i]);
+	}
+	return spec;
+}
+
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key)
 {
 	char path[256], *v = NULL, *end;

@@ -66,6 +66,10 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
  * without waiting long: for destroy and for a failed create. */
 void xl_dev_remove_all(struct xl_env *env, struct tc_xs *xs, uint16_t domid, int timeout_ms);
 
+/* xl's *-attach components argv[first..argc) as one spec, joined with
+ * commas (malloc'ed; NULL if memory ran out). */
+char *xl_dev_spec(int argc, char **argv, int first);
+
 /* dir/key as a decimal number, or -1 if absent or not a number (as libxl shows it). */
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key);
 

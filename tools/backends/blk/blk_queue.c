@@ -47,18 +47,9 @@ static void answer(struct blk_slot *s, int16_t status)
 	mark_dirty(q);
 }
 
-/* Room for n copy descriptors in the daemon's scratch array. */
 static struct tc_gcopy *gcopy_room(struct blk_ctx *ctx, unsigned n)
 {
-	if (n > ctx->gcopy_cap) {
-		struct tc_gcopy *g = realloc(ctx->gcopy, n * sizeof(*g));
-
-		if (!g)
-			return NULL;
-		ctx->gcopy = g;
-		ctx->gcopy_cap = n;
-	}
-	return ctx->gcopy;
+	return tc_gcopy_room(&ctx->gcopy, &ctx->gcopy_cap, n);
 }
 
 /* The descriptors moving slot s's data between its buffer and its
@@ -75,15 +66,6 @@ static unsigned data_copies(struct blk_slot *s, struct tc_gcopy *g, int to_forei
 		off += seg->len;
 	}
 	return s->req.nsegs;
-}
-
-/* Whether the copies from g of n entries all succeeded. */
-static int copies_ok(const struct tc_gcopy *g, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (g[i].status != GNTST_okay)
-			return 0;
-	return 1;
 }
 
 /*
@@ -113,7 +95,7 @@ static void copy_out_reads(struct blk_ctx *ctx)
 		struct blk_slot *next = s->next;
 		unsigned n = s->req.nsegs;
 
-		answer(s, rc == 0 && copies_ok(g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
+		answer(s, rc == 0 && tc_gcopy_all_ok(g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
 		pos += n;
 		s = next;
 	}
@@ -220,7 +202,7 @@ static void fetch_indirect(struct blk_queue *q, struct blk_slot **list, unsigned
 	for (unsigned i = 0; i < n; i++) {
 		struct blk_slot *s = list[i];
 		unsigned k = s->req.n_indirect;
-		int st = rc == 0 && copies_ok(g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+		int st = rc == 0 && tc_gcopy_all_ok(g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 
 		pos += k;
 		if (st == BLKIF_RSP_OKAY)
@@ -261,7 +243,7 @@ static void fetch_write_data(struct blk_queue *q, struct blk_slot **list, unsign
 
 		if (s->phase != BLK_PHASE_READY || !s->req.write)
 			continue;
-		if (rc || !copies_ok(g + pos, s->req.nsegs))
+		if (rc || !tc_gcopy_all_ok(g + pos, s->req.nsegs))
 			answer(s, BLKIF_RSP_ERROR);
 		pos += s->req.nsegs;
 	}
