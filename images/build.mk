@@ -18,11 +18,12 @@ $(DOM0_TEST_INITRD): images/test-initramfs.sh images/modules.sh images/load-modu
 # The dom0 image (images/dom0-image.sh): modules, build/dist, xencommons,
 # and a sample guest (/etc/xen/sample.cfg) ready for `xl create -c`.
 DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
-DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback) \
+DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback tern-netback) \
 	$(BUILD)/dist/usr/bin/xenstore
 
 $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh images/disk-image.sh \
 		tools/init/xencommons tools/init/xendomains tools/hotplug/block \
+		tools/hotplug/vif-bridge tools/init/xen-bridge images/udhcpc.script \
 		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
 	images/dom0-image.sh
 

@@ -6,16 +6,19 @@
 #  - the Debian kernel's modules dom0 needs: disk and NIC for a QEMU q35
 #    machine (as the test image), the Xen devices (xen-privcmd, loaded with
 #    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
-#    and bridge + tun for guest networking later;
+#    and bridge, tun and veth for guest networking;
 #  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and the
 #    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
-#  - tern-blkback (started by xencommons) and /etc/xen/scripts/block;
+#  - tern-blkback and tern-netback (started by xencommons), the hotplug
+#    scripts /etc/xen/scripts/block and vif-bridge, and /etc/init.d/xen-bridge
+#    (started first): xenbr0 with dom0's NIC (eth0) in it and dom0's
+#    address on it by DHCP, as the Xen HOWTO sets a bridge up;
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
 #    /srv/xen/sample-disk.img (a partitioned disk image, ext4 on its first
 #    partition, built by images/disk-image.sh without root privileges),
 #    /srv/xen/domu.cpio.gz (a busybox initramfs that loads xen-blkfront and
 #    ext4 and boots from root=/dev/xvda1, or without a root= stays in
-#    itself) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
+#    itself; both load xen-netfront and ask DHCP for eth0's address) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
 #    works; either userspace prints "TERN-DOMU: userspace up" on hvc0 and
 #    gives a shell there.
 #    The guest files travel as a second archive appended to the first
@@ -36,9 +39,11 @@ bbdir="$out/busybox"
 stage="$out/dom0.stage"
 dstage="$out/domu.stage"
 
-MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun loop dm-mod ext4 crc32c_generic"
+MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun veth loop dm-mod ext4 crc32c_generic"
 # What the guest's initramfs loads to boot from its virtual disk.
 DOMU_DISK_MODULES="xen-blkfront crc32c_generic ext4"
+# And what it loads for its network interface, whatever its root.
+DOMU_NET_MODULES="xen-netfront"
 # The sample guest's disk, in MiB (a file in dom0's RAM).
 SAMPLE_DISK_MIB=64
 XEN_MODULES="xen-privcmd xen-evtchn xen-gntdev xenfs"
@@ -49,7 +54,7 @@ version=$(cat "$out/kernel-version")
 moddir="$kdir/lib/modules/$version"
 bb="$bbdir/bin/busybox"
 [ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
-for t in xl xenstored xenconsoled tern-blkback; do
+for t in xl xenstored xenconsoled tern-blkback tern-netback; do
 	if [ ! -x "$dist/usr/sbin/$t" ]; then
 		echo "dom0-image: $dist/usr/sbin/$t is missing (run make first)" >&2
 		exit 1
@@ -98,8 +103,17 @@ fi
 echo "TERN-DOMU: userspace up"
 # Only a guest whose timer interrupts arrive gets past a sleep.
 (sleep 2 && echo "TERN-DOMU: timers work") &
+# A vif (xen-netfront, loaded by /init): its address by DHCP from whatever
+# serves the bridge it is in; the lease is printed as "TERN-NET: eth0 ...".
+if [ -d /sys/class/net/eth0 ]; then
+	ip link set dev eth0 up
+	udhcpc -i eth0 -s /usr/share/udhcpc/default.script -b -t 5 -T 2 -p /run/udhcpc.eth0.pid \
+		>/dev/null 2>&1 &
+fi
 RCS
 chmod 755 etc/init.d/rcS
+mkdir -p usr/share/udhcpc
+cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
 # The kernel answers control/shutdown = poweroff by running /sbin/poweroff
 # (orderly_poweroff); halt the machine without waiting on init's signals.
 cat > sbin/poweroff <<'OFF'
@@ -117,6 +131,7 @@ mkdir -p "$out"
 cd "$dstage"
 listed=""
 add_modules "$DOMU_DISK_MODULES" etc/modules.disk
+add_modules "$DOMU_NET_MODULES" etc/modules.net
 cat > init <<'INIT'
 #!/bin/sh
 # The sample guest's first process. With root=/dev/... on the command line
@@ -124,6 +139,7 @@ cat > init <<'INIT'
 # without, this initramfs's own userspace runs.
 bb=/bin/busybox
 $bb mount -t proc proc /proc
+while read -r ko; do $bb insmod "$ko"; done < /etc/modules.net
 root=""
 for arg in $($bb cat /proc/cmdline); do
 	case "$arg" in root=*) root="${arg#root=}" ;; esac
@@ -171,9 +187,12 @@ cp "$root/images/load-modules.sh" sbin/tern-load-modules
 cp -a "$dist/." .
 cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
 chmod 755 etc/init.d/xencommons etc/init.d/xendomains
-mkdir -p etc/xen/scripts
-cp "$root/tools/hotplug/block" etc/xen/scripts/block
-chmod 755 etc/xen/scripts/block
+mkdir -p etc/xen/scripts usr/share/udhcpc
+cp "$root/tools/hotplug/block" "$root/tools/hotplug/vif-bridge" etc/xen/scripts/
+chmod 755 etc/xen/scripts/block etc/xen/scripts/vif-bridge
+cp "$root/tools/init/xen-bridge" etc/init.d/
+chmod 755 etc/init.d/xen-bridge
+cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
 cat > etc/xen/sample.cfg <<'CFG'
 # A small PVH guest: Debian's kernel, booting from its virtual disk (a
 # partitioned image in a file, ext4 on xvda1) with a busybox shell on the PV
@@ -185,6 +204,9 @@ type = "pvh"
 kernel = "/srv/xen/vmlinuz"
 ramdisk = "/srv/xen/domu.cpio.gz"
 disk = [ 'file:/srv/xen/sample-disk.img,xvda,w' ]
+# A network interface in dom0's bridge (xenbr0 holds dom0's NIC): the guest
+# asks DHCP for its address. In dom0 it is vif<domid>.0.
+vif = [ 'bridge=xenbr0' ]
 root = "/dev/xvda1"
 extra = "console=hvc0"
 memory = 128
@@ -196,6 +218,14 @@ CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
 XENCONSOLED_ARGS="--log=guest"
+DEF
+cat > etc/default/xen-bridge <<'DEF'
+# dom0's bridge for guests (/etc/init.d/xen-bridge): its name, the NICs in
+# it, and dom0's address on it ("dhcp", "none", or e.g. 192.168.1.2/24 with
+# BRIDGE_GATEWAY=192.168.1.1).
+BRIDGE=xenbr0
+BRIDGE_PORTS=eth0
+BRIDGE_ADDRESS=dhcp
 DEF
 cat > etc/default/xendomains <<'DEF'
 # Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
@@ -217,6 +247,7 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /dev/shm
 hostname dom0
 if /sbin/tern-load-modules; then
+	/etc/init.d/xen-bridge start || echo "TERN-INIT: xen-bridge failed"
 	/etc/init.d/xencommons start || echo "TERN-INIT: xencommons failed"
 	/etc/init.d/xendomains start || echo "TERN-INIT: xendomains failed"
 else

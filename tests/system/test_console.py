@@ -68,7 +68,7 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     m = dom0(machine, BASE_INITRD)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
-    assert "xencommons: xenstored, xenconsoled and tern-blkback running" in out
+    assert "xencommons: xenstored, xenconsoled, tern-blkback and tern-netback running" in out
     assert "TERN-INIT: xencommons failed" not in out
     status = check(m, "/etc/init.d/xencommons status")
     assert re.search(r"^xenstored is running \(pid \d+\)$", status, re.M), status
