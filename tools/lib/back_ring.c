@@ -94,3 +94,12 @@ int back_ring_final_check(struct back_ring *r)
 	n = back_ring_pending(r);
 	return n < 0 ? n : n > 0;
 }
+
+int back_ring_await_more(struct back_ring *r)
+{
+	uint32_t prod = r->sring->req_prod;
+
+	r->sring->req_event = prod + 1;
+	full_barrier();
+	return r->sring->req_prod != prod;
+}

@@ -57,4 +57,9 @@ int back_ring_push(struct back_ring *r);
  * whether one arrived meanwhile (1) or not (0); -EPROTO as pending. */
 int back_ring_final_check(struct back_ring *r);
 
+/* For requests posted that cannot be used yet (half a packet, too few
+ * buffers): asks for an event when the producer moves on from where it is
+ * now, and says whether it already has (1) or not (0). */
+int back_ring_await_more(struct back_ring *r);
+
 #endif

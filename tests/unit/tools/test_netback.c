@@ -235,6 +235,18 @@ static void test_tx_waits_for_the_rest_of_a_packet(void **state)
 	assert_int_equal(pkt.slot[0].len, 60);
 }
 
+/* Half a packet posted: the backend asks to hear of the producer's next
+ * move, not of requests it already has (which would wake it forever). */
+static void test_ring_awaits_more(void **state)
+{
+	(void)state;
+	put_req(0, 1, 0, NETTXF_more_data, 1, 100);
+	hdr()->req_prod = 1;
+	assert_int_equal(back_ring_await_more(&ring), 0);
+	assert_int_equal(hdr()->req_event, 2);
+	assert_int_equal(back_ring_final_check(&ring), 1); /* what final_check would say */
+}
+
 static void test_tx_broken_rings(void **state)
 {
 	enum net_tx_refusal why;
@@ -475,6 +487,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tx_bad_slots, setup),
 		cmocka_unit_test_setup(test_tx_bad_extras, setup),
 		cmocka_unit_test_setup(test_tx_waits_for_the_rest_of_a_packet, setup),
+		cmocka_unit_test_setup(test_ring_awaits_more, setup),
 		cmocka_unit_test_setup(test_tx_broken_rings, setup),
 		cmocka_unit_test(test_l4_find),
 		cmocka_unit_test(test_tx_vnet_headers),

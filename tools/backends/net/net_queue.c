@@ -211,6 +211,12 @@ static void tx_kick(struct net_queue *q)
 			return;
 		if (n > 0 || q->tx_credit_wait)
 			continue;
+		if (back_ring_pending(&q->tx) > 0) {
+			/* Part of a packet: its event comes with the rest. */
+			if (!back_ring_await_more(&q->tx))
+				return;
+			continue;
+		}
 		more = back_ring_final_check(&q->tx);
 		if (more < 0) {
 			ring_broken(q, "TX");
@@ -366,11 +372,8 @@ static int rx_round(struct net_queue *q)
 	if (back_ring_push(&q->rx) && q->rx_port >= 0)
 		xbe_notify(&v->ctx->xbe, (uint32_t)q->rx_port);
 	if (full) {
-		/* Hear of the guest's next buffers. */
-		rc = back_ring_final_check(&q->rx);
-		if (rc < 0)
-			ring_broken(q, "RX");
-		return rc > 0;
+		/* Hear of the guest's next buffers (there may be some, too few). */
+		return back_ring_await_more(&q->rx);
 	}
 	return nfr == NET_RX_BATCH;
 }
@@ -445,7 +448,7 @@ static void rx_stalled(struct net_queue *q)
 			v->ifname, q->idx, NET_RX_STALL_MS, dropped);
 	}
 	/* Its next buffers bring the carrier back. */
-	if (back_ring_final_check(&q->rx) > 0)
+	if (back_ring_await_more(&q->rx))
 		net_queue_rx_event(q);
 }
 
@@ -558,8 +561,6 @@ int net_queue_start(struct net_queue *q)
 	/* What was posted before we came (or while a predecessor died). */
 	tx_kick(q);
 	rx_kick(q);
-	if (back_ring_final_check(&q->rx) > 0)
-		rx_kick(q);
 	xbe_notify(&v->ctx->xbe, (uint32_t)q->tx_port);
 	if (q->rx_port != q->tx_port)
 		xbe_notify(&v->ctx->xbe, (uint32_t)q->rx_port);
