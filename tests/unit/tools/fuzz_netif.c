@@ -2,15 +2,18 @@
  * A hostile frontend against the network backend's TX ring parsing and
  * frame handling (tools/backends/net). The input is the TX ring page the
  * frontend controls, the MTU, and a frame with the guest's flags and GSO
- * info, plus a virtio-net header for the receive direction. Every packet
+ * info, plus a virtio-net header for the receive direction; the same bytes
+ * as an RX ring of posted buffers for frames of any size. Every packet
  * taken must stay within its pages and add up; every header produced must
- * point inside the frame; every ring entry taken must be answered once.
+ * point inside the frame; every ring entry taken must be answered once;
+ * frames must land whole, a page per buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net_pkt.h"
+#include "net_rx.h"
 #include "net_tx.h"
 
 #define PAGE 4096
@@ -104,6 +107,46 @@ static void frame_round(const uint8_t *data, size_t size)
 		abort();
 }
 
+static void rx_round(const uint8_t *data, size_t size)
+{
+	static uint8_t ring_page[PAGE] __attribute__((aligned(PAGE)));
+	static uint8_t frame[NET_RX_FRAME_PAGES * PAGE];
+	static struct tc_gcopy g[NET_RX_FRAME_PAGES];
+	static struct net_rx_frame f;
+	struct back_ring ring;
+	size_t copied = 0;
+	int avail;
+
+	if (size < 3)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.data = frame;
+	f.len = 1 + ((size_t)(data[0] | data[1] << 8) * 17) % (sizeof(frame) - 1);
+	f.meta.has_gso = data[2] & 1;
+	f.nslots = net_rx_slots(&f);
+	memset(ring_page, 0, sizeof(ring_page));
+	memcpy(ring_page, data, size < PAGE ? size : PAGE);
+	((struct xen_sring_hdr *)ring_page)->rsp_prod = 0;
+	if (back_ring_attach(&ring, ring_page, 1, sizeof(union netif_rx_sring_entry)))
+		abort();
+	avail = back_ring_pending(&ring);
+	if (avail < 0 || (unsigned)avail < f.nslots)
+		return;
+	net_rx_place(&ring, &f, 0, 1, g);
+	if (f.ncopies != f.nslots - (unsigned)f.meta.has_gso || f.nslots > NET_RX_FRAME_PAGES + 1)
+		abort();
+	for (unsigned i = 0; i < f.ncopies; i++) {
+		if (g[i].len == 0 || g[i].len > PAGE || (uint8_t *)g[i].local != frame + copied)
+			abort();
+		copied += g[i].len;
+	}
+	if (copied != f.len)
+		abort();
+	net_rx_answer(&ring, &f, data[2] & 2);
+	if (ring.rsp_prod_pvt != ring.req_cons || ring.req_cons != f.nslots)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned max_frame;
@@ -120,5 +163,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ring_round(data, size, max_frame);
 		frame_round(data, size);
 	}
+	rx_round(data, size < PAGE ? size : PAGE);
 	return 0;
 }

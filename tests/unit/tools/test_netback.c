@@ -15,6 +15,7 @@
 
 #include "net_credit.h"
 #include "net_pkt.h"
+#include "net_rx.h"
 #include "net_tx.h"
 
 static uint8_t page[4096] __attribute__((aligned(4096)));
@@ -446,6 +447,133 @@ static void test_rx_meta(void **state)
 	assert_int_equal(m.flags, NETRXF_data_validated);
 }
 
+/* ---- RX ring ---- */
+
+static uint8_t rxpage[4096] __attribute__((aligned(4096)));
+static uint8_t rxdata[NET_RX_FRAME_PAGES * 4096];
+
+static union netif_rx_sring_entry *rxent(unsigned i)
+{
+	return (union netif_rx_sring_entry *)(rxpage + 64) + (i % NET_RX_RING_SIZE);
+}
+
+/* An RX ring with n posted buffers: ids 100+i, grants 500+i. */
+static void rx_ring(struct back_ring *r, unsigned n)
+{
+	memset(rxpage, 0, sizeof(rxpage));
+	assert_int_equal(back_ring_attach(r, rxpage, 1, sizeof(union netif_rx_sring_entry)), 0);
+	assert_int_equal(r->nr_ents, NET_RX_RING_SIZE);
+	for (unsigned i = 0; i < n; i++) {
+		struct netif_rx_request q = { (uint16_t)(100 + i), 0, 500 + i };
+
+		memcpy(&rxent(i)->req, &q, sizeof(q));
+	}
+	((struct xen_sring_hdr *)rxpage)->req_prod = n;
+}
+
+static struct netif_rx_response rxrsp(unsigned i)
+{
+	struct netif_rx_response r;
+
+	memcpy(&r, &rxent(i)->rsp, sizeof(r));
+	return r;
+}
+
+static void test_rx_responses_take_their_requests_slots(void **state)
+{
+	struct net_rx_frame f = { .data = rxdata, .len = 6000 };
+	struct tc_gcopy g[NET_RX_FRAME_PAGES];
+	struct back_ring r;
+
+	(void)state;
+	rx_ring(&r, 8);
+	/* A first frame of one slot, then one of two placed after it. */
+	f.len = 60;
+	f.meta.flags = NETRXF_data_validated;
+	f.nslots = net_rx_slots(&f);
+	assert_int_equal(f.nslots, 1);
+	net_rx_place(&r, &f, 0, 7, g);
+	net_rx_answer(&r, &f, 1);
+	f.len = 6000;
+	f.meta.flags = 0;
+	f.nslots = net_rx_slots(&f);
+	assert_int_equal(f.nslots, 2);
+	net_rx_place(&r, &f, 0, 7, g);
+	assert_int_equal(f.ncopies, 2);
+	assert_int_equal(g[0].ref, 501);
+	assert_int_equal(g[0].len, 4096);
+	assert_int_equal(g[0].domid, 7);
+	assert_true(g[0].to_foreign);
+	assert_ptr_equal(g[1].local, rxdata + 4096);
+	assert_int_equal(g[1].ref, 502);
+	assert_int_equal(g[1].len, 1904);
+	net_rx_answer(&r, &f, 1);
+	assert_int_equal(r.req_cons, 3);
+	assert_int_equal(rxrsp(0).id, 100);
+	assert_int_equal(rxrsp(0).status, 60);
+	assert_int_equal(rxrsp(0).flags, NETRXF_data_validated);
+	assert_int_equal(rxrsp(1).id, 101);
+	assert_int_equal(rxrsp(1).flags, NETRXF_more_data);
+	assert_int_equal(rxrsp(1).status, 4096);
+	assert_int_equal(rxrsp(2).id, 102);
+	assert_int_equal(rxrsp(2).flags, 0);
+	assert_int_equal(rxrsp(2).status, 1904);
+	assert_int_equal(rxrsp(2).offset, 0);
+}
+
+static void test_rx_gso_extra_follows_the_first_slot(void **state)
+{
+	struct net_rx_frame f = { .data = rxdata, .len = 10000 };
+	struct tc_gcopy g[NET_RX_FRAME_PAGES];
+	struct netif_extra_info x;
+	struct back_ring r;
+
+	(void)state;
+	rx_ring(&r, 8);
+	f.meta.flags = NETRXF_csum_blank | NETRXF_data_validated;
+	f.meta.has_gso = 1;
+	f.meta.gso.type = XEN_NETIF_EXTRA_TYPE_GSO;
+	f.meta.gso.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+	f.meta.gso.u.gso.size = 1448;
+	f.nslots = net_rx_slots(&f);
+	assert_int_equal(f.nslots, 4);
+	net_rx_place(&r, &f, 0, 7, g);
+	assert_int_equal(f.ncopies, 3);
+	assert_int_equal(g[0].ref, 500); /* the extra's slot's buffer stays empty */
+	assert_int_equal(g[1].ref, 502);
+	assert_int_equal(g[2].ref, 503);
+	assert_int_equal(g[2].len, 10000 - 8192);
+	net_rx_answer(&r, &f, 1);
+	assert_int_equal(rxrsp(0).flags, NETRXF_csum_blank | NETRXF_data_validated |
+					 NETRXF_extra_info | NETRXF_more_data);
+	memcpy(&x, &rxent(1)->extra, sizeof(x));
+	assert_int_equal(x.type, XEN_NETIF_EXTRA_TYPE_GSO);
+	assert_int_equal(x.flags, 0);
+	assert_int_equal(x.u.gso.size, 1448);
+	assert_int_equal(rxrsp(2).id, 102);
+	assert_int_equal(rxrsp(2).flags, NETRXF_more_data);
+	assert_int_equal(rxrsp(3).id, 103);
+	assert_int_equal(rxrsp(3).flags, 0);
+	assert_int_equal(rxrsp(3).status, 10000 - 8192);
+}
+
+static void test_rx_failed_copy_answers_errors(void **state)
+{
+	struct net_rx_frame f = { .data = rxdata, .len = 5000 };
+	struct tc_gcopy g[NET_RX_FRAME_PAGES];
+	struct back_ring r;
+
+	(void)state;
+	rx_ring(&r, 4);
+	f.nslots = net_rx_slots(&f);
+	net_rx_place(&r, &f, 0, 7, g);
+	net_rx_answer(&r, &f, 0);
+	assert_int_equal(rxrsp(0).status, NETIF_RSP_ERROR);
+	assert_int_equal(rxrsp(0).flags, NETRXF_more_data); /* the chain stays whole */
+	assert_int_equal(rxrsp(1).status, NETIF_RSP_ERROR);
+	assert_int_equal(r.req_cons, 2);
+}
+
 /* ---- rate limit ---- */
 
 static void test_credit(void **state)
@@ -489,6 +617,9 @@ int main(void)
 		cmocka_unit_test_setup(test_tx_waits_for_the_rest_of_a_packet, setup),
 		cmocka_unit_test_setup(test_ring_awaits_more, setup),
 		cmocka_unit_test_setup(test_tx_broken_rings, setup),
+		cmocka_unit_test(test_rx_responses_take_their_requests_slots),
+		cmocka_unit_test(test_rx_gso_extra_follows_the_first_slot),
+		cmocka_unit_test(test_rx_failed_copy_answers_errors),
 		cmocka_unit_test(test_l4_find),
 		cmocka_unit_test(test_tx_vnet_headers),
 		cmocka_unit_test(test_checksum_fill),

@@ -3,7 +3,7 @@
 include tools/lib/build.mk
 
 NET_DIR := tools/backends/net
-NET_PURE := $(addprefix $(NET_DIR)/,net_tx.c net_pkt.c net_credit.c)
+NET_PURE := $(addprefix $(NET_DIR)/,net_tx.c net_rx.c net_pkt.c net_credit.c)
 # The shared ring code the pure parts use (in libternctl for the daemon).
 NET_PURE_LIB := $(TC_DIR)/back_ring.c
 NET_SRCS := $(NET_PURE) $(addprefix $(NET_DIR)/,netback.c net_vif.c net_queue.c net_tap.c net_stats.c)

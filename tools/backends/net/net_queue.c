@@ -249,56 +249,8 @@ static int rx_read(struct net_queue *q, struct net_rx_frame *f)
 				     "that its frontend cannot take (offloads it did not ask for)");
 		return -1;
 	}
-	f->nslots = (unsigned)((f->len + PAGE - 1) / PAGE) + (f->meta.has_gso ? 1 : 0);
+	f->nslots = net_rx_slots(f);
 	return 1;
-}
-
-/* The copies of frame f into the requests from k on (relative to the next). */
-static void rx_place(struct net_queue *q, struct net_rx_frame *f, unsigned k, struct tc_gcopy *g)
-{
-	unsigned chunk = 0;
-
-	for (unsigned s = 0; s < f->nslots; s++) {
-		struct netif_rx_request req;
-		size_t off = (size_t)chunk * PAGE;
-
-		back_ring_peek(&q->rx, k + s, &req, sizeof(req));
-		f->ids[s] = req.id;
-		if (f->meta.has_gso && s == 1)
-			continue; /* the extra info takes this slot */
-		g[f->ncopies++] = (struct tc_gcopy){ f->data + off, req.gref, q->vif->xd->domid, 0,
-						     (uint16_t)(f->len - off < PAGE ? f->len - off : PAGE),
-						     1, -1 };
-		chunk++;
-	}
-}
-
-/* Answers frame f's slots (copied: whether its copies all succeeded). */
-static void rx_answer(struct net_queue *q, const struct net_rx_frame *f, int copied)
-{
-	unsigned chunk = 0, nchunks = f->nslots - (f->meta.has_gso ? 1 : 0);
-
-	for (unsigned s = 0; s < f->nslots; s++) {
-		struct netif_rx_response rsp;
-		size_t off = (size_t)chunk * PAGE;
-
-		if (f->meta.has_gso && s == 1) {
-			back_ring_put(&q->rx, &f->meta.gso, sizeof(f->meta.gso));
-			continue;
-		}
-		rsp.id = f->ids[s];
-		rsp.offset = 0;
-		rsp.flags = chunk == 0 ? f->meta.flags : 0;
-		if (chunk == 0 && f->meta.has_gso)
-			rsp.flags |= NETRXF_extra_info;
-		if (chunk + 1 < nchunks)
-			rsp.flags |= NETRXF_more_data;
-		rsp.status = copied ? (int16_t)(f->len - off < PAGE ? f->len - off : PAGE) :
-				      NETIF_RSP_ERROR;
-		back_ring_put(&q->rx, &rsp, sizeof(rsp));
-		chunk++;
-	}
-	back_ring_consume(&q->rx, f->nslots);
 }
 
 /* One round: frames from the tap (or the one held) into the guest's
@@ -327,11 +279,8 @@ static int rx_round(struct net_queue *q)
 				break;
 		}
 		if (used + f->nslots > (unsigned)avail) {
-			/* No room: it waits, first in line, for the guest's buffers. */
-			struct net_rx_frame tmp = q->rx_frames[0];
-
-			q->rx_frames[0] = *f;
-			*f = tmp;
+			/* No room: it waits for the guest's buffers (moved first
+			 * in line once this round's frames are answered). */
 			q->rx_held = 1;
 			if (!q->rx_stall_since_ms)
 				q->rx_stall_since_ms = net_now_ms();
@@ -341,8 +290,7 @@ static int rx_round(struct net_queue *q)
 		q->rx_held = 0;
 		q->rx_stall_since_ms = 0;
 		f->copy0 = ncopy;
-		f->ncopies = 0;
-		rx_place(q, f, used, g + ncopy);
+		net_rx_place(&q->rx, f, used, v->xd->domid, g + ncopy);
 		ncopy += f->ncopies;
 		used += f->nslots;
 		nfr++;
@@ -352,7 +300,7 @@ static int rx_round(struct net_queue *q)
 		struct net_rx_frame *f = &q->rx_frames[k];
 		int ok = rc == 0 && tc_gcopy_all_ok(g + f->copy0, f->ncopies);
 
-		rx_answer(q, f, ok);
+		net_rx_answer(&q->rx, f, ok);
 		if (!ok) {
 			net_stats_count_drop(v, &v->stats.rx_bad_grant, "lost a frame for the guest: "
 					     "a receive buffer's grant could not be copied to");
@@ -363,7 +311,7 @@ static int rx_round(struct net_queue *q)
 		}
 	}
 	if (full && nfr) {
-		/* The held frame went to slot nfr above: keep it first. */
+		/* The frame that did not fit is at nfr: first in line now. */
 		struct net_rx_frame tmp = q->rx_frames[0];
 
 		q->rx_frames[0] = q->rx_frames[nfr];

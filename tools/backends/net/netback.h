@@ -9,7 +9,7 @@
  *                  by batched grant copies
  *   net_tap.c      the tap device (tun/tap with virtio-net headers)
  *   net_stats.c    per-vif counters, in a file the admin reads
- *   net_tx.c, net_pkt.c, net_credit.c   pure parts (unit-tested, fuzzed)
+ *   net_tx.c, net_rx.c, net_pkt.c, net_credit.c   pure parts (unit-tested, fuzzed)
  */
 #ifndef TERN_NETBACK_H
 #define TERN_NETBACK_H
@@ -23,6 +23,7 @@
 #include "back_ring.h"
 #include "net_credit.h"
 #include "net_pkt.h"
+#include "net_rx.h"
 #include "net_tx.h"
 #include "ternctl.h"
 #include "xenbus_be.h"
@@ -31,9 +32,8 @@
 #define NET_MAX_QUEUES 4            /* multi-queue-max-queues */
 /* Guest packets one TX round may hold: each slot gets a page of its own. */
 #define NET_TX_ARENA_PAGES NET_TX_RING_SIZE
-/* Frames from the tap one RX round may hold, each in 17 pages (64 KiB + header). */
+/* Frames from the tap one RX round may hold. */
 #define NET_RX_BATCH 16
-#define NET_RX_FRAME_PAGES 17
 /* A guest that posts no receive buffers for this long has its waiting
  * frames dropped (counted) and its interface's carrier taken down until it
  * posts some again, so the bridge stops queueing for it. */
@@ -63,18 +63,6 @@ struct net_ctx {
 };
 
 struct net_vif;
-
-/* A frame read from the tap, waiting for room on the RX ring. */
-struct net_rx_frame {
-	struct virtio_net_hdr vh;
-	uint8_t *data;              /* NET_RX_FRAME_PAGES pages, page-aligned */
-	size_t len;
-	struct net_rx_meta meta;
-	unsigned nslots;            /* ring slots it needs */
-	/* While a round places it: its requests' ids, and its copies. */
-	uint16_t ids[NET_RX_FRAME_PAGES + 1];
-	unsigned copy0, ncopies;
-};
 
 struct net_queue {
 	struct net_vif *vif;
