@@ -111,8 +111,11 @@ def main():
         check(m, f"ip addr add {NET}.1/24 dev xenbr0; for ns in a b; do (unshare -n sh -c "
                  "\"echo \\$\\$ > /run/ns-$ns; exec sleep 100000\" &); done; sleep 1")
         a, b = check(m, "cat /run/ns-a /run/ns-b").split()
-        check(m, f"ip link add va type veth peer name vb; ip link set va netns {a}; "
-                 f"ip link set vb netns {b}; "
+        # busybox's ip names the peer itself: find it by the index va points at.
+        check(m, "ip link add va type veth peer name vb; peer=$(cat /sys/class/net/va/iflink); "
+                 "for i in /sys/class/net/*; do [ \"$(cat $i/ifindex)\" = $peer ] && "
+                 "[ ${i##*/} != vb ] && ip link set ${i##*/} name vb; done; true")
+        check(m, f"ip link set va netns {a} && ip link set vb netns {b} && "
                  f"nsenter -t {a} -n sh -c 'ip link set lo up; ip addr add {VETH}.1/24 dev va; "
                  f"ip link set va up'; "
                  f"nsenter -t {b} -n sh -c 'ip link set lo up; ip addr add {VETH}.2/24 dev vb; "

@@ -218,6 +218,10 @@ def test_missing_bridge_or_failing_script_fails_create_and_leaves_nothing(dom0):
     out = create(m, "bad", "'bridge=xenbr0,script=vif-fail'", expect_ok=False)
     assert "no uplink today" in out and "vif-fail online exited with status 1" in out, out
     nothing_left(m, out)
+    # A vifname dom0 already uses is refused before anything is built.
+    out = create(m, "bad", "'vifname=eth0'", expect_ok=False)
+    assert "vif 'vifname=eth0': vifname eth0: dom0 has an interface of that name" in out, out
+    assert "bad" not in check(m, "xl list")
 
 
 def test_backend_restart_and_a_stalled_guest_affect_nobody_else(dom0):

@@ -70,6 +70,11 @@ int xl_nic_check(struct xl_env *env, const struct xlcfg_vif *v)
 				  "no '/', ':' or spaces)", v->vifname, "15");
 			return 1;
 		}
+		if (if_nametoindex(v->vifname)) {
+			vif_error(env, v, "vifname %s: dom0 has an interface of that name%s",
+				  v->vifname, "");
+			return 1;
+		}
 	}
 	script_path(v, script, sizeof(script));
 	if (access(script, X_OK) != 0) {

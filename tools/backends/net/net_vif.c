@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ static int vif_name(struct xbe_dev *d, char *out, size_t len)
 static int vif_probe(struct xbe_dev *d)
 {
 	struct net_vif *v = calloc(1, sizeof(*v));
+	unsigned long long state = 0;
 	int rc;
 
 	if (!v)
@@ -59,8 +61,17 @@ static int vif_probe(struct xbe_dev *d)
 	v->gnt.fd = -1;
 	d->priv = v;
 	rc = vif_name(d, v->ifname, sizeof(v->ifname));
+	/* A new vif must not take over an interface that exists (another
+	 * guest's tap would gain a queue); one this daemon's predecessor
+	 * created is past Initialising and is taken back. */
+	if (rc == 0 && xbe_be_read_uint(d, "state", &state) == 0 &&
+	    state <= XenbusStateInitialising && if_nametoindex(v->ifname)) {
+		snprintf(d->error, sizeof(d->error), "interface %s exists already", v->ifname);
+		rc = -EEXIST;
+	}
 	if (rc == 0)
 		rc = net_tap_create(v->ifname, d->error, sizeof(d->error));
+	v->tap_made = rc == 0;
 	for (size_t i = 0; rc == 0 && i < sizeof(features) / sizeof(features[0]); i++)
 		rc = xbe_be_write(d, features[i].key, features[i].value);
 	if (rc == 0)
@@ -236,8 +247,9 @@ static void vif_remove(struct xbe_dev *d)
 	if (!v)
 		return;
 	vif_disconnect(d);
-	/* A stopping daemon leaves the tap (in its bridge) to its successor. */
-	if (!d->b->stopping && v->ifname[0]) {
+	/* A stopping daemon leaves the tap (in its bridge) to its successor;
+	 * one that was never ours (vifname taken) stays as it was. */
+	if (!d->b->stopping && v->ifname[0] && v->tap_made) {
 		net_tap_destroy(v->ifname);
 		net_stats_remove(v);
 	}

@@ -91,6 +91,7 @@ struct net_vif {
 	struct xbe_dev *xd;
 	struct net_vif *next;            /* on ctx->vifs while connected */
 	char ifname[IFNAMSIZ];
+	int tap_made;                    /* the tap is this vif's (remove destroys it) */
 	unsigned mtu;
 	struct net_fe_caps caps;
 	struct net_credit credit;
