@@ -73,15 +73,14 @@ static uint8_t *slot_local(struct net_queue *q, unsigned page, const struct net_
 	return q->tx_arena + (size_t)page * PAGE + s->offset;
 }
 
-/* Writes a packet whose slots were copied to the tap; 0, or the counter of
- * why it was dropped. */
-static uint64_t *tx_send(struct net_queue *q, const struct net_tx_pkt *p, unsigned page,
-			 const char **why)
+/* A copied packet's virtio-net header and the iovec to write it with
+ * (vec[0] is the header); NULL, or the counter of why it is dropped. */
+static uint64_t *tx_prepare(struct net_queue *q, const struct net_tx_pkt *p, unsigned page,
+			    struct virtio_net_hdr *vh, struct iovec *vec, unsigned *nvec,
+			    const char **why)
 {
 	struct net_vif *v = q->vif;
-	struct iovec iov[NET_TX_MAX_SLOTS + 1];
 	uint8_t head[NET_HDR_PEEK];
-	struct virtio_net_hdr vh;
 	size_t have = 0;
 	unsigned n = 1;
 
@@ -91,8 +90,8 @@ static uint64_t *tx_send(struct net_queue *q, const struct net_tx_pkt *p, unsign
 
 		if (s->len == 0)
 			continue;
-		iov[n].iov_base = local;
-		iov[n++].iov_len = s->len;
+		vec[n].iov_base = local;
+		vec[n++].iov_len = s->len;
 		if (have < sizeof(head)) {
 			size_t k = sizeof(head) - have < s->len ? sizeof(head) - have : s->len;
 
@@ -100,7 +99,7 @@ static uint64_t *tx_send(struct net_queue *q, const struct net_tx_pkt *p, unsign
 			have += k;
 		}
 	}
-	switch (net_tx_vnet_hdr(head, have, p->size, &p->meta, &vh)) {
+	switch (net_tx_vnet_hdr(head, have, p->size, &p->meta, vh)) {
 	case NET_TX_BAD_CSUM:
 		*why = "dropped a packet with a blank checksum but no TCP/UDP header to fill it in";
 		return &v->stats.tx_bad_csum;
@@ -110,14 +109,9 @@ static uint64_t *tx_send(struct net_queue *q, const struct net_tx_pkt *p, unsign
 	case NET_TX_OK:
 		break;
 	}
-	iov[0].iov_base = &vh;
-	iov[0].iov_len = sizeof(vh);
-	if (writev(q->tap_fd, iov, (int)n) < 0) {
-		*why = "the tap refused a packet (its headers, or the interface is down)";
-		return &v->stats.tx_tap_refused;
-	}
-	v->stats.tx_packets++;
-	v->stats.tx_bytes += p->size;
+	vec[0].iov_base = vh;
+	vec[0].iov_len = sizeof(*vh);
+	*nvec = n;
 	return NULL;
 }
 
@@ -177,7 +171,7 @@ static int tx_round(struct net_queue *q)
 	rc = ncopy ? tc_gntdev_copy(&v->gnt, g, ncopy) : 0;
 	ncopy = 0;
 	for (unsigned k = 0; k < npk; k++) {
-		const struct net_tx_pkt *p = &pkts[k];
+		struct net_tx_pkt *p = &pkts[k];
 		unsigned n = 0;
 		const char *why = NULL;
 		uint64_t *dropped;
@@ -188,17 +182,33 @@ static int tx_round(struct net_queue *q)
 			dropped = &v->stats.tx_bad_grant;
 			why = "dropped a packet whose grants could not be copied (not the guest's, or revoked)";
 		} else {
-			dropped = tx_send(q, p, pages[k], &why);
+			dropped = tx_prepare(q, p, pages[k], &q->tx_vh[k], q->tx_vec[k], &q->tx_nvec[k],
+					     &why);
 		}
 		ncopy += n;
-		if (dropped)
+		if (dropped) {
 			net_stats_count_drop(v, dropped, why);
-		else
-			v->stats_dirty = 1;
+			q->tx_nvec[k] = 0;
+		}
 		net_tx_answer(&q->tx, p, dropped ? NETIF_RSP_ERROR : NETIF_RSP_OKAY);
 	}
+	/* The guest may reuse its buffers as soon as the data is here: answer
+	 * first, then hand the packets to dom0's stack (whose work the writes
+	 * do), so the guest's TCP sees its transmissions complete sooner. */
 	if (back_ring_push(&q->tx) && q->tx_port >= 0)
 		xbe_notify(&v->ctx->xbe, (uint32_t)q->tx_port);
+	for (unsigned k = 0; k < npk; k++) {
+		if (!q->tx_nvec[k])
+			continue;
+		if (writev(q->tap_fd, q->tx_vec[k], (int)q->tx_nvec[k]) < 0) {
+			net_stats_count_drop(v, &v->stats.tx_tap_refused, "the tap refused a packet "
+					     "(its headers, or the interface is down)");
+			continue;
+		}
+		v->stats.tx_packets++;
+		v->stats.tx_bytes += pkts[k].size;
+		v->stats_dirty = 1;
+	}
 	return taken;
 }
 
@@ -477,12 +487,14 @@ int net_queue_start(struct net_queue *q)
 	if (rc)
 		return rc;
 	q->tx_pkts = calloc(NET_TX_RING_SIZE, sizeof(*q->tx_pkts));
+	q->tx_vec = calloc(NET_TX_RING_SIZE, sizeof(*q->tx_vec));
 	/* One mapping for the TX arena and the RX frames; pages are touched as used. */
 	q->mem_len = (size_t)NET_TX_ARENA_PAGES * PAGE + frames;
 	q->mem = mmap(NULL, q->mem_len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (q->mem == MAP_FAILED || !q->tx_pkts) {
+	if (q->mem == MAP_FAILED)
 		q->mem = NULL;
+	if (!q->mem || !q->tx_pkts || !q->tx_vec) {
 		snprintf(v->xd->error, sizeof(v->xd->error), "out of memory for queue %u", q->idx);
 		return -ENOMEM;
 	}
@@ -532,6 +544,8 @@ void net_queue_stop(struct net_queue *q)
 	q->mem = NULL;
 	free(q->tx_pkts);
 	q->tx_pkts = NULL;
+	free(q->tx_vec);
+	q->tx_vec = NULL;
 	tc_gntdev_unmap(&v->gnt, &q->tx_map);
 	tc_gntdev_unmap(&v->gnt, &q->rx_map);
 }

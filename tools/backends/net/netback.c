@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -21,6 +22,10 @@
 
 #define NET_DEFAULT_STATE_DIR "/run/tern-netback"
 #define NET_DEFAULT_LOG "/var/log/xen/netback.log"
+/* The worker is dom0's network path for every guest (Linux's backends run
+ * in softirq context, ahead of any process): it must not wait behind the
+ * programs whose traffic it carries. */
+#define NET_WORKER_NICE (-10)
 
 void net_log(const char *fmt, ...)
 {
@@ -107,6 +112,8 @@ static int run(const struct tc_backend_opts *o)
 
 	memset(&ctx, 0, sizeof(ctx));
 	tc_backend_catch_signals();
+	if (setpriority(PRIO_PROCESS, 0, NET_WORKER_NICE))
+		net_log("cannot raise the worker's priority: %s", strerror(errno));
 	ctx.state_dir = o->state_dir;
 	mkdir(o->state_dir, 0755);
 	rc = xbe_init(&ctx.xbe, &net_vif_ops, &ctx);

@@ -16,6 +16,7 @@
 
 #include <net/if.h>
 #include <stdint.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include <linux/virtio_net.h>
@@ -79,6 +80,10 @@ struct net_queue {
 	size_t mem_len;
 	uint8_t *tx_arena;
 	struct net_tx_pkt *tx_pkts;      /* one TX round's packets */
+	/* Their virtio-net headers and what to write (nvec 0: dropped). */
+	struct virtio_net_hdr tx_vh[NET_TX_RING_SIZE];
+	struct iovec (*tx_vec)[NET_TX_MAX_SLOTS + 1];
+	unsigned tx_nvec[NET_TX_RING_SIZE];
 	struct net_rx_frame rx_frames[NET_RX_BATCH];
 	int rx_held;                     /* rx_frames[0] waits for room */
 	uint64_t rx_stall_since_ms;      /* when it started waiting; 0: not */
