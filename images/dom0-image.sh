@@ -111,6 +111,10 @@ OFF
 chmod 755 sbin/poweroff
 )
 mkdir -p "$out"
+# bench/blk's measuring program, the same in the guest as in dom0.
+if [ -x "$dist/usr/lib/tern/tests/blkbench" ]; then
+	cp "$dist/usr/lib/tern/tests/blkbench" "$dstage/usr/bin/blkbench"
+fi
 # The same userspace on the sample disk (before the initramfs's own parts).
 "$root/images/disk-image.sh" "$dstage" "$out/sample-disk.img" "$SAMPLE_DISK_MIB"
 (

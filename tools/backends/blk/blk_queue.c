@@ -21,6 +21,8 @@
 
 /* How long stopping a queue waits for its requests at the disk. */
 #define BLK_STOP_WAIT_S 30
+/* Refused requests logged per queue. */
+#define BLK_REJECTS_LOGGED 10
 
 /* ---- answers ---- */
 
@@ -278,6 +280,12 @@ static struct blk_slot *begin(struct blk_queue *q, unsigned idx, const struct bl
 	s->phase = BLK_PHASE_IDLE;
 	st = blk_req_parse(raw, &q->vbd->lim, &s->req);
 	if (st != BLKIF_RSP_OKAY) {
+		/* Said a few times per queue: a guest must not fill the log. */
+		if (q->rejected++ < BLK_REJECTS_LOGGED)
+			blk_log("%s queue %u: request %llu (operation %u, sector %llu) refused: %s",
+				q->vbd->xd->be_path, q->idx, (unsigned long long)s->req.id,
+				raw->operation, (unsigned long long)raw->u.rw.sector_number,
+				st == BLKIF_RSP_EOPNOTSUPP ? "not supported" : "invalid");
 		answer(s, (int16_t)st);
 		return NULL;
 	}

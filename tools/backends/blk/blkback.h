@@ -82,6 +82,7 @@ struct blk_queue {
 	unsigned busy;              /* slots with a request */
 	int broken;                 /* the frontend broke the ring: ignored until it reconnects */
 	int waiting;                /* requests left on the ring for want of a slot */
+	unsigned rejected;          /* requests refused, for the log */
 	int dirty;                  /* on ctx->dirty */
 	struct blk_queue *next_dirty;
 };
