@@ -79,13 +79,20 @@ static unsigned data_copies(struct blk_slot *s, struct tc_gcopy *g, int to_forei
 	return s->req.nsegs;
 }
 
-/* Whether the copies from g of n entries all succeeded. */
-static int copies_ok(const struct tc_gcopy *g, unsigned n)
+/* Whether slot s's copies (n from g, after the call's rc) all succeeded;
+ * a failure is said (a few times per queue). */
+static int copies_ok(struct blk_slot *s, int rc, const struct tc_gcopy *g, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (g[i].status != GNTST_okay)
-			return 0;
-	return 1;
+	struct blk_queue *q = s->q;
+	int status = 0;
+
+	for (unsigned i = 0; i < n && rc == 0 && status == 0; i++)
+		status = g[i].status;
+	if ((rc || status) && q->rejected++ < BLK_REJECTS_LOGGED)
+		blk_log("%s queue %u: request %llu: grant copy failed (%s %d)", q->vbd->xd->be_path,
+			q->idx, (unsigned long long)s->req.id, rc ? "the call:" : "GNTST",
+			rc ? rc : status);
+	return rc == 0 && status == GNTST_okay;
 }
 
 /*
@@ -109,13 +116,13 @@ static void copy_out_reads(struct blk_ctx *ctx)
 	for (s = list; s && g; s = s->next)
 		pos += data_copies(s, g + pos, 1);
 	if (total && g)
-		rc = tc_gntdev_copy(&list->q->vbd->gnt, g, total);
+		rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (s = list; s;) {
 		struct blk_slot *next = s->next;
 		unsigned n = s->req.nsegs;
 
-		answer(s, rc == 0 && copies_ok(g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
+		answer(s, copies_ok(s, rc, g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
 		pos += n;
 		s = next;
 	}
@@ -217,12 +224,12 @@ static void fetch_indirect(struct blk_queue *q, struct blk_slot **list, unsigned
 			g[pos++] = (struct tc_gcopy){ list[i]->indirect + p * 4096u,
 						      list[i]->req.indirect_grefs[p],
 						      q->vbd->xd->domid, 0, 4096, 0, -1 };
-	rc = tc_gntdev_copy(&q->vbd->gnt, g, total);
+	rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct blk_slot *s = list[i];
 		unsigned k = s->req.n_indirect;
-		int st = rc == 0 && copies_ok(g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+		int st = copies_ok(s, rc, g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 
 		pos += k;
 		if (st == BLKIF_RSP_OKAY)
@@ -256,14 +263,14 @@ static void fetch_write_data(struct blk_queue *q, struct blk_slot **list, unsign
 		if (list[i]->phase == BLK_PHASE_READY && list[i]->req.write)
 			pos += data_copies(list[i], g + pos, 0);
 	if (g)
-		rc = tc_gntdev_copy(&q->vbd->gnt, g, total);
+		rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct blk_slot *s = list[i];
 
 		if (s->phase != BLK_PHASE_READY || !s->req.write)
 			continue;
-		if (rc || !copies_ok(g + pos, s->req.nsegs))
+		if (!copies_ok(s, rc, g + pos, s->req.nsegs))
 			answer(s, BLKIF_RSP_ERROR);
 		pos += s->req.nsegs;
 	}
