@@ -84,7 +84,7 @@ def main():
     subprocess.run(["/usr/sbin/mkfs.ext4", "-q", "-F", disk], check=True)
     m = Machine("bench-blk", append="dom0_mem=1024M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                     "noreboot",
-                modules=[f"{IMAGES}/vmlinuz console=ttyS0", f"{IMAGES}/dom0.cpio.gz"],
+                modules=[f"{IMAGES}/vmlinuz console=ttyS0 quiet", f"{IMAGES}/dom0.cpio.gz"],
                 smp=2, memory="3G",
                 extra_args=["-drive", f"file={disk},format=raw,if=virtio,cache=none"]).start()
     results = {t: [] for t in TESTS}
