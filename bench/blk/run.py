@@ -53,7 +53,9 @@ class Guest:
         dom0_sh(self.m, f"printf '%s\\n' 'echo {tag}B; {command}' 'echo {tag}$?' > {tty}")
         dom0_sh(self.m, f"until grep -q '^{tag}[0-9]' {GUEST_LOG}; do sleep 0.5; done",
                 timeout=timeout)
-        text = dom0_sh(self.m, f"sed -n '/^{tag}B$/,/^{tag}[0-9]/p' {GUEST_LOG}")
+        # (the log keeps the guest's CR LF line ends and terminal queries)
+        text = dom0_sh(self.m, f"tr -d '\\033\\r' < {GUEST_LOG} | "
+                               f"sed -n '/^{tag}B$/,/^{tag}[0-9]/p'")
         if not re.search(rf"^{tag}0$", text, re.M):
             raise RuntimeError(f"guest: `{command}` failed:\n{text}")
         return text
@@ -61,7 +63,7 @@ class Guest:
 
 def figure(line):
     """MiB/s for sequential tests, IOPS for random ones, from blkbench's line."""
-    m = re.search(r"^(\w+) ([\d.]+) MiB/s (\d+) IOPS", line, re.M)
+    m = re.search(r"\b(seqread|seqwrite|randread) ([\d.]+) MiB/s (\d+) IOPS", line)
     if not m:
         raise RuntimeError(f"no blkbench result in:\n{line}")
     return float(m.group(3)) if m.group(1) == "randread" else float(m.group(2))
