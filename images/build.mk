@@ -19,7 +19,7 @@ $(DOM0_TEST_INITRD): images/test-initramfs.sh images/modules.sh images/load-modu
 # and a sample guest (/etc/xen/sample.cfg) ready for `xl create -c`.
 DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
 DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback tern-netback) \
-	$(BUILD)/dist/usr/bin/xenstore
+	$(BUILD)/dist/usr/bin/xenstore $(BUILD)/dist/usr/lib/tern/tests/blkbench
 
 $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh images/disk-image.sh \
 		tools/init/xencommons tools/init/xendomains tools/hotplug/block \

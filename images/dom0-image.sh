@@ -125,6 +125,10 @@ OFF
 chmod 755 sbin/poweroff
 )
 mkdir -p "$out"
+# bench/blk's measuring program, the same in the guest as in dom0.
+if [ -x "$dist/usr/lib/tern/tests/blkbench" ]; then
+	cp "$dist/usr/lib/tern/tests/blkbench" "$dstage/usr/bin/blkbench"
+fi
 # The same userspace on the sample disk (before the initramfs's own parts).
 "$root/images/disk-image.sh" "$dstage" "$out/sample-disk.img" "$SAMPLE_DISK_MIB"
 (
@@ -193,6 +197,33 @@ chmod 755 etc/xen/scripts/block etc/xen/scripts/vif-bridge
 cp "$root/tools/init/xen-bridge" etc/init.d/
 chmod 755 etc/init.d/xen-bridge
 cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
+# LVM, for phy: disks on logical volumes: Debian's lvm2 (from
+# scripts/debian-packages.txt), a dynamic program, with its libraries.
+lvm=$(command -v lvm || true)
+[ -n "$lvm" ] || { [ -x /sbin/lvm ] && lvm=/sbin/lvm; }
+if [ -n "$lvm" ]; then
+	cp "$lvm" sbin/lvm
+	for lib in $(ldd "$lvm" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+		mkdir -p ".$(dirname "$lib")"
+		cp -L "$lib" ".$lib"
+	done
+	for t in pvcreate vgcreate lvcreate lvremove vgremove pvremove pvs vgs lvs vgchange; do
+		ln -s lvm "sbin/$t"
+	done
+	mkdir -p etc/lvm
+	cat > etc/lvm/lvm.conf <<'CONF'
+# tern's dom0 runs no udev: LVM makes its /dev nodes itself.
+activation {
+	udev_sync = 0
+	udev_rules = 0
+}
+devices {
+	obtain_device_list_from_udev = 0
+}
+CONF
+else
+	echo "dom0-image: lvm not found (lvm2 package): dom0 gets no LVM" >&2
+fi
 cat > etc/xen/sample.cfg <<'CFG'
 # A small PVH guest: Debian's kernel, booting from its virtual disk (a
 # partitioned image in a file, ext4 on xvda1) with a busybox shell on the PV

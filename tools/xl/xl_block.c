@@ -178,7 +178,8 @@ int xl_cmd_block_detach(struct xl_env *env, int argc, char **argv)
 		return 1;
 	}
 	free(dir);
-	rc = xl_dev_remove(env, &xs, "vbd", domid, devid, o.force, XL_DEV_CLOSE_TIMEOUT_MS);
+	rc = xl_dev_remove(env, &xs, "vbd", domid, devid, o.force ? XL_DEV_FORCE : XL_DEV_ASK,
+			   XL_DEV_CLOSE_TIMEOUT_MS);
 	tc_xs_close(&xs);
 	if (rc) {
 		fprintf(env->err, o.force ? "libxl_device_disk_destroy failed.\n" :

@@ -318,7 +318,8 @@ int xl_dev_add(struct xl_env *env, struct tc_xs *xs, const struct xl_dev *dev)
 		fprintf(env->err, "libxl: error: Domain %u: script: %s\n", dev->domid, why);
 	rc = -EIO;
 undo:
-	xl_dev_remove(env, xs, dev->kind, dev->domid, dev->devid, 1, 2000);
+	/* The domain has not run with it (paused create) or is told at once. */
+	xl_dev_remove(env, xs, dev->kind, dev->domid, dev->devid, XL_DEV_GUEST_GONE, 2000);
 	return rc;
 }
 
@@ -368,7 +369,7 @@ static void free_env(struct xl_dev_kv *env)
 }
 
 int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16_t domid,
-		  uint32_t devid, int force, int timeout_ms)
+		  uint32_t devid, enum xl_dev_how how, int timeout_ms)
 {
 	char be[128], fe[128], path[256], *script = NULL, *dir = NULL;
 	long state;
@@ -396,6 +397,12 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
 			snprintf(path, sizeof(path), "%s/state", be);
 			rc = tc_xs_write(xs, tx, path, "5");
 		}
+		/* A guest that will not run again cannot say Closed: say it for it,
+		 * so the backend lets go at once. */
+		if (rc == 0 && how == XL_DEV_GUEST_GONE && xl_dev_read_num(xs, fe, "state") >= 0) {
+			snprintf(path, sizeof(path), "%s/state", fe);
+			rc = tc_xs_write(xs, tx, path, "6");
+		}
 		if (rc) {
 			tc_xs_txn_end(xs, tx, 0);
 			break;
@@ -405,7 +412,7 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
 			break;
 	}
 	state = wait_state(xs, be, timeout_ms, closed_or_gone);
-	if (state == -ETIMEDOUT && !force) {
+	if (state == -ETIMEDOUT && how == XL_DEV_ASK) {
 		fprintf(env->err, "libxl: error: Domain %u: the guest did not release %s %u within "
 			"%d s (its frontend state: %ld); use -f to remove it anyway\n", domid, kind,
 			devid, timeout_ms / 1000, xl_dev_read_num(xs, fe, "state"));
@@ -493,11 +500,13 @@ void xl_dev_remove_all(struct xl_env *env, struct tc_xs *xs, uint16_t domid, int
 		snprintf(dir, sizeof(dir), "/libxl/%u/device/%s", domid, kinds[k]);
 		numeric_children(xs, dir, &ids, &n);
 		for (unsigned i = 0; i < n; i++)
-			xl_dev_remove(env, xs, kinds[k], domid, ids[i], 1, timeout_ms);
+			xl_dev_remove(env, xs, kinds[k], domid, ids[i], XL_DEV_GUEST_GONE,
+				      timeout_ms);
 		free(ids);
 		xl_dev_list(xs, kinds[k], domid, &ids, &n);
 		for (unsigned i = 0; i < n; i++)
-			xl_dev_remove(env, xs, kinds[k], domid, ids[i], 1, timeout_ms);
+			xl_dev_remove(env, xs, kinds[k], domid, ids[i], XL_DEV_GUEST_GONE,
+				      timeout_ms);
 		free(ids);
 		snprintf(dir, sizeof(dir), "/local/domain/0/backend/%s/%u", kinds[k], domid);
 		rm_ignoring_absent(xs, dir);

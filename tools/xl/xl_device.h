@@ -53,17 +53,25 @@ void xl_dev_fe_path(char *out, size_t len, const char *kind, unsigned domid, uns
  */
 int xl_dev_add(struct xl_env *env, struct tc_xs *xs, const struct xl_dev *dev);
 
+/* How a removal treats the frontend. */
+enum xl_dev_how {
+	XL_DEV_ASK,        /* ask the guest; give up after the timeout (block-detach) */
+	XL_DEV_FORCE,      /* ask the guest; go on after the timeout (block-detach -f) */
+	XL_DEV_GUEST_GONE, /* the guest will not run again (paused for destroy, never
+			    * started): its frontend is marked Closed for it */
+};
+
 /*
  * Removes a device: online = 0 and Closing, then waits for the backend to
- * say Closed (the frontend let go). With force it goes on after the
- * timeout; without, it gives up there (-ETIMEDOUT, the device stays). Then
- * the script's remove and the directories. -ENOENT if no such device.
+ * say Closed (the frontend let go); then the script's remove and the
+ * directories. -ETIMEDOUT (the device stays) when XL_DEV_ASK times out;
+ * -ENOENT if there is no such device.
  */
 int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16_t domid,
-		  uint32_t devid, int force, int timeout_ms);
+		  uint32_t devid, enum xl_dev_how how, int timeout_ms);
 
-/* Every device of a domain (from /libxl/<domid>/device), forcibly and
- * without waiting long: for destroy and for a failed create. */
+/* Every device of a domain that will not run again (XL_DEV_GUEST_GONE):
+ * for destroy and for a failed create. */
 void xl_dev_remove_all(struct xl_env *env, struct tc_xs *xs, uint16_t domid, int timeout_ms);
 
 /* xl's *-attach components argv[first..argc) as one spec, joined with

@@ -138,15 +138,21 @@ int xl_dom_pause(struct tc_handle *h, uint16_t domid, int pause)
 int xl_dom_destroy(struct xl_env *env, struct tc_handle *h, uint16_t domid)
 {
 	struct tc_xs xs;
-	int rc = domctl_simple(h, TERN_DOMCTL_destroydomain, domid);
+	int rc, have_xs;
 
-	/* Its devices and nodes go even if it was already gone. With the
-	 * frontends dead, backends close at once. */
-	if ((rc == 0 || rc == -ESRCH) && tc_xs_open(&xs) == 0) {
+	/* As libxl: the devices go first, so that once the domain is gone from
+	 * `xl list` its disks are free for another. Paused, it cannot touch
+	 * them meanwhile; its frontends are closed for it. */
+	xl_dom_pause(h, domid, 1);
+	have_xs = tc_xs_open(&xs) == 0;
+	if (have_xs)
 		xl_dev_remove_all(env, &xs, domid, XL_DEV_CLOSE_TIMEOUT_MS);
+	rc = domctl_simple(h, TERN_DOMCTL_destroydomain, domid);
+	/* Its nodes go even if it was already gone. */
+	if (have_xs && (rc == 0 || rc == -ESRCH))
 		dombuild_xs_remove(&xs, domid);
+	if (have_xs)
 		tc_xs_close(&xs);
-	}
 	return rc;
 }
 

@@ -21,6 +21,8 @@
 
 /* How long stopping a queue waits for its requests at the disk. */
 #define BLK_STOP_WAIT_S 30
+/* Refused requests logged per queue. */
+#define BLK_REJECTS_LOGGED 10
 
 /* ---- answers ---- */
 
@@ -68,6 +70,22 @@ static unsigned data_copies(struct blk_slot *s, struct tc_gcopy *g, int to_forei
 	return s->req.nsegs;
 }
 
+/* Whether slot s's copies (n from g, after the call's rc) all succeeded;
+ * a failure is said (a few times per queue). */
+static int copies_ok(struct blk_slot *s, int rc, const struct tc_gcopy *g, unsigned n)
+{
+	struct blk_queue *q = s->q;
+	int status = 0;
+
+	for (unsigned i = 0; i < n && rc == 0 && status == 0; i++)
+		status = g[i].status;
+	if ((rc || status) && q->rejected++ < BLK_REJECTS_LOGGED)
+		blk_log("%s queue %u: request %llu: grant copy failed (%s %d)", q->vbd->xd->be_path,
+			q->idx, (unsigned long long)s->req.id, rc ? "the call:" : "GNTST",
+			rc ? rc : status);
+	return rc == 0 && status == GNTST_okay;
+}
+
 /*
  * Copies the data of every finished read to its guest in one call, then
  * answers them. A failed copy (a grant revoked, a bad reference) fails
@@ -89,13 +107,13 @@ static void copy_out_reads(struct blk_ctx *ctx)
 	for (s = list; s && g; s = s->next)
 		pos += data_copies(s, g + pos, 1);
 	if (total && g)
-		rc = tc_gntdev_copy(&list->q->vbd->gnt, g, total);
+		rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (s = list; s;) {
 		struct blk_slot *next = s->next;
 		unsigned n = s->req.nsegs;
 
-		answer(s, rc == 0 && tc_gcopy_all_ok(g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
+		answer(s, copies_ok(s, rc, g + pos, n) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
 		pos += n;
 		s = next;
 	}
@@ -197,12 +215,12 @@ static void fetch_indirect(struct blk_queue *q, struct blk_slot **list, unsigned
 			g[pos++] = (struct tc_gcopy){ list[i]->indirect + p * 4096u,
 						      list[i]->req.indirect_grefs[p],
 						      q->vbd->xd->domid, 0, 4096, 0, -1 };
-	rc = tc_gntdev_copy(&q->vbd->gnt, g, total);
+	rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct blk_slot *s = list[i];
 		unsigned k = s->req.n_indirect;
-		int st = rc == 0 && tc_gcopy_all_ok(g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+		int st = copies_ok(s, rc, g + pos, k) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 
 		pos += k;
 		if (st == BLKIF_RSP_OKAY)
@@ -236,14 +254,14 @@ static void fetch_write_data(struct blk_queue *q, struct blk_slot **list, unsign
 		if (list[i]->phase == BLK_PHASE_READY && list[i]->req.write)
 			pos += data_copies(list[i], g + pos, 0);
 	if (g)
-		rc = tc_gntdev_copy(&q->vbd->gnt, g, total);
+		rc = tc_gntdev_copy(&ctx->gnt, g, total);
 	pos = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct blk_slot *s = list[i];
 
 		if (s->phase != BLK_PHASE_READY || !s->req.write)
 			continue;
-		if (rc || !tc_gcopy_all_ok(g + pos, s->req.nsegs))
+		if (!copies_ok(s, rc, g + pos, s->req.nsegs))
 			answer(s, BLKIF_RSP_ERROR);
 		pos += s->req.nsegs;
 	}
@@ -260,6 +278,12 @@ static struct blk_slot *begin(struct blk_queue *q, unsigned idx, const struct bl
 	s->phase = BLK_PHASE_IDLE;
 	st = blk_req_parse(raw, &q->vbd->lim, &s->req);
 	if (st != BLKIF_RSP_OKAY) {
+		/* Said a few times per queue: a guest must not fill the log. */
+		if (q->rejected++ < BLK_REJECTS_LOGGED)
+			blk_log("%s queue %u: request %llu (operation %u, sector %llu) refused: %s",
+				q->vbd->xd->be_path, q->idx, (unsigned long long)s->req.id,
+				raw->operation, (unsigned long long)raw->u.rw.sector_number,
+				st == BLKIF_RSP_EOPNOTSUPP ? "not supported" : "invalid");
 		answer(s, (int16_t)st);
 		return NULL;
 	}
@@ -429,6 +453,9 @@ int blk_queue_start(struct blk_queue *q, int reattach)
 		snprintf(v->xd->error, sizeof(v->xd->error), "out of memory for queue %u", q->idx);
 		return -ENOMEM;
 	}
+	/* Small pages: a huge page per slot touched would make a disk cost
+	 * tens of MiB (measured: 24 MiB per disk with them). */
+	madvise(q->mem, q->mem_len, MADV_NOHUGEPAGE);
 	for (unsigned i = 0; i < BLK_SLOTS; i++) {
 		q->slots[i] = (struct blk_slot){ .q = q, .idx = i, .fd = -1 };
 		q->slots[i].buf = q->mem + (size_t)i * BLK_SLOT_BYTES;

@@ -23,6 +23,9 @@ static int take_segments(struct blk_req *req, const void *segs, unsigned n,
 	}
 	req->nsegs = (uint16_t)n;
 	req->nr_sectors = sectors;
+	/* A flush without data names no sectors (Linux leaves any number there). */
+	if (n == 0)
+		req->sector = 0;
 	if (req->sector > lim->sectors || sectors > lim->sectors - req->sector)
 		return BLKIF_RSP_ERROR;
 	if (req->write && lim->readonly)

@@ -45,10 +45,17 @@ static int run(const struct tc_backend_opts *o)
 		blk_log("cannot set up io_uring: %s", strerror(-rc));
 		return 1;
 	}
+	rc = tc_gntdev_open(&ctx.gnt);
+	if (rc) {
+		blk_log("cannot open %s: %s", TC_GNTDEV_PATH, strerror(-rc));
+		blk_io_fini(&ctx);
+		return 1;
+	}
 	rc = xbe_init(&ctx.xbe, &blk_vbd_ops, &ctx);
 	if (rc) {
 		blk_log("cannot start: %s (is xenstored running, and /dev/xen/evtchn there?)",
 			strerror(-rc));
+		tc_gntdev_close(&ctx.gnt);
 		blk_io_fini(&ctx);
 		return 1;
 	}
@@ -80,6 +87,7 @@ static int run(const struct tc_backend_opts *o)
 	}
 	blk_log("stopping%s", tc_backend_stop ? "" : " after an error");
 	xbe_fini(&ctx.xbe);
+	tc_gntdev_close(&ctx.gnt);
 	blk_io_fini(&ctx);
 	free(ctx.gcopy);
 	return tc_backend_stop ? 0 : 1;

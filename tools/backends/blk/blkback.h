@@ -36,6 +36,7 @@ struct blk_ctx {
 	const char *state_dir;      /* where the queues' journals live */
 	struct blk_slot *reads;     /* reads done, data still to copy to the guest */
 	struct blk_queue *dirty;    /* queues with answers to publish */
+	struct tc_gntdev gnt;       /* for grant copies (each disk maps its rings with its own) */
 	struct tc_gcopy *gcopy;     /* scratch for batched grant copies */
 	unsigned gcopy_cap;
 };
@@ -82,6 +83,7 @@ struct blk_queue {
 	unsigned busy;              /* slots with a request */
 	int broken;                 /* the frontend broke the ring: ignored until it reconnects */
 	int waiting;                /* requests left on the ring for want of a slot */
+	unsigned rejected;          /* requests refused, for the log */
 	int dirty;                  /* on ctx->dirty */
 	struct blk_queue *next_dirty;
 };
@@ -92,7 +94,7 @@ struct blk_vbd {
 	struct blk_disk disk;
 	int disk_open;
 	struct blk_limits lim;
-	struct tc_gntdev gnt;
+	struct tc_gntdev gnt;       /* its ring mappings */
 	unsigned nqueues;
 	struct blk_queue *queues;
 };
