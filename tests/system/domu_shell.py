@@ -1,8 +1,9 @@
-"""A domU's shell from dom0's: commands go to the guest's console through
-the pty xenconsoled publishes in xenstore; answers come from xenconsoled's
-log of that console (/var/log/xen/console/guest-<name>.log, the dom0
-image's --log=guest). Every wait happens inside dom0, in one shell command,
-bounded by a generous timeout."""
+"""A domU's shell from dom0's, for the tests that need one (test_blk,
+test_net, bench/net): commands go to the guest's console through the pty
+xenconsoled publishes in xenstore; answers come from xenconsoled's log of
+that console (/var/log/xen/console/guest-<name>.log, the dom0 image's
+--log=guest). Every wait happens inside dom0, in one shell command, bounded
+by a generous timeout."""
 
 import base64
 import itertools
@@ -21,22 +22,32 @@ def put_file(m, path, text):
 
 
 def wait_log(m, name, pattern, count=1, timeout=600):
-    """Waits until the guest's console log has `count` lines holding pattern
-    (a fixed string); returns the log."""
+    """Waits in dom0 until the guest's console log has `count` lines holding
+    pattern (a fixed string). Logs are never printed whole: the serial line
+    is slow, and the guest's terminal queries would travel with them."""
     log = LOG.format(name)
     limit = int(timeout * TIMEOUT_SCALE)
-    status, out = run(m, f"i=0; until [ $(grep -acF -- '{pattern}' {log} 2>/dev/null || echo 0) "
-                         f"-ge {count} ]; do i=$((i+1)); [ $i -gt {limit} ] && break; sleep 1; "
-                         f"done; grep -acF -- '{pattern}' {log}", timeout=timeout + 60)
-    got = int(out.strip().splitlines()[-1]) if status == 0 and out.strip() else 0
-    text = run(m, f"cat {log}")[1]
-    assert got >= count, f"{name}: no '{pattern}' (x{count}); its console:\n{text[-3000:]}"
-    return text
+    # Every minute the wait says where the guest is (for a failure's log).
+    status, out = run(m, f"i=0; until [ \"$(grep -acF -- '{pattern}' {log} 2>/dev/null)\" -ge "
+                         f"{count} ] 2>/dev/null; do i=$((i+1)); [ $i -gt {limit} ] && break; "
+                         f"[ $((i % 60)) = 0 ] && echo \"waiting: $(tail -n 1 {log} | tr -cd "
+                         f"'[:print:]')\"; sleep 1; done; "
+                         f"echo \"COUNT $(grep -acF -- '{pattern}' {log})\"",
+                      timeout=timeout + 60)
+    found = re.search(r"^COUNT (\d+)$", out, re.M)
+    got = int(found.group(1)) if status == 0 and found else 0
+    assert got >= count, f"{name}: no '{pattern}' (x{count}); its console:\n" + \
+        run(m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
+
+
+def log_lines(m, name, regex):
+    """The lines of the guest's console log matching an extended regex."""
+    return run(m, f"grep -aE '{regex}' {LOG.format(name)} | tr -d '\\033'")[1]
 
 
 class Guest:
-    """A guest's shell through its console pty; each command's output sits
-    between numbered marker lines, the last one with its exit status."""
+    """A guest's shell through its console pty; each command's output ends
+    with a numbered marker line and its exit status."""
 
     # Markers are unique across Guest objects: a guest's log outlives them.
     tags = itertools.count(1)
@@ -52,14 +63,16 @@ class Guest:
         # dom0's kernel may print on the same console meanwhile.
         tty = re.search(r"/dev/pts/\d+", out)
         assert tty, f"{self.name}: no console tty: {out}"
-        # $? is expanded only by the guest's shell.
+        # Markers around the output; $? is expanded only by the guest's shell.
         check(self.m, f"printf '%s\\n' 'echo {tag}B; {command}; echo {tag}$?' > {tty.group(0)}")
         limit = int(timeout * TIMEOUT_SCALE)
         run(self.m, f"i=0; until grep -aq '^{tag}[0-9]' {log}; do i=$((i+1)); "
                     f"[ $i -gt {limit} ] && break; sleep 1; done", timeout=timeout + 60)
-        text = run(self.m, f"cat {log}")[1]
+        # (xenconsoled's log keeps the guest's CR LF line ends)
+        text = run(self.m, f"tr -d '\\033\\r' < {log} | sed -n '/^{tag}B$/,/^{tag}[0-9]/p'")[1]
         found = re.search(rf"^{re.escape(tag)}(\d+)$", text, re.M)
-        assert found, f"{self.name}: no answer to `{command}`; console:\n{text[-3000:]}"
+        assert found, f"{self.name}: no answer to `{command}`; console:\n" + \
+            run(self.m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
         begin = re.search(rf"^{re.escape(tag)}B$", text, re.M)
         body = text[begin.end() + 1:found.start()] if begin else ""
         return int(found.group(1)), body

@@ -22,7 +22,7 @@ import re
 
 import pytest
 
-from domu_shell import Guest, put_file, wait_log
+from domu_shell import Guest, log_lines, put_file, wait_log
 from qemu import Machine
 from test_console import INITRD, PROMPT, USERSPACE, VMLINUZ, check, run
 
@@ -73,8 +73,8 @@ def create(m, name, vif, expect_ok=True):
 
 def address(m, name, count=1):
     """The guest's DHCP address, once it has one (count: the how-manyth lease)."""
-    text = wait_log(m, name, NET_LINE, count)
-    return re.findall(r"TERN-NET: eth0 ([\d.]+)/", text)[-1]
+    wait_log(m, name, NET_LINE, count)
+    return re.findall(r"TERN-NET: eth0 ([\d.]+)/", log_lines(m, name, NET_LINE))[-1]
 
 
 def xs(m, path):
@@ -203,7 +203,7 @@ def nothing_left(m, out):
     assert status != 0 or not out.strip(), out
     check(m, f"i=0; while [ -d /sys/class/net/vif{d}.0 ] && [ $i -lt 30 ]; do i=$((i+1)); "
              f"sleep 1; done; ! [ -d /sys/class/net/vif{d}.0 ]")
-    assert not re.search(rf"^bad\s", check(m, "xl list"), re.M)
+    assert not re.search(r"^bad\s", check(m, "xl list"), re.M)
 
 
 def test_missing_bridge_or_failing_script_fails_create_and_leaves_nothing(dom0):
@@ -226,7 +226,7 @@ def test_missing_bridge_or_failing_script_fails_create_and_leaves_nothing(dom0):
 
 def test_backend_restart_and_a_stalled_guest_affect_nobody_else(dom0):
     m = dom0
-    ip1, ip2 = address(m, "net1"), address(m, "net2")
+    ip2 = address(m, "net2")
     g1 = Guest(m, "net1")
     worker = check(m, "cat /run/tern-netback.worker.pid")
     check(m, f"kill -9 {worker}")
@@ -262,7 +262,7 @@ def test_reboot_reconnects_and_destroy_leaves_nothing(dom0):
     assert new != old and xs(m, f"{BE}/{new}/0/mac") == mac
     check(m, f"ping -c 3 -W 30 {ip}")
     check(m, "xl destroy net1; xl destroy net2")
-    check(m, f"i=0; while ls /sys/class/net | grep -q '^vif\\|^web0'; do i=$((i+1)); "
+    check(m, "i=0; while ls /sys/class/net | grep -q '^vif\\|^web0'; do i=$((i+1)); "
              "[ $i -gt 30 ] && break; sleep 1; done")
     assert check(m, "ls /sys/class/net/xenbr0/brif") == "eth0"
     status, out = run(m, f"xenstore-list {BE}")
