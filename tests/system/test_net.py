@@ -6,7 +6,8 @@ its gateway 10.0.2.2 itself):
 - a guest with vif = [ 'bridge=xenbr0' ] gets its address by DHCP through
   the bridge, pings dom0 and the gateway, with libxl's and netfront's
   xenstore keys in place and its tap vif<domid>.0 in the bridge; a second
-  guest (mac=, vifname=) pings the first; bulk TCP both ways arrives intact;
+  guest (mac=, vifname=, two vCPUs: two queues) pings the first; bulk TCP
+  both ways arrives intact;
 - xl network-attach / -list / -detach on a running guest, in Xen's formats;
 - a missing bridge and a failing script= fail `xl create` naming the vif
   and the reason, and leave no domain, tap or backend behind;
@@ -37,6 +38,7 @@ kernel = "/srv/xen/vmlinuz"
 ramdisk = "/srv/xen/domu.cpio.gz"
 extra = "console=hvc0"
 memory = 128
+vcpus = {vcpus}
 vif = [ {vif} ]
 on_reboot = "restart"
 """
@@ -62,10 +64,10 @@ def dom0():
         m.kill()
 
 
-def create(m, name, vif, expect_ok=True):
+def create(m, name, vif, expect_ok=True, vcpus=1):
     """xl create of a guest from the dom0 image's kernel and initramfs."""
     check(m, f"rm -f /var/log/xen/console/guest-{name}.log")
-    put_file(m, f"/etc/xen/{name}.cfg", CFG.format(name=name, vif=vif))
+    put_file(m, f"/etc/xen/{name}.cfg", CFG.format(name=name, vif=vif, vcpus=vcpus))
     status, out = run(m, f"xl create /etc/xen/{name}.cfg 2>&1", timeout=600)
     assert (status == 0) == expect_ok, f"xl create {name}: {status}\n{out}"
     return out
@@ -144,10 +146,15 @@ def test_guest_gets_an_address_and_pings_dom0_and_gateway(dom0):
 
 def test_two_guests_on_the_bridge_and_bulk_tcp_both_ways(dom0):
     m = dom0
-    create(m, "net2", "'mac=00:16:3e:00:00:22,vifname=web0,bridge=xenbr0'")
+    # Two vCPUs: netfront opens a queue per vCPU, each a queue of the tap.
+    create(m, "net2", "'mac=00:16:3e:00:00:22,vifname=web0,bridge=xenbr0'", vcpus=2)
     ip2 = address(m, "net2")
     ip1 = address(m, "net1")
     assert "web0" in check(m, "ls /sys/class/net/xenbr0/brif").split()
+    fe2 = f"/local/domain/{domid(m, 'net2')}/device/vif/0"
+    assert xs(m, f"{fe2}/multi-queue-num-queues") == "2"
+    assert xs(m, f"{fe2}/queue-1/tx-ring-ref") is not None
+    assert "queues 2" in check(m, "head -1 /run/tern-netback/web0.stats")
     g1, g2 = Guest(m, "net1"), Guest(m, "net2")
     assert "00:16:3e:00:00:22" in g2.ok("cat /sys/class/net/eth0/address")
     g2.ok(f"ping -c 3 -W 20 {ip1}", timeout=300)
