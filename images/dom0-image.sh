@@ -64,7 +64,8 @@ rm -rf "$dstage"
 mkdir -p "$dstage"
 (
 cd "$dstage"
-mkdir -p bin sbin etc/init.d proc sys dev tmp root run
+# usr/bin and usr/sbin too: `busybox --install -s` links applets into all four.
+mkdir -p bin sbin usr/bin usr/sbin etc/init.d proc sys dev tmp root run
 cp "$bb" bin/busybox
 ln -s busybox bin/sh
 # Linux runs /init; busybox acts as init by that name.
@@ -134,7 +135,7 @@ on_crash = "destroy"
 CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
-XENCONSOLED_ARGS="--log=guest"
+XENCONSOLED_TRACE=guest
 DEF
 cat > etc/default/xendomains <<'DEF'
 # Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
