@@ -5,6 +5,8 @@
 #   make demo     build and boot tern under QEMU on this terminal
 #   make bench    benchmarks (ratios against a baseline measured in the same run)
 #   make fuzz     long fuzzing runs
+#   make install DESTDIR=dir   tern and the dom0 tools where a Debian dom0 has them
+#   make deb      Debian packages (build/deb/*.deb) from `make install`
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 BUILD := build
@@ -35,8 +37,37 @@ include images/build.mk
 -include $(wildcard tools/*/build.mk)
 -include $(wildcard bench/*/build.mk)
 
-.PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean
+.PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean \
+	install install-hypervisor install-tools deb
 all: $(ALL_TARGETS)
+
+# tern's version as its boot banner prints it (0.1-dev).
+TERN_VERSION := $(shell awk '$$2 == "TERN_VERSION_MAJOR" { a = $$3 } $$2 == "TERN_VERSION_MINOR" \
+	{ b = $$3 } $$2 == "TERN_VERSION_EXTRA" { gsub(/"/, "", $$3); c = $$3 } \
+	END { print a "." b c }' hypervisor/include/tern/version.h)
+
+# The hypervisor as /boot/tern-<version>.gz and the GRUB generator that offers it.
+install-hypervisor: $(BUILD)/tern.gz
+	install -D -m 644 $(BUILD)/tern.gz $(DESTDIR)/boot/tern-$(TERN_VERSION).gz
+	install -D -m 755 hypervisor/grub/20_linux_tern $(DESTDIR)/etc/grub.d/20_linux_tern
+
+# Everything under build/dist but the test programs, and the directories
+# the tools write to.
+install-tools: all
+	install -d $(DESTDIR)/etc/xen/auto $(DESTDIR)/var/log/xen/console
+	tar -C $(BUILD)/dist --exclude=./usr/lib/tern/tests -cf - . | tar -C $(DESTDIR)/ -xf - \
+		--no-same-owner
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)/usr/lib/tern $(DESTDIR)/usr/lib
+
+install: install-hypervisor install-tools
+
+# Two packages, tern-hypervisor and tern-utils, each made from its install
+# target, so whatever a component puts in build/dist lands in tern-utils.
+deb: all
+	rm -rf $(BUILD)/deb
+	$(MAKE) -s install-hypervisor DESTDIR=$(abspath $(BUILD)/deb/tern-hypervisor)
+	$(MAKE) -s install-tools DESTDIR=$(abspath $(BUILD)/deb/tern-utils)
+	packaging/make-deb.sh $(TERN_VERSION) $(BUILD)/deb
 
 deps:
 	@scripts/install-deps.sh

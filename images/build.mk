@@ -28,3 +28,14 @@ $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh too
 images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
 
 SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
+
+# The Debian 12 disk of the end-to-end test (images/debian-disk.sh): a
+# Debian system from mmdebstrap (cached under build/images, keyed on
+# images/debian-rootfs.list) with tern's packages installed by apt and GRUB
+# on it. Rebuilt each time (seconds once the root file system is cached).
+# Needs root: a loop device and chroot.
+.PHONY: debian-image
+debian-image: deb $(DOM0_IMAGE)
+	images/debian-disk.sh
+
+SYSTEM_TEST_DEPS += debian-image
