@@ -50,6 +50,8 @@ def boot_entry(machine, pick):
         m.send(DOWN)
     m.send("\r")
     m.wait_for(PROMPT, timeout=900, whole_lines=False)
+    # Kernel messages on the console would interleave with the answers.
+    check(m, "dmesg -n 1")
     return m
 
 
@@ -79,7 +81,7 @@ def test_grub_boots_tern_dom0_with_services_and_autostarted_guest(machine):
     state = check(m, "systemctl is-system-running --wait; true")
     assert state.endswith("running"), check(m, "systemctl --failed --no-pager")
     for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "xendomains"):
-        assert check(m, f"systemctl is-active {unit}") == "active", unit
+        assert check(m, f"systemctl is-active {unit}").splitlines()[-1] == "active", unit
     check(m, "findmnt -n -t tmpfs /var/lib/xenstored")
     check(m, "test -c /dev/xen/privcmd && test -S /run/xenstored/socket")
     assert "dom0_mem=1G" in check(m, "xl info | grep xen_commandline")
@@ -109,14 +111,27 @@ def test_grub_boots_tern_dom0_with_services_and_autostarted_guest(machine):
 
 
 def test_same_system_without_tern_boots_and_services_stay_off(machine):
+    """The plain Debian entry on the same disk: the units say they are not on
+    tern and stay off, nothing fails; then the packages purge cleanly."""
     m = boot_entry(machine, lambda t: "tern" not in t and not t.startswith("Advanced"))
     assert "(tern)" not in m.output
     state = check(m, "systemctl is-system-running --wait; true")
     assert state.endswith("running"), check(m, "systemctl --failed --no-pager")
     for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "xendomains"):
-        assert check(m, f"systemctl is-active {unit}; true") == "inactive", unit
+        assert check(m, f"systemctl is-active {unit}; true").splitlines()[-1] == "inactive", unit
         said = check(m, f"journalctl -b -u {unit} --no-pager")
         assert "not running on tern" in said, said
+
+    # Removal: every file the packages installed goes, GRUB forgets tern.
+    files = check(m, "dpkg -L tern-utils tern-hypervisor | sort -u | "
+                     "while read f; do [ -f \"$f\" ] && echo \"$f\"; done; true")
+    assert "/usr/sbin/xl" in files and "/etc/grub.d/20_linux_tern" in files, files
+    check(m, "apt-get purge -y -q tern-utils tern-hypervisor", timeout=600)
+    left = [f for f in files.split() if run(m, f"test -e {f}")[0] == 0]
+    assert not left, left
+    assert run(m, "grep -c tern /boot/grub/grub.cfg")[1] == "0"
+    assert check(m, "find -L /etc/systemd/system -type l; true") == ""
+
     start = len(m.output)
     m.send("systemctl poweroff\n")
     m.wait_exit(timeout=600)
