@@ -22,7 +22,7 @@ BENCH_TARGETS :=
 SYSTEM_TEST_DEPS :=
 # Directories of pytest tests that `make check` runs (system tests boot QEMU;
 # others drive dom0 tools on the host).
-PYTEST_DIRS := tests/system
+PYTEST_DIRS := tests/system tests/packaging
 
 include tests/guests/build.mk
 
@@ -47,26 +47,34 @@ TERN_VERSION := $(shell awk '$$2 == "TERN_VERSION_MAJOR" { a = $$3 } $$2 == "TER
 	END { print a "." b c }' hypervisor/include/tern/version.h)
 
 # The hypervisor as /boot/tern-<version>.gz and the GRUB generator that offers it.
-install-hypervisor: $(BUILD)/tern.gz
-	install -D -m 644 $(BUILD)/tern.gz $(DESTDIR)/boot/tern-$(TERN_VERSION).gz
-	install -D -m 755 hypervisor/grub/20_linux_tern $(DESTDIR)/etc/grub.d/20_linux_tern
+define install_hypervisor
+	install -D -m 644 $(BUILD)/tern.gz $(1)/boot/tern-$(TERN_VERSION).gz
+	install -D -m 755 hypervisor/grub/20_linux_tern $(1)/etc/grub.d/20_linux_tern
+endef
 
 # Everything under build/dist but the test programs, and the directories
 # the tools write to.
+define install_tools
+	install -d $(1)/etc/xen/auto $(1)/var/log/xen/console
+	tar -C $(BUILD)/dist --exclude=./usr/lib/tern/tests -cf - . | tar -C $(1)/ -xf - --no-same-owner
+	rmdir $(1)/usr/lib/tern $(1)/usr/lib 2>/dev/null || true
+endef
+
+install-hypervisor: $(BUILD)/tern.gz
+	$(call install_hypervisor,$(DESTDIR))
+
 install-tools: all
-	install -d $(DESTDIR)/etc/xen/auto $(DESTDIR)/var/log/xen/console
-	tar -C $(BUILD)/dist --exclude=./usr/lib/tern/tests -cf - . | tar -C $(DESTDIR)/ -xf - \
-		--no-same-owner
-	rmdir --ignore-fail-on-non-empty $(DESTDIR)/usr/lib/tern $(DESTDIR)/usr/lib
+	$(call install_tools,$(DESTDIR))
 
 install: install-hypervisor install-tools
 
-# Two packages, tern-hypervisor and tern-utils, each made from its install
-# target, so whatever a component puts in build/dist lands in tern-utils.
+# Two packages, tern-hypervisor and tern-utils, each made from what its
+# install target installs (in this make, so the hypervisor is built once),
+# so whatever a component puts in build/dist lands in tern-utils.
 deb: all
 	rm -rf $(BUILD)/deb
-	$(MAKE) -s install-hypervisor DESTDIR=$(abspath $(BUILD)/deb/tern-hypervisor)
-	$(MAKE) -s install-tools DESTDIR=$(abspath $(BUILD)/deb/tern-utils)
+	$(call install_hypervisor,$(BUILD)/deb/tern-hypervisor)
+	$(call install_tools,$(BUILD)/deb/tern-utils)
 	packaging/make-deb.sh $(TERN_VERSION) $(BUILD)/deb
 
 deps:
