@@ -37,7 +37,7 @@ DESC
 
 describe_tern_utils() {
 	cat <<DESC
-Depends: kmod
+Depends: kmod, mawk | awk
 Recommends: tern-hypervisor
 Suggests: xenstore-utils
 Conflicts: xen-utils-common
