@@ -37,7 +37,7 @@ DESC
 
 describe_tern_utils() {
 	cat <<DESC
-Depends: kmod, mawk | awk
+Depends: kmod
 Recommends: tern-hypervisor
 Suggests: xenstore-utils
 Conflicts: xen-utils-common
