@@ -7,8 +7,8 @@
 #    machine (as the test image), the Xen devices (xen-privcmd, loaded with
 #    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
 #    and bridge + tun for guest networking later;
-#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and the
-#    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
+#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and its
+#    init scripts (/etc/init.d/xencommons, xendomains link to them);
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
 #    /srv/xen/domu.cpio.gz (a busybox initramfs that prints
 #    "TERN-DOMU: userspace up" on hvc0 and gives a shell there) and
@@ -40,9 +40,9 @@ version=$(cat "$out/kernel-version")
 moddir="$kdir/lib/modules/$version"
 bb="$bbdir/bin/busybox"
 [ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
-for t in xl xenstored xenconsoled; do
-	if [ ! -x "$dist/usr/sbin/$t" ]; then
-		echo "dom0-image: $dist/usr/sbin/$t is missing (run make first)" >&2
+for t in sbin/xl sbin/xenstored sbin/xenconsoled libexec/tern/xencommons libexec/tern/xendomains; do
+	if [ ! -x "$dist/usr/$t" ]; then
+		echo "dom0-image: $dist/usr/$t is missing (run make first)" >&2
 		exit 1
 	fi
 done
@@ -64,7 +64,8 @@ rm -rf "$dstage"
 mkdir -p "$dstage"
 (
 cd "$dstage"
-mkdir -p bin sbin etc/init.d proc sys dev tmp root run
+# usr/bin and usr/sbin too: `busybox --install -s` links applets into all four.
+mkdir -p bin sbin usr/bin usr/sbin etc/init.d proc sys dev tmp root run
 cp "$bb" bin/busybox
 ln -s busybox bin/sh
 # Linux runs /init; busybox acts as init by that name.
@@ -115,8 +116,9 @@ add_modules "$MODULES" etc/modules.load
 add_modules "$XEN_MODULES" etc/modules.xen
 cp "$root/images/load-modules.sh" sbin/tern-load-modules
 cp -a "$dist/." .
-cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
-chmod 755 etc/init.d/xencommons etc/init.d/xendomains
+# The init scripts come with build/dist, as in the tern-utils package.
+ln -s /usr/libexec/tern/xencommons etc/init.d/xencommons
+ln -s /usr/libexec/tern/xendomains etc/init.d/xendomains
 cat > etc/xen/sample.cfg <<'CFG'
 # A small PVH guest: Debian's kernel and a busybox initramfs whose shell
 # runs on the PV console. Start it with `xl create -c /etc/xen/sample.cfg`;
@@ -134,7 +136,7 @@ on_crash = "destroy"
 CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
-XENCONSOLED_ARGS="--log=guest"
+XENCONSOLED_TRACE=guest
 DEF
 cat > etc/default/xendomains <<'DEF'
 # Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
