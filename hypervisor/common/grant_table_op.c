@@ -165,32 +165,40 @@ union gnttab_entry_args {
 	struct gnttab_copy copy;
 };
 
+/* Entries a map, unmap or copy call runs before the rest continues as a new
+ * call (hypercall_continue()): a copy entry moves up to a page. */
+#define GNTTAB_BATCH_STEP 32
+
 /*
- * map, unmap and copy: count entries at arg, each with its own status. The
- * whole array must be readable and writable before the first entry runs, so
- * a bad pointer or count changes nothing.
+ * map, unmap and copy: count entries at arg, each with its own status, at
+ * most GNTTAB_BATCH_STEP per call. The entries a call runs must all be
+ * readable and writable before the first of them runs, so a bad pointer or
+ * count changes nothing in that step (earlier steps stay done, as in Xen).
  */
 static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count,
 			 size_t size)
 {
 	struct grant_table *gt = v->domain->grant_table;
+	uint64_t n = MIN(count, GNTTAB_BATCH_STEP);
 	union gnttab_entry_args a;
 
 	if (arg + count * size < arg)
 		return -EFAULT;
-	for (uint64_t i = 0; i < count; i++)
+	for (uint64_t i = 0; i < n; i++)
 		if (copy_from_guest(v, &a, arg + i * size, size) ||
 		    copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < n; i++) {
 		if (copy_from_guest(v, &a, arg + i * size, size))
 			return -EFAULT;
 		gnttab_run_one(gt, cmd, &a);
 		if (copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	}
+	if (n < count)
+		return hypercall_continue(v, 3, cmd, arg + n * size, count - n);
 	return 0;
 }
 

@@ -18,6 +18,7 @@ HV_SRCS += hypervisor/arch/x86/hvm.c
 HV_SRCS += hypervisor/arch/x86/svm/svm.c
 HV_SRCS += hypervisor/arch/x86/svm/entry.S
 HV_SRCS += hypervisor/arch/x86/svm/exit.c
+HV_SRCS += hypervisor/arch/x86/svm/vmmcall.c
 HV_SRCS += hypervisor/arch/x86/svm/vmcb.c
 HV_SRCS += hypervisor/arch/x86/svm/cpuid.c
 HV_SRCS += hypervisor/arch/x86/svm/msr.c

@@ -28,6 +28,9 @@ void svm_handle_exit(struct vcpu *v);
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
 
+/* Hypercalls (vmmcall.c). */
+void svm_handle_vmmcall(struct vcpu *v);
+
 /* Intercepted I/O ports (ioio.c). */
 void svm_handle_ioio(struct vcpu *v);
 void svm_iopm_init(uint8_t *iopm, bool passthrough);
