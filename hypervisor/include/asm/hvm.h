@@ -51,6 +51,8 @@ struct vcpu {
 	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct hypercall_state hcall;
+	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
+	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;

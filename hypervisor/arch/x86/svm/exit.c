@@ -71,6 +71,9 @@ void svm_handle_exit(struct vcpu *v)
 		 * looks at the vCPU's timers before the guest goes on. */
 		__asm__ volatile("sti; nop; cli" : : : "memory");
 		break;
+	case VMCB_EXIT_NMI:
+	case VMCB_EXIT_IRET:
+		break; /* tern took the NMI at STGI; the IRET is followed by nmi.c */
 	case VMCB_EXIT_CPUID:
 		handle_cpuid(v);
 		break;
