@@ -34,6 +34,7 @@ struct domain {
 	bool passthrough;                 /* owns the machine's devices (HVM dom0) */
 	struct spinlock console_lock;     /* serialises its vCPUs' console_io */
 	struct guest_console console;     /* its text not yet printed, its rate limit */
+	struct ratelimit log_limit;       /* tern's lines about what it does (domain_log_allowed()) */
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
 	uint64_t npt_epoch;               /* bumped at every change of its nested table */
 	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */
@@ -90,6 +91,13 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len);
  * return. A domU stops running and waits for the toolstack; this returns.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * Whether tern may log another line about something the domain did (a guest
+ * can repeat anything in a loop): ten at once, then one every five seconds;
+ * the first line after a pause says how many were suppressed.
+ */
+bool domain_log_allowed(struct domain *d);
 
 /* Stops a domain after a fatal guest error (triple fault, unhandled exit). */
 void domain_crash(struct domain *d, const char *why);
