@@ -10,6 +10,7 @@
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/hypercall_batch.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
 
@@ -179,26 +180,26 @@ static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t co
 			 size_t size)
 {
 	struct grant_table *gt = v->domain->grant_table;
-	uint64_t n = MIN(count, GNTTAB_BATCH_STEP);
 	union gnttab_entry_args a;
+	struct batch_step step;
 
-	if (arg + count * size < arg)
+	if (batch_step(arg, count, size, GNTTAB_BATCH_STEP, &step))
 		return -EFAULT;
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < step.n; i++)
 		if (copy_from_guest(v, &a, arg + i * size, size) ||
 		    copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < step.n; i++) {
 		if (copy_from_guest(v, &a, arg + i * size, size))
 			return -EFAULT;
 		gnttab_run_one(gt, cmd, &a);
 		if (copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	}
-	if (n < count)
-		return hypercall_continue(v, 3, cmd, arg + n * size, count - n);
+	if (step.left)
+		return hypercall_continue(v, 3, cmd, step.next_addr, step.left);
 	return 0;
 }
 

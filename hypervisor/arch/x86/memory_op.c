@@ -10,6 +10,7 @@
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/hypercall_batch.h>
 #include <tern/domu.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
@@ -76,13 +77,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 /* A batch's continuation: the same op, resuming at entry `next`. */
 static long continue_batch(struct vcpu *v, unsigned int op, uint64_t next)
 {
-	return hypercall_continue(v, 1, op | (next << MEMOP_EXTENT_SHIFT), 0, 0);
-}
-
-/* Whether a batch of n entries has room for its resume point in cmd. */
-static bool batch_fits(const struct vcpu *v, uint64_t n)
-{
-	return n <= hypercall_arg_max(v) >> MEMOP_EXTENT_SHIFT;
+	return hypercall_continue(v, 1, memop_resume_cmd(op, next), 0, 0);
 }
 
 /* Maps frames of another domain into the caller (privcmd's foreign mappings),
@@ -184,7 +179,7 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 		return rc;
 	/* dom0's RAM is fixed at boot; only domUs grow this way. */
 	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9) ||
-	    !batch_fits(v, r.nr_extents) || start > r.nr_extents)
+	    !memop_batch_fits(r.nr_extents, hypercall_arg_max(v)) || start > r.nr_extents)
 		return -EINVAL;
 	for (xen_ulong_t i = start; i < r.nr_extents; i++) {
 		xen_pfn_t gfn;
@@ -218,7 +213,7 @@ static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
 
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
-	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+	uint64_t start = memop_resume_point(cmd);
 
 	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_populate_physmap:

@@ -140,6 +140,7 @@ void test_main(void)
 		.fault_va = FAULT_VA, .fault_len = 1u << 20,
 		.self = guest_domid(), .nr_victims = 2, .victims = { 0, (domid_t)victim },
 	};
+	static uint64_t per_nr[XEN_NR_HYPERCALLS][2]; /* calls, successes by number */
 	struct hcgen_rng r;
 	uint64_t errors = 0;
 
@@ -167,9 +168,17 @@ void test_main(void)
 			rc = hypercall_direct(c.nr, c.arg[0], c.arg[1], c.arg[2], c.arg[3],
 					      c.arg[4]);
 		errors += rc < 0;
+		if (c.nr < XEN_NR_HYPERCALLS) {
+			per_nr[c.nr][0]++;
+			per_nr[c.nr][1] += rc >= 0;
+		}
 		if (i % (count / 10 ? count / 10 : 1) == 0)
 			printf("fuzz: %lu calls, %lu errors\n", (unsigned long)i,
 			       (unsigned long)errors);
 	}
+	for (unsigned int nr = 0; nr < XEN_NR_HYPERCALLS; nr++)
+		if (per_nr[nr][0] > count / 50)
+			printf("fuzz: hypercall %u: %lu calls, %lu succeeded\n", nr,
+			       (unsigned long)per_nr[nr][0], (unsigned long)per_nr[nr][1]);
 	printf("fuzz: done, %lu calls\n", (unsigned long)count);
 }

@@ -297,6 +297,7 @@ int main(int argc, char **argv)
 	struct tc_handle h = { -1 };
 	struct fuzz f;
 	unsigned long calls = 0, errors = 0, skipped = 0, structured = 0, undone = 0;
+	unsigned long per_nr[64][2] = { { 0 } }; /* calls, successes by hypercall number */
 	uint64_t count = 1000, raw_percent = 50, v;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	const char *dev = NULL;
@@ -392,6 +393,10 @@ int main(int argc, char **argv)
 		calls++;
 		if (ret < 0)
 			errors++;
+		if (nr < 64) {
+			per_nr[nr][0]++;
+			per_nr[nr][1] += ret >= 0;
+		}
 		undone += undo(&h, &c, ret);
 		if (!verbose && calls % 50000 == 0) {
 			printf("hcfuzz: %lu calls so far\n", calls);
@@ -401,6 +406,10 @@ int main(int argc, char **argv)
 	tc_close(&h);
 	printf("hcfuzz: %lu skipped as unsafe for dom0, %lu structured, %lu undone\n", skipped,
 	       structured, undone);
-	printf("hcfuzz: %lu calls, %lu errors returned\n", calls, errors);
+	printf("hcfuzz: by number (calls/succeeded):");
+	for (int i = 0; i < 64; i++)
+		if (per_nr[i][0])
+			printf(" %d:%lu/%lu", i, per_nr[i][0], per_nr[i][1]);
+	printf("\nhcfuzz: %lu calls, %lu errors returned\n", calls, errors);
 	return 0;
 }

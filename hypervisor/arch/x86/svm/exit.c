@@ -5,11 +5,8 @@
  */
 #include <asm/svm.h>
 #include <asm/x86-defs.h>
-#include <tern/errno.h>
 #include <tern/console.h>
 #include <tern/domain.h>
-#include <tern/hypercall.h>
-#include <tern/string.h>
 
 #define X86_EXC_UD 6
 #define X86_EXC_GP 13
