@@ -198,7 +198,10 @@ uint32_t g_gref(struct gen *g)
 
 uint32_t g_vcpu(struct gen *g)
 {
-	return g_chance(g, 8) ? g_edge32(g) : (uint32_t)g_below(g, 4);
+	/* vCPU 0 exists in every domain: half of the time it is named. */
+	if (g_chance(g, 2))
+		return 0;
+	return g_chance(g, 4) ? g_edge32(g) : (uint32_t)g_below(g, 4);
 }
 
 /* A number tern does not implement (or no number at all): its arguments may
