@@ -165,7 +165,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 
 	khz = tsc_calibrate();
 	pr_info("TSC: %lu.%03lu MHz\n", khz / 1000, khz % 1000);
-	lapic_init();
+	lapic_init(false); /* CPU0's LINT1 is dom0's to set up */
 	lapic_timer_calibrate();
 	bsp->apic_id = lapic_id();
 	bsp->online = true;
