@@ -35,6 +35,7 @@ include hypervisor/build.mk
 include tests/unit/build.mk
 include images/build.mk
 -include $(wildcard tools/*/build.mk)
+-include $(wildcard tools/backends/*/build.mk)
 -include $(wildcard bench/*/build.mk)
 
 .PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean \

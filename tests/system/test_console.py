@@ -74,11 +74,12 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     m = dom0(machine, BASE_INITRD)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
-    assert "xencommons: xenstored and xenconsoled running" in out
+    assert "xencommons: xenstored, xenconsoled and tern-blkback running" in out
     assert "TERN-INIT: xencommons failed" not in out
     status = check(m, "/etc/init.d/xencommons status")
     assert re.search(r"^xenstored is running \(pid \d+\)$", status, re.M), status
     assert re.search(r"^xenconsoled is running \(pid \d+\)$", status, re.M), status
+    assert re.search(r"^tern-blkback is running \(pid \d+\)$", status, re.M), status
     check(m, "test -S /run/xenstored/socket")
     # xenstored found the hypervisor and serves domain rings.
     log = check(m, "cat /var/log/xen/xenstored.log")
