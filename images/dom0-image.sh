@@ -7,12 +7,13 @@
 #    machine (as the test image), the Xen devices (xen-privcmd, loaded with
 #    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
 #    and bridge, tun and veth for guest networking;
-#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and the
-#    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
+#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and its
+#    init scripts (/etc/init.d/xencommons, xendomains, xen-bridge link to
+#    them);
 #  - tern-blkback and tern-netback (started by xencommons), the hotplug
-#    scripts /etc/xen/scripts/block and vif-bridge, and /etc/init.d/xen-bridge
-#    (started first): xenbr0 with dom0's NIC (eth0) in it and dom0's
-#    address on it by DHCP, as the Xen HOWTO sets a bridge up;
+#    scripts /etc/xen/scripts/block and vif-bridge, and xen-bridge (started
+#    first): xenbr0 with dom0's NIC (eth0) in it and dom0's address on it by
+#    DHCP, as the Xen HOWTO sets a bridge up;
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
 #    /srv/xen/sample-disk.img (a partitioned disk image, ext4 on its first
 #    partition, built by images/disk-image.sh without root privileges),
@@ -54,9 +55,10 @@ version=$(cat "$out/kernel-version")
 moddir="$kdir/lib/modules/$version"
 bb="$bbdir/bin/busybox"
 [ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
-for t in xl xenstored xenconsoled tern-blkback tern-netback; do
-	if [ ! -x "$dist/usr/sbin/$t" ]; then
-		echo "dom0-image: $dist/usr/sbin/$t is missing (run make first)" >&2
+for t in sbin/xl sbin/xenstored sbin/xenconsoled sbin/tern-blkback sbin/tern-netback \
+	libexec/tern/xencommons libexec/tern/xendomains libexec/tern/xen-bridge; do
+	if [ ! -x "$dist/usr/$t" ]; then
+		echo "dom0-image: $dist/usr/$t is missing (run make first)" >&2
 		exit 1
 	fi
 done
@@ -78,6 +80,7 @@ rm -rf "$dstage"
 mkdir -p "$dstage"
 (
 cd "$dstage"
+# usr/bin and usr/sbin too: `busybox --install -s` links applets into all four.
 mkdir -p bin sbin usr/bin usr/sbin etc/init.d proc sys dev tmp root run
 cp "$bb" bin/busybox
 ln -s busybox bin/sh
@@ -189,13 +192,11 @@ add_modules "$MODULES" etc/modules.load
 add_modules "$XEN_MODULES" etc/modules.xen
 cp "$root/images/load-modules.sh" sbin/tern-load-modules
 cp -a "$dist/." .
-cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
-chmod 755 etc/init.d/xencommons etc/init.d/xendomains
-mkdir -p etc/xen/scripts usr/share/udhcpc
-cp "$root/tools/hotplug/block" "$root/tools/hotplug/vif-bridge" etc/xen/scripts/
-chmod 755 etc/xen/scripts/block etc/xen/scripts/vif-bridge
-cp "$root/tools/init/xen-bridge" etc/init.d/
-chmod 755 etc/init.d/xen-bridge
+# The init scripts come with build/dist, as in the tern-utils package.
+ln -s /usr/libexec/tern/xencommons etc/init.d/xencommons
+ln -s /usr/libexec/tern/xendomains etc/init.d/xendomains
+ln -s /usr/libexec/tern/xen-bridge etc/init.d/xen-bridge
+mkdir -p usr/share/udhcpc
 cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
 # LVM, for phy: disks on logical volumes: Debian's lvm2 (from
 # scripts/debian-packages.txt), a dynamic program, with its libraries.
@@ -248,7 +249,7 @@ on_crash = "destroy"
 CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
-XENCONSOLED_ARGS="--log=guest"
+XENCONSOLED_TRACE=guest
 DEF
 cat > etc/default/xen-bridge <<'DEF'
 # dom0's bridge for guests (/etc/init.d/xen-bridge): its name, the NICs in

@@ -12,12 +12,14 @@ import re
 
 import pytest
 
+from domu_guests import runs_as_initial_domain
 from qemu import BUILD, ROOT
 
 GUEST_DIR = os.path.join(BUILD, "guests")
-GUESTS = sorted(os.path.basename(os.path.dirname(p))
-                for p in glob.glob(os.path.join(ROOT, "tests", "guests", "*", "main.c"))
-                if os.path.basename(os.path.dirname(p)) != "lib")
+# Guests written for a domU only run in test_domu_guests.py (domu_guests.py).
+GUESTS = sorted(name for name in (os.path.basename(os.path.dirname(p)) for p in
+                                  glob.glob(os.path.join(ROOT, "tests", "guests", "*", "main.c")))
+                if name != "lib" and runs_as_initial_domain(name))
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
 POWEROFF = r"Dom0 halted"
 # Signs that tern itself went down rather than the domain.

@@ -105,7 +105,7 @@ int tc_backend_main(int argc, char **argv, const struct tc_backend_desc *d)
 	if (!opts.no_fork) {
 		if (tc_daemonize(opts.pid_file))
 			return 1;
-	} else if (opts.pid_file && tc_write_pid_file(opts.pid_file)) {
+	} else if (opts.pid_file && tc_write_pid_file(opts.pid_file, (long)getpid())) {
 		fprintf(stderr, "%s: cannot write %s\n", d->name, opts.pid_file);
 		return 1;
 	}

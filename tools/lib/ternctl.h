@@ -167,12 +167,15 @@ int tc_xs_unwatch(struct tc_xs *xs, const char *path, const char *token);
 int tc_xs_wait_event(struct tc_xs *xs, int timeout_ms, char **path, char **token);
 
 /*
- * Forks into the background (the parent exits), starts a session, moves to /
- * and points stdin/out/err at /dev/null; then writes pid_file if given.
+ * Forks into the background, starts a session, moves to / and points
+ * stdin/out/err at /dev/null. The parent writes the child's pid to pid_file
+ * (if given) before it exits, so whoever waited for the parent (systemd's
+ * Type=forking, xencommons) finds the file complete; it exits 1 if it cannot.
  * 0 or -errno (in the child).
  */
 int tc_daemonize(const char *pid_file);
-int tc_write_pid_file(const char *path);
+/* Writes pid to path, one line. 0 or -errno. */
+int tc_write_pid_file(const char *path, long pid);
 
 /*
  * Grants through /dev/xen/gntdev: a backend maps the frontend's ring pages

@@ -1,0 +1,125 @@
+"""Running test guests (tests/guests/<name>) as unprivileged domUs.
+
+A guest that has a `domu.cfg` (an xl.cfg fragment, possibly empty) is a domU
+test: dom0 boots once with every such guest under /root/guests, and each is
+created with `xl create` from a config made of the defaults below plus its
+fragment. A domU's console_io output reaches tern's console with a "(dN) "
+prefix, so its result line is read back with `xl dmesg`. Unless its
+`domu.cfg` says "# also as the initial domain", such a guest runs only as a
+domU (tests/system/test_guests.py skips it).
+
+Used by test_domu_guests.py and by any test that needs a guest in a domU."""
+
+import glob
+import os
+import re
+import time
+
+from qemu import BUILD, ROOT
+from test_domu import DOM0_IMAGE, boot_dom0_with, start_xenstored
+from test_xl import check, run
+
+GUEST_SRC = os.path.join(ROOT, "tests", "guests")
+GUEST_BIN = os.path.join(BUILD, "guests")
+GUEST_DIR = "/root/guests"
+XL = "/usr/sbin/xl"
+ALSO_DOM0 = "# also as the initial domain"
+RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
+TERN_DIED = re.compile(r"Panic on CPU|FATAL TRAP|Manual reset required")
+
+
+def domu_fragment(name):
+    """The guest's domu.cfg, or None if it is not a domU test."""
+    path = os.path.join(GUEST_SRC, name, "domu.cfg")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return f.read()
+
+
+def domu_guest_names():
+    return sorted(os.path.basename(os.path.dirname(p))
+                  for p in glob.glob(os.path.join(GUEST_SRC, "*", "domu.cfg")))
+
+
+def runs_as_initial_domain(name):
+    fragment = domu_fragment(name)
+    return fragment is None or ALSO_DOM0 in fragment.splitlines()
+
+
+def guest_config(name, cfg_name=None, cmdline="", extra=()):
+    """An xl.cfg for guest `name` as a domU: 32 MiB, one vCPU, on_crash
+    preserved so a crash stays visible, then the guest's own fragment, then
+    `extra` lines (later keys win)."""
+    lines = [f'name = "{cfg_name or name}"', 'type = "pvh"',
+             f'kernel = "{GUEST_DIR}/{name}.elf"', "memory = 32", "vcpus = 1",
+             'on_crash = "preserve"']
+    if cmdline:
+        lines.append(f'cmdline = "{cmdline}"')
+    lines += (domu_fragment(name) or "").splitlines()
+    lines += list(extra)
+    return "\n".join(lines) + "\n"
+
+
+def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
+                  dom0_mem="256M", **boot_args):
+    """Boots tern and dom0 with the guests' ELFs (and their configs, as
+    /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
+    `boot_args` go to test_domu.boot_dom0_with (console, dom0_args, extra_args)."""
+    files = dict(files or {})
+    for name in names:
+        elf = os.path.join(GUEST_BIN, name + ".elf")
+        assert os.path.exists(elf), f"{elf} is missing: run `make guests`"
+        with open(elf, "rb") as f:
+            files[f"root/guests/{name}.elf"] = (0o100644, f.read())
+        files[f"root/guests/{name}.cfg"] = (0o100644, guest_config(name).encode())
+    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem=dom0_mem,
+                       memory=memory, smp=smp, **boot_args)
+    start_xenstored(m)
+    return m
+
+
+def create(m, cfg_path, *overrides):
+    """`xl create` a config (with key=value overrides); returns the domid."""
+    args = " ".join(f"'{o}'" for o in overrides)
+    status, out = run(m, f"{XL} create {cfg_path} {args}")
+    assert status == 0, f"xl create {cfg_path} failed:\n{out}"
+    name = re.search(r'^name = "([^"]+)"', check(m, f"cat {cfg_path}"), re.M).group(1)
+    for o in overrides:
+        if o.startswith("name="):
+            name = o.split("=", 1)[1].strip('"')
+    return int(check(m, f"{XL} domid {name}").strip())
+
+
+def wait_result(m, domid, timeout=300):
+    """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
+    (outcome, reason, the domain's lines)."""
+    prefix = f"(d{domid}) "
+    deadline = time.monotonic() + timeout
+    while True:
+        log = check(m, f"{XL} dmesg")
+        lines = [l[l.index(prefix) + len(prefix):] for l in log.splitlines() if prefix in l]
+        for line in lines:
+            result = re.match(RESULT, line)
+            if result:
+                return result.group(1), result.group(2).strip(), "\n".join(lines)
+        assert time.monotonic() < deadline, \
+            f"d{domid} printed no result; its lines:\n" + "\n".join(lines[-40:])
+        time.sleep(1)
+
+
+def assert_host_healthy(m):
+    """tern and dom0 are still fine: dom0's shell answers, `xl info` works
+    and tern printed no fatal error."""
+    check(m, f"{XL} info >/dev/null && echo alive")
+    log = check(m, f"{XL} dmesg")
+    assert not TERN_DIED.search(log), log[-3000:]
+
+
+def run_guest(m, name, *overrides, timeout=300):
+    """Creates guest `name` from its config, waits for its result, checks the
+    host is fine; returns (outcome, reason, its console lines)."""
+    domid = create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)
+    outcome, reason, lines = wait_result(m, domid, timeout)
+    assert_host_healthy(m)
+    return outcome, reason, lines
