@@ -3,7 +3,7 @@
 include tools/lib/build.mk
 
 MAN_PAGES := $(TC_DIST)/usr/share/man/man1/xl.1.gz $(TC_DIST)/usr/share/man/man8/xenstored.8.gz \
-	$(TC_DIST)/usr/share/man/man8/xenconsoled.8.gz
+	$(TC_DIST)/usr/share/man/man8/xenconsoled.8.gz $(TC_DIST)/usr/share/man/man8/tern-netback.8.gz
 ALL_TARGETS += $(MAN_PAGES)
 
 $(TC_DIST)/usr/share/man/man%.gz: tools/man/mkman.sh
@@ -13,3 +13,4 @@ $(TC_DIST)/usr/share/man/man%.gz: tools/man/mkman.sh
 $(TC_DIST)/usr/share/man/man1/xl.1.gz: tools/man/xl.1.in $(TC_DIST)/usr/sbin/xl
 $(TC_DIST)/usr/share/man/man8/xenstored.8.gz: tools/man/xenstored.8.in $(TC_DIST)/usr/sbin/xenstored
 $(TC_DIST)/usr/share/man/man8/xenconsoled.8.gz: tools/man/xenconsoled.8.in $(TC_DIST)/usr/sbin/xenconsoled
+$(TC_DIST)/usr/share/man/man8/tern-netback.8.gz: tools/man/tern-netback.8.in $(TC_DIST)/usr/sbin/tern-netback
