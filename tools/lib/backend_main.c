@@ -65,14 +65,7 @@ static int run_worker(void *arg)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [-N|--no-fork] [--pid-file=FILE] [--worker-pid-file=FILE]\n"
-		   "       [--log=FILE|-] [--state-dir=DIR] [--no-supervise]\n"
-		   "  -N, --no-fork            stay in the foreground\n"
-		   "  --pid-file=FILE          the supervisor's process id, written before it runs\n"
-		   "  --worker-pid-file=FILE   the worker's process id, each time it starts\n"
-		   "  --log=FILE|-             where messages go (default %s; -: standard error)\n"
-		   "  --state-dir=DIR          its state and counters (default %s)\n"
-		   "  --no-supervise           run the worker alone, not restarted if it dies\n",
-		desc->name, desc->default_log, desc->default_state_dir);
+		   "       [--log=FILE|-] [--state-dir=DIR] [--no-supervise]\n", desc->name);
 }
 
 int tc_backend_main(int argc, char **argv, const struct tc_backend_desc *d)

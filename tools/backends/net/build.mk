@@ -10,7 +10,8 @@ NET_SRCS := $(NET_PURE) $(addprefix $(NET_DIR)/,netback.c net_vif.c net_queue.c 
 NET_HDRS := $(wildcard $(NET_DIR)/*.h) $(TC_HDRS)
 NET_BIN := $(TC_DIST)/usr/sbin/tern-netback
 
-ALL_TARGETS += $(NET_BIN)
+ALL_TARGETS += $(NET_BIN) $(MAN_DIR)/man8/tern-netback.8.gz
+$(MAN_DIR)/man8/tern-netback.8.gz: tools/man/tern-netback.8.in $(NET_BIN)
 $(DOM0_TOOLS_INITRD): $(NET_BIN)
 
 $(TC_OUT)/obj/$(NET_DIR)/%.o: $(NET_DIR)/%.c $(NET_HDRS)
