@@ -9,7 +9,7 @@ an entry in GRUB's menu on the serial line, and drives the systemd system
 that comes up (autologin on ttyS0).
 
 The guest is /etc/xen/auto/sample.cfg: Debian's kernel with a busybox
-initramfs (virtual disks are not in yet)."""
+initramfs, without disk or vif: this test is about the services."""
 
 import os
 import re
