@@ -62,6 +62,9 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf)
 	char chunk[CONSOLE_IO_CHUNK];
 	uint64_t done = 0;
 
+	/* Both are unsigned int in Xen's prototype: the upper halves are ignored. */
+	cmd = (uint32_t)cmd;
+	count = (uint32_t)count;
 	switch (cmd) {
 	case CONSOLEIO_write:
 		if (count > CONSOLE_IO_MAX)

@@ -343,7 +343,8 @@ int evtchn_unmask(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn
 	struct vcpu_info *vi;
 	uint64_t bit = 1ull << (port % 64);
 
-	if (!port_valid(port))
+	/* Port 0 is reserved, never bound, yet a valid port to unmask in Xen. */
+	if (port >= EVTCHN_NR_PORTS)
 		return -EINVAL;
 	si = ops->shared_info(ed);
 	if (!si)
