@@ -31,6 +31,7 @@
 #define ENOSPC 28
 #define ENOSYS 38
 #define ETIME 62
+#define ENOBUFS 105
 
 /* What every test defines. */
 extern const char test_title[];
