@@ -159,7 +159,7 @@ def test_dom0_triple_fault_is_reported_and_reboots(machine, tmp_path):
     m = machine(append="dom0_mem=64M", modules=[str(kernel)], smp=2)
     m.wait_for(r"d0v0: triple fault")
     m.wait_for(r"d0v0 guest state:")
-    m.wait_for(r"Domain 0 crashed: rebooting machine in 5 seconds")
+    m.wait_for(r"Hardware Dom0 crashed: rebooting machine in 5 seconds\.$")
     m.wait_exit()
 
 
