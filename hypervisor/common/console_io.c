@@ -79,8 +79,9 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf)
 		}
 		return 0;
 	case CONSOLEIO_read:
-		/* The serial line's input stays with dom0's own driver. */
-		return 0;
+		/* Only dom0 may read the console (Xen: -EPERM for others). Its
+		 * serial input stays with dom0's own driver: nothing to read. */
+		return v->domain->is_privileged ? 0 : -EPERM;
 	default:
 		return -ENOSYS;
 	}

@@ -43,6 +43,9 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
 		return -EFAULT;
+	/* As in Xen: foreign frames only come through add_to_physmap_batch. */
+	if (xatp.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS;
 	d = target_domain(v, xatp.domid, &rc);
 	if (!d)
 		return rc;
@@ -87,20 +90,22 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 	d = target_domain(v, b.domid, &rc);
 	if (!d)
 		return rc;
-	if (!v->domain->is_privileged)
-		return -EPERM;
-	foreign = domain_by_id(b.foreign_domid);
-	if (!foreign || foreign == d)
+	/* Only dom0 maps foreign frames; others get -EPERM for each entry, as
+	 * from Xen (the call itself succeeds). */
+	foreign = v->domain->is_privileged ? domain_by_id(b.foreign_domid) : NULL;
+	if (v->domain->is_privileged && (!foreign || foreign == d))
 		return -ESRCH;
 	for (uint16_t i = 0; i < b.size; i++) {
 		xen_ulong_t idx;
 		xen_pfn_t gpfn;
-		int err;
+		int err = -EPERM;
 
 		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
-		err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT, true);
+		if (foreign)
+			err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT,
+					      true);
 		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
 			return -EFAULT;
 	}
@@ -159,9 +164,10 @@ static long populate_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -EFAULT;
+	/* A domain that may not be named gets Xen's answer: no extents done. */
 	d = target_domain(v, r.domid, &rc);
 	if (!d)
-		return rc;
+		return 0;
 	/* dom0's RAM is fixed at boot; only domUs grow this way. */
 	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9))
 		return -EINVAL;
