@@ -14,47 +14,16 @@ import time
 
 import pytest
 
+from dom0 import BASE_IMAGE, IMAGE, boot, check, run
 from qemu import BUILD, ConsoleTimeout
 
-IMAGES = os.path.join(BUILD, "images")
-VMLINUZ = os.path.join(IMAGES, "vmlinuz")
-INITRD = os.path.join(IMAGES, "dom0.cpio.gz")
-# The same image without the sample guest's kernel and initramfs.
-BASE_INITRD = os.path.join(IMAGES, "dom0-base.cpio.gz")
-USERSPACE = r"TERN-INIT: userspace up"
 DOMU_UP = r"TERN-DOMU: userspace up"
-PROMPT = r"/ # "
 ESCAPE = "\x1d"
 
 
-def run(m, command, timeout=180):
-    """(status, output) of a dom0 shell command, without leftover prompts."""
-    status, out = m.shell(command, timeout=timeout)
-    out = re.sub(r"^(/ # (\x1b\[6n)?)+", "", out.lstrip("\n"))
-    return status, out.strip("\n")
-
-
-def check(m, command, timeout=180):
-    status, out = run(m, command, timeout)
-    assert status == 0, f"`{command}` failed in dom0 ({status}):\n{out}"
-    return out
-
-
-def dom0(machine, initrd=INITRD):
+def dom0(machine, image=IMAGE):
     """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own."""
-    if not os.path.exists(initrd):
-        pytest.fail(f"{initrd} is missing: run `make images`")
-    m = machine(append="dom0_mem=512M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
-                       "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", initrd], smp=2, memory="2G")
-    m.wait_for(USERSPACE + "|Could not set up DOM0")
-    if "Could not set up DOM0" in m.output:
-        why = re.findall(r"^\(tern\) dom0: .*$", m.output, re.M)
-        pytest.fail(f"tern could not start dom0 with {os.path.basename(initrd)} "
-                    f"({os.path.getsize(initrd)} bytes): " + "; ".join(why))
-    m.wait_for(PROMPT, whole_lines=False)
-    m.shell("stty -echo")
-    return m
+    return boot(machine, image, dom0_mem="512M")
 
 
 def wait_prompt(m, start, timeout=60):
@@ -65,7 +34,7 @@ def wait_prompt(m, start, timeout=60):
 
 
 def test_xencommons_starts_xenstored_and_xenconsoled(machine):
-    m = dom0(machine, BASE_INITRD)
+    m = dom0(machine, BASE_IMAGE)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
     assert "xencommons: xenstored and xenconsoled running" in out
