@@ -30,11 +30,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "tests", "system"))
 from dom0 import CONSOLE_NONE, IMAGE, VMLINUZ, boot, check, free_memory  # noqa: E402
 from qemu import BUILD, Machine  # noqa: E402
-from test_console import ESCAPE, wait_prompt  # noqa: E402
+from test_console import DOMU_UP, ESCAPE, wait_domu_console, wait_prompt  # noqa: E402
 
 DOMU_RAMDISK = os.path.join(BUILD, "images", "domu.cpio.gz")
-DOMU_MARKER = "TERN-DOMU: userspace up"
-NO_TTY = "xenconsole: Could not read tty from store"
 GUEST_MIB = 128  # /etc/xen/sample.cfg: memory = 128, vcpus = 1
 TIMEOUT = 900
 
@@ -45,13 +43,8 @@ def domu_start(m):
     start = len(m.output)
     t0 = time.monotonic()
     m.send("xl create -c /etc/xen/sample.cfg\n")
-    found = m.wait_for(f"{DOMU_MARKER}|{NO_TTY}", start=start, timeout=TIMEOUT)
-    if found.group(0) != DOMU_MARKER:
-        # On a loaded machine xenconsoled may set the console up later than
-        # xl waits for it: attach again (the guest's output waits in its pty).
-        print("  (the console was attached a second time)", flush=True)
-        m.send("xl console sample\n")
-        m.wait_for(DOMU_MARKER, start=found.end(), timeout=TIMEOUT)
+    if wait_domu_console(m, start, timeout=TIMEOUT):
+        print("  (xl gave up waiting for the console: attached again)", flush=True)
     seconds = time.monotonic() - t0
     # ^] alone detaches (test_console.py does the same).
     time.sleep(2)
@@ -69,7 +62,7 @@ def bare_start(run):
     t0 = time.monotonic()
     m.start()
     try:
-        m.wait_for(DOMU_MARKER, timeout=TIMEOUT)
+        m.wait_for(DOMU_UP, timeout=TIMEOUT)
         return time.monotonic() - t0
     finally:
         m.kill()

@@ -11,6 +11,7 @@ The domU part needs the hypervisor's domU support and the domain builder
 import os
 import re
 import time
+import warnings
 
 import pytest
 
@@ -18,6 +19,7 @@ from dom0 import BASE_IMAGE, IMAGE, boot, check, run
 from qemu import BUILD, ConsoleTimeout
 
 DOMU_UP = r"TERN-DOMU: userspace up"
+NO_TTY = r"xenconsole: Could not read tty from store"
 ESCAPE = "\x1d"
 
 
@@ -62,6 +64,23 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     check(m, "/etc/init.d/xencommons status")
 
 
+def wait_domu_console(m, start, timeout=600):
+    """Waits for the sample domU's userspace marker on its console after `xl
+    create -c`. xl gives up if xenconsoled has not published the console's
+    pty within 10 s (Xen's xenconsole: 5 s), as happens on a heavily loaded
+    machine; then it attaches again with `xl console`, as an administrator
+    would, with a warning that shows in the session's summary. Returns
+    whether it had to."""
+    found = m.wait_for(f"{DOMU_UP}|{NO_TTY}", start=start, timeout=timeout)
+    if found.group(0) == DOMU_UP:
+        return False
+    warnings.warn(f"{m.name}: xl create -c gave up waiting for the console's pty; "
+                  "attached again with xl console")
+    m.send("xl console sample\n")
+    m.wait_for(DOMU_UP, start=found.end(), timeout=timeout)
+    return True
+
+
 def create_sample_on_console(m):
     """`xl create -c` of the sample domU: Debian's kernel as a PVH domU, its
     busybox shell on hvc0 through xenconsoled, attached at once; returns the
@@ -70,7 +89,7 @@ def create_sample_on_console(m):
     start = len(m.output)
     m.send("xl create -c /etc/xen/sample.cfg\n")
     try:
-        m.wait_for(DOMU_UP, start=start, timeout=600)
+        wait_domu_console(m, start)
     except ConsoleTimeout as exc:
         pytest.fail("the sample domU's userspace marker never appeared on its console "
                     "(hypervisor domU support, domain builder, or xenconsoled): " + str(exc))
