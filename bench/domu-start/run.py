@@ -8,7 +8,8 @@ alternates (domU first, then bare first, ...), the same kernel and initramfs
 (Debian's kernel, the busybox domU initramfs) are started twice with the same
 memory and vCPUs (128 MiB, one vCPU: the sample config's):
   - as a tern domU: `xl create -c /etc/xen/sample.cfg` typed into dom0's
-    shell, its console attached to dom0's serial line;
+    shell, its console attached to dom0's serial line, without the sample's
+    disk (disk=[] root="": the bare side has none);
   - bare: a QEMU of its own (-m 128M -smp 1, the same -cpu), with tern's QEMU
     stopped meanwhile (its monitor's `stop`, `cont` after), so only one
     emulator runs at a time.
@@ -42,7 +43,7 @@ def domu_start(m):
     leaves the domU running and dom0's shell at its prompt."""
     start = len(m.output)
     t0 = time.monotonic()
-    m.send("xl create -c /etc/xen/sample.cfg\n")
+    m.send("xl create -c /etc/xen/sample.cfg 'disk=[]' 'root=\"\"'\n")
     if wait_domu_console(m, start, timeout=TIMEOUT):
         print("  (xl gave up waiting for the console: attached again)", flush=True)
     seconds = time.monotonic() - t0

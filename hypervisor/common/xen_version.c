@@ -111,7 +111,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		 */
 		if (!v->domain->is_privileged)
 			return copy_to_guest(v, arg, XEN_DENIED, sizeof(XEN_DENIED));
-		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline),
+		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline, boot_info.loader_name),
 				   sizeof(xen_commandline_t));
 	case XENVER_build_id:
 		/* Xen refuses this one outright to an unprivileged domain. */

@@ -26,7 +26,7 @@ import time
 import pytest
 
 from dom0 import BASE_IMAGE, CONSOLE_NONE, XL, boot, check, free_memory, run
-from qemu import BUILD
+from qemu import BUILD, TIMEOUT_SCALE
 
 DESTROYMAP = os.path.join(BUILD, "dist", "usr", "lib", "tern", "tests", "destroymap")
 # The grant_map test guest leaves grant GREF_DOM0 of a page it filled for dom0.
@@ -72,7 +72,7 @@ def log_size(m, path):
 
 def wait_for_log(m, path, pattern, what, start=0, timeout=60):
     """Waits for pattern in the daemon's log from byte start on."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         log = check(m, f"tail -c +{start + 1} {path}")
         if re.search(pattern, log, re.M):
@@ -95,7 +95,7 @@ def create(m):
 
 def wait_for_guest(m, domid, timeout=60):
     """Waits for the test guest's result line (its grant for dom0 is in place)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         dmesg = check(m, f"{XL} dmesg")
         result = re.search(rf"^\(tern\) \(d{domid}\) Test result: (.*)$", dmesg, re.M)
