@@ -16,7 +16,7 @@ import re
 import time
 
 from dom0 import CONSOLE_NONE, TOOLS_IMAGE, XL, boot, check, run, start_xenstored
-from qemu import BUILD, ROOT
+from qemu import BUILD, ROOT, TIMEOUT_SCALE
 
 GUEST_SRC = os.path.join(ROOT, "tests", "guests")
 GUEST_BIN = os.path.join(BUILD, "guests")
@@ -94,7 +94,7 @@ def wait_line(m, domid, pattern, timeout=300):
     """Waits for a line of domain `domid`'s in `xl dmesg` that matches
     pattern; returns (the match, the domain's lines)."""
     prefix = f"(d{domid}) "
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         log = check(m, f"{XL} dmesg")
         lines = [l[l.index(prefix) + len(prefix):] for l in log.splitlines() if prefix in l]
