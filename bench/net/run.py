@@ -29,9 +29,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "tests", "system"))
+from dom0 import check  # noqa: E402
 from domu_shell import Guest, put_file, wait_log  # noqa: E402
 from qemu import BUILD, Machine  # noqa: E402
-from test_console import check  # noqa: E402
 
 IMAGES = os.path.join(BUILD, "images")
 NET = "10.99.0"          # the bridge's private subnet, inside the emulated machine

@@ -9,8 +9,8 @@ import base64
 import itertools
 import re
 
+from dom0 import check, run
 from qemu import TIMEOUT_SCALE
-from test_console import check, run
 
 LOG = "/var/log/xen/console/guest-{}.log"
 

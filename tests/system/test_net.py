@@ -24,8 +24,8 @@ import re
 import pytest
 
 from domu_shell import Guest, log_lines, put_file, wait_log
+from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, run
 from qemu import Machine
-from test_console import INITRD, PROMPT, USERSPACE, VMLINUZ, check, run
 
 DOM0_IP = "10.0.2.15"
 GATEWAY = "10.0.2.2"
@@ -48,11 +48,11 @@ VIF_LINE = CFG.splitlines().index("vif = [ {vif} ]") + 1
 
 @pytest.fixture(scope="module")
 def dom0():
-    if not os.path.exists(INITRD):
-        pytest.fail(f"{INITRD} is missing: run `make images`")
+    if not os.path.exists(IMAGE):
+        pytest.fail(f"{IMAGE} is missing: run `make images`")
     m = Machine("test_net", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", INITRD], smp=2, memory="2G",
+                modules=[f"{VMLINUZ} console=ttyS0", IMAGE], smp=2, memory="2G",
                 extra_args=["-nic", "user,model=e1000e"])
     m.start()
     try:
