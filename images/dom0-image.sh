@@ -11,7 +11,8 @@
 #    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
 #    /srv/xen/domu.cpio.gz (a busybox initramfs that prints
-#    "TERN-DOMU: userspace up" on hvc0 and gives a shell there) and
+#    "TERN-DOMU: userspace up" on hvc0, gives a shell there and brings
+#    vCPUs that `xl vcpu-set` adds online) and
 #    /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg` works.
 #    The guest files travel as a second archive appended to the first
 #    (dom0-guest.cpio.gz); dom0-base.cpio.gz is the image without them.
@@ -84,11 +85,23 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
 # Every SysRq, so `xl sysrq` can ask this test guest for its state.
 echo 1 > /proc/sys/kernel/sysrq
+# Linux's xenbus handler takes a vCPU xl vcpu-set removes offline itself, but
+# only makes one it adds present: bringing it online is userspace's job (a
+# udev rule on a full distribution).
+uevent /sbin/cpu-online &
 echo "TERN-DOMU: userspace up"
 # Only a guest whose timer interrupts arrive gets past a sleep.
 (sleep 2 && echo "TERN-DOMU: timers work") &
 RCS
 chmod 755 etc/init.d/rcS
+cat > sbin/cpu-online <<'HP'
+#!/bin/sh
+# Run by `uevent` for each kernel event: a CPU that appears goes online.
+if [ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && [ -w "/sys$DEVPATH/online" ]; then
+	echo 1 > "/sys$DEVPATH/online"
+fi
+HP
+chmod 755 sbin/cpu-online
 # The kernel answers control/shutdown = poweroff by running /sbin/poweroff
 # (orderly_poweroff); halt the machine without waiting on init's signals.
 cat > sbin/poweroff <<'OFF'

@@ -80,11 +80,28 @@ static bool better(const struct vcpu *v, const struct vcpu *best)
 	return v->run_time_ns < best->run_time_ns;
 }
 
+/* Whether v prefers cpu: its soft affinity has cpu, and is a preference
+ * (it leaves out some pCPU its hard affinity allows), as Xen's credit
+ * scheduler decides it. */
+static bool prefers(const struct vcpu *v, unsigned int cpu)
+{
+	return v->soft_affinity >> cpu & 1 && v->affinity & ~v->soft_affinity;
+}
+
+/* Whether the preferred choice may go before the best one: it is less than
+ * SCHED_SOFT_LEAD_NS of virtual time ahead of it. */
+static bool close_enough(const struct vcpu *preferred, const struct vcpu *best)
+{
+	return before(preferred->domain->sched.vtime,
+		      best->domain->sched.vtime + SCHED_SOFT_LEAD_NS);
+}
+
 struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms, unsigned int n,
 			       unsigned int cpu, uint64_t now)
 {
 	struct sched_choice c = { NULL, 0 };
 	uint64_t floor = pc->vtime - SCHED_LAG_NS;
+	struct vcpu *preferred = NULL;
 	struct sched_domain *s;
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -110,10 +127,14 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 				s->vtime = floor; /* the credit clamp */
 			if (!c.vcpu || better(v, c.vcpu))
 				c.vcpu = v;
+			if (prefers(v, cpu) && (!preferred || better(v, preferred)))
+				preferred = v;
 		}
 	}
 	if (!c.vcpu)
 		return c;
+	if (preferred && close_enough(preferred, c.vcpu))
+		c.vcpu = preferred;
 	s = &c.vcpu->domain->sched;
 	if (before(pc->vtime, s->vtime))
 		pc->vtime = s->vtime;

@@ -17,6 +17,14 @@
  * its share, banks no more than one slice: after a long sleep it does not
  * monopolize the pCPU until it has caught up.
  *
+ * Soft affinity (a vCPU's preferred pCPUs, within its hard affinity): a
+ * pCPU first considers the vCPUs that prefer it, and runs the best of them
+ * unless another vCPU's domain is SCHED_SOFT_LEAD_NS or more of virtual
+ * time behind; only then, or when none prefers it, the best of the others.
+ * A pCPU never idles while a vCPU it may run is runnable, and a preference
+ * never starves a vCPU sharing the pCPU: within a slice of virtual time
+ * the weights still hold.
+ *
  * Cap: percent of one pCPU (0: none; 150: one and a half). A capped domain
  * has a budget of run time: each SCHED_PERIOD_NS of system time adds cap%
  * of the period (shared by its vCPUs), at most two periods' worth is kept,
@@ -36,6 +44,7 @@
 #define SCHED_SLICE_NS 30000000ull   /* 30 ms, as Xen's credit scheduler */
 #define SCHED_PERIOD_NS 30000000ull  /* the cap's accounting period: Xen credit's 30 ms */
 #define SCHED_LAG_NS SCHED_SLICE_NS  /* the credit clamp: one slice */
+#define SCHED_SOFT_LEAD_NS SCHED_SLICE_NS /* how far a preferred vCPU may be ahead */
 
 struct domain;
 struct vcpu;
