@@ -69,7 +69,7 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 	memset(&k, 0, sizeof(k));
 	if (xl_dom_xs(env, &xs))
 		return XL_EXIT_FAIL;
-	if (xl_dom_find_name(&xs, cfg->name, &other) == 0) {
+	if (xl_name_to_domid(env, cfg->name, &other) == 0) {
 		fprintf(env->err, "libxl: error: Domain with name \"%s\" already exists (domid "
 			"%u).\n", cfg->name, other);
 		status = XL_EXIT_INVAL;
@@ -313,6 +313,9 @@ static void print_dryrun(struct xl_env *env, const struct xlcfg_domain *d)
 		d->maxvcpus);
 	for (int i = 0; i < d->ncpumaps; i++)
 		fprintf(env->out, "cpus[%d]: 0x%llx\n", i, (unsigned long long)d->cpumaps[i]);
+	for (int i = 0; i < d->ncpumaps_soft; i++)
+		fprintf(env->out, "cpus_soft[%d]: 0x%llx\n", i,
+			(unsigned long long)d->cpumaps_soft[i]);
 	fprintf(env->out, "cpu_weight: %u\ncap: %u\n", d->cpu_weight, d->cap);
 	fprintf(env->out, "on_poweroff: %s\non_reboot: %s\non_crash: %s\n",
 		xlcfg_action_name(d->on_poweroff), xlcfg_action_name(d->on_reboot),
