@@ -94,6 +94,7 @@ int xl_cmd_vcpu_pin(struct xl_env *env, int argc, char **argv);
 int xl_cmd_mem_max(struct xl_env *env, int argc, char **argv);
 int xl_cmd_mem_set(struct xl_env *env, int argc, char **argv);
 int xl_cmd_rename(struct xl_env *env, int argc, char **argv);
+int xl_cmd_top(struct xl_env *env, int argc, char **argv);
 
 /*
  * Option parsing shared by the commands: flags is a string of accepted short

@@ -74,6 +74,7 @@ const struct xl_cmd xl_cmdtable[] = {
 	{ "mem-set", xl_cmd_mem_set, "Set the current memory usage for a domain",
 	  "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", "" },
 	{ "rename", xl_cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", "" },
+	{ "top", xl_cmd_top, "Monitor a host and the domains in real time", "", "" },
 	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };
