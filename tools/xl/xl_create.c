@@ -157,8 +157,21 @@ static enum xlcfg_action action_for(const struct xlcfg_domain *cfg, unsigned rea
 	}
 }
 
+/* The name the domain has now: an `xl rename` outlives a restart, as libxl
+ * restarts a domain from its current configuration. */
+static void keep_name(struct xl_env *env, struct xlcfg_domain *cfg, uint16_t domid)
+{
+	char name[256], *copy;
+
+	if (env->be->domain_name(env->be, domid, name, sizeof(name)) < 0 ||
+	    strcmp(name, cfg->name) == 0 || !(copy = strdup(name)))
+		return;
+	free(cfg->name);
+	cfg->name = copy;
+}
+
 /* The monitor: waits for the domain to shut down and does what the config says. */
-static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_domain *cfg,
+static int monitor(struct xl_env *env, struct tc_handle *h, struct xlcfg_domain *cfg,
 		   uint16_t domid)
 {
 	fprintf(env->err, "Waiting for domain %s (domid %u) to die [pid %ld]\n", cfg->name, domid,
@@ -192,6 +205,7 @@ static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_d
 			return 0;
 		}
 		fprintf(env->err, "Domain %u needs to be cleaned up: destroying the domain\n", domid);
+		keep_name(env, cfg, domid);
 		rc = xl_dom_destroy(h, domid);
 		if (rc && rc != -ESRCH)
 			fprintf(env->err, "destroy failed: %s\n", strerror(-rc));
@@ -211,7 +225,7 @@ static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_d
 }
 
 /* Forks the monitor into the background, logging to XL_LOG_DIR/xl-<name>.log. */
-static void start_monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_domain *cfg,
+static void start_monitor(struct xl_env *env, struct tc_handle *h, struct xlcfg_domain *cfg,
 			  uint16_t domid)
 {
 	char path[512];

@@ -10,6 +10,7 @@
  * STARTUP through its local APIC); the hypervisor follows what the guest
  * does.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static int count_of(const char *s, long *out)
 	char *end;
 	unsigned long v;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
