@@ -74,6 +74,7 @@ void sched_run_cpu(unsigned int cpu)
 			vcpu_runstate_publish(c.vcpu);
 		}
 		spin_unlock(&sched_lock);
+		arch_kick_cpus(c.kick);
 		if (!c.vcpu) {
 			/* Sleep until a kick, a blocked vCPU's timer or a capped domain's
 			 * next period (a tick at most, for vCPUs that appear meanwhile). */

@@ -96,10 +96,38 @@ static bool close_enough(const struct vcpu *preferred, const struct vcpu *best)
 		      best->domain->sched.vtime + SCHED_SOFT_LEAD_NS);
 }
 
+/*
+ * A pCPU v prefers, other than cpu, that should take v instead: an idle
+ * one, or one running a vCPU that does not prefer it, may run on cpu and is
+ * not a slice behind v (its slice is ended: the two swap). 64: none.
+ */
+static unsigned int hand_over(struct vcpu *v, unsigned int cpu, struct vcpu *const on[64])
+{
+	uint64_t want = v->soft_affinity & v->affinity & ~(1ull << cpu);
+
+	if (!(v->affinity & ~v->soft_affinity))
+		return 64; /* no preference */
+	for (unsigned int p = 0; p < 64; p++) {
+		struct vcpu *w = on[p];
+
+		if (!(want >> p & 1))
+			continue;
+		if (!w)
+			return p;
+		if (!prefers(w, p) && w->affinity >> cpu & 1 && close_enough(v, w)) {
+			__atomic_store_n(&w->yielded, true, __ATOMIC_RELEASE);
+			return p;
+		}
+	}
+	return 64;
+}
+
 struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms, unsigned int n,
 			       unsigned int cpu, uint64_t now)
 {
-	struct sched_choice c = { NULL, 0 };
+	struct sched_choice c = { NULL, 0, 0 };
+	struct vcpu *on[64] = { NULL }; /* what runs on each pCPU */
+	unsigned int to;
 	uint64_t floor = pc->vtime - SCHED_LAG_NS;
 	struct vcpu *preferred = NULL;
 	struct sched_domain *s;
@@ -113,6 +141,8 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 		for (unsigned int j = 0; j < d->nr_vcpus; j++) {
 			struct vcpu *v = &d->vcpu[j];
 
+			if (v->running && v->pcpu < 64)
+				on[v->pcpu] = v;
 			if (!may_run(v, cpu))
 				continue;
 			new_periods(s, now);
@@ -133,8 +163,14 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 	}
 	if (!c.vcpu)
 		return c;
-	if (preferred && close_enough(preferred, c.vcpu))
+	if (preferred && close_enough(preferred, c.vcpu)) {
 		c.vcpu = preferred;
+	} else if ((to = hand_over(c.vcpu, cpu, on)) < 64) {
+		c.vcpu = NULL;
+		c.until = c.until && c.until < now + SCHED_HANDOFF_NS ? c.until : now + SCHED_HANDOFF_NS;
+		c.kick = 1ull << to;
+		return c;
+	}
 	s = &c.vcpu->domain->sched;
 	if (before(pc->vtime, s->vtime))
 		pc->vtime = s->vtime;

@@ -86,7 +86,8 @@ static void run(unsigned int ncpus, uint64_t ns)
 		for (unsigned int cpu = 1; cpu <= ncpus; cpu++) {
 			struct sim_cpu *c = &cpus[cpu];
 
-			if (c->v && (now >= c->until || c->v->blocked || c->v->domain->paused))
+			if (c->v && (now >= c->until || c->v->blocked || c->v->domain->paused ||
+				     c->v->yielded))
 				done(cpu);
 			if (!c->v) {
 				struct sched_choice ch = sched_pick(&c->pc, table, NDOMS, cpu, now);
@@ -96,6 +97,7 @@ static void run(unsigned int ncpus, uint64_t ns)
 					assert_true(ch.vcpu->running);
 					assert_true(ch.until > now);
 					c->v = ch.vcpu;
+					c->v->yielded = false; /* as a slice starts */
 					c->start = now;
 					c->until = ch.until;
 				}
@@ -336,6 +338,54 @@ static void test_soft_affinity_places_vcpus(void **state)
 	assert_int_equal(cpus[1].idle_ns + cpus[2].idle_ns, 0);
 }
 
+/* Two busy vCPUs that each started on the pCPU the other prefers, their
+ * slices ending at different times (so no pick ever sees both free): the
+ * pCPU that a misplaced vCPU leaves hands it over and they swap, at the
+ * cost of a pCPU idling for a moment, once; then they stay. */
+static void test_soft_affinity_swaps_misplaced_vcpus(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0), *b = domu(2, 1, 256, 0);
+	struct vcpu *va = &a->vcpu[0], *vb = &b->vcpu[0];
+
+	(void)state;
+	*va = (struct vcpu){ .domain = a, .online = true, .affinity = ~1ull,
+			     .soft_affinity = 1ull << 1, .running = true, .pcpu = 2 };
+	*vb = (struct vcpu){ .domain = b, .online = true, .affinity = ~1ull,
+			     .soft_affinity = 1ull << 2, .running = true, .pcpu = 1 };
+	cpus[2] = (struct sim_cpu){ .v = va, .start = now, .until = now + SCHED_SLICE_NS };
+	cpus[1] = (struct sim_cpu){ .v = vb, .start = now, .until = now + SCHED_SLICE_NS / 2 };
+	run(2, 3000 * MS);
+	assert_true(ran_on[1][1] > 2950 * MS);
+	assert_true(ran_on[2][2] > 2950 * MS);
+	assert_true(cpus[1].idle_ns + cpus[2].idle_ns <= 2 * SCHED_HANDOFF_NS);
+}
+
+/* A vCPU woken while the pCPU it prefers is idle goes there, not to the
+ * first pCPU that looks. */
+static void test_soft_affinity_hands_over_to_an_idle_pcpu(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0);
+	struct sched_choice c;
+
+	(void)state;
+	a->vcpu[0].soft_affinity = 1ull << 2;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_null(c.vcpu);
+	assert_int_equal(c.kick, 1ull << 2);
+	assert_int_equal(c.until, now + SCHED_HANDOFF_NS);
+	c = sched_pick(&cpus[2].pc, table, NDOMS, 2, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	assert_int_equal(c.kick, 0);
+	/* With pCPU 2 busy with a vCPU that prefers it, pCPU 1 runs it. */
+	domu(2, 1, 256, 0)->vcpu[0].soft_affinity = 1ull << 2;
+	a->vcpu[0].running = false;
+	a->vcpu[0].pcpu = 0;
+	doms[2].vcpu[0].running = true;
+	doms[2].vcpu[0].pcpu = 2;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+}
+
 /* A preference never starves the others: a prefers the only domU pCPU, b
  * has none; equal weights still share it evenly, and by weight. */
 static void test_soft_affinity_keeps_shares(void **state)
@@ -520,6 +570,8 @@ int main(void)
 		cmocka_unit_test_setup(test_affinity, setup),
 		cmocka_unit_test_setup(test_soft_affinity_places_vcpus, setup),
 		cmocka_unit_test_setup(test_soft_affinity_keeps_shares, setup),
+		cmocka_unit_test_setup(test_soft_affinity_swaps_misplaced_vcpus, setup),
+		cmocka_unit_test_setup(test_soft_affinity_hands_over_to_an_idle_pcpu, setup),
 		cmocka_unit_test_setup(test_soft_affinity_that_is_no_preference, setup),
 		cmocka_unit_test_setup(test_states_never_picked, setup),
 		cmocka_unit_test_setup(test_woken_domain_does_not_monopolize, setup),

@@ -68,8 +68,8 @@ static bool wait_off_cpu(struct vcpu *t)
 /*
  * INIT then STARTUP wakes an AP that is offline (how Linux brings up a PVH
  * domU's other vCPUs, and brings one back after taking it offline): it
- * starts afresh in real mode at the STARTUP vector, with a reset local APIC
- * and no timers. An AP that is online ignores both (Linux does not reset
+ * starts afresh in real mode at the STARTUP vector, with a reset local APIC,
+ * no timers and no runstate area. An AP that is online ignores both (Linux does not reset
  * running APs). One that has just gone offline may still be on its pCPU
  * for a moment (it leaves at its next exit): the STARTUP waits for that.
  */
@@ -94,6 +94,10 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 		return;
 	}
 	vlapic_init(&t->lapic, t->id);
+	/* Its runstate area's address means nothing until it pages again (it
+	 * registers it anew): written now, with paging off, it would land at
+	 * the address's low 32 bits. */
+	t->runstate_gva = 0;
 	vcpu_timer_stop_singleshot(&t->timer);
 	vcpu_timer_set_periodic(&t->timer, 0, 0);
 	t->poll_deadline = 0;
