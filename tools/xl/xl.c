@@ -102,6 +102,17 @@ int xl_cmd_options(struct xl_env *env, int argc, char **argv, const char *cmd,
 	return 0;
 }
 
+int xl_cmd_operands(struct xl_env *env, int argc, char **argv, const char *cmd, int need,
+		    int *optind)
+{
+	int rc = xl_cmd_options(env, argc, argv, cmd, "", optind, NULL, NULL);
+
+	if (rc)
+		return rc;
+	rc = xl_needs_args(env, cmd, argc - *optind, need);
+	return rc ? rc + 1 : 0;
+}
+
 int xl_open(struct xl_env *env)
 {
 	const char *what = TC_PRIVCMD_PATH;

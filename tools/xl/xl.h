@@ -121,6 +121,11 @@ int xl_getopt(struct xl_env *env, struct xl_opts *st, int argc, char **argv,
  */
 int xl_cmd_options(struct xl_env *env, int argc, char **argv, const char *cmd,
 		   const char *flags, int *optind, int (*opt)(int c, void *ctx), void *ctx);
+/* A command without options that takes at least need operands: 0 with
+ * *optind at the first, or the exit status + 1 (as xl_cmd_options; too few
+ * operands: xl's message and the usage, status 2). */
+int xl_cmd_operands(struct xl_env *env, int argc, char **argv, const char *cmd, int need,
+		    int *optind);
 /* The value of option opt just returned: "-w512", "-w 512", "--weight=512"
  * or "--weight 512"; NULL after a message if there is none. */
 const char *xl_optarg(struct xl_env *env, struct xl_opts *st, int argc, char **argv, char opt);

@@ -272,12 +272,10 @@ static int pause_cmd(struct xl_env *env, int argc, char **argv, int pause)
 	const char *cmd = pause ? "pause" : "unpause";
 	struct tc_handle *h;
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, cmd, "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, cmd, 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, cmd, argc - optind, 1)) != 0)
-		return rc;
 	if (xl_dom_resolve(env, argv[optind], &domid))
 		return 1;
 	h = xl_dom_tc(env);
@@ -308,12 +306,10 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	char path[64];
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "sysrq", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "sysrq", 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, "sysrq", argc - optind, 2)) != 0)
-		return rc;
 	if (strlen(argv[optind + 1]) != 1) {
 		fprintf(env->err, "expects a single character\n");
 		return 1;
@@ -342,12 +338,10 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
 int xl_cmd_domid(struct xl_env *env, int argc, char **argv)
 {
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "domid", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "domid", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, "domid", argc - optind, 1)) != 0)
-		return rc;
 	if (xl_open(env) < 0)
 		return 1;
 	rc = xl_name_to_domid(env, argv[optind], &domid);
@@ -364,12 +358,10 @@ int xl_cmd_domname(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
 	char path[64], *name = NULL;
-	int optind, rc = xl_cmd_options(env, argc, argv, "domname", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "domname", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, "domname", argc - optind, 1)) != 0)
-		return rc;
 	if (!all_digits(argv[optind]) || strlen(argv[optind]) > 5 ||
 	    strtoul(argv[optind], NULL, 10) >= DOMID_FIRST_RESERVED) {
 		fprintf(env->err, "Invalid domain id.\n\n");

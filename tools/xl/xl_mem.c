@@ -95,12 +95,10 @@ static int read_kb(struct xl_env *env, uint16_t domid, const char *node, int lin
 static int mem_args(struct xl_env *env, int argc, char **argv, const char *cmd,
 		    struct tern_domaininfo *d, const char **mem, uint64_t *kb)
 {
-	int optind, rc = xl_cmd_options(env, argc, argv, cmd, "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, cmd, 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, cmd, argc - optind, 2)) != 0)
-		return rc;
 	if (xl_find_domain(env, argv[optind], d))
 		return 1;
 	*mem = argv[optind + 1];

@@ -14,12 +14,10 @@ int xl_cmd_rename(struct xl_env *env, int argc, char **argv)
 	const char *dom, *name, *why, *paths[2], *values[2];
 	char path[2][80], uuid[37], dprefix[XL_LIBXL_DOM_LEN];
 	uint16_t other;
-	int optind, rc = xl_cmd_options(env, argc, argv, "rename", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "rename", 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = xl_needs_args(env, "rename", argc - optind, 2)) != 0)
-		return rc;
 	dom = argv[optind];
 	name = argv[optind + 1];
 	if (xl_find_domain(env, dom, &d))
