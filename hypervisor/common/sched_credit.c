@@ -77,7 +77,7 @@ static bool better(const struct vcpu *v, const struct vcpu *best)
 
 	if (a != b)
 		return before(a, b);
-	return v->run_time_ns < best->run_time_ns;
+	return v->sched_ns < best->sched_ns;
 }
 
 /* Whether v prefers cpu: its soft affinity has cpu, and is a preference
@@ -180,11 +180,27 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 	return c;
 }
 
+/* The clamp between a domain's vCPUs: none is more than a slice behind the
+ * one that has run most, so one that ran long alone (on a pCPU of its own,
+ * say) does not wait for its siblings to catch up when they come to share. */
+static void clamp_siblings(struct domain *d)
+{
+	uint64_t most = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		most = MAX(most, d->vcpu[i].sched_ns);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i].sched_ns + SCHED_LAG_NS < most)
+			d->vcpu[i].sched_ns = most - SCHED_LAG_NS;
+}
+
 void sched_done(struct vcpu *v, uint64_t ran_ns)
 {
 	struct sched_domain *s = &v->domain->sched;
 
 	v->run_time_ns += ran_ns;
+	v->sched_ns += ran_ns;
+	clamp_siblings(v->domain);
 	s->vtime += ran_ns * SCHED_WEIGHT_DEFAULT / s->weight;
 	if (s->cap)
 		s->budget -= (int64_t)ran_ns;

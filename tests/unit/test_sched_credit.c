@@ -443,6 +443,25 @@ static void test_soft_affinity_that_is_no_preference(void **state)
 	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
 }
 
+/* Two vCPUs of one domain that ran very different amounts (each had a pCPU
+ * of its own) come to share one: they take turns at once, the one that ran
+ * less gains one slice at most. */
+static void test_vcpus_of_a_domain_take_turns_at_once(void **state)
+{
+	struct domain *d = domu(1, 2, 256, 0);
+
+	(void)state;
+	d->vcpu[0].affinity = 1ull << 1;
+	d->vcpu[1].affinity = 1ull << 2;
+	run(2, 3000 * MS);
+	d->vcpu[1].affinity = 1ull << 1;
+	d->vcpu[0].run_time_ns = d->vcpu[1].run_time_ns = 0;
+	d->vcpu[0].sched_ns += 5000 * MS; /* as if vCPU 0 had run 5 s more */
+	run(2, 600 * MS);
+	assert_near_ms(d->vcpu[0].run_time_ns, 300, 35);
+	assert_near_ms(d->vcpu[1].run_time_ns, 300, 35);
+}
+
 static void test_states_never_picked(void **state)
 {
 	struct domain *d = domu(1, 1, 256, 0);
@@ -573,6 +592,7 @@ int main(void)
 		cmocka_unit_test_setup(test_soft_affinity_swaps_misplaced_vcpus, setup),
 		cmocka_unit_test_setup(test_soft_affinity_hands_over_to_an_idle_pcpu, setup),
 		cmocka_unit_test_setup(test_soft_affinity_that_is_no_preference, setup),
+		cmocka_unit_test_setup(test_vcpus_of_a_domain_take_turns_at_once, setup),
 		cmocka_unit_test_setup(test_states_never_picked, setup),
 		cmocka_unit_test_setup(test_woken_domain_does_not_monopolize, setup),
 		cmocka_unit_test_setup(test_virtual_time_wraps, setup),

@@ -15,7 +15,10 @@
  * Credit clamp: a domain may be at most SCHED_LAG_NS of virtual time behind
  * the domain this pCPU last chose. A domain that slept, or could not use
  * its share, banks no more than one slice: after a long sleep it does not
- * monopolize the pCPU until it has caught up.
+ * monopolize the pCPU until it has caught up. The same holds between a
+ * domain's vCPUs (ordered by the time each has run): none is more than a
+ * slice behind the one that ran last, so two that come to share a pCPU
+ * (a new hard affinity) take turns at once.
  *
  * Soft affinity (a vCPU's preferred pCPUs, within its hard affinity): a
  * pCPU first considers the vCPUs that prefer it, and runs the best of them
