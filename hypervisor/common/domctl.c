@@ -143,6 +143,11 @@ static long vcpu_affinity(struct domain *d, struct tern_domctl_vcpuaffinity *a)
 		v->soft_affinity = a->cpumap_soft;
 		a->cpumap_soft &= v->affinity;
 	}
+	/* As Xen moves it at once: a vCPU on a pCPU it may no longer use ends
+	 * its slice, and the pCPUs it may use look for it. */
+	if (v->running && !(v->affinity >> v->pcpu & 1))
+		__atomic_store_n(&v->yielded, true, __ATOMIC_RELEASE);
+	arch_kick_cpus(v->affinity | (v->running ? 1ull << v->pcpu : 0));
 	return 0;
 }
 
