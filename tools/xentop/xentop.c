@@ -28,19 +28,20 @@ static void on_signal(int sig)
 
 static void usage(const char *prog)
 {
-	printf("Usage: %s [OPTION]\n"
-	       "Displays ongoing information about xen vm resources \n\n"
-	       "-h, --help           display this help and exit\n"
-	       "-V, --version        output version information and exit\n"
-	       "-d, --delay=SECONDS  seconds between updates (default 3)\n"
-	       "-n, --networks       output vif network data\n"
-	       "-x, --vbds           output vbd block device data\n"
-	       "-r, --repeat-header  repeat table header before each domain\n"
-	       "-v, --vcpus          output vcpu data\n"
-	       "-b, --batch\t     output in batch mode, no user input accepted\n"
-	       "-i, --iterations     number of iterations before exiting\n"
-	       "-f, --full-name      output the full domain name (not truncated)\n"
-	       "\nReport bugs to <xen-devel@lists.xen.org>.\n", prog);
+	printf("Usage: %s [OPTION]...\n"
+	       "The domains' use of CPU, memory, network and disks, sampled every few seconds.\n\n"
+	       "  -b, --batch          print the table each time, read no keys (for scripts)\n"
+	       "  -d, --delay=SECS     seconds between samples (3)\n"
+	       "  -i, --iterations=N   stop after N samples\n"
+	       "  -n, --networks       a line per network interface under its domain\n"
+	       "  -x, --vbds           a line per virtual disk under its domain\n"
+	       "  -v, --vcpus          each domain's vCPUs and their seconds of CPU time\n"
+	       "  -r, --repeat-header  the column header again before each domain\n"
+	       "  -f, --full-name      names not cut to the column's ten characters\n"
+	       "  -V, --version        the version, then exit\n"
+	       "  -h, --help           this text, then exit\n"
+	       "\nOn the screen (without -b): q quits; n, x, v and r switch what -n, -x, -v\n"
+	       "and -r show.\n", prog);
 }
 
 /* A positive count of seconds or iterations; 0 if s is not one. */

@@ -75,6 +75,16 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", "" },
 	{ "rename", xl_cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", "" },
 	{ "top", xl_cmd_top, "Monitor a host and the domains in real time", "", "" },
+	{ "block-attach", xl_cmd_block_attach, "Create a new virtual block device",
+	  "<Domain> <disk-spec-component(s)>...",
+	  "" },
+	{ "block-list", xl_cmd_block_list, "List virtual block devices for a domain",
+	  "<Domain(s)>", "" },
+	{ "block-detach", xl_cmd_block_detach, "Destroy a domain's virtual block device",
+	  "[-f] <Domain> <DevId>",
+	  "-f                      Force: remove the device even if the guest does not let go\n"
+	  "                        of it within 10 s.\n"
+	  "DevId may be the device number (51712) or the vdev (xvda)." },
 	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };

@@ -6,6 +6,7 @@
 #define ASM_PERCPU_H
 
 #include <asm/desc.h>
+#include <tern/ratelimit.h>
 
 struct vcpu;
 
@@ -19,6 +20,9 @@ struct percpu {
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
+	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
+	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
+	struct ratelimit nmi_log;
 };
 
 extern struct percpu percpu[NR_CPUS];
