@@ -15,7 +15,7 @@ import re
 import shlex
 
 from test_console import check, dom0, run
-from test_lifecycle import create, wait_userspace
+from test_lifecycle import DISKLESS, create, wait_userspace
 
 VCPU_HEADER = ("Name                                ID  VCPU   CPU State   Time(s) "
                "Affinity (Hard / Soft)")
@@ -83,7 +83,7 @@ def xl_list_vcpus(m, name):
 
 def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
     m = dom0(machine)
-    create(m, "hp", "vcpus=1", "maxvcpus=2")
+    create(m, "hp", "vcpus=1", "maxvcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     # Linux started both (the MADT lists both), then its xenbus handler read
     # cpu/1/availability = offline and took vCPU 1 offline again.
@@ -128,7 +128,7 @@ def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
 
 def test_vcpu_set_takes_a_boot_vcpu_away(machine):
     m = dom0(machine)
-    create(m, "hp", "vcpus=2")
+    create(m, "hp", "vcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
     assert xl_list_vcpus(m, "hp") == 2
@@ -155,7 +155,7 @@ def test_vcpu_pin_hard_and_soft_affinity(machine):
     a hard pin puts both on one pCPU, where their soft maps no longer
     count (libxl's warning says so)."""
     m = dom0(machine, smp=3)
-    create(m, "pin", "vcpus=2", "cpus_soft=['1','2']")
+    create(m, "pin", "vcpus=2", "cpus_soft=['1','2']", *DISKLESS)
     wait_userspace(m, "pin")
     rows = vcpus(m, "pin")
     assert [(r["hard"], r["soft"]) for r in rows] == [("1-2", "1"), ("1-2", "2")], rows
@@ -208,12 +208,12 @@ def test_steal_time_follows_a_shared_pcpu(machine):
     other half the time, and its steal time says so; alone, a CPU-bound
     guest has nothing stolen."""
     m = dom0(machine)
-    create(m, "a", "vcpus=1")
+    create(m, "a", "vcpus=1", *DISKLESS)
     wait_userspace(m, "a")
     in_guest(m, "a", "(while :; do :; done) &")
     alone = steal_share(m, "a")
     assert alone < 0.05, f"a alone: {alone:.0%} stolen"
-    create(m, "b", "vcpus=1")
+    create(m, "b", "vcpus=1", *DISKLESS)
     wait_userspace(m, "b")
     in_guest(m, "b", "(while :; do :; done) &")
     shared_a, shared_b = steal_share(m, "a"), steal_share(m, "b")
