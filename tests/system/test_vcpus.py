@@ -31,7 +31,8 @@ _tags = itertools.count(1000)
 
 def in_guest(m, name, command, timeout=600):
     """Runs a shell command in the guest, typed at its console's shell through
-    `xl console` (which detaches when its input ends), and returns what it
+    `xl console` (detached by Ctrl-], sent a second later so it arrives as a
+    read of its own, as xl wants the escape), and returns what it
     printed, read back from the guest's console log. The markers around it
     are typed on lines of their own and computed by the guest's shell, so
     the echo of the typed lines never matches them. Only the lines between them come back to dom0's serial
@@ -40,7 +41,8 @@ def in_guest(m, name, command, timeout=600):
     tag = next(_tags)
     begin, end = f"@@{tag * 2}@@", f"@@{tag * 2 + 1}@@"
     line = f"echo @@$(({tag}*2))@@\n{command}\necho @@$(({tag}*2+1))@@"
-    check(m, f"printf '%s\\n' {shlex.quote(line)} | xl console {name} >/dev/null")
+    check(m, f"{{ printf '%s\\n' {shlex.quote(line)}; sleep 1; printf '\\035'; }} | "
+             f"xl console {name} >/dev/null")
     log = f"/var/log/xen/console/guest-{name}.log"
     status, _ = run(m, f"i=0; until grep -q '^{end}' {log}; do i=$((i+1)); "
                        f"[ $i -gt {timeout} ] && exit 1; sleep 1; done", timeout=timeout + 60)

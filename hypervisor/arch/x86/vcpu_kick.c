@@ -85,8 +85,9 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 	if (!__atomic_exchange_n(&t->lapic.init_seen, false, __ATOMIC_ACQ_REL))
 		return;
 	if (!wait_off_cpu(t)) {
-		pr_warn("d%uv%u: STARTUP ignored: the vCPU did not leave its pCPU\n",
-			t->domain->id, t->id);
+		if (domain_log_allowed(t->domain))
+			pr_warn("d%uv%u: STARTUP ignored: the vCPU did not leave its pCPU\n",
+				t->domain->id, t->id);
 		return;
 	}
 	if (hvm->vcpu_init(t, &start)) {
