@@ -63,7 +63,7 @@ def wait_online(m, name, want, tries=60):
             return
         check(m, "sleep 1")
     assert got == want, f"{name}: CPUs online {got!r}, want {want!r}:\n" + \
-        in_guest(m, name, "dmesg | tail -20")
+        in_guest(m, name, "dmesg | grep -iE 'cpu|smp|segfault|xen' | tail -40")
 
 
 def vcpus(m, name):
