@@ -107,9 +107,11 @@ def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
     check(m, "xl vcpu-set hp 2")
     wait_online(m, "hp", "0-1")
     # The guest's own words for it: two hot adds and a removal.
-    counts = in_guest(m, "hp", "dmesg | grep -c 'Booting Node 0 Processor 1'; "
-                               "dmesg | grep -c 'CPU 1 is now offline'").split()
-    assert int(counts[0]) >= 2 and int(counts[1]) >= 1, counts
+    # (On a line of their own: the echo of a long typed line wraps.)
+    out = in_guest(m, "hp", "echo UP=$(dmesg | grep -c 'Booting Node 0 Processor 1') "
+                            "DOWN=$(dmesg | grep -c 'CPU 1 is now offline')")
+    counts = re.search(r"^UP=(\d+) DOWN=(\d+)$", out, re.M)
+    assert counts and int(counts[1]) >= 2 and int(counts[2]) >= 1, out
 
     # Xen's checks: more vCPUs than the host's two pCPUs, or than the domain has.
     status, out = run(m, "xl vcpu-set hp 3")
