@@ -19,9 +19,10 @@
 #    partition, built by images/disk-image.sh without root privileges),
 #    /srv/xen/domu.cpio.gz (a busybox initramfs that loads xen-blkfront and
 #    ext4 and boots from root=/dev/xvda1, or without a root= stays in
-#    itself; both load xen-netfront and ask DHCP for eth0's address) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
-#    works; either userspace prints "TERN-DOMU: userspace up" on hvc0 and
-#    gives a shell there.
+#    itself; both load xen-netfront and ask DHCP for eth0's address) and
+#    /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg` works; either
+#    userspace prints "TERN-DOMU: userspace up" on hvc0, gives a shell there
+#    and brings vCPUs that `xl vcpu-set` adds online.
 #    The guest files travel as a second archive appended to the first
 #    (dom0-guest.cpio.gz); dom0-base.cpio.gz is the image without them.
 # /init mounts the usual file systems, loads the modules, starts xencommons,
@@ -100,6 +101,10 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
 # Every SysRq, so `xl sysrq` can ask this test guest for its state.
 echo 1 > /proc/sys/kernel/sysrq
+# Linux's xenbus handler takes a vCPU xl vcpu-set removes offline itself, but
+# only makes one it adds present: bringing it online is userspace's job (a
+# udev rule on a full distribution).
+uevent /sbin/cpu-online &
 if grep -q ' / ext4 ' /proc/mounts; then
 	echo "TERN-DOMU: root file system on $(awk '$2 == "/" && $3 == "ext4" {print $1}' /proc/mounts)"
 fi
@@ -117,6 +122,14 @@ RCS
 chmod 755 etc/init.d/rcS
 mkdir -p usr/share/udhcpc
 cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
+cat > sbin/cpu-online <<'HP'
+#!/bin/sh
+# Run by `uevent` for each kernel event: a CPU that appears goes online.
+if [ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && [ -w "/sys$DEVPATH/online" ]; then
+	echo 1 > "/sys$DEVPATH/online"
+fi
+HP
+chmod 755 sbin/cpu-online
 # The kernel answers control/shutdown = poweroff by running /sbin/poweroff
 # (orderly_poweroff); halt the machine without waiting on init's signals.
 cat > sbin/poweroff <<'OFF'

@@ -1,23 +1,22 @@
 /* A domain's state as the toolstack sees it (xl list). */
 #include <tern/arch.h>
 #include <tern/control.h>
+#include <tern/runstate.h>
 #include <tern/string.h>
 
-void control_domaininfo(const struct domain *d, struct tern_domaininfo *info)
+void control_domaininfo(struct domain *d, struct tern_domaininfo *info)
 {
 	memset(info, 0, sizeof(*info));
 	bool running = d->is_privileged, blocked = !d->is_privileged;
 
 	info->domain = d->id;
-	info->cpu_time = d->is_privileged ? system_time_ns() - d->start_time_ns : 0;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		const struct vcpu *v = &d->vcpu[i];
+		struct vcpu *v = &d->vcpu[i];
 
 		info->nr_online_vcpus += d->is_privileged || v->online;
 		running |= v->running;
 		blocked &= !v->online || v->blocked;
-		if (!d->is_privileged)
-			info->cpu_time += v->run_time_ns;
+		info->cpu_time += vcpu_run_time(v);
 	}
 	info->flags = TERN_DOMINF_hvm_guest | (d->is_privileged ? TERN_DOMINF_privileged : 0) |
 		      (running ? TERN_DOMINF_running : 0) |

@@ -11,6 +11,7 @@
 #include <tern/evtchn.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
+#include <tern/runstate.h>
 #include <tern/setup.h>
 
 /* Without dom0 nobody can manage the machine: Xen stops it, so do we. */
@@ -43,6 +44,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	/* A domU stops running; the toolstack sees why and acts (on_poweroff...). */
 	d->shutdown_reason = reason;
 	__atomic_store_n(&d->shutdown, true, __ATOMIC_RELEASE);
+	vcpu_runstate_domain(d);
 	pr_info("Domain %u shut down (reason %u)\n", d->id, reason);
 	domain_notify_dom0();
 }
@@ -146,7 +148,9 @@ struct domain *domain_create(domid_t id, unsigned int nr_vcpus, int *rc)
 		d->vcpu[i].domain = d;
 		d->vcpu[i].id = i;
 		d->vcpu[i].affinity = ~1ull; /* any CPU but dom0's */
+		d->vcpu[i].soft_affinity = ~0ull; /* no preference */
 		vlapic_init(&d->vcpu[i].lapic, i);
+		runstate_init(&d->vcpu[i].runstate, system_time_ns());
 	}
 	domains[id] = d; /* reserved: filled in by the caller before it runs */
 	spin_unlock(&domains_lock);

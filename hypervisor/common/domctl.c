@@ -12,6 +12,7 @@
 #include <tern/evtchn.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/runstate.h>
 #include <tern/sched.h>
 #include <tern/string.h>
 
@@ -38,6 +39,8 @@ static long createdomain(struct tern_domctl *op)
 	if (!d)
 		return rc;
 	memcpy(d->handle, c->handle, sizeof(d->handle));
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		d->vcpu[i].affinity = online_cpus() & ~1ull;
 	d->shared_info_gfn = ~0ull;
 	rc = domu_arch_init(d);
 	if (!rc)
@@ -76,20 +79,34 @@ static long vcpu_start(struct domain *d, const struct tern_domctl_vcpu_start *s)
 
 static long vcpu_affinity(struct domain *d, struct tern_domctl_vcpuaffinity *a)
 {
-	uint64_t usable = a->cpumap & online_cpus() & ~1ull; /* CPU0 is dom0's */
+	const uint32_t both = TERN_VCPUAFFINITY_hard | TERN_VCPUAFFINITY_soft;
+	uint64_t hard = a->cpumap & online_cpus() & ~1ull; /* CPU0 is dom0's */
+	struct vcpu *v;
 
-	if (a->vcpu >= d->nr_vcpus || a->pad0)
+	if (a->vcpu >= d->nr_vcpus || !(a->flags & both) || a->flags & ~both)
 		return -EINVAL;
-	if (!usable)
-		return -EINVAL;
-	d->vcpu[a->vcpu].affinity = usable;
-	a->cpumap = usable;
+	v = &d->vcpu[a->vcpu];
+	if (a->flags & TERN_VCPUAFFINITY_hard) {
+		if (!hard)
+			return -EINVAL;
+		v->affinity = hard;
+		a->cpumap = hard;
+	}
+	if (a->flags & TERN_VCPUAFFINITY_soft) {
+		v->soft_affinity = a->cpumap_soft;
+		a->cpumap_soft &= v->affinity;
+	}
+	/* As Xen moves it at once: a vCPU on a pCPU it may no longer use ends
+	 * its slice, and the pCPUs it may use look for it. */
+	if (v->running && !(v->affinity >> v->pcpu & 1))
+		__atomic_store_n(&v->yielded, true, __ATOMIC_RELEASE);
+	arch_kick_cpus(v->affinity | (v->running ? 1ull << v->pcpu : 0));
 	return 0;
 }
 
 static long getvcpuinfo(struct domain *d, struct tern_domctl_getvcpuinfo *info)
 {
-	const struct vcpu *v;
+	struct vcpu *v;
 
 	if (info->vcpu >= d->nr_vcpus)
 		return -ENOENT;
@@ -97,9 +114,10 @@ static long getvcpuinfo(struct domain *d, struct tern_domctl_getvcpuinfo *info)
 	info->online = d->is_privileged || v->online;
 	info->blocked = v->blocked;
 	info->running = d->is_privileged || v->running;
-	info->cpu_time = d->is_privileged ? system_time_ns() - d->start_time_ns : v->run_time_ns;
+	info->cpu_time = vcpu_run_time(v);
 	info->cpu = v->pcpu;
 	info->cpumap = d->is_privileged ? 1ull << v->pcpu : v->affinity & online_cpus();
+	info->cpumap_soft = d->is_privileged ? ~0ull : v->soft_affinity;
 	return 0;
 }
 
@@ -140,12 +158,14 @@ static long domu_op(struct vcpu *caller, struct tern_domctl *op, struct domain *
 		if (self)
 			return -EINVAL;
 		d->paused = true;
+		vcpu_runstate_domain(d);
 		domain_stop_vcpus(d, PAUSE_WAIT_MS);
 		return 0;
 	case TERN_DOMCTL_unpausedomain:
 		if (self)
 			return -EINVAL;
 		d->paused = false;
+		vcpu_runstate_domain(d);
 		if (!d->start_time_ns)
 			d->start_time_ns = system_time_ns();
 		arch_kick_cpus(d->vcpu[0].affinity);

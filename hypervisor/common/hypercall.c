@@ -42,6 +42,8 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t a[5])
 		return do_sysctl(v, a[0]);
 	case __HYPERVISOR_domctl:
 		return do_domctl(v, a[0]);
+	case __HYPERVISOR_vm_assist:
+		return do_vm_assist(v, a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}

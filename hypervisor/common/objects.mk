@@ -34,3 +34,5 @@ HV_SRCS += hypervisor/common/ratelimit.c
 HV_SRCS += hypervisor/common/guest_console.c
 HV_SRCS += hypervisor/common/domain_destroy.c
 HV_SRCS += hypervisor/common/hypercall_batch.c
+HV_SRCS += hypervisor/common/runstate.c
+HV_SRCS += hypervisor/common/vcpu_runstate.c

@@ -65,7 +65,10 @@ _Static_assert(offsetof(struct tern_domaininfo, handle) == 64, "domaininfo handl
 _Static_assert(sizeof(struct tern_sysctl_getdomaininfolist) == 24, "getdomaininfolist");
 _Static_assert(offsetof(struct tern_sysctl_getdomaininfolist, buffer) == 8, "gdil buffer");
 _Static_assert(sizeof(struct tern_domctl_vcpu_start) == 72, "vcpu_start");
-_Static_assert(sizeof(struct tern_domctl_getvcpuinfo) == 32, "getvcpuinfo");
+_Static_assert(sizeof(struct tern_domctl_getvcpuinfo) == 40, "getvcpuinfo");
+_Static_assert(offsetof(struct tern_domctl_getvcpuinfo, cpumap_soft) == 32, "getvcpuinfo soft");
+_Static_assert(sizeof(struct tern_domctl_vcpuaffinity) == 24, "vcpuaffinity");
+_Static_assert(offsetof(struct tern_domctl_vcpuaffinity, cpumap_soft) == 16, "vcpuaffinity soft");
 _Static_assert(offsetof(struct tern_domctl_getvcpuinfo, cpu) == 16, "getvcpuinfo cpu");
 _Static_assert(offsetof(struct tern_domctl_getvcpuinfo, cpumap) == 24, "getvcpuinfo cpumap");
 _Static_assert(sizeof(struct tern_domctl_scheduler_op) == 24, "scheduler_op");

@@ -9,12 +9,15 @@
  * timers, then the pick) and the charge after a slice; the domain table
  * loses a domain only under it. Wakeups (event channels, under their own
  * lock) only clear `blocked` and send an IPI: they never take sched_lock,
- * so the order is always sched_lock, then an event channel's.
+ * so the order is always sched_lock, then an event channel's, then a vCPU's
+ * runstate_lock. A vCPU's runstate is written to the guest as it is
+ * scheduled in and out, under sched_lock, so those writes keep their order.
  */
 #include <asm/spinlock.h>
 #include <asm/x86-defs.h>
 #include <tern/arch.h>
 #include <tern/domain.h>
+#include <tern/runstate.h>
 #include <tern/sched.h>
 
 #define IDLE_TICK_NS 10000000ull  /* the longest an idle CPU with blocked vCPUs sleeps */
@@ -66,7 +69,12 @@ void sched_run_cpu(unsigned int cpu)
 		wake = poll_blocked_timers();
 		start = system_time_ns();
 		c = sched_pick(pc, domain_table(), MAX_DOMAINS, cpu, start);
+		if (c.vcpu) {
+			vcpu_runstate_update(c.vcpu);
+			vcpu_runstate_publish(c.vcpu);
+		}
 		spin_unlock(&sched_lock);
+		arch_kick_cpus(c.kick);
 		if (!c.vcpu) {
 			/* Sleep until a kick, a blocked vCPU's timer or a capped domain's
 			 * next period (a tick at most, for vCPUs that appear meanwhile). */
@@ -77,6 +85,8 @@ void sched_run_cpu(unsigned int cpu)
 		hvm->vcpu_run_slice(c.vcpu, c.until);
 		spin_lock(&sched_lock);
 		sched_done(c.vcpu, system_time_ns() - start);
+		vcpu_runstate_update(c.vcpu);
+		vcpu_runstate_publish(c.vcpu);
 		spin_unlock(&sched_lock);
 	}
 }
@@ -92,6 +102,7 @@ void sched_end_poll(struct vcpu *v)
 void sched_wake(struct vcpu *v)
 {
 	__atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
+	vcpu_runstate_update(v);
 	arch_kick_cpus(v->running ? 1ull << v->pcpu : v->affinity);
 }
 

@@ -77,14 +77,59 @@ static bool better(const struct vcpu *v, const struct vcpu *best)
 
 	if (a != b)
 		return before(a, b);
-	return v->run_time_ns < best->run_time_ns;
+	return v->sched_ns < best->sched_ns;
+}
+
+/* Whether v prefers cpu: its soft affinity has cpu, and is a preference
+ * (it leaves out some pCPU its hard affinity allows), as Xen's credit
+ * scheduler decides it. */
+static bool prefers(const struct vcpu *v, unsigned int cpu)
+{
+	return v->soft_affinity >> cpu & 1 && v->affinity & ~v->soft_affinity;
+}
+
+/* Whether the preferred choice may go before the best one: it is less than
+ * SCHED_SOFT_LEAD_NS of virtual time ahead of it. */
+static bool close_enough(const struct vcpu *preferred, const struct vcpu *best)
+{
+	return before(preferred->domain->sched.vtime,
+		      best->domain->sched.vtime + SCHED_SOFT_LEAD_NS);
+}
+
+/*
+ * A pCPU v prefers, other than cpu, that should take v instead: an idle
+ * one, or one running a vCPU that does not prefer it, may run on cpu and is
+ * not a slice behind v (its slice is ended: the two swap). 64: none.
+ */
+static unsigned int hand_over(struct vcpu *v, unsigned int cpu, struct vcpu *const on[64])
+{
+	uint64_t want = v->soft_affinity & v->affinity & ~(1ull << cpu);
+
+	if (!(v->affinity & ~v->soft_affinity))
+		return 64; /* no preference */
+	for (unsigned int p = 0; p < 64; p++) {
+		struct vcpu *w = on[p];
+
+		if (!(want >> p & 1))
+			continue;
+		if (!w)
+			return p;
+		if (!prefers(w, p) && w->affinity >> cpu & 1 && close_enough(v, w)) {
+			__atomic_store_n(&w->yielded, true, __ATOMIC_RELEASE);
+			return p;
+		}
+	}
+	return 64;
 }
 
 struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms, unsigned int n,
 			       unsigned int cpu, uint64_t now)
 {
-	struct sched_choice c = { NULL, 0 };
+	struct sched_choice c = { NULL, 0, 0 };
+	struct vcpu *on[64] = { NULL }; /* what runs on each pCPU */
+	unsigned int to;
 	uint64_t floor = pc->vtime - SCHED_LAG_NS;
+	struct vcpu *preferred = NULL;
 	struct sched_domain *s;
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -96,6 +141,8 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 		for (unsigned int j = 0; j < d->nr_vcpus; j++) {
 			struct vcpu *v = &d->vcpu[j];
 
+			if (v->running && v->pcpu < 64)
+				on[v->pcpu] = v;
 			if (!may_run(v, cpu))
 				continue;
 			new_periods(s, now);
@@ -110,10 +157,20 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 				s->vtime = floor; /* the credit clamp */
 			if (!c.vcpu || better(v, c.vcpu))
 				c.vcpu = v;
+			if (prefers(v, cpu) && (!preferred || better(v, preferred)))
+				preferred = v;
 		}
 	}
 	if (!c.vcpu)
 		return c;
+	if (preferred && close_enough(preferred, c.vcpu)) {
+		c.vcpu = preferred;
+	} else if ((to = hand_over(c.vcpu, cpu, on)) < 64) {
+		c.vcpu = NULL;
+		c.until = c.until && c.until < now + SCHED_HANDOFF_NS ? c.until : now + SCHED_HANDOFF_NS;
+		c.kick = 1ull << to;
+		return c;
+	}
 	s = &c.vcpu->domain->sched;
 	if (before(pc->vtime, s->vtime))
 		pc->vtime = s->vtime;
@@ -123,11 +180,27 @@ struct sched_choice sched_pick(struct sched_cpu *pc, struct domain *const *doms,
 	return c;
 }
 
+/* The clamp between a domain's vCPUs: none is more than a slice behind the
+ * one that has run most, so one that ran long alone (on a pCPU of its own,
+ * say) does not wait for its siblings to catch up when they come to share. */
+static void clamp_siblings(struct domain *d)
+{
+	uint64_t most = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		most = MAX(most, d->vcpu[i].sched_ns);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i].sched_ns + SCHED_LAG_NS < most)
+			d->vcpu[i].sched_ns = most - SCHED_LAG_NS;
+}
+
 void sched_done(struct vcpu *v, uint64_t ran_ns)
 {
 	struct sched_domain *s = &v->domain->sched;
 
 	v->run_time_ns += ran_ns;
+	v->sched_ns += ran_ns;
+	clamp_siblings(v->domain);
 	s->vtime += ran_ns * SCHED_WEIGHT_DEFAULT / s->weight;
 	if (s->cap)
 		s->budget -= (int64_t)ran_ns;

@@ -10,6 +10,7 @@
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 #include <tern/p2m.h>
+#include <tern/runstate.h>
 #include <tern/string.h>
 
 static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
@@ -39,17 +40,6 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 	if (where->evtchn_upcall_pending)
 		vcpu_kick(v);
 	return 0;
-}
-
-static long register_runstate(struct vcpu *caller, uint64_t arg)
-{
-	struct vcpu_register_runstate_memory_area area;
-	struct vcpu_runstate_info rs = { .state = RUNSTATE_running };
-
-	if (copy_from_guest(caller, &area, arg, sizeof(area)))
-		return -EFAULT;
-	/* Shown as always running: tern keeps no per-state times yet. */
-	return copy_to_guest(caller, area.addr, &rs, sizeof(rs));
 }
 
 static long timer_op(struct vcpu *caller, struct vcpu *v, uint64_t cmd, uint64_t arg)
@@ -96,7 +86,9 @@ long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(caller, v, arg);
 	case VCPUOP_register_runstate_memory_area:
-		return register_runstate(caller, arg);
+		return vcpu_runstate_register(caller, v, arg);
+	case VCPUOP_get_runstate_info:
+		return vcpu_runstate_get(caller, v, arg);
 	case VCPUOP_is_up:
 		return v->domain->is_privileged || v->online;
 	case VCPUOP_up:

@@ -27,10 +27,10 @@ NO_TTY = r"xenconsole: Could not read tty from store"
 ESCAPE = "\x1d"
 
 
-def dom0(machine, image=IMAGE, kernel_args=""):
-    """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own.
-    kernel_args go on dom0's command line."""
-    return boot(machine, image, dom0_mem="512M", dom0_args=kernel_args)
+def dom0(machine, image=IMAGE, kernel_args="", smp=2):
+    """tern with the dom0 image: two pCPUs (or smp), so a domU has one dom0
+    does not own. kernel_args go on dom0's command line."""
+    return boot(machine, image, dom0_mem="512M", dom0_args=kernel_args, smp=smp)
 
 
 def wait_prompt(m, start, timeout=60):

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from qemu import BUILD, ConsoleTimeout
+from qemu import BUILD
 
 IMAGES = os.path.join(BUILD, "images")
 DISK = os.path.join(IMAGES, "debian-disk.img")

@@ -38,3 +38,4 @@ $(eval $(call unit_test,evtchn_fifo,common/evtchn common/evtchn_2l common/evtchn
 $(eval $(call unit_test,ratelimit,common/ratelimit))
 $(eval $(call unit_test,guest_console,common/guest_console common/ratelimit))
 $(eval $(call unit_test,hypercall_batch,common/hypercall_batch))
+$(eval $(call unit_test,runstate,common/runstate))

@@ -34,6 +34,8 @@ struct sim_cpu {
 };
 static struct sim_cpu cpus[NCPUS];
 static uint64_t now;
+/* Time each domain's vCPUs ran on each pCPU. */
+static uint64_t ran_on[NDOMS][NCPUS];
 
 static int setup(void **state)
 {
@@ -41,6 +43,7 @@ static int setup(void **state)
 	memset(doms, 0, sizeof(doms));
 	memset(table, 0, sizeof(table));
 	memset(cpus, 0, sizeof(cpus));
+	memset(ran_on, 0, sizeof(ran_on));
 	now = 1000 * MS; /* not at 0: periods and virtual times are mid-way */
 	/* dom0, which is never picked. */
 	doms[0].is_privileged = true;
@@ -65,6 +68,16 @@ static struct domain *domu(domid_t id, unsigned int n, uint32_t weight, uint32_t
 	return d;
 }
 
+/* The vCPU on cpu is charged and lets it go. */
+static void done(unsigned int cpu)
+{
+	struct sim_cpu *c = &cpus[cpu];
+
+	ran_on[c->v->domain->id][cpu] += now - c->start;
+	sched_done(c->v, now - c->start);
+	c->v = NULL;
+}
+
 /* Runs pCPUs 1..ncpus for ns: a vCPU runs until its slice ends or it cannot
  * go on (blocked, paused); an idle pCPU looks again every step. */
 static void run(unsigned int ncpus, uint64_t ns)
@@ -73,10 +86,9 @@ static void run(unsigned int ncpus, uint64_t ns)
 		for (unsigned int cpu = 1; cpu <= ncpus; cpu++) {
 			struct sim_cpu *c = &cpus[cpu];
 
-			if (c->v && (now >= c->until || c->v->blocked || c->v->domain->paused)) {
-				sched_done(c->v, now - c->start);
-				c->v = NULL;
-			}
+			if (c->v && (now >= c->until || c->v->blocked || c->v->domain->paused ||
+				     c->v->yielded))
+				done(cpu);
 			if (!c->v) {
 				struct sched_choice ch = sched_pick(&c->pc, table, NDOMS, cpu, now);
 
@@ -85,6 +97,7 @@ static void run(unsigned int ncpus, uint64_t ns)
 					assert_true(ch.vcpu->running);
 					assert_true(ch.until > now);
 					c->v = ch.vcpu;
+					c->v->yielded = false; /* as a slice starts */
 					c->start = now;
 					c->until = ch.until;
 				}
@@ -95,12 +108,9 @@ static void run(unsigned int ncpus, uint64_t ns)
 	}
 	/* Charge what is running so the totals are up to date; it goes on at
 	 * the next run() after a fresh pick, as after a slice. */
-	for (unsigned int cpu = 1; cpu <= ncpus; cpu++) {
-		if (cpus[cpu].v) {
-			sched_done(cpus[cpu].v, now - cpus[cpu].start);
-			cpus[cpu].v = NULL;
-		}
-	}
+	for (unsigned int cpu = 1; cpu <= ncpus; cpu++)
+		if (cpus[cpu].v)
+			done(cpu);
 }
 
 static uint64_t ran(const struct domain *d)
@@ -305,6 +315,153 @@ static void test_affinity(void **state)
 	assert_null(sched_pick(&cpus[1].pc, table, NDOMS, 0, now).vcpu);
 }
 
+/* Three CPU-bound domains on two pCPUs: a prefers pCPU 1, b pCPU 2, c has
+ * no preference. Each still gets its third of the two pCPUs, but a and b
+ * now stay on the pCPU they prefer (without soft affinity they wander). */
+static void test_soft_affinity_places_vcpus(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0), *b = domu(2, 1, 256, 0), *c = domu(3, 1, 256, 0);
+
+	(void)state;
+	run(2, 3000 * MS);
+	assert_true(ran_on[1][2] > 500 * MS); /* a wanders to pCPU 2 on its own */
+	setup(NULL);
+	a = domu(1, 1, 256, 0), b = domu(2, 1, 256, 0), c = domu(3, 1, 256, 0);
+	a->vcpu[0].soft_affinity = 1ull << 1;
+	b->vcpu[0].soft_affinity = 1ull << 2;
+	run(2, 3000 * MS);
+	assert_near_ms(ran(a), 2000, 60);
+	assert_near_ms(ran(b), 2000, 60);
+	assert_near_ms(ran(c), 2000, 60);
+	assert_true(ran_on[1][1] >= ran(a) * 9 / 10);
+	assert_true(ran_on[2][2] >= ran(b) * 9 / 10);
+	assert_int_equal(cpus[1].idle_ns + cpus[2].idle_ns, 0);
+}
+
+/* Two busy vCPUs that each started on the pCPU the other prefers, their
+ * slices ending at different times (so no pick ever sees both free): the
+ * pCPU that a misplaced vCPU leaves hands it over and they swap, at the
+ * cost of a pCPU idling for a moment, once; then they stay. */
+static void test_soft_affinity_swaps_misplaced_vcpus(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0), *b = domu(2, 1, 256, 0);
+	struct vcpu *va = &a->vcpu[0], *vb = &b->vcpu[0];
+
+	(void)state;
+	*va = (struct vcpu){ .domain = a, .online = true, .affinity = ~1ull,
+			     .soft_affinity = 1ull << 1, .running = true, .pcpu = 2 };
+	*vb = (struct vcpu){ .domain = b, .online = true, .affinity = ~1ull,
+			     .soft_affinity = 1ull << 2, .running = true, .pcpu = 1 };
+	cpus[2] = (struct sim_cpu){ .v = va, .start = now, .until = now + SCHED_SLICE_NS };
+	cpus[1] = (struct sim_cpu){ .v = vb, .start = now, .until = now + SCHED_SLICE_NS / 2 };
+	run(2, 3000 * MS);
+	assert_true(ran_on[1][1] > 2950 * MS);
+	assert_true(ran_on[2][2] > 2950 * MS);
+	assert_true(cpus[1].idle_ns + cpus[2].idle_ns <= 2 * SCHED_HANDOFF_NS);
+}
+
+/* A vCPU woken while the pCPU it prefers is idle goes there, not to the
+ * first pCPU that looks. */
+static void test_soft_affinity_hands_over_to_an_idle_pcpu(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0);
+	struct sched_choice c;
+
+	(void)state;
+	a->vcpu[0].soft_affinity = 1ull << 2;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_null(c.vcpu);
+	assert_int_equal(c.kick, 1ull << 2);
+	assert_int_equal(c.until, now + SCHED_HANDOFF_NS);
+	c = sched_pick(&cpus[2].pc, table, NDOMS, 2, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	assert_int_equal(c.kick, 0);
+	/* With pCPU 2 busy with a vCPU that prefers it, pCPU 1 runs it. */
+	domu(2, 1, 256, 0)->vcpu[0].soft_affinity = 1ull << 2;
+	a->vcpu[0].running = false;
+	a->vcpu[0].pcpu = 0;
+	doms[2].vcpu[0].running = true;
+	doms[2].vcpu[0].pcpu = 2;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+}
+
+/* A preference never starves the others: a prefers the only domU pCPU, b
+ * has none; equal weights still share it evenly, and by weight. */
+static void test_soft_affinity_keeps_shares(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0), *b = domu(2, 1, 256, 0);
+
+	(void)state;
+	a->vcpu[0].soft_affinity = 1ull << 1;
+	a->vcpu[0].affinity = b->vcpu[0].affinity = 1ull << 1 | 1ull << 2;
+	b->vcpu[0].affinity = 1ull << 1;
+	run(1, 3000 * MS);
+	assert_near_ms(ran(a), 1500, 60);
+	assert_near_ms(ran(b), 1500, 60);
+	sched_set_params(&b->sched, 512, 0, now);
+	a->vcpu[0].run_time_ns = b->vcpu[0].run_time_ns = 0;
+	run(1, 3000 * MS);
+	assert_near_ms(ran(a), 1000, 60);
+	assert_near_ms(ran(b), 2000, 60);
+}
+
+/* A soft affinity that is no preference: all of the hard affinity, or
+ * nothing of it. The pCPU picks as if there were none. */
+static void test_soft_affinity_that_is_no_preference(void **state)
+{
+	struct domain *a = domu(1, 1, 256, 0), *b = domu(2, 1, 256, 0);
+	struct sched_choice c;
+
+	(void)state;
+	b->sched.vtime = a->sched.vtime + 10 * MS; /* a goes first on its own */
+	b->vcpu[0].soft_affinity = ~0ull;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	a->vcpu[0].running = false;
+	b->vcpu[0].soft_affinity = 1ull << 1;
+	b->vcpu[0].affinity = 1ull << 1;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	a->vcpu[0].running = false;
+	b->vcpu[0].affinity = ~1ull;
+	b->vcpu[0].soft_affinity = 1ull << 3;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	a->vcpu[0].running = false;
+	/* A real preference for pCPU 1 wins while less than a slice ahead... */
+	b->vcpu[0].soft_affinity = 1ull << 1;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &b->vcpu[0]);
+	b->vcpu[0].running = false;
+	/* ...but not on another pCPU, nor a slice or more ahead. */
+	c = sched_pick(&cpus[2].pc, table, NDOMS, 2, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+	a->vcpu[0].running = false;
+	b->sched.vtime = a->sched.vtime + SCHED_SOFT_LEAD_NS;
+	c = sched_pick(&cpus[1].pc, table, NDOMS, 1, now);
+	assert_ptr_equal(c.vcpu, &a->vcpu[0]);
+}
+
+/* Two vCPUs of one domain that ran very different amounts (each had a pCPU
+ * of its own) come to share one: they take turns at once, the one that ran
+ * less gains one slice at most. */
+static void test_vcpus_of_a_domain_take_turns_at_once(void **state)
+{
+	struct domain *d = domu(1, 2, 256, 0);
+
+	(void)state;
+	d->vcpu[0].affinity = 1ull << 1;
+	d->vcpu[1].affinity = 1ull << 2;
+	run(2, 3000 * MS);
+	d->vcpu[1].affinity = 1ull << 1;
+	d->vcpu[0].run_time_ns = d->vcpu[1].run_time_ns = 0;
+	d->vcpu[0].sched_ns += 5000 * MS; /* as if vCPU 0 had run 5 s more */
+	run(2, 600 * MS);
+	assert_near_ms(d->vcpu[0].run_time_ns, 300, 35);
+	assert_near_ms(d->vcpu[1].run_time_ns, 300, 35);
+}
+
 static void test_states_never_picked(void **state)
 {
 	struct domain *d = domu(1, 1, 256, 0);
@@ -430,6 +587,12 @@ int main(void)
 		cmocka_unit_test_setup(test_cap_above_one_pcpu, setup),
 		cmocka_unit_test_setup(test_cap_debt_carries_over, setup),
 		cmocka_unit_test_setup(test_affinity, setup),
+		cmocka_unit_test_setup(test_soft_affinity_places_vcpus, setup),
+		cmocka_unit_test_setup(test_soft_affinity_keeps_shares, setup),
+		cmocka_unit_test_setup(test_soft_affinity_swaps_misplaced_vcpus, setup),
+		cmocka_unit_test_setup(test_soft_affinity_hands_over_to_an_idle_pcpu, setup),
+		cmocka_unit_test_setup(test_soft_affinity_that_is_no_preference, setup),
+		cmocka_unit_test_setup(test_vcpus_of_a_domain_take_turns_at_once, setup),
 		cmocka_unit_test_setup(test_states_never_picked, setup),
 		cmocka_unit_test_setup(test_woken_domain_does_not_monopolize, setup),
 		cmocka_unit_test_setup(test_virtual_time_wraps, setup),

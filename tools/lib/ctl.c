@@ -172,6 +172,11 @@ int tc_vcpu_info(struct tc_handle *h, uint16_t domid, uint32_t vcpu,
 	return domctl_on(h, TERN_DOMCTL_getvcpuinfo, domid, out, sizeof(*out));
 }
 
+int tc_vcpu_affinity(struct tc_handle *h, uint16_t domid, struct tern_domctl_vcpuaffinity *a)
+{
+	return domctl_on(h, TERN_DOMCTL_setvcpuaffinity, domid, a, sizeof(*a));
+}
+
 int tc_sched_credit(struct tc_handle *h, uint16_t domid, struct tern_domctl_scheduler_op *op)
 {
 	op->sched_id = TERN_SCHEDULER_credit;

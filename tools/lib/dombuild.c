@@ -243,8 +243,7 @@ static int load(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,
 	if (!page)
 		return -ENOMEM;
 	_Static_assert(DOMBUILD_ACPI_SIZE <= DOMBUILD_PAGE, "the ACPI tables fit one page");
-	rc = dombuild_acpi_build(page, DOMBUILD_ACPI_SIZE, l->acpi, cfg->maxvcpus, cfg->vcpus, err,
-				 errlen);
+	rc = dombuild_acpi_build(page, DOMBUILD_ACPI_SIZE, l->acpi, cfg->maxvcpus, err, errlen);
 	if (rc == 0)
 		rc = guest_write(ops, domid, l->acpi, page, DOMBUILD_ACPI_SIZE, DOMBUILD_ACPI_SIZE,
 				 err, errlen);
@@ -290,11 +289,13 @@ static int vcpus(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,
 	struct tern_domctl_vcpu_start st;
 	int rc;
 
-	for (unsigned v = 0; v < cfg->maxvcpus && cfg->ncpumaps; v++) {
-		uint64_t map = cfg->ncpumaps == 1 ? cfg->cpumaps[0] :
-			       (int)v < cfg->ncpumaps ? cfg->cpumaps[v] : ~0ull;
+	uint32_t flags = (cfg->ncpumaps ? TERN_VCPUAFFINITY_hard : 0) |
+			 (cfg->ncpumaps_soft ? TERN_VCPUAFFINITY_soft : 0);
 
-		rc = ops->set_affinity(ops->priv, res->domid, v, map);
+	for (unsigned v = 0; v < cfg->maxvcpus && flags; v++) {
+		rc = ops->set_affinity(ops->priv, res->domid, v, flags,
+				       xlcfg_vcpu_cpumap(cfg->ncpumaps, cfg->cpumaps, v),
+				       xlcfg_vcpu_cpumap(cfg->ncpumaps_soft, cfg->cpumaps_soft, v));
 		if (rc) {
 			snprintf(err, errlen, "cannot set vCPU %u's affinity (cpus=): %s%s", v,
 				 strerror(-rc), rc == -EINVAL ? " (no usable pCPU in the map: "

@@ -122,11 +122,12 @@ int dombuild_plan(struct dombuild_layout *l, uint64_t mem, const struct dombuild
 /*
  * Writes RSDP, XSDT, FADT, DSDT and MADT into buf (len bytes, zeroed first)
  * as they will lie at guest address gpa, the RSDP at gpa. The MADT lists
- * nr_vcpus processors (the domain's max vCPUs), the first `online` enabled.
+ * nr_vcpus processors (the domain's max vCPUs), all enabled: those the
+ * config leaves offline the guest takes offline itself (dombuild_acpi.c).
  * -EINVAL for counts outside 1..TERN_MAX_VCPUS, -ENOSPC if len is too small.
  */
 int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpus,
-			unsigned online, char *err, size_t errlen);
+			char *err, size_t errlen);
 
 /* ---- building ---- */
 
@@ -147,7 +148,9 @@ struct dombuild_ops {
 	/* A port of domid that domain `remote` may bind. */
 	int (*alloc_unbound)(void *priv, uint16_t domid, uint16_t remote, uint32_t *port);
 	int (*vcpu_start)(void *priv, uint16_t domid, const struct tern_domctl_vcpu_start *st);
-	int (*set_affinity)(void *priv, uint16_t domid, uint32_t vcpu, uint64_t map);
+	/* Hard and/or soft affinity (flags: TERN_VCPUAFFINITY_*). */
+	int (*set_affinity)(void *priv, uint16_t domid, uint32_t vcpu, uint32_t flags,
+			    uint64_t hard, uint64_t soft);
 	/* The credit scheduler's weight and cap. */
 	int (*set_sched)(void *priv, uint16_t domid, uint32_t weight, uint32_t cap);
 	int (*destroy)(void *priv, uint16_t domid);
@@ -165,7 +168,7 @@ struct dombuild_result {
  * Builds a paused domain: create, max_mem, populate [0, memory), load the
  * kernel, ramdisk, command line and start_info, zero the console and store
  * pages, set their HVM params and event channels, start vCPU 0, pin the
- * vCPUs from cpus= and set cpu_weight and cap. The domain is left paused; on failure it is destroyed.
+ * vCPUs from cpus= and cpus_soft= and set cpu_weight and cap. The domain is left paused; on failure it is destroyed.
  * ramdisk may be NULL (ramdisk_len 0).
  */
 int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,

@@ -104,8 +104,15 @@ static void fill_fadt(struct acpi_fadt *fadt, uint64_t dsdt)
 	seal(&fadt->header);
 }
 
-/* vCPU v: ACPI UID v (Linux takes an AP's Xen vcpu id from it), APIC ID 2v as Xen. */
-static void fill_madt(struct acpi_madt *madt, unsigned nr_vcpus, unsigned online)
+/*
+ * vCPU v: ACPI UID v (Linux takes an AP's Xen vcpu id from it), APIC ID 2v as
+ * Xen. Every vCPU is enabled, also those the config leaves offline (Xen
+ * disables those): Linux 6.1 brings up later only a CPU whose APIC id it
+ * learnt at boot ("native_cpu_up: bad cpu 1" otherwise). So it starts them
+ * all, and its xenbus handler at once takes offline again those whose
+ * cpu/N/availability says "offline", as a PV guest does.
+ */
+static void fill_madt(struct acpi_madt *madt, unsigned nr_vcpus)
 {
 	struct madt_lapic *lapic = (struct madt_lapic *)(madt + 1);
 
@@ -117,13 +124,13 @@ static void fill_madt(struct acpi_madt *madt, unsigned nr_vcpus, unsigned online
 		lapic[v].length = sizeof(*lapic);
 		lapic[v].acpi_uid = (uint8_t)v;
 		lapic[v].apic_id = (uint8_t)(2 * v);
-		lapic[v].flags = v < online ? MADT_CPU_ENABLED : 0;
+		lapic[v].flags = MADT_CPU_ENABLED;
 	}
 	seal(&madt->header);
 }
 
 int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpus,
-			unsigned online, char *err, size_t errlen)
+			char *err, size_t errlen)
 {
 	struct arena a = { buf, len, 0, gpa };
 	struct acpi_rsdp *rsdp;
@@ -132,9 +139,9 @@ int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpu
 	struct acpi_header *dsdt;
 	struct acpi_madt *madt;
 
-	if (nr_vcpus < 1 || nr_vcpus > TERN_MAX_VCPUS || online < 1 || online > nr_vcpus) {
-		snprintf(err, errlen, "ACPI tables for %u vCPUs with %u online: tern supports "
-			 "1 to %d", nr_vcpus, online, TERN_MAX_VCPUS);
+	if (nr_vcpus < 1 || nr_vcpus > TERN_MAX_VCPUS) {
+		snprintf(err, errlen, "ACPI tables for %u vCPUs: tern supports 1 to %d", nr_vcpus,
+			 TERN_MAX_VCPUS);
 		return -EINVAL;
 	}
 	memset(buf, 0, len);
@@ -152,7 +159,7 @@ int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpu
 	header(dsdt, "DSDT", sizeof(*dsdt), DSDT_REVISION);
 	seal(dsdt);
 	fill_fadt(fadt, gpa_of(&a, dsdt));
-	fill_madt(madt, nr_vcpus, online);
+	fill_madt(madt, nr_vcpus);
 	header(&xsdt->header, "XSDT", sizeof(*xsdt) + XSDT_ENTRIES * sizeof(xsdt->entry[0]), 1);
 	xsdt->entry[0] = gpa_of(&a, fadt);
 	xsdt->entry[1] = gpa_of(&a, madt);

@@ -145,16 +145,14 @@ static int tc_vcpu_start(void *priv, uint16_t domid, const struct tern_domctl_vc
 	return tc_domctl(priv, &op);
 }
 
-static int tc_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint64_t map)
+static int tc_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint32_t flags,
+			   uint64_t hard, uint64_t soft)
 {
-	struct tern_domctl op;
+	struct tern_domctl_vcpuaffinity a = {
+		.vcpu = vcpu, .flags = flags, .cpumap = hard, .cpumap_soft = soft,
+	};
 
-	memset(&op, 0, sizeof(op));
-	op.cmd = TERN_DOMCTL_setvcpuaffinity;
-	op.domain = domid;
-	op.u.vcpuaffinity.vcpu = vcpu;
-	op.u.vcpuaffinity.cpumap = map;
-	return tc_domctl(priv, &op);
+	return tc_vcpu_affinity(priv, domid, &a);
 }
 
 static int tc_set_sched(void *priv, uint16_t domid, uint32_t weight, uint32_t cap)

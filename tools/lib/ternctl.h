@@ -77,6 +77,8 @@ int tc_domain_info(struct tc_handle *h, uint16_t domid, struct tern_domaininfo *
 /* One vCPU's state, run time and affinity; -ENOENT if it does not exist. */
 int tc_vcpu_info(struct tc_handle *h, uint16_t domid, uint32_t vcpu,
 		 struct tern_domctl_getvcpuinfo *out);
+/* Sets a vCPU's hard and/or soft affinity; a holds the maps in effect after. */
+int tc_vcpu_affinity(struct tc_handle *h, uint16_t domid, struct tern_domctl_vcpuaffinity *a);
 /* The credit scheduler's getinfo / putinfo on a domain (sched_id is filled in). */
 int tc_sched_credit(struct tc_handle *h, uint16_t domid, struct tern_domctl_scheduler_op *op);
 

@@ -115,6 +115,9 @@ struct xlcfg_domain {
 	/* cpus=: hard affinity. One map for all vCPUs, or one per vCPU (a list). */
 	int ncpumaps;             /* 0: no pinning; 1: all vCPUs; n: vCPU i gets map i */
 	uint64_t cpumaps[XLCFG_MAX_VCPUS];
+	/* cpus_soft=: soft affinity (preferred pCPUs), the same way. */
+	int ncpumaps_soft;
+	uint64_t cpumaps_soft[XLCFG_MAX_VCPUS];
 	unsigned cpu_weight;      /* credit scheduler weight, 1..65535, default 256 */
 	unsigned cap;             /* % of one pCPU, 0 (default): none; at most 100 * maxvcpus */
 	unsigned max_event_channels; /* highest event-channel port, default 1023 */
@@ -141,6 +144,12 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 			  struct xlcfg_msgs *m);
 void xlcfg_domain_free(struct xlcfg_domain *d);
 
+/* vCPU v's map of cpus= (or cpus_soft=) given as n maps: all pCPUs if none
+ * is given for it. */
+uint64_t xlcfg_vcpu_cpumap(int n, const uint64_t *maps, unsigned v);
+/* Why a domain name is not valid (NULL: it is): names are what xl looks
+ * domains up by, so not empty, not all digits, no '/' or control characters. */
+const char *xlcfg_name_problem(const char *name);
 /* "1-3,5,^2" / "all" into a bit map of pCPUs (< 64); -EINVAL if malformed. */
 int xlcfg_parse_cpumap(const char *s, uint64_t *map);
 /* "d4a1..-..." (36 characters with dashes, or 32 hex digits) into bytes. */

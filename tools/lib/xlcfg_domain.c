@@ -18,28 +18,32 @@
 
 /* ---- keys ---- */
 
+const char *xlcfg_name_problem(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && isdigit((unsigned char)s[i]); i++)
+		;
+	if (s[0] == '\0' || s[i] == '\0')
+		return "it must be non-empty and not a number (xl takes numbers for domain ids)";
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == '/' || (unsigned char)s[i] > 0x7e)
+			return "no '/' or control characters";
+	return NULL;
+}
+
 static int key_name(struct ctx *c, const struct resolved *r)
 {
-	const char *s;
+	const char *s, *why;
 	int rc = cfg_get_string(c, r, &s);
-	size_t i;
 
 	c->has_name = 1;
 	if (rc)
 		return rc;
-	for (i = 0; s[i] && isdigit((unsigned char)s[i]); i++)
-		;
-	if (s[0] == '\0' || s[i] == '\0') {
-		xlcfg_msg(c->m, 1, "%s:%d: name `%s' is not valid: it must be non-empty and not "
-			  "a number (xl takes numbers for domain ids)", r->file, r->line, s);
+	why = xlcfg_name_problem(s);
+	if (why) {
+		xlcfg_msg(c->m, 1, "%s:%d: name `%s' is not valid: %s", r->file, r->line, s, why);
 		return -EINVAL;
-	}
-	for (i = 0; s[i]; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == '/' || (unsigned char)s[i] > 0x7e) {
-			xlcfg_msg(c->m, 1, "%s:%d: name `%s' is not valid: no '/' or control "
-				  "characters", r->file, r->line, s);
-			return -EINVAL;
-		}
 	}
 	return cfg_set_str(c, r, &c->d->name);
 }
@@ -124,44 +128,59 @@ static int key_maxvcpus(struct ctx *c, const struct resolved *r)
 	return set_bounded(c, r, 1, TERN_MAX_VCPUS, &c->d->maxvcpus);
 }
 
-static int cpumap_of(struct ctx *c, const struct resolved *r, const struct xlcfg_value *v,
-		     uint64_t *map)
+/* key is "cpus" or "cpus_soft", for messages. */
+static int cpumap_of(struct ctx *c, const struct resolved *r, const char *key,
+		     const struct xlcfg_value *v, uint64_t *map)
 {
 	if (v->type == XLCFG_LIST) {
-		xlcfg_msg(c->m, 1, "%s:%d: cpus: a list element must be a string", r->file, v->line);
+		xlcfg_msg(c->m, 1, "%s:%d: %s: a list element must be a string", r->file, v->line,
+			  key);
 		return -EINVAL;
 	}
 	if (strncmp(v->text, "node", 4) == 0) {
-		xlcfg_msg(c->m, 1, "%s:%d: cpus=\"%s\": NUMA node affinity is not supported by "
-			  "tern (give pCPU numbers: \"1-3\")", r->file, v->line, v->text);
+		xlcfg_msg(c->m, 1, "%s:%d: %s=\"%s\": NUMA node affinity is not supported by "
+			  "tern (give pCPU numbers: \"1-3\")", r->file, v->line, key, v->text);
 		return -EINVAL;
 	}
 	if (xlcfg_parse_cpumap(v->text, map)) {
-		xlcfg_msg(c->m, 1, "%s:%d: cpus=\"%s\" is not a valid cpu list (e.g. \"all\", "
-			  "\"1-3\", \"1,3\", \"1-7,^4\"; pCPUs 0-63)", r->file, v->line, v->text);
+		xlcfg_msg(c->m, 1, "%s:%d: %s=\"%s\" is not a valid cpu list (e.g. \"all\", "
+			  "\"1-3\", \"1,3\", \"1-7,^4\"; pCPUs 0-63)", r->file, v->line, key,
+			  v->text);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int key_cpus(struct ctx *c, const struct resolved *r)
+/* cpus= or cpus_soft=: one map for every vCPU, or a list of one per vCPU. */
+static int cpumaps_of(struct ctx *c, const struct resolved *r, const char *key, int *n,
+		      uint64_t *maps)
 {
 	const struct xlcfg_value *v = &r->value;
 	int rc = 0;
 
 	if (v->type != XLCFG_LIST) {
-		c->d->ncpumaps = 1;
-		return cpumap_of(c, r, v, &c->d->cpumaps[0]);
+		*n = 1;
+		return cpumap_of(c, r, key, v, &maps[0]);
 	}
 	if (v->nitems == 0 || v->nitems > XLCFG_MAX_VCPUS) {
-		xlcfg_msg(c->m, 1, "%s:%d: cpus: a list needs one entry per vCPU (1 to %d)",
-			  r->file, r->line, XLCFG_MAX_VCPUS);
+		xlcfg_msg(c->m, 1, "%s:%d: %s: a list needs one entry per vCPU (1 to %d)",
+			  r->file, r->line, key, XLCFG_MAX_VCPUS);
 		return -EINVAL;
 	}
-	c->d->ncpumaps = (int)v->nitems;
+	*n = (int)v->nitems;
 	for (unsigned i = 0; i < v->nitems; i++)
-		rc |= cpumap_of(c, r, &v->items[i], &c->d->cpumaps[i]);
+		rc |= cpumap_of(c, r, key, &v->items[i], &maps[i]);
 	return rc ? -EINVAL : 0;
+}
+
+static int key_cpus(struct ctx *c, const struct resolved *r)
+{
+	return cpumaps_of(c, r, "cpus", &c->d->ncpumaps, c->d->cpumaps);
+}
+
+static int key_cpus_soft(struct ctx *c, const struct resolved *r)
+{
+	return cpumaps_of(c, r, "cpus_soft", &c->d->ncpumaps_soft, c->d->cpumaps_soft);
 }
 
 static int key_cpu_weight(struct ctx *c, const struct resolved *r)
@@ -373,8 +392,8 @@ static const struct key keys[] = {
 	{ "kernel", key_kernel }, { "ramdisk", key_ramdisk }, { "cmdline", key_cmdline },
 	{ "root", key_root }, { "extra", key_extra }, { "memory", key_memory },
 	{ "maxmem", key_maxmem }, { "vcpus", key_vcpus }, { "maxvcpus", key_maxvcpus },
-	{ "cpus", key_cpus }, { "cpu_weight", key_cpu_weight }, { "cap", key_cap },
-	{ "max_event_channels", key_max_event_channels },
+	{ "cpus", key_cpus }, { "cpus_soft", key_cpus_soft }, { "cpu_weight", key_cpu_weight },
+	{ "cap", key_cap }, { "max_event_channels", key_max_event_channels },
 	{ "uuid", key_uuid }, { "on_poweroff", key_on_poweroff },
 	{ "on_reboot", key_on_reboot }, { "on_crash", key_on_crash },
 	{ "on_watchdog", key_on_watchdog }, { "pool", key_pool }, { "disk", key_disk },
@@ -507,6 +526,11 @@ static int check_whole(struct ctx *c, const char *file)
 	if (d->ncpumaps > 1 && (unsigned)d->ncpumaps > d->maxvcpus) {
 		xlcfg_msg(c->m, 1, "%s: cpus lists %d vCPUs but the domain has %u", file,
 			  d->ncpumaps, d->maxvcpus);
+		rc = -EINVAL;
+	}
+	if (d->ncpumaps_soft > 1 && (unsigned)d->ncpumaps_soft > d->maxvcpus) {
+		xlcfg_msg(c->m, 1, "%s: cpus_soft lists %d vCPUs but the domain has %u", file,
+			  d->ncpumaps_soft, d->maxvcpus);
 		rc = -EINVAL;
 	}
 	return rc;

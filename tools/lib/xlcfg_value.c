@@ -183,6 +183,13 @@ int cfg_set_str(struct ctx *c, const struct resolved *r, char **field)
 	return *field ? 0 : -ENOMEM;
 }
 
+uint64_t xlcfg_vcpu_cpumap(int n, const uint64_t *maps, unsigned v)
+{
+	if (n == 1)
+		return maps[0];
+	return (int)v < n ? maps[v] : ~0ull;
+}
+
 int xlcfg_parse_cpumap(const char *s, uint64_t *map)
 {
 	uint64_t set = 0, clear = 0;

@@ -5,7 +5,8 @@
 include tools/lib/build.mk
 
 MAN_DIR := $(TC_DIST)/usr/share/man
-ALL_TARGETS += $(MAN_DIR)/man1/xl.1.gz $(MAN_DIR)/man8/xenstored.8.gz \
+ALL_TARGETS += $(MAN_DIR)/man1/xl.1.gz $(MAN_DIR)/man1/xentop.1.gz \
+	$(MAN_DIR)/man8/xenstored.8.gz \
 	$(MAN_DIR)/man8/xenconsoled.8.gz
 
 $(MAN_DIR)/man%.gz: tools/man/mkman.sh
@@ -14,3 +15,4 @@ $(MAN_DIR)/man%.gz: tools/man/mkman.sh
 $(MAN_DIR)/man1/xl.1.gz: tools/man/xl.1.in $(TC_DIST)/usr/sbin/xl
 $(MAN_DIR)/man8/xenstored.8.gz: tools/man/xenstored.8.in $(TC_DIST)/usr/sbin/xenstored
 $(MAN_DIR)/man8/xenconsoled.8.gz: tools/man/xenconsoled.8.in $(TC_DIST)/usr/sbin/xenconsoled
+$(MAN_DIR)/man1/xentop.1.gz: tools/man/xentop.1.in $(TC_DIST)/usr/sbin/xentop

@@ -4,7 +4,8 @@ include tools/lib/build.mk
 
 XL_DIR := tools/xl
 XL_CORE := $(addprefix $(XL_DIR)/,xl.c xl_cmdtable.c xl_info.c xl_list.c xl_console.c \
-	xl_create.c xl_domain.c xl_sched.c xl_device.c xl_block.c xl_nic.c)
+	xl_create.c xl_domain.c xl_sched.c xl_vcpu.c xl_mem.c xl_rename.c xl_device.c \
+	xl_block.c xl_nic.c)
 XL_HDRS := $(XL_DIR)/xl.h $(XL_DIR)/xl_domain.h $(XL_DIR)/xl_device.h $(TC_HDRS)
 XL_BIN := $(TC_DIST)/usr/sbin/xl
 
@@ -25,7 +26,7 @@ $(TC_OUT)/asan/$(XL_DIR)/%.o: $(XL_DIR)/%.c $(XL_HDRS)
 # Unit tests: xl's commands on a canned backend (no hypervisor).
 XL_ASAN_OBJS := $(patsubst %.c,$(TC_OUT)/asan/%.o,$(XL_CORE))
 .SECONDARY: $(XL_ASAN_OBJS)
-XL_TESTS := $(TC_OUT)/test_xl $(TC_OUT)/test_xl_sched
+XL_TESTS := $(TC_OUT)/test_xl $(TC_OUT)/test_xl_sched $(TC_OUT)/test_xl_vcpu $(TC_OUT)/test_xl_mem
 UNIT_TESTS += $(XL_TESTS)
 
 $(XL_TESTS): $(TC_OUT)/%: tests/unit/tools/%.c tests/unit/tools/xl_canned.c \

@@ -1,6 +1,9 @@
-/* xl's entry: global options, command lookup, shared option parsing. */
+/* xl's entry: global options, command lookup, shared option parsing and
+ * connections. */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "xl.h"
 
@@ -99,6 +102,17 @@ int xl_cmd_options(struct xl_env *env, int argc, char **argv, const char *cmd,
 	return 0;
 }
 
+int xl_cmd_operands(struct xl_env *env, int argc, char **argv, const char *cmd, int need,
+		    int *optind)
+{
+	int rc = xl_cmd_options(env, argc, argv, cmd, "", optind, NULL, NULL);
+
+	if (rc)
+		return rc;
+	rc = xl_needs_args(env, cmd, argc - *optind, need);
+	return rc ? rc + 1 : 0;
+}
+
 int xl_open(struct xl_env *env)
 {
 	const char *what = TC_PRIVCMD_PATH;
@@ -115,6 +129,56 @@ int xl_open(struct xl_env *env)
 	}
 	env->opened = 1;
 	return 0;
+}
+
+int xl_xs_connect(struct tc_xs *xs)
+{
+	struct timeval tv = { 30, 0 };
+	int rc = tc_xs_open(xs);
+
+	if (rc == 0) {
+		setsockopt(xs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(xs->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	return rc;
+}
+
+void xl_xs_error(struct xl_env *env, int rc)
+{
+	if (rc == -ENOENT || rc == -ECONNREFUSED)
+		fprintf(env->err, "xenstored is not running: start xencommons "
+			"(cannot connect to %s: %s)\n", tc_xs_socket_path(), strerror(-rc));
+	else
+		fprintf(env->err, "xl: cannot connect to xenstored at %s: %s\n",
+			tc_xs_socket_path(), strerror(-rc));
+}
+
+int xl_xs_open(struct xl_env *env)
+{
+	int rc = env->be->xs_open(env->be);
+
+	if (rc < 0)
+		xl_xs_error(env, rc);
+	return rc;
+}
+
+const char *xl_libxl_dom(uint16_t domid, char buf[XL_LIBXL_DOM_LEN])
+{
+	if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
+		buf[0] = '\0';
+	else
+		snprintf(buf, XL_LIBXL_DOM_LEN, "Domain %u:", domid);
+	return buf;
+}
+
+int xl_needs_args(struct xl_env *env, const char *cmd, int have, int need)
+{
+	if (have >= need)
+		return 0;
+	fprintf(env->err, "'xl %s' requires at least %d argument%s.\n\n", cmd, need,
+		need == 1 ? "" : "s");
+	xl_usage(env, env->err, cmd);
+	return 2;
 }
 
 int xl_main(struct xl_env *env, int argc, char **argv)
@@ -139,11 +203,8 @@ int xl_main(struct xl_env *env, int argc, char **argv)
 				fprintf(env->err, "unknown global option\n");
 				return 1;
 			}
-			if (*p == 'N') {
-				/* None of the commands here can do a dry run. */
-				fprintf(env->err, "command does not implement -N (dryrun) option\n");
-				return 1;
-			}
+			if (*p == 'N')
+				env->dryrun = 1;
 		}
 	}
 	if (i >= argc) {
@@ -157,6 +218,10 @@ int xl_main(struct xl_env *env, int argc, char **argv)
 	cmd = xl_cmd_lookup(argv[i]);
 	if (!cmd) {
 		fprintf(env->err, "command not implemented\n");
+		return 1;
+	}
+	if (env->dryrun && !xl_cmd_can_dryrun(cmd)) {
+		fprintf(env->err, "command does not implement -N (dryrun) option\n");
 		return 1;
 	}
 	return cmd->fn(env, argc - i, argv + i);

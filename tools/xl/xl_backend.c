@@ -1,14 +1,18 @@
-/* xl's real backend: the hypervisor through libternctl, names from xenstore. */
+/* xl's real backend: the hypervisor through libternctl, xenstore through its socket. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xl.h"
+
+#define XS_TXN_TRIES 10
 
 struct xl_real {
 	struct tc_handle tc;
 	char *conbuf; /* resident buffer for readconsole */
 	uint32_t conlen;
+	struct tc_xs xs; /* fd -1 until xs_open */
 };
 
 static int real_open(struct xl_backend *b, const char **what)
@@ -102,9 +106,67 @@ static int real_sched_credit(struct xl_backend *b, uint16_t domid,
 	return tc_sched_credit(&((struct xl_real *)b->priv)->tc, domid, op);
 }
 
+static int real_vcpu_affinity(struct xl_backend *b, uint16_t domid,
+			      struct tern_domctl_vcpuaffinity *a)
+{
+	return tc_vcpu_affinity(&((struct xl_real *)b->priv)->tc, domid, a);
+}
+
+static int real_max_mem(struct xl_backend *b, uint16_t domid, uint64_t max_kb)
+{
+	struct tern_domctl op;
+
+	memset(&op, 0, sizeof(op));
+	op.cmd = TERN_DOMCTL_max_mem;
+	op.domain = domid;
+	op.u.max_mem.max_memkb = max_kb;
+	return tc_domctl(&((struct xl_real *)b->priv)->tc, &op);
+}
+
+static int real_xs_open(struct xl_backend *b)
+{
+	struct xl_real *r = b->priv;
+	int rc;
+
+	if (r->xs.fd >= 0)
+		return 0;
+	rc = xl_xs_connect(&r->xs);
+	if (rc)
+		r->xs.fd = -1;
+	return rc;
+}
+
+static int real_xs_read(struct xl_backend *b, const char *path, char **value)
+{
+	return tc_xs_get(&((struct xl_real *)b->priv)->xs, 0, path, value);
+}
+
+static int real_xs_write(struct xl_backend *b, unsigned n, const char *const *paths,
+			 const char *const *values)
+{
+	struct tc_xs *xs = &((struct xl_real *)b->priv)->xs;
+	int rc = -EAGAIN;
+
+	for (int tries = 0; rc == -EAGAIN && tries < XS_TXN_TRIES; tries++) {
+		uint32_t tx;
+
+		rc = tc_xs_txn_start(xs, &tx);
+		if (rc)
+			return rc;
+		for (unsigned i = 0; rc == 0 && i < n; i++)
+			rc = tc_xs_write(xs, tx, paths[i], values[i]);
+		if (rc) {
+			tc_xs_txn_end(xs, tx, 0);
+			return rc;
+		}
+		rc = tc_xs_txn_end(xs, tx, 1);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct xl_real real = { { -1 }, NULL, 0 };
+	struct xl_real real = { { -1 }, NULL, 0, { .fd = -1 } };
 	struct xl_backend be = {
 		.priv = &real,
 		.open = real_open,
@@ -119,11 +181,18 @@ int main(int argc, char **argv)
 		.debug_keys = real_debug_keys,
 		.vcpu_info = real_vcpu_info,
 		.sched_credit = real_sched_credit,
+		.vcpu_affinity = real_vcpu_affinity,
+		.max_mem = real_max_mem,
+		.xs_open = real_xs_open,
+		.xs_read = real_xs_read,
+		.xs_write = real_xs_write,
 	};
-	struct xl_env env = { &be, stdout, stderr, 0 };
+	struct xl_env env = { &be, stdout, stderr, 0, 0 };
 	int rc = xl_main(&env, argc, argv);
 
 	tc_close(&real.tc);
+	if (real.xs.fd >= 0)
+		tc_xs_close(&real.xs);
 	tc_buf_free(real.conbuf, real.conlen);
 	if (fflush(stdout) != 0)
 		rc = rc ? rc : 1;

@@ -94,6 +94,7 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 {
 	struct xlcfg_msgs msgs = { NULL, 0, 0, 0, 0 };
 	struct xlcfg_disk disk;
+	struct tern_domaininfo info;
 	struct tc_xs xs;
 	char *spec = NULL;
 	uint16_t domid;
@@ -106,8 +107,10 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 		xl_usage(env, env->err, "block-attach");
 		return 2;
 	}
-	if (xl_dom_resolve(env, argv[optind], &domid))
+	/* Only a domain that exists gets device nodes. */
+	if (xl_find_domain(env, argv[optind], &info))
 		return 1;
+	domid = (uint16_t)info.domain;
 	spec = xl_dev_spec(argc, argv, optind + 1);
 	if (!spec)
 		return 1;

@@ -62,6 +62,19 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "-c CAP,    --cap=CAP              Its limit in % of one pCPU, 0 = none\n"
 	  "-s,        --schedparam           Show the scheduler's own parameters (fixed)\n"
 	  "-p CPUPOOL, --cpupool=CPUPOOL     Only this cpupool (tern has Pool-0)" },
+	{ "vcpu-set", xl_cmd_vcpu_set, "Set the number of active VCPUs allowed for the domain",
+	  "[option] <Domain> <vCPUs>",
+	  "-i, --ignore-host  Don't limit the vCPU based on the host CPU count" },
+	{ "vcpu-pin", xl_cmd_vcpu_pin, "Set which CPUs a VCPU can use",
+	  "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
+	  "-f, --force        undo an override pinning done by the kernel\n"
+	  "--ignore-global-affinity-masks Ignore global masks in xl.conf" },
+	{ "mem-max", xl_cmd_mem_max, "Set the maximum amount reservation for a domain",
+	  "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", "" },
+	{ "mem-set", xl_cmd_mem_set, "Set the current memory usage for a domain",
+	  "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", "" },
+	{ "rename", xl_cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", "" },
+	{ "top", xl_cmd_top, "Monitor a host and the domains in real time", "", "" },
 	{ "block-attach", xl_cmd_block_attach, "Create a new virtual block device",
 	  "<Domain> <disk-spec-component(s)>...",
 	  "" },
@@ -84,6 +97,16 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };
 const unsigned xl_cmdtable_len = sizeof(xl_cmdtable) / sizeof(xl_cmdtable[0]);
+
+int xl_cmd_can_dryrun(const struct xl_cmd *cmd)
+{
+	static const char *const dryrun[] = { "vcpu-pin" };
+
+	for (unsigned i = 0; i < sizeof(dryrun) / sizeof(dryrun[0]); i++)
+		if (strcmp(cmd->name, dryrun[i]) == 0)
+			return 1;
+	return 0;
+}
 
 const struct xl_cmd *xl_cmd_lookup(const char *name)
 {

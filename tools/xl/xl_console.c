@@ -35,39 +35,6 @@ static int xl_console_escape(const char *s)
 	return -1;
 }
 
-/* Digits: that domid (as Xen's xl, unchecked); else the domain named so. */
-static int xl_console_domid(struct xl_env *env, const char *arg, uint16_t *domid)
-{
-	struct tern_domaininfo batch[64];
-	char name[128];
-	const char *p;
-	int n;
-
-	for (p = arg; *p >= '0' && *p <= '9'; p++)
-		;
-	if (*arg && !*p && strlen(arg) < 6 && strtoul(arg, NULL, 10) < DOMID_FIRST_RESERVED) {
-		*domid = (uint16_t)strtoul(arg, NULL, 10);
-		return 0;
-	}
-	if (xl_open(env) == 0) {
-		for (unsigned first = 0; first < DOMID_FIRST_RESERVED;) {
-			n = env->be->domain_list(env->be, (uint16_t)first, 64, batch);
-			if (n <= 0)
-				break;
-			for (int i = 0; i < n; i++) {
-				xl_domain_name(env, batch[i].domain, name, sizeof(name));
-				if (strcmp(name, arg) == 0) {
-					*domid = batch[i].domain;
-					return 0;
-				}
-			}
-			first = batch[n - 1].domain + 1u;
-		}
-	}
-	fprintf(env->err, "%s is an invalid domain identifier (rc=-6)\n", arg);
-	return -EINVAL;
-}
-
 static uint64_t xl_console_now_ms(void)
 {
 	struct timespec ts;
@@ -186,12 +153,9 @@ int xl_cmd_console(struct xl_env *env, int argc, char **argv)
 		fprintf(env->err, "console type supported are: pv, serial, vuart\n");
 		return 1;
 	}
-	if (st.optind >= argc) {
-		fprintf(env->err, "'xl console' requires at least 1 argument.\n\n");
-		xl_usage(env, env->err, "console");
+	if (xl_needs_args(env, "console", argc - st.optind, 1))
 		return 2;
-	}
-	if (xl_console_domid(env, argv[st.optind], &domid))
+	if (xl_dom_resolve(env, argv[st.optind], &domid))
 		return 1;
 	if (domid == 0) {
 		fprintf(env->err, "xenconsole: Can't specify Domain-0\n");

@@ -76,7 +76,7 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 	for (unsigned i = 0; i < cfg->nvifs; i++)
 		if (xl_nic_check(env, &cfg->vifs[i]))
 			goto out;
-	if (xl_dom_find_name(&xs, cfg->name, &other) == 0) {
+	if (xl_name_to_domid(env, cfg->name, &other) == 0) {
 		fprintf(env->err, "libxl: error: Domain with name \"%s\" already exists (domid "
 			"%u).\n", cfg->name, other);
 		status = XL_EXIT_INVAL;
@@ -180,8 +180,21 @@ static enum xlcfg_action action_for(const struct xlcfg_domain *cfg, unsigned rea
 	}
 }
 
+/* The name the domain has now: an `xl rename` outlives a restart, as libxl
+ * restarts a domain from its current configuration. */
+static void keep_name(struct xl_env *env, struct xlcfg_domain *cfg, uint16_t domid)
+{
+	char name[256], *copy;
+
+	if (env->be->domain_name(env->be, domid, name, sizeof(name)) < 0 ||
+	    strcmp(name, cfg->name) == 0 || !(copy = strdup(name)))
+		return;
+	free(cfg->name);
+	cfg->name = copy;
+}
+
 /* The monitor: waits for the domain to shut down and does what the config says. */
-static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_domain *cfg,
+static int monitor(struct xl_env *env, struct tc_handle *h, struct xlcfg_domain *cfg,
 		   uint16_t domid)
 {
 	fprintf(env->err, "Waiting for domain %s (domid %u) to die [pid %ld]\n", cfg->name, domid,
@@ -215,6 +228,7 @@ static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_d
 			return 0;
 		}
 		fprintf(env->err, "Domain %u needs to be cleaned up: destroying the domain\n", domid);
+		keep_name(env, cfg, domid);
 		rc = xl_dom_destroy(env, h, domid);
 		if (rc && rc != -ESRCH)
 			fprintf(env->err, "destroy failed: %s\n", strerror(-rc));
@@ -234,7 +248,7 @@ static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_d
 }
 
 /* Forks the monitor into the background, logging to XL_LOG_DIR/xl-<name>.log. */
-static void start_monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_domain *cfg,
+static void start_monitor(struct xl_env *env, struct tc_handle *h, struct xlcfg_domain *cfg,
 			  uint16_t domid)
 {
 	char path[512];
@@ -336,6 +350,9 @@ static void print_dryrun(struct xl_env *env, const struct xlcfg_domain *d)
 		d->maxvcpus);
 	for (int i = 0; i < d->ncpumaps; i++)
 		fprintf(env->out, "cpus[%d]: 0x%llx\n", i, (unsigned long long)d->cpumaps[i]);
+	for (int i = 0; i < d->ncpumaps_soft; i++)
+		fprintf(env->out, "cpus_soft[%d]: 0x%llx\n", i,
+			(unsigned long long)d->cpumaps_soft[i]);
 	fprintf(env->out, "cpu_weight: %u\ncap: %u\n", d->cpu_weight, d->cap);
 	fprintf(env->out, "on_poweroff: %s\non_reboot: %s\non_crash: %s\n",
 		xlcfg_action_name(d->on_poweroff), xlcfg_action_name(d->on_reboot),

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,50 +39,10 @@ struct tc_handle *xl_dom_tc(struct xl_env *env)
 
 int xl_dom_xs(struct xl_env *env, struct tc_xs *xs)
 {
-	struct timeval tv = { 30, 0 };
-	int rc = tc_xs_open(xs);
-
-	if (rc == -ENOENT || rc == -ECONNREFUSED) {
-		fprintf(env->err, "xenstored is not running: start xencommons "
-			"(cannot connect to %s: %s)\n", tc_xs_socket_path(), strerror(-rc));
-		return rc;
-	}
-	if (rc) {
-		fprintf(env->err, "xl: cannot connect to xenstored at %s: %s\n",
-			tc_xs_socket_path(), strerror(-rc));
-		return rc;
-	}
-	setsockopt(xs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(xs->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return 0;
-}
-
-int xl_dom_find_name(struct tc_xs *xs, const char *name, uint16_t *domid)
-{
-	char *names = NULL, path[64];
-	uint32_t len = 0, pos;
-	int rc = tc_xs_directory(xs, 0, "/local/domain", &names, &len);
+	int rc = xl_xs_connect(xs);
 
 	if (rc)
-		return rc;
-	rc = -ENOENT;
-	for (pos = 0; pos < len; pos += (uint32_t)strlen(names + pos) + 1) {
-		char *val = NULL;
-		char *end;
-		unsigned long id = strtoul(names + pos, &end, 10);
-
-		if (*end || end == names + pos || id >= DOMID_FIRST_RESERVED)
-			continue;
-		snprintf(path, sizeof(path), "/local/domain/%lu/name", id);
-		if (tc_xs_get(xs, 0, path, &val) == 0 && strcmp(val, name) == 0) {
-			*domid = (uint16_t)id;
-			rc = 0;
-		}
-		free(val);
-		if (rc == 0)
-			break;
-	}
-	free(names);
+		xl_xs_error(env, rc);
 	return rc;
 }
 
@@ -94,28 +53,6 @@ static int all_digits(const char *s)
 	for (; *s; s++)
 		if (!isdigit((unsigned char)*s))
 			return 0;
-	return 1;
-}
-
-int xl_dom_resolve(struct xl_env *env, const char *arg, uint16_t *domid)
-{
-	struct tc_xs xs;
-	int rc;
-
-	if (all_digits(arg)) {
-		unsigned long id = strtoul(arg, NULL, 10);
-
-		if (strlen(arg) < 8 && id < DOMID_FIRST_RESERVED) {
-			*domid = (uint16_t)id;
-			return 0;
-		}
-	} else if (tc_xs_open(&xs) == 0) {
-		rc = xl_dom_find_name(&xs, arg, domid);
-		tc_xs_close(&xs);
-		if (rc == 0)
-			return 0;
-	}
-	fprintf(env->err, "%s is an invalid domain identifier (rc=-6)\n", arg);
 	return 1;
 }
 
@@ -154,16 +91,6 @@ int xl_dom_destroy(struct xl_env *env, struct tc_handle *h, uint16_t domid)
 	if (have_xs)
 		tc_xs_close(&xs);
 	return rc;
-}
-
-static int needs_args(struct xl_env *env, const char *cmd, int have, int need)
-{
-	if (have >= need)
-		return 0;
-	fprintf(env->err, "'xl %s' requires at least %d argument%s.\n\n", cmd, need,
-		need == 1 ? "" : "s");
-	xl_usage(env, env->err, cmd);
-	return 2;
 }
 
 /* ---- shutdown / reboot ---- */
@@ -327,7 +254,7 @@ int xl_cmd_destroy(struct xl_env *env, int argc, char **argv)
 
 	if (rc)
 		return rc - 1;
-	if ((rc = needs_args(env, "destroy", argc - optind, 1)) != 0)
+	if ((rc = xl_needs_args(env, "destroy", argc - optind, 1)) != 0)
 		return rc;
 	if (xl_dom_resolve(env, argv[optind], &domid))
 		return 1;
@@ -354,12 +281,10 @@ static int pause_cmd(struct xl_env *env, int argc, char **argv, int pause)
 	const char *cmd = pause ? "pause" : "unpause";
 	struct tc_handle *h;
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, cmd, "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, cmd, 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = needs_args(env, cmd, argc - optind, 1)) != 0)
-		return rc;
 	if (xl_dom_resolve(env, argv[optind], &domid))
 		return 1;
 	h = xl_dom_tc(env);
@@ -390,12 +315,10 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	char path[64];
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "sysrq", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "sysrq", 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = needs_args(env, "sysrq", argc - optind, 2)) != 0)
-		return rc;
 	if (strlen(argv[optind + 1]) != 1) {
 		fprintf(env->err, "expects a single character\n");
 		return 1;
@@ -423,18 +346,14 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv)
 
 int xl_cmd_domid(struct xl_env *env, int argc, char **argv)
 {
-	struct tc_xs xs;
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "domid", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "domid", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = needs_args(env, "domid", argc - optind, 1)) != 0)
-		return rc;
-	if (xl_dom_xs(env, &xs))
+	if (xl_open(env) < 0)
 		return 1;
-	rc = xl_dom_find_name(&xs, argv[optind], &domid);
-	tc_xs_close(&xs);
+	rc = xl_name_to_domid(env, argv[optind], &domid);
 	if (rc) {
 		fprintf(env->err, "Can't get domid of domain name '%s', maybe this domain does not "
 			"exist.\n", argv[optind]);
@@ -448,12 +367,10 @@ int xl_cmd_domname(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
 	char path[64], *name = NULL;
-	int optind, rc = xl_cmd_options(env, argc, argv, "domname", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "domname", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if ((rc = needs_args(env, "domname", argc - optind, 1)) != 0)
-		return rc;
 	if (!all_digits(argv[optind]) || strlen(argv[optind]) > 5 ||
 	    strtoul(argv[optind], NULL, 10) >= DOMID_FIRST_RESERVED) {
 		fprintf(env->err, "Invalid domain id.\n\n");

@@ -50,10 +50,6 @@ struct tc_handle *xl_dom_tc(struct xl_env *env);
  * 30 s so a stuck daemon cannot hang xl.
  */
 int xl_dom_xs(struct xl_env *env, struct tc_xs *xs);
-/* Domain argument: digits are a domid, else a name from xenstore. 0 or exit status. */
-int xl_dom_resolve(struct xl_env *env, const char *arg, uint16_t *domid);
-/* The domid whose /local/domain/N/name is name; -ENOENT if none. */
-int xl_dom_find_name(struct tc_xs *xs, const char *name, uint16_t *domid);
 /* Destroys a domain, removes its devices (backends, hotplug scripts) and
  * its xenstore nodes; 0 or -errno. */
 int xl_dom_destroy(struct xl_env *env, struct tc_handle *h, uint16_t domid);

@@ -1,8 +1,10 @@
-/* `xl info` and `xl dmesg`: the host and the hypervisor's console ring. */
+/* `xl info`, `xl dmesg` and `xl top`: the host, the hypervisor's console ring, xentop. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "xl.h"
 
@@ -242,4 +244,20 @@ int xl_cmd_dmesg(struct xl_env *env, int argc, char **argv)
 		}
 	}
 	return 0;
+}
+
+/* `xl top`: xentop, as Xen's xl runs it; its exit status is xl's. */
+int xl_cmd_top(struct xl_env *env, int argc, char **argv)
+{
+	int optind, rc = xl_cmd_options(env, argc, argv, "top", "", &optind, NULL, NULL);
+
+	if (rc)
+		return rc - 1;
+	fflush(env->out);
+	rc = system("xentop");
+	if (rc == -1) {
+		fprintf(env->err, "xl: cannot run xentop: %s\n", strerror(errno));
+		return 1;
+	}
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
 }

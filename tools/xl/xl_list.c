@@ -122,48 +122,71 @@ static void list_json_domain(struct xl_env *env, const struct tern_domaininfo *d
 	fprintf(f, "            }\n        }\n    }%s\n", last ? "" : ",");
 }
 
-/* Digits are a domid (>= DOMID_FIRST_RESERVED never exists), anything else
- * a name looked up in xenstore. */
-int xl_find_domain(struct xl_env *env, const char *arg, struct tern_domaininfo *out)
+int xl_name_to_domid(struct xl_env *env, const char *name, uint16_t *domid)
 {
 	struct tern_domaininfo batch[XL_LIST_BATCH];
-	char name[256];
+	char got[256];
+	int n;
+
+	for (unsigned first = 0; first < DOMID_FIRST_RESERVED; ) {
+		n = env->be->domain_list(env->be, (uint16_t)first, XL_LIST_BATCH, batch);
+		if (n < 0)
+			return n;
+		for (int i = 0; i < n; i++) {
+			uint16_t id = batch[i].domain;
+
+			if (env->be->domain_name(env->be, id, got, sizeof(got)) < 0)
+				snprintf(got, sizeof(got), "%s", id == 0 ? "Domain-0" : "");
+			if (got[0] && strcmp(got, name) == 0) {
+				*domid = id;
+				return 0;
+			}
+		}
+		if (n < XL_LIST_BATCH)
+			break;
+		first = batch[n - 1].domain + 1u;
+	}
+	return -ENOENT;
+}
+
+int xl_dom_resolve(struct xl_env *env, const char *arg, uint16_t *domid)
+{
 	const char *p;
-	int n, rc;
 
 	for (p = arg; *p && isdigit((unsigned char)*p); p++)
 		;
 	if (*arg && !*p) {
-		unsigned long id = strtoul(arg, NULL, 10);
+		unsigned long id = strlen(arg) < 8 ? strtoul(arg, NULL, 10) : DOMID_INVALID;
 
-		rc = id < DOMID_FIRST_RESERVED && strlen(arg) < 8 ?
-			env->be->domain_info(env->be, (uint16_t)id, out) : -ESRCH;
-		if (rc == -ESRCH) {
-			fprintf(env->err, "Error: Domain '%s' does not exist.\n", arg);
-			return 1;
-		}
-		if (rc < 0) {
-			fprintf(env->err, "xl: cannot get domain %s's information: %s\n", arg,
-				strerror(-rc));
-			return 1;
-		}
+		*domid = id < DOMID_FIRST_RESERVED ? (uint16_t)id : DOMID_INVALID;
 		return 0;
 	}
-	for (unsigned first = 0; first < DOMID_FIRST_RESERVED; ) {
-		n = env->be->domain_list(env->be, (uint16_t)first, XL_LIST_BATCH, batch);
-		if (n <= 0)
-			break;
-		for (int i = 0; i < n; i++) {
-			xl_domain_name(env, batch[i].domain, name, sizeof(name));
-			if (strcmp(name, arg) == 0) {
-				*out = batch[i];
-				return 0;
-			}
-		}
-		first = batch[n - 1].domain + 1u;
-	}
+	if (xl_open(env) < 0)
+		return 1;
+	if (xl_name_to_domid(env, arg, domid) == 0)
+		return 0;
 	fprintf(env->err, "%s is an invalid domain identifier (rc=-6)\n", arg);
 	return 1;
+}
+
+int xl_find_domain(struct xl_env *env, const char *arg, struct tern_domaininfo *out)
+{
+	uint16_t domid;
+	int rc;
+
+	if (xl_dom_resolve(env, arg, &domid) || xl_open(env) < 0)
+		return 1;
+	rc = env->be->domain_info(env->be, domid, out);
+	if (rc == -ESRCH) {
+		fprintf(env->err, "Error: Domain '%s' does not exist.\n", arg);
+		return 1;
+	}
+	if (rc < 0) {
+		fprintf(env->err, "xl: cannot get domain %s's information: %s\n", arg,
+			strerror(-rc));
+		return 1;
+	}
+	return 0;
 }
 
 int xl_list_domains(struct xl_env *env, struct tern_domaininfo **doms, unsigned *ndoms)

@@ -169,6 +169,7 @@ int xl_cmd_network_attach(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	uint32_t *ids = NULL;
 	unsigned n = 0;
+	struct tern_domaininfo info;
 	char *spec = NULL;
 	uint16_t domid;
 	int optind, rc = xl_cmd_options(env, argc, argv, "network-attach", "", &optind, NULL, NULL);
@@ -180,8 +181,10 @@ int xl_cmd_network_attach(struct xl_env *env, int argc, char **argv)
 		xl_usage(env, env->err, "network-attach");
 		return 2;
 	}
-	if (xl_dom_resolve(env, argv[optind], &domid))
+	/* Only a domain that exists gets device nodes. */
+	if (xl_find_domain(env, argv[optind], &info))
 		return 1;
+	domid = (uint16_t)info.domain;
 	spec = xl_dev_spec(argc, argv, optind + 1);
 	if (!spec || xl_dom_xs(env, &xs)) {
 		free(spec);

@@ -1,6 +1,6 @@
 /*
  * `xl vcpu-list [Domain ...]` and `xl sched-credit` (toolstack-reference.md
- * 1.2): the vCPUs with their pCPU, state, run time and hard affinity, and
+ * 1.2): the vCPUs with their pCPU, state, run time and hard and soft affinity, and
  * the credit scheduler's weight and cap of each domain.
  */
 #include <errno.h>
@@ -71,7 +71,7 @@ static int operand_domains(struct xl_env *env, int argc, char **argv,
 
 static void vcpu_rows(struct xl_env *env, const struct tern_domaininfo *d, unsigned nr_cpus)
 {
-	char name[256], hard[256];
+	char name[256], hard[256], soft[256];
 
 	xl_domain_name(env, d->domain, name, sizeof(name));
 	for (uint32_t v = 0; v <= d->max_vcpu_id; v++) {
@@ -85,9 +85,9 @@ static void vcpu_rows(struct xl_env *env, const struct tern_domaininfo *d, unsig
 				info.blocked ? 'b' : '-');
 		else
 			fprintf(env->out, "     -   --p ");
-		/* tern has no soft affinity: every pCPU, as Xen's default. */
 		xl_format_cpumap(info.cpumap, nr_cpus, hard, sizeof(hard));
-		fprintf(env->out, "%9.1f  %s / all\n", (double)info.cpu_time / 1e9, hard);
+		xl_format_cpumap(info.cpumap_soft, nr_cpus, soft, sizeof(soft));
+		fprintf(env->out, "%9.1f  %s / %s\n", (double)info.cpu_time / 1e9, hard, soft);
 	}
 }
 

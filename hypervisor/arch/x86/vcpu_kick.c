@@ -13,6 +13,7 @@
 #include <public/hvm.h>
 #include <tern/arch.h>
 #include <tern/console.h>
+#include <tern/vcpu_timer.h>
 #include <tern/domain.h>
 #include <tern/sched.h>
 
@@ -50,10 +51,27 @@ void vcpu_kick(struct vcpu *v)
 		lapic_send_fixed(percpu[v->pcpu].apic_id, vector);
 }
 
+/* How long a STARTUP waits for an AP that just went offline to leave its pCPU. */
+#define AP_LEAVE_WAIT_MS 1000
+
+/* Waits until t is on no pCPU; false if it is still on one after the wait. */
+static bool wait_off_cpu(struct vcpu *t)
+{
+	for (unsigned int ms = 0; __atomic_load_n(&t->running, __ATOMIC_ACQUIRE); ms++) {
+		if (ms == AP_LEAVE_WAIT_MS)
+			return false;
+		mdelay(1);
+	}
+	return true;
+}
+
 /*
- * INIT then STARTUP wakes an AP that has not run yet (how Linux brings up a
- * PVH domU's other vCPUs): it starts in real mode at the STARTUP vector.
- * Once it runs, INIT and STARTUP are ignored (Linux does not reset APs).
+ * INIT then STARTUP wakes an AP that is offline (how Linux brings up a PVH
+ * domU's other vCPUs, and brings one back after taking it offline): it
+ * starts afresh in real mode at the STARTUP vector, with a reset local APIC,
+ * no timers and no runstate area. An AP that is online ignores both (Linux does not reset
+ * running APs). One that has just gone offline may still be on its pCPU
+ * for a moment (it leaves at its next exit): the STARTUP waits for that.
  */
 static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 {
@@ -64,13 +82,29 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 		return;
 	}
 	/* Linux sends STARTUP twice: only the first after INIT starts it. */
-	if (!__atomic_exchange_n(&t->lapic.init_seen, false, __ATOMIC_ACQ_REL) || t->vmcb)
+	if (!__atomic_exchange_n(&t->lapic.init_seen, false, __ATOMIC_ACQ_REL))
 		return;
+	if (!wait_off_cpu(t)) {
+		if (domain_log_allowed(t->domain))
+			pr_warn("d%uv%u: STARTUP ignored: the vCPU did not leave its pCPU\n",
+				t->domain->id, t->id);
+		return;
+	}
 	if (hvm->vcpu_init(t, &start)) {
 		if (domain_log_allowed(t->domain))
 			pr_err("d%uv%u: no memory to start this vCPU\n", t->domain->id, t->id);
 		return;
 	}
+	vlapic_init(&t->lapic, t->id);
+	/* Its runstate area's address means nothing until it pages again (it
+	 * registers it anew): written now, with paging off, it would land at
+	 * the address's low 32 bits. */
+	t->runstate_gva = 0;
+	vcpu_timer_stop_singleshot(&t->timer);
+	vcpu_timer_set_periodic(&t->timer, 0, 0);
+	t->poll_deadline = 0;
+	__atomic_store_n(&t->polling, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->blocked, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->online, true, __ATOMIC_RELEASE);
 	sched_wake(t);
 }

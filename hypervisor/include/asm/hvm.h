@@ -5,8 +5,10 @@
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
 
+#include <public/vcpu.h>
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
+#include <asm/spinlock.h>
 #include <asm/vlapic.h>
 
 struct vmcb;
@@ -41,6 +43,7 @@ struct vcpu {
 	struct vcpu_timer timer;   /* VCPUOP timers (domains without devices) */
 	/* Scheduling (domUs; dom0 owns CPU0). */
 	uint64_t affinity;         /* pCPUs it may run on, bit n = CPU n */
+	uint64_t soft_affinity;    /* pCPUs it prefers (common/sched_credit.c) */
 	bool online;               /* started (vcpu_start) */
 	bool blocked;              /* SCHEDOP_block: waits for an event */
 	bool polling;              /* SCHEDOP_poll: a masked port's event wakes it too */
@@ -48,6 +51,12 @@ struct vcpu {
 	uint64_t poll_deadline;    /* SCHEDOP_poll's timeout (system time), 0: none */
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */
+	uint64_t sched_ns;         /* the same, as its domain's vCPUs are ordered by (sched_credit.c) */
+	/* Time in each state (tern/runstate.h), changed from several CPUs under
+	 * runstate_lock, and where the guest wants to see it (0: nowhere). */
+	struct vcpu_runstate_info runstate;
+	struct spinlock runstate_lock;
+	uint64_t runstate_gva;
 	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct hypercall_state hcall;

@@ -11,10 +11,10 @@
  *   TERN_DOMCTL_pausedomain    3   its vCPUs stop running
  *   TERN_DOMCTL_unpausedomain  4   its started vCPUs run
  *   TERN_DOMCTL_getdomaininfo  5   its state (as getdomaininfolist)
- *   TERN_DOMCTL_setvcpuaffinity 9  which pCPUs a vCPU may run on
+ *   TERN_DOMCTL_setvcpuaffinity 9  which pCPUs a vCPU may run on, and prefers
  *   TERN_DOMCTL_max_mem       11   its memory limit
  *   TERN_DOMCTL_vcpu_start    12   a vCPU's first register state; it comes online
- *   TERN_DOMCTL_getvcpuinfo   14   a vCPU's state, run time and affinity
+ *   TERN_DOMCTL_getvcpuinfo   14   a vCPU's state, run time and affinities
  *   TERN_DOMCTL_scheduler_op  16   its credit scheduler weight and cap
  *   TERN_DOMCTL_set_param     60   HVM_PARAM_* (console/xenstore ring pfn and port)
  *   TERN_DOMCTL_get_param     61
@@ -37,8 +37,10 @@
 #include <stdint.h>
 #include "sysctl.h" /* struct tern_domaininfo */
 
-/* 2: getvcpuinfo reports the affinity; scheduler_op. */
-#define TERN_DOMCTL_INTERFACE_VERSION 3
+/* 2: getvcpuinfo reports the affinity; scheduler_op.
+ * 3: createdomain's max_evtchn_port.
+ * 4: soft affinity in setvcpuaffinity and getvcpuinfo. */
+#define TERN_DOMCTL_INTERFACE_VERSION 4
 
 #define TERN_DOMCTL_createdomain 1
 #define TERN_DOMCTL_destroydomain 2
@@ -87,14 +89,23 @@ struct tern_domctl_max_mem {
 };
 
 /*
- * setvcpuaffinity: the pCPUs vCPU `vcpu` may run on (bit n = pCPU n). dom0's
- * pCPU is never used for domUs and is dropped from the map; -EINVAL if no
- * pCPU is left. OUT: the map in effect.
+ * setvcpuaffinity: the pCPUs vCPU `vcpu` may run on (hard affinity, cpumap)
+ * and those it prefers (soft affinity, cpumap_soft), bit n = pCPU n, as in
+ * Xen; flags say which to set (at least one). Hard: dom0's pCPU and pCPUs
+ * that are not online are dropped; -EINVAL if none is left. Soft: kept as
+ * given; the credit scheduler prefers the pCPUs in both maps, unless they
+ * are all of the hard map (then there is no preference). OUT: each map set
+ * as it takes effect, hard as kept, soft as soft & hard (0: the soft
+ * affinity has no pCPU the vCPU may run on, so only hard counts). -EINVAL
+ * also for an unknown flag or none.
  */
+#define TERN_VCPUAFFINITY_hard (1u << 0)
+#define TERN_VCPUAFFINITY_soft (1u << 1)
 struct tern_domctl_vcpuaffinity {
-	uint32_t vcpu;    /* IN */
-	uint32_t pad0;
-	uint64_t cpumap;  /* IN; OUT the effective map */
+	uint32_t vcpu;        /* IN */
+	uint32_t flags;       /* IN: TERN_VCPUAFFINITY_* */
+	uint64_t cpumap;      /* IN (hard); OUT the effective hard map */
+	uint64_t cpumap_soft; /* IN (soft); OUT the effective soft map */
 };
 
 /* getvcpuinfo: a vCPU's state; -ENOENT for a vCPU that does not exist. */
@@ -108,6 +119,7 @@ struct tern_domctl_getvcpuinfo {
 	uint32_t cpu;      /* OUT: pCPU it runs / last ran on */
 	uint32_t pad1;
 	uint64_t cpumap;   /* OUT: hard affinity, the online pCPUs it may run on (bit n = pCPU n) */
+	uint64_t cpumap_soft; /* OUT: soft affinity as set (all bits: none set) */
 };
 
 /*

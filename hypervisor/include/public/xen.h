@@ -40,6 +40,13 @@ typedef uint16_t domid_t;
 #define DOMID_INVALID 0x7ff4
 #define DOMID_IDLE 0x7fff
 
+/* vm_assist: optional hypervisor behaviours a domain turns on. An HVM guest
+ * may only ask for runstate_update_flag: XEN_RUNSTATE_UPDATE (vcpu.h) is set
+ * in its runstate areas while the hypervisor writes them. */
+#define VMASST_CMD_enable 0
+#define VMASST_CMD_disable 1
+#define VMASST_TYPE_runstate_update_flag 5
+
 /* console_io: write to / read from the hypervisor console. */
 #define CONSOLEIO_write 0
 #define CONSOLEIO_read 1

@@ -5,7 +5,7 @@
 #include <public/sysctl.h>
 #include <tern/domain.h>
 
-void control_domaininfo(const struct domain *d, struct tern_domaininfo *info);
+void control_domaininfo(struct domain *d, struct tern_domaininfo *info);
 void control_physinfo(struct tern_sysctl_physinfo *pi);
 
 #endif

@@ -46,6 +46,7 @@ struct domain {
 	bool (*base_frame)(struct domain *d, uint64_t gpa, paddr_t *hpa);
 	bool (*is_ram)(struct domain *d, uint64_t gpa);
 	unsigned int shutdown_code;       /* SCHEDOP_shutdown_code */
+	unsigned long vm_assist;          /* VMASST_TYPE_* bits it turned on */
 	unsigned int nr_vcpus;
 	struct vcpu vcpu[TERN_MAX_VCPUS];
 	/* Life cycle (domUs; dom0's end is the machine's). */

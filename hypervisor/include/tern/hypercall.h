@@ -30,6 +30,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count);
 long do_sysctl(struct vcpu *v, uint64_t arg);
 long do_domctl(struct vcpu *v, uint64_t arg);
+long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type);
 
 /* Fills the guest page at guest-physical msr_value with hypercall stubs;
  * -EINVAL if that is not a page of the guest's. */

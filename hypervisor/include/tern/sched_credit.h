@@ -15,7 +15,23 @@
  * Credit clamp: a domain may be at most SCHED_LAG_NS of virtual time behind
  * the domain this pCPU last chose. A domain that slept, or could not use
  * its share, banks no more than one slice: after a long sleep it does not
- * monopolize the pCPU until it has caught up.
+ * monopolize the pCPU until it has caught up. The same holds between a
+ * domain's vCPUs (ordered by the time each has run): none is more than a
+ * slice behind the one that ran last, so two that come to share a pCPU
+ * (a new hard affinity) take turns at once.
+ *
+ * Soft affinity (a vCPU's preferred pCPUs, within its hard affinity): a
+ * pCPU first considers the vCPUs that prefer it, and runs the best of them
+ * unless another vCPU's domain is SCHED_SOFT_LEAD_NS or more of virtual
+ * time behind; only then, or when none prefers it, the best of the others.
+ * A preference never starves a vCPU sharing the pCPU: within a slice of
+ * virtual time the weights still hold. A vCPU that would run away from the
+ * pCPUs it prefers is handed to one of them instead, when one is idle or
+ * runs a vCPU that does not prefer it and may run here (that one's slice
+ * ends, so the two swap): the picking pCPU then runs nothing for up to
+ * SCHED_HANDOFF_NS while the other takes it, the only time a pCPU idles
+ * with a vCPU it may run waiting. Without this, two busy vCPUs that each
+ * started on the other's preferred pCPU would stay there.
  *
  * Cap: percent of one pCPU (0: none; 150: one and a half). A capped domain
  * has a budget of run time: each SCHED_PERIOD_NS of system time adds cap%
@@ -36,6 +52,8 @@
 #define SCHED_SLICE_NS 30000000ull   /* 30 ms, as Xen's credit scheduler */
 #define SCHED_PERIOD_NS 30000000ull  /* the cap's accounting period: Xen credit's 30 ms */
 #define SCHED_LAG_NS SCHED_SLICE_NS  /* the credit clamp: one slice */
+#define SCHED_SOFT_LEAD_NS SCHED_SLICE_NS /* how far a preferred vCPU may be ahead */
+#define SCHED_HANDOFF_NS 1000000ull  /* how long a pCPU waits after handing a vCPU over */
 
 struct domain;
 struct vcpu;
@@ -56,9 +74,11 @@ struct sched_cpu {
 
 struct sched_choice {
 	struct vcpu *vcpu;    /* claimed for this pCPU; NULL: nothing may run here now */
-	/* vcpu: when its slice ends. None: when a domain held back by its cap
-	 * may run again (0: no such domain). System time, ns. */
+	/* vcpu: when its slice ends. None: when to look again (a domain held
+	 * back by its cap may run, a handed-over vCPU has gone; 0: no need).
+	 * System time, ns. */
 	uint64_t until;
+	uint64_t kick;        /* pCPUs that must look now (bit n = pCPU n) */
 };
 
 /* A new domain's share: default weight, no cap. */

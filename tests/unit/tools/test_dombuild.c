@@ -423,7 +423,8 @@ struct fake {
 	struct tern_domctl_vcpu_start st;
 	int started, destroyed, created;
 	uint64_t max_kb;
-	uint64_t affinity[8];
+	uint64_t affinity[8], soft[8];
+	uint32_t affinity_flags;
 	unsigned naffinity;
 	uint32_t weight, cap;
 	uint32_t max_evtchn_port;
@@ -520,13 +521,16 @@ static int f_vcpu_start(void *priv, uint16_t domid, const struct tern_domctl_vcp
 	return 0;
 }
 
-static int f_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint64_t map)
+static int f_set_affinity(void *priv, uint16_t domid, uint32_t vcpu, uint32_t flags,
+			  uint64_t hard, uint64_t soft)
 {
 	struct fake *f = priv;
 
 	(void)domid;
 	assert_int_equal(vcpu, f->naffinity);
-	f->affinity[f->naffinity++] = map;
+	f->affinity_flags = flags;
+	f->soft[f->naffinity] = soft;
+	f->affinity[f->naffinity++] = hard;
 	return 0;
 }
 
@@ -587,6 +591,7 @@ static void test_build(void **state)
 	size_t len;
 	uint8_t *e = make_elf(1, 1, 70000, 5000, &len), rd[10000], acpi[DOMBUILD_ACPI_SIZE];
 	const char *cfgtext = "name='g'\nkernel='/k'\nmemory=33\nvcpus=2\ncpus=['1','2-3']\n"
+			      "cpus_soft='2'\n"
 			      "extra='console=hvc0 quiet'\ncpu_weight=512\ncap=150\n";
 	const struct hvm_start_info *si;
 	const struct hvm_memmap_table_entry *mm;
@@ -622,7 +627,7 @@ static void test_build(void **state)
 	/* The ACPI tables below 1 MiB, as dombuild_acpi_build makes them for 2 vCPUs. */
 	assert_int_equal(res.layout.acpi, DOMBUILD_ACPI_BASE);
 	assert_int_equal(si->rsdp_paddr, res.layout.acpi);
-	assert_int_equal(dombuild_acpi_build(acpi, sizeof(acpi), res.layout.acpi, 2, 2, err,
+	assert_int_equal(dombuild_acpi_build(acpi, sizeof(acpi), res.layout.acpi, 2, err,
 					     sizeof(err)), 0);
 	assert_memory_equal(f.mem + si->rsdp_paddr, acpi, sizeof(acpi));
 	assert_string_equal((const char *)f.mem + si->cmdline_paddr, "console=hvc0 quiet");
@@ -670,6 +675,9 @@ static void test_build(void **state)
 	assert_int_equal(f.naffinity, 2);
 	assert_int_equal(f.affinity[0], 2);
 	assert_int_equal(f.affinity[1], 0xc);
+	assert_int_equal(f.affinity_flags, TERN_VCPUAFFINITY_hard | TERN_VCPUAFFINITY_soft);
+	assert_int_equal(f.soft[0], 4);
+	assert_int_equal(f.soft[1], 4);
 	/* cpu_weight and cap. */
 	assert_int_equal(f.weight, 512);
 	assert_int_equal(f.cap, 150);

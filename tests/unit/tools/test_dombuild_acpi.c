@@ -55,11 +55,10 @@ static const void *table_at(uint64_t gpa, const char *signature)
 	return h;
 }
 
-static void build_and_read(unsigned nr_vcpus, unsigned online, struct tables *t)
+static void build_and_read(unsigned nr_vcpus, struct tables *t)
 {
 	memset(buf, 0xee, sizeof(buf)); /* the builder must clear what it does not use */
-	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, nr_vcpus, online, err,
-					     sizeof(err)), 0);
+	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, nr_vcpus, err, sizeof(err)), 0);
 	t->rsdp = (const void *)buf;
 	assert_memory_equal(t->rsdp->signature, "RSD PTR ", 8);
 	assert_int_equal(t->rsdp->revision, 2);
@@ -73,8 +72,9 @@ static void build_and_read(unsigned nr_vcpus, unsigned online, struct tables *t)
 	t->dsdt = table_at(t->fadt->x_dsdt, "DSDT");
 }
 
-/* The MADT's entries, walked by their lengths as Linux walks them. */
-static unsigned madt_cpus(const struct acpi_madt *madt, unsigned online)
+/* The MADT's entries, walked by their lengths as Linux walks them; each is
+ * an enabled processor. */
+static unsigned madt_cpus(const struct acpi_madt *madt)
 {
 	const uint8_t *p = (const uint8_t *)(madt + 1), *end = (const uint8_t *)madt +
 							       madt->header.length;
@@ -88,7 +88,7 @@ static unsigned madt_cpus(const struct acpi_madt *madt, unsigned online)
 		assert_int_equal(e->length, sizeof(*e));
 		assert_int_equal(e->acpi_uid, n);
 		assert_int_equal(e->apic_id, 2 * n);
-		assert_int_equal(e->flags, n < online ? MADT_CPU_ENABLED : 0);
+		assert_int_equal(e->flags, MADT_CPU_ENABLED);
 		n++;
 		p += e->length;
 	}
@@ -102,7 +102,7 @@ static void test_tables_for_every_vcpu_count(void **state)
 
 	(void)state;
 	for (unsigned n = 1; n <= TERN_MAX_VCPUS; n++) {
-		build_and_read(n, n, &t);
+		build_and_read(n, &t);
 		/* Hardware-reduced ACPI 5.0 FADT: no PM blocks, no SCI, no FACS. */
 		assert_int_equal(t.fadt->header.revision, 5);
 		assert_int_equal(t.fadt->header.length, sizeof(*t.fadt));
@@ -123,18 +123,20 @@ static void test_tables_for_every_vcpu_count(void **state)
 		assert_int_equal(t.madt->flags, 0);
 		assert_int_equal(t.madt->header.length,
 				 sizeof(*t.madt) + n * sizeof(struct madt_lapic));
-		assert_int_equal(madt_cpus(t.madt, n), n);
+		assert_int_equal(madt_cpus(t.madt), n);
 	}
 }
 
-/* maxvcpus > vcpus: every vCPU listed, the offline ones disabled, as Xen. */
-static void test_offline_vcpus_are_disabled(void **state)
+/* maxvcpus > vcpus: every vCPU listed and enabled (offline ones too), so
+ * Linux knows each one's APIC id and can bring it up when it is made
+ * available later. */
+static void test_offline_vcpus_are_enabled(void **state)
 {
 	struct tables t;
 
 	(void)state;
-	build_and_read(4, 2, &t);
-	assert_int_equal(madt_cpus(t.madt, 2), 4);
+	build_and_read(4, &t);
+	assert_int_equal(madt_cpus(t.madt), 4);
 }
 
 /*
@@ -149,7 +151,7 @@ static void test_lengths_cover_exactly_the_tables(void **state)
 	const void *table[4];
 
 	(void)state;
-	build_and_read(TERN_MAX_VCPUS, TERN_MAX_VCPUS, &t);
+	build_and_read(TERN_MAX_VCPUS, &t);
 	table[0] = t.xsdt;
 	table[1] = t.fadt;
 	table[2] = t.dsdt;
@@ -167,7 +169,7 @@ static void test_lengths_cover_exactly_the_tables(void **state)
 	for (size_t b = 0; b < sizeof(buf); b++)
 		if (!owner[b])
 			assert_int_equal(buf[b], 0);
-	assert_int_equal(madt_cpus(t.madt, TERN_MAX_VCPUS), TERN_MAX_VCPUS);
+	assert_int_equal(madt_cpus(t.madt), TERN_MAX_VCPUS);
 }
 
 static void test_bad_arguments(void **state)
@@ -175,16 +177,13 @@ static void test_bad_arguments(void **state)
 	char want[sizeof(err)];
 
 	(void)state;
-	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, 0, 0, err, sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, TERN_MAX_VCPUS + 1, 1, err,
+	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, 0, err, sizeof(err)), -EINVAL);
+	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, TERN_MAX_VCPUS + 1, err,
 					     sizeof(err)), -EINVAL);
-	snprintf(want, sizeof(want), "ACPI tables for %d vCPUs with 1 online: tern supports 1 to %d",
+	snprintf(want, sizeof(want), "ACPI tables for %d vCPUs: tern supports 1 to %d",
 		 TERN_MAX_VCPUS + 1, TERN_MAX_VCPUS);
 	assert_string_equal(err, want);
-	assert_int_equal(dombuild_acpi_build(buf, sizeof(buf), GPA, 2, 3, err, sizeof(err)),
-			 -EINVAL);
-	assert_int_equal(dombuild_acpi_build(buf, 400, GPA, 2, 2, err, sizeof(err)), -ENOSPC);
+	assert_int_equal(dombuild_acpi_build(buf, 400, GPA, 2, err, sizeof(err)), -ENOSPC);
 	assert_string_equal(err, "the ACPI tables for 2 vCPUs do not fit in 400 bytes");
 }
 
@@ -192,7 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_for_every_vcpu_count),
-		cmocka_unit_test(test_offline_vcpus_are_disabled),
+		cmocka_unit_test(test_offline_vcpus_are_enabled),
 		cmocka_unit_test(test_lengths_cover_exactly_the_tables),
 		cmocka_unit_test(test_bad_arguments),
 	};

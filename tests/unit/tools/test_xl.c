@@ -237,6 +237,21 @@ static void test_list_unknown_domains(void **state)
 	run_free(&r);
 }
 
+/* block-attach writes device nodes only for a domain that exists. */
+static void test_block_attach_to_a_missing_domain(void **state)
+{
+	struct run r = xl("block-attach 99999999 file:/x.img,xvdb,w");
+
+	(void)state;
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "Error: Domain '99999999' does not exist.\n");
+	run_free(&r);
+	r = xl("block-attach 7 file:/x.img,xvdb,w");
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "Error: Domain '7' does not exist.\n");
+	run_free(&r);
+}
+
 static void test_list_too_many_domains(void **state)
 {
 	struct run r = xl("list 0 1");
@@ -471,6 +486,7 @@ int main(void)
 		cmocka_unit_test_setup(test_list_by_name, setup),
 		cmocka_unit_test_setup(test_list_verbose, setup),
 		cmocka_unit_test_setup(test_list_unknown_domains, setup),
+		cmocka_unit_test_setup(test_block_attach_to_a_missing_domain, setup),
 		cmocka_unit_test_setup(test_list_too_many_domains, setup),
 		cmocka_unit_test_setup(test_list_long_json, setup),
 		cmocka_unit_test_setup(test_state_chars, setup),

@@ -18,27 +18,6 @@
 #define SCHED_POOL "Cpupool Pool-0: tslice=30ms ratelimit=30000us migration-delay=0us\n"
 #define SCHED_HEADER "Name                                ID Weight  Cap\n"
 
-/* A 4-pCPU host with domain 3 ("web", 2 vCPUs) beside dom0. */
-static void add_sched_domu(void)
-{
-	struct tern_domaininfo *d = &canned.doms[1];
-
-	canned.pi.nr_cpus = 4;
-	canned.pi.max_cpu_id = 3;
-	d->domain = 3;
-	d->flags = TERN_DOMINF_hvm_guest | TERN_DOMINF_blocked;
-	d->nr_online_vcpus = 1;
-	d->max_vcpu_id = 1;
-	canned.names[1] = "web";
-	canned.ndoms = 2;
-	canned.vcpus[1][0] = (struct tern_domctl_getvcpuinfo){
-		.online = 1, .blocked = 1, .cpu_time = 2345000000ull, .cpu = 2, .cpumap = 0xe,
-	};
-	canned.vcpus[1][1] = (struct tern_domctl_getvcpuinfo){ .cpumap = 0xa };
-	canned.weight[1] = 512;
-	canned.cap[1] = 50;
-}
-
 static void test_format_cpumap(void **state)
 {
 	char buf[256];
@@ -73,20 +52,20 @@ static void test_vcpu_list(void **state)
 	struct run r;
 
 	(void)state;
-	add_sched_domu();
+	canned_add_web();
 	r = xl("vcpu-list");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, VCPU_HEADER
 		"Domain-0                             0     0     0   r--      14.6  0 / all\n"
 		"web                                  3     0     2   -b-       2.3  1-3 / all\n"
-		"web                                  3     1     -   --p       0.0  1,3 / all\n");
+		"web                                  3     1     -   --p       0.0  1,3 / 2\n");
 	assert_string_equal(r.err, "");
 	run_free(&r);
 	r = xl("vcpu-list web");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, VCPU_HEADER
 		"web                                  3     0     2   -b-       2.3  1-3 / all\n"
-		"web                                  3     1     -   --p       0.0  1,3 / all\n");
+		"web                                  3     1     -   --p       0.0  1,3 / 2\n");
 	run_free(&r);
 	r = xl("vcpu-list 0 nosuch");
 	assert_int_equal(r.status, 1);
@@ -99,7 +78,7 @@ static void test_sched_credit_list(void **state)
 	struct run r;
 
 	(void)state;
-	add_sched_domu();
+	canned_add_web();
 	r = xl("sched-credit");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, SCHED_POOL SCHED_HEADER
@@ -137,7 +116,7 @@ static void test_sched_credit_set(void **state)
 	struct run r;
 
 	(void)state;
-	add_sched_domu();
+	canned_add_web();
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		canned.weight[1] = 512;
 		canned.sched_sets = 0;
@@ -209,7 +188,7 @@ static void test_sched_credit_errors(void **state)
 	struct run r;
 
 	(void)state;
-	add_sched_domu();
+	canned_add_web();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		r = xl(cases[i].args);
 		if (r.status != cases[i].status || strcmp(r.err, cases[i].err) != 0)

@@ -206,6 +206,16 @@ static void test_overrides_and_append(void **state)
 	assert_int_equal(dom.cpumaps[0], 2);
 	assert_int_equal(dom.cpumaps[1], 0xc);
 	assert_int_equal(dom.cpumaps[2], ~0ull);
+	assert_int_equal(dom.ncpumaps_soft, 0);
+	/* cpus_soft as cpus: a map for all, or one per vCPU (the rest: all). */
+	assert_int_equal(load("name='a'\nkernel='/k'\nmaxvcpus=3\ncpus_soft=['1','^1']\n"), 0);
+	assert_int_equal(dom.ncpumaps_soft, 2);
+	assert_int_equal(xlcfg_vcpu_cpumap(dom.ncpumaps_soft, dom.cpumaps_soft, 0), 2);
+	assert_int_equal(xlcfg_vcpu_cpumap(dom.ncpumaps_soft, dom.cpumaps_soft, 1), ~2ull);
+	assert_int_equal(xlcfg_vcpu_cpumap(dom.ncpumaps_soft, dom.cpumaps_soft, 2), ~0ull);
+	assert_int_equal(load("name='a'\nkernel='/k'\nmaxvcpus=3\ncpus_soft='2-3'\n"), 0);
+	assert_int_equal(xlcfg_vcpu_cpumap(dom.ncpumaps_soft, dom.cpumaps_soft, 2), 0xc);
+	assert_int_equal(dom.ncpumaps, 0);
 }
 
 static void test_cpumap_and_uuid(void **state)
@@ -455,6 +465,11 @@ static void test_key_errors(void **state)
 		    "t.cfg:3: parameter `memory' is not a valid number (write memory = 256, "
 		    "without quotes)\n"
 		    "t.cfg:5: value `99' of `vcpus' is greater than the maximum bound 8\n");
+	expect_msgs("name='a'\nkernel='/k'\ncpus_soft='x'\n",
+		    "t.cfg:3: cpus_soft=\"x\" is not a valid cpu list (e.g. \"all\", \"1-3\", "
+		    "\"1,3\", \"1-7,^4\"; pCPUs 0-63)\n");
+	expect_msgs("name='a'\nkernel='/k'\ncpus_soft=['1','2','3']\n",
+		    "t.cfg: cpus_soft lists 3 vCPUs but the domain has 1\n");
 	expect_msgs("name='a'\nkernel='/k'\nmemory=12ab\ncpus='0-3,x'\nuuid='nope'\n",
 		    "t.cfg:3: parameter `memory' could not be parsed as a number: 12ab\n"
 		    "t.cfg:4: cpus=\"0-3,x\" is not a valid cpu list (e.g. \"all\", \"1-3\", "

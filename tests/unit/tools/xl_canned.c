@@ -161,10 +161,97 @@ static int c_sched_credit(struct xl_backend *b, uint16_t domid,
 	return 0;
 }
 
+/* As the hypervisor: hard affinity loses dom0's pCPU and those beyond the
+ * host; soft is kept, and comes back as soft & hard. */
+static int c_vcpu_affinity(struct xl_backend *b, uint16_t domid,
+			   struct tern_domctl_vcpuaffinity *a)
+{
+	int i = canned_index(b, domid);
+	uint64_t host = (1ull << C(b)->pi.nr_cpus) - 1, hard = a->cpumap & host & ~1ull;
+	struct tern_domctl_getvcpuinfo *v;
+
+	if (i < 0)
+		return -ESRCH;
+	if (domid == 0 || a->vcpu > C(b)->doms[i].max_vcpu_id || a->vcpu >= 2 || !a->flags ||
+	    a->flags & ~(TERN_VCPUAFFINITY_hard | TERN_VCPUAFFINITY_soft) ||
+	    (a->flags & TERN_VCPUAFFINITY_hard && !hard))
+		return -EINVAL;
+	v = &C(b)->vcpus[i][a->vcpu];
+	if (a->flags & TERN_VCPUAFFINITY_hard)
+		v->cpumap = a->cpumap = hard;
+	if (a->flags & TERN_VCPUAFFINITY_soft) {
+		v->cpumap_soft = a->cpumap_soft;
+		a->cpumap_soft &= v->cpumap;
+	}
+	C(b)->affinity_sets++;
+	return 0;
+}
+
+static int c_max_mem(struct xl_backend *b, uint16_t domid, uint64_t max_kb)
+{
+	int i = canned_index(b, domid);
+
+	if (i < 0)
+		return -ESRCH;
+	if (C(b)->max_mem_rc)
+		return C(b)->max_mem_rc;
+	C(b)->max_kb[i] = max_kb;
+	return 0;
+}
+
+static int c_xs_open(struct xl_backend *b)
+{
+	return C(b)->xs_open_rc;
+}
+
+const char *canned_xs_get(const char *path)
+{
+	for (unsigned i = 0; i < canned.nxs; i++)
+		if (strcmp(canned.xs[i].path, path) == 0)
+			return canned.xs[i].value;
+	return NULL;
+}
+
+void canned_xs_set(const char *path, const char *value)
+{
+	unsigned i;
+
+	for (i = 0; i < canned.nxs && strcmp(canned.xs[i].path, path); i++)
+		;
+	assert_true(i < sizeof(canned.xs) / sizeof(canned.xs[0]));
+	snprintf(canned.xs[i].path, sizeof(canned.xs[i].path), "%s", path);
+	snprintf(canned.xs[i].value, sizeof(canned.xs[i].value), "%s", value);
+	if (i == canned.nxs)
+		canned.nxs++;
+}
+
+static int c_xs_read(struct xl_backend *b, const char *path, char **value)
+{
+	const char *v = canned_xs_get(path);
+
+	(void)b;
+	if (!v)
+		return -ENOENT;
+	*value = strdup(v);
+	return *value ? 0 : -ENOMEM;
+}
+
+static int c_xs_write(struct xl_backend *b, unsigned n, const char *const *paths,
+		      const char *const *values)
+{
+	if (C(b)->xs_write_rc)
+		return C(b)->xs_write_rc;
+	for (unsigned i = 0; i < n; i++)
+		canned_xs_set(paths[i], values[i]);
+	C(b)->xs_writes++;
+	return 0;
+}
+
 struct canned canned;
 static struct xl_backend backend = {
 	&canned, c_open, c_uname, c_physinfo, c_version, c_sched_id, c_domain_list,
 	c_domain_info, c_readconsole, c_domain_name, c_debug_keys, c_vcpu_info, c_sched_credit,
+	c_vcpu_affinity, c_max_mem, c_xs_open, c_xs_read, c_xs_write,
 };
 
 static void canned_reset(void)
@@ -209,6 +296,7 @@ static void canned_reset(void)
 	canned.ndoms = 1;
 	canned.vcpus[0][0] = (struct tern_domctl_getvcpuinfo){
 		.online = 1, .running = 1, .cpu_time = 14600000000ull, .cpu = 0, .cpumap = 1,
+		.cpumap_soft = ~0ull,
 	};
 	canned.weight[0] = 256;
 }
@@ -232,10 +320,42 @@ struct run xl(const char *args)
 	env.out = open_memstream(&r.out, &olen);
 	env.err = open_memstream(&r.err, &elen);
 	env.opened = 0;
+	env.dryrun = 0;
 	r.status = xl_main(&env, argc, argv);
 	fclose(env.out);
 	fclose(env.err);
 	return r;
+}
+
+void xl_expect(const char *args, int status, const char *err)
+{
+	struct run r = xl(args);
+
+	if (r.status != status || strcmp(r.err, err) != 0)
+		fail_msg("xl %s: status %d (want %d), stderr:\n%s\nwant:\n%s", args, r.status,
+			 status, r.err, err);
+	run_free(&r);
+}
+
+void canned_add_web(void)
+{
+	struct tern_domaininfo *d = &canned.doms[1];
+
+	canned.pi.nr_cpus = 4;
+	canned.pi.max_cpu_id = 3;
+	d->domain = 3;
+	d->flags = TERN_DOMINF_hvm_guest | TERN_DOMINF_blocked;
+	d->nr_online_vcpus = 1;
+	d->max_vcpu_id = 1;
+	canned.names[1] = "web";
+	canned.ndoms = 2;
+	canned.vcpus[1][0] = (struct tern_domctl_getvcpuinfo){
+		.online = 1, .blocked = 1, .cpu_time = 2345000000ull, .cpu = 2, .cpumap = 0xe,
+		.cpumap_soft = ~0ull,
+	};
+	canned.vcpus[1][1] = (struct tern_domctl_getvcpuinfo){ .cpumap = 0xa, .cpumap_soft = 0x4 };
+	canned.weight[1] = 512;
+	canned.cap[1] = 50;
 }
 
 void run_free(struct run *r)

@@ -108,8 +108,10 @@ static void domctl_op(struct gen *g, struct tern_domctl *d)
 		break;
 	case TERN_DOMCTL_setvcpuaffinity:
 		d->u.vcpuaffinity.vcpu = g_vcpu(g);
-		d->u.vcpuaffinity.pad0 = (uint32_t)g_or_edge(g, 0);
+		/* hard, soft or both; now and then none or unknown bits */
+		d->u.vcpuaffinity.flags = (uint32_t)g_or_edge(g, 1 + g_below(g, 3));
 		d->u.vcpuaffinity.cpumap = g_chance(g, 2) ? g_below(g, 16) : g_edge64(g);
+		d->u.vcpuaffinity.cpumap_soft = g_chance(g, 2) ? g_below(g, 16) : g_edge64(g);
 		break;
 	case TERN_DOMCTL_getvcpuinfo:
 		d->u.getvcpuinfo.vcpu = g_vcpu(g);

@@ -11,6 +11,7 @@
 #include <tern/domain.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
+#include <tern/string.h>
 
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_ECX_SVM (1u << 2)
@@ -135,7 +136,8 @@ static int svm_domain_init(struct domain *d)
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 {
 	struct domain *d = v->domain;
-	struct vmcb *vmcb = alloc_pages(0);
+	/* An AP started again after going offline keeps its VMCB, reset. */
+	struct vmcb *vmcb = v->vmcb ? memset(v->vmcb, 0, PAGE_SIZE) : alloc_pages(0);
 	struct vmcb_control *c;
 
 	if (!vmcb)
@@ -241,8 +243,8 @@ static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
 	cpu->last_vcpu = v;
 	v->yielded = false;
-	while (!d->paused && !d->shutdown && !d->dying && !v->blocked && !v->yielded &&
-	       system_time_ns() < deadline) {
+	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
+	       !v->yielded && system_time_ns() < deadline) {
 		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
 		svm_enter(v, deadline);
 	}
