@@ -7,6 +7,7 @@
 
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
+#include <asm/asid.h>
 #include <asm/vlapic.h>
 
 struct vmcb;
@@ -40,7 +41,11 @@ struct vcpu {
 	uint64_t poll_deadline;    /* SCHEDOP_poll's timeout (system time), 0: none */
 	volatile bool running;     /* on a pCPU now */
 	uint64_t run_time_ns;      /* time it has run */
-	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
+	/* TLBs (svm.c, p2m.c): in guest mode now, with the ASID asid and its
+	 * domain's nested table as of npt_epoch. */
+	bool in_guest;
+	uint64_t npt_epoch;
+	struct asid_vcpu asid;
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;

@@ -5,6 +5,7 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <asm/asid.h>
 #include <asm/desc.h>
 
 struct vcpu;
@@ -18,7 +19,7 @@ struct percpu {
 	volatile bool online;
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
-	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
+	struct asid_pcpu asids;   /* the ASIDs this CPU hands out (svm.c) */
 };
 
 extern struct percpu percpu[NR_CPUS];
