@@ -10,7 +10,10 @@ any, worked; these tests run it and then check that tern and dom0 carry on:
  - no p2m operation (remove_from_physmap, foreign map, grant map + unmap,
    add_to_physmap) can replace dom0's read-only LAPIC page, and after all of
    them, and after dom0 rewrote its own APIC ID register, INIT, STARTUP and
-   NMI IPIs to another CPU are still refused and that CPU still runs domUs.
+   NMI IPIs to another CPU are still refused and that CPU still runs domUs;
+ - a remap of a running domU's page by dom0 has taken effect in that domU's
+   TLB when the hypercall returns (the tlb_shootdown guest counts stale
+   reads while it spins in guest mode).
 dom0 boots with iomem=relaxed so that /dev/mem and busybox devmem reach
 MMIO, as in tests/system/test_dom0.py."""
 
@@ -26,6 +29,8 @@ MEMATTACK = os.path.join(BUILD, "dist", "usr", "lib", "tern", "tests", "memattac
 TOOL = "/root/memattack"
 # The grant_map guest leaves grant 9 of a page of its RAM granted to dom0.
 GRANT_GUEST = "grant_map"
+SHOOTDOWN_GUEST = "tlb_shootdown"
+ROUNDS = 300
 GREF_DOM0 = 9
 LAPIC = 0xfee00000
 # Far above the RAM of the test machine (and so above tern's direct map),
@@ -36,7 +41,7 @@ HIGH_MMIO = 0x1000000000
 def boot(machine, tmp_path):
     with open(MEMATTACK, "rb") as f:
         files = {TOOL[1:]: (0o100755, f.read())}
-    return domu_guests.boot_dom0_for(machine, tmp_path, [GRANT_GUEST], files,
+    return domu_guests.boot_dom0_for(machine, tmp_path, [GRANT_GUEST, SHOOTDOWN_GUEST], files,
                                      dom0_args="iomem=relaxed")
 
 
@@ -105,3 +110,23 @@ def test_lapic_frame_cannot_be_remapped(machine, tmp_path):
     outcome, reason, lines = domu_guests.run_guest(m, GRANT_GUEST)
     assert outcome == "SUCCESS", f"{outcome} {reason}\n{lines}"
     assert check(m, "echo still here").strip().endswith("still here")
+
+
+def test_remap_of_a_running_domu_leaves_no_stale_translation(machine, tmp_path):
+    m = boot(machine, tmp_path)
+    domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{SHOOTDOWN_GUEST}.cfg",
+                               'cmdline="shootdown"')
+    deadline = time.monotonic() + 120
+    while True:
+        found = re.search(rf"\(d{domid}\) shootdown: window gfn (0x[0-9a-f]+) mailbox gfn "
+                          r"(0x[0-9a-f]+)", check(m, f"{XL} dmesg"))
+        if found:
+            break
+        assert time.monotonic() < deadline, "the guest never printed its gfns"
+        time.sleep(1)
+    out = memattack(m, f"tlb {domid} {found.group(1)} {found.group(2)} {ROUNDS}")
+    assert "0 stale read(s)" in out, out
+    outcome, reason, lines = domu_guests.wait_result(m, domid)
+    assert outcome == "SUCCESS", f"{outcome} {reason}\n{lines}"
+    assert f"shootdown: {ROUNDS} rounds, 0 stale reads" in lines, lines
+    domu_guests.assert_host_healthy(m)

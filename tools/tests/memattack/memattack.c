@@ -18,6 +18,13 @@
  *     populate_physmap extents whose frame numbers wrap or lie past its
  *     limit, and a foreign map whose frame number wraps when shifted; each
  *     must fail, then the domain is destroyed.
+ *   memattack tlb DOMID WINDOW_GFN MAILBOX_GFN ROUNDS
+ *     the other side of the tlb_shootdown test guest: ROUNDS times, maps
+ *     grant-table frame 1 of DOMID over its WINDOW_GFN, waits until the
+ *     guest has seen it, removes it, and only then tells the guest the
+ *     round is over (in its page MAILBOX_GFN), and waits for the guest to
+ *     have looked. The guest counts the reads that still reach the frame
+ *     after that; this prints the count.
  *
  * Prints one line per attempt and "memattack: ok" (exit 0) when every
  * attack was refused, else names what worked (exit 1).
@@ -250,6 +257,80 @@ static void domctl_attacks(struct tc_handle *h, uint16_t domid)
 		tc_unmap_foreign(p, 1);
 }
 
+/* The tlb_shootdown guest's mailbox (tests/guests/tlb_shootdown). */
+struct mailbox {
+	volatile uint32_t round, seen, checked, done, stale;
+};
+
+#define SEEN_WAIT_US 10000000 /* the guest spins: it answers at once */
+
+static long place_grant_frame(struct tc_handle *h, uint16_t domid, uint64_t gfn)
+{
+	struct xen_add_to_physmap *atp = tc_buf_alloc(sizeof(*atp));
+	long rc;
+
+	*atp = (struct xen_add_to_physmap){ .domid = domid, .space = XENMAPSPACE_grant_table,
+					    .idx = 1, .gpfn = gfn };
+	rc = memory_op(h, XENMEM_add_to_physmap, atp);
+	tc_buf_free(atp, sizeof(*atp));
+	return rc;
+}
+
+static long remove_frame(struct tc_handle *h, uint16_t domid, uint64_t gfn)
+{
+	struct xen_remove_from_physmap *rfp = tc_buf_alloc(sizeof(*rfp));
+	long rc;
+
+	*rfp = (struct xen_remove_from_physmap){ .domid = domid, .gpfn = gfn };
+	rc = memory_op(h, XENMEM_remove_from_physmap, rfp);
+	tc_buf_free(rfp, sizeof(*rfp));
+	return rc;
+}
+
+static int tlb_rounds(struct tc_handle *h, char **argv)
+{
+	uint16_t domid = (uint16_t)number(argv[0], "DOMID");
+	uint64_t window = number(argv[1], "WINDOW_GFN"), mailbox_gfn = number(argv[2], "MAILBOX_GFN");
+	uint32_t rounds = (uint32_t)number(argv[3], "ROUNDS");
+	int err = 0, rc = 0;
+	struct mailbox *mb = tc_map_foreign(h, domid, PROT_READ | PROT_WRITE, &mailbox_gfn, &err, 1);
+
+	if (!mb || err) {
+		fprintf(stderr, "memattack: cannot map the mailbox of domain %u\n", domid);
+		return 2;
+	}
+	for (uint32_t r = 1; r <= rounds && !rc; r++) {
+		unsigned int waited = 0;
+
+		if (place_grant_frame(h, domid, window)) {
+			fprintf(stderr, "memattack: round %u: add_to_physmap failed\n", r);
+			rc = 2;
+			break;
+		}
+		while (mb->seen < r && waited++ < SEEN_WAIT_US / 10)
+			usleep(10);
+		if (mb->seen < r) {
+			fprintf(stderr, "memattack: round %u: the guest never saw the frame\n", r);
+			rc = 2;
+		}
+		if (remove_frame(h, domid, window)) {
+			fprintf(stderr, "memattack: round %u: remove_from_physmap failed\n", r);
+			rc = 2;
+		}
+		__atomic_store_n(&mb->round, r, __ATOMIC_SEQ_CST);
+		/* The next round's mapping must not meet this round's check. */
+		waited = 0;
+		while (mb->checked < r && waited++ < SEEN_WAIT_US / 10)
+			usleep(10);
+	}
+	mb->done = 1;
+	printf("memattack: tlb: %u stale read(s) reported by the guest\n", mb->stale);
+	if (mb->stale)
+		failures++;
+	tc_unmap_foreign((void *)mb, 1);
+	return rc;
+}
+
 static int attack_domctl(struct tc_handle *h)
 {
 	struct tern_domctl op = { .cmd = TERN_DOMCTL_createdomain };
@@ -279,8 +360,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || (!strcmp(argv[1], "lapic") && argc != 5) ||
-	    (!strcmp(argv[1], "mmio") && argc != 3) || (!strcmp(argv[1], "domctl") && argc != 2)) {
-		fprintf(stderr, "usage: memattack lapic LAPIC_GFN DOMID GREF | mmio PHYSADDR | domctl\n");
+	    (!strcmp(argv[1], "mmio") && argc != 3) || (!strcmp(argv[1], "domctl") && argc != 2) ||
+	    (!strcmp(argv[1], "tlb") && argc != 6)) {
+		fprintf(stderr, "usage: memattack lapic LAPIC_GFN DOMID GREF | mmio PHYSADDR | domctl |\n"
+				"       memattack tlb DOMID WINDOW_GFN MAILBOX_GFN ROUNDS\n");
 		return 2;
 	}
 	rc = tc_open(&h, NULL);
@@ -294,6 +377,8 @@ int main(int argc, char **argv)
 		rc = attack_mmio(&h, argv + 2);
 	else if (!strcmp(argv[1], "domctl"))
 		rc = attack_domctl(&h);
+	else if (!strcmp(argv[1], "tlb"))
+		rc = tlb_rounds(&h, argv + 2);
 	else
 		rc = 2;
 	tc_close(&h);
