@@ -7,7 +7,14 @@
  * into the dummy 2 MiB at the same offset (never to its own frame), nothing
  * past the limit; large pages wherever a whole 1 GiB or 2 MiB allows, one
  * shared directory for all wholly hidden GiBs; npt_map_4k changes exactly one
- * translation, splitting and copying as needed.
+ * translation, splitting and copying as needed, and gives back what it no
+ * longer needs: empty tables are freed (20000 map/unmap pairs at new
+ * addresses hold one path), contiguous ones merge into 2 MiB and 1 GiB pages
+ * (not across a read-only frame or a misaligned block; accessed and dirty
+ * bits aside), an undone change leaves dom0's table as built, running out of
+ * pages half way changes nothing; npt_translate says whether every level is
+ * writable; npt_free_tables frees all but the shared directory. A freed page
+ * that is used again fails the test.
  */
 #include <stdarg.h>
 #include <stddef.h>
