@@ -32,7 +32,7 @@ static long createdomain(struct tern_domctl *op)
 	int rc;
 
 	if (!(c->flags & TERN_CDF_hvm) || c->flags & ~TERN_CDF_hvm || !c->max_vcpus ||
-	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED)
+	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED || c->pad0)
 		return -EINVAL;
 	if (nr_cpus_online < 2)
 		return -ENODEV; /* CPU0 is dom0's: a domU could never run */
@@ -42,7 +42,8 @@ static long createdomain(struct tern_domctl *op)
 	memcpy(d->handle, c->handle, sizeof(d->handle));
 	rc = domu_arch_init(d);
 	if (!rc)
-		rc = evtchn_domain_init(d);
+		rc = evtchn_domain_init(d, c->max_evtchn_port ? c->max_evtchn_port :
+					      EVTCHN_DEFAULT_MAX_PORT);
 	if (!rc)
 		rc = grant_table_init(d);
 	if (rc) {

@@ -51,7 +51,7 @@ static void ops_free_page(void *page)
 static int ops_map_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
 			 uint64_t gfn, bool readonly)
 {
-	return p2m_map_foreign(owner(mapper), gpa >> PAGE_SHIFT, owner(granter), gfn, !readonly);
+	return p2m_map_foreign_gfn(owner(mapper), gpa >> PAGE_SHIFT, owner(granter), gfn, !readonly);
 }
 
 /* Returns once no vCPU of the mapper can still reach the frame (tern/p2m.h):
@@ -61,7 +61,7 @@ static int ops_unmap_frame(struct grant_table *mapper, uint64_t gpa, struct gran
 {
 	(void)granter;
 	(void)gfn;
-	return p2m_reset(owner(mapper), gpa >> PAGE_SHIFT);
+	return p2m_reset_gfn(owner(mapper), gpa >> PAGE_SHIFT);
 }
 
 /* The owner's own RAM (writable, reachable at virtual == physical): a
@@ -71,7 +71,7 @@ static void *ops_frame_ptr(struct grant_table *gt, uint64_t gfn, bool writable)
 	paddr_t hpa;
 
 	(void)writable;
-	if (p2m_get_ram(owner(gt), gfn, &hpa))
+	if (p2m_ram_gfn(owner(gt), gfn, &hpa))
 		return NULL;
 	return (void *)(uintptr_t)hpa;
 }

@@ -40,13 +40,15 @@ def check(m, command, timeout=180):
     return out
 
 
-def dom0(machine, initrd=INITRD):
-    """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own."""
+def dom0(machine, initrd=INITRD, kernel_args=""):
+    """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own.
+    kernel_args go on dom0's command line."""
     if not os.path.exists(initrd):
         pytest.fail(f"{initrd} is missing: run `make images`")
     m = machine(append="dom0_mem=512M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                        "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", initrd], smp=2, memory="2G")
+                modules=[f"{VMLINUZ} console=ttyS0 {kernel_args}".rstrip(), initrd], smp=2,
+                memory="2G")
     m.wait_for(USERSPACE + "|Could not set up DOM0")
     if "Could not set up DOM0" in m.output:
         why = re.findall(r"^\(tern\) dom0: .*$", m.output, re.M)

@@ -143,3 +143,24 @@ def test_xl_reboot_restarts_the_guest(machine):
     assert len([l for l in check(m, "xl list").splitlines() if l.startswith("sample ")]) == 1
     check(m, "xl destroy sample")
 
+
+
+def test_both_event_channel_abis(machine):
+    """Linux uses Xen's FIFO event-channel ABI when it is offered (every other
+    test runs that way); with xen.fifo_events=0 it keeps the 2-level one. A
+    dom0 on 2-level runs a guest on each ABI: both reach userspace and obey
+    `xl shutdown` (xenstore, console and VIRQs: events both ways)."""
+    m = dom0(machine, kernel_args="xen.fifo_events=0")
+    assert "xen:events: Using 2-level ABI" in m.output, "dom0 did not take the 2-level ABI"
+    free0 = free_memory(m)
+    create(m, "twolevel", 'extra="console=hvc0 xen.fifo_events=0"')
+    create(m, "fifo")
+    wait_userspace(m, "twolevel")
+    wait_userspace(m, "fifo")
+    wait_userspace(m, "twolevel", "xen:events: Using 2-level ABI")
+    wait_userspace(m, "fifo", "xen:events: Using FIFO-based ABI")
+    out = check(m, "xl shutdown -a -w", timeout=600)
+    assert "Waiting for 2 domains" in out, out
+    wait_gone(m, "twolevel")
+    wait_gone(m, "fifo")
+    memory_back(m, free0)

@@ -109,6 +109,7 @@ struct xlcfg_domain {
 	uint64_t cpumaps[XLCFG_MAX_VCPUS];
 	unsigned cpu_weight;      /* credit scheduler weight, 1..65535, default 256 */
 	unsigned cap;             /* % of one pCPU, 0 (default): none; at most 100 * maxvcpus */
+	unsigned max_event_channels; /* highest event-channel port, default 1023 */
 	int has_uuid;
 	uint8_t uuid[16];
 	enum xlcfg_action on_poweroff, on_reboot, on_crash, on_watchdog;

@@ -93,7 +93,7 @@ int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
 	for (uint64_t i = 0; i < n; i++) {
 		paddr_t hpa = (uintptr_t)block + i * PAGE_SIZE;
 
-		rc = p2m_set(d, gfn + i, hpa, true);
+		rc = p2m_map_gfn(d, gfn + i, hpa, true);
 		if (rc && rc != -EBUSY) {
 			/* The pages mapped so far stay the domain's: destroy frees them. */
 			if (i == 0)

@@ -102,7 +102,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
-		err = p2m_map_foreign(d, gpfn, foreign, idx, true);
+		err = p2m_map_foreign_gfn(d, gpfn, foreign, idx, true);
 		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
 			return -EFAULT;
 	}
@@ -120,7 +120,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	d = target_domain(v, xrfp.domid, &rc);
 	if (!d)
 		return rc;
-	return p2m_reset(d, xrfp.gpfn);
+	return p2m_reset_gfn(d, xrfp.gpfn);
 }
 
 static long memory_map(struct vcpu *v, uint64_t arg)

@@ -179,7 +179,7 @@ static int reset_locked(struct domain *d, uint64_t gfn)
 	return change_locked(d, gfn, hpa, NPT_RWX);
 }
 
-int p2m_set(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
+int p2m_map_gfn(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
 {
 	int rc;
 
@@ -189,7 +189,7 @@ int p2m_set(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
 	return rc;
 }
 
-int p2m_reset(struct domain *d, uint64_t gfn)
+int p2m_reset_gfn(struct domain *d, uint64_t gfn)
 {
 	int rc;
 
@@ -259,9 +259,9 @@ static void fm_revoke(void *ctx, domid_t mapper, uint64_t gfn)
 	int rc;
 
 	if (m->scratch)
-		rc = p2m_set(m, gfn, m->scratch + (gpa & (MiB(2) - 1)), true);
+		rc = p2m_map_gfn(m, gfn, m->scratch + (gpa & (MiB(2) - 1)), true);
 	else
-		rc = p2m_reset(m, gfn);
+		rc = p2m_reset_gfn(m, gfn);
 	if (rc)
 		pr_err("Domain %u: revoking gfn %#lx failed (%d)\n", mapper, gfn, rc);
 	if (rc == -EBUSY)
@@ -273,8 +273,8 @@ static void *fm_alloc(size_t size)
 	return xmalloc(size);
 }
 
-int p2m_map_foreign(struct domain *mapper, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
-		    bool writable)
+int p2m_map_foreign_gfn(struct domain *mapper, uint64_t gfn, struct domain *owner,
+			uint64_t owner_gfn, bool writable)
 {
 	const struct foreign_map_ops ops = {
 		.maps = fm_maps, .alloc = fm_alloc, .free = xfree,
@@ -285,11 +285,11 @@ int p2m_map_foreign(struct domain *mapper, uint64_t gfn, struct domain *owner, u
 	if (!p2m_gfn_below(gfn, mapper->p2m_limit))
 		return -EINVAL;
 	spin_lock(&foreign_lock);
-	rc = p2m_get_ram(owner, owner_gfn, &hpa);
+	rc = p2m_ram_gfn(owner, owner_gfn, &hpa);
 	if (!rc)
 		rc = foreign_map_add(&ops, &owner->foreign_maps, mapper->id, gfn, hpa);
 	if (!rc)
-		rc = p2m_set(mapper, gfn, hpa, writable);
+		rc = p2m_map_gfn(mapper, gfn, hpa, writable);
 	spin_unlock(&foreign_lock);
 	return rc;
 }

@@ -95,7 +95,7 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len)
 	return 0;
 }
 
-int p2m_get_ram(struct domain *d, uint64_t gfn, paddr_t *hpa)
+int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa)
 {
 	paddr_t base, now;
 	bool writable, ram;

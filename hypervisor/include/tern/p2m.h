@@ -34,32 +34,32 @@ void p2m_fix_page(struct domain *d, uint64_t gpa);
 /* Maps guest frame gfn to host frame hpa. 0, -EINVAL (out of bounds),
  * -EPERM (the fixed page), -ENOMEM (no memory or allowance for a table),
  * -EBUSY (done, but a vCPU did not confirm its flush in time). */
-int p2m_set(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable);
+int p2m_map_gfn(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable);
 
 /* Puts gfn back to what the domain's own layout has there (dom0: its
  * one-to-one frame or the scratch region; a domU: its RAM or nothing).
- * Errors as p2m_set. */
-int p2m_reset(struct domain *d, uint64_t gfn);
+ * Errors as p2m_map_gfn. */
+int p2m_reset_gfn(struct domain *d, uint64_t gfn);
 
 /*
  * Maps a hypervisor page the domain may see (its shared_info, a grant-table
  * frame) at gfn, as XENMEM_add_to_physmap does: the page moves, so the
  * mapping at *where (a gfn, or P2M_NOWHERE) goes, and *where becomes gfn.
- * Errors as p2m_set; on error nothing changed.
+ * Errors as p2m_map_gfn; on error nothing changed.
  */
 int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page);
 
 /* The host frame behind gfn if gfn is the domain's own RAM (not a mapping
  * of another's frame, not scratch, not MMIO) and writable; -EINVAL otherwise. */
-int p2m_get_ram(struct domain *d, uint64_t gfn, paddr_t *hpa);
+int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa);
 
 /*
  * Maps owner's RAM frame owner_gfn into mapper at gfn (foreign and grant
  * maps), recorded in owner->foreign_maps: 0, -EINVAL (not owner's RAM, bad
  * gfn), -ESRCH (owner is being destroyed), -ENOMEM, -EPERM.
  */
-int p2m_map_foreign(struct domain *mapper, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
-		    bool writable);
+int p2m_map_foreign_gfn(struct domain *mapper, uint64_t gfn, struct domain *owner,
+			uint64_t owner_gfn, bool writable);
 
 /*
  * Before owner's frames are freed: every mapping another domain still has

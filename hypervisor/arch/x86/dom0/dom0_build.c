@@ -279,7 +279,7 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	d->vcpu[0].id = 0;
 	d->vcpu[0].pcpu = 0;
 	d->vcpu[0].online = true;
-	rc = evtchn_domain_init(d);
+	rc = evtchn_domain_init(d, EVTCHN_FIFO_NR_CHANNELS - 1);
 	if (!rc)
 		rc = grant_table_init(d);
 	if (!rc)
