@@ -40,6 +40,7 @@ static long createdomain(struct tern_domctl *op)
 	if (!d)
 		return rc;
 	memcpy(d->handle, c->handle, sizeof(d->handle));
+	d->shared_info_gfn = ~0ull;
 	rc = domu_arch_init(d);
 	if (!rc)
 		rc = evtchn_domain_init(d, c->max_evtchn_port ? c->max_evtchn_port :
@@ -77,9 +78,6 @@ static void stop_vcpus(struct domain *d)
 static long destroydomain(struct domain *d)
 {
 	d->dying = true;
-	/* A pick already under way may not have seen dying: after it, none can
-	 * start a vCPU of d, and stop_vcpus waits for those it started. */
-	sched_sync();
 	stop_vcpus(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i].running)

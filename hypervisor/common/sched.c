@@ -95,12 +95,6 @@ void sched_wake(struct vcpu *v)
 	arch_kick_cpus(v->running ? 1ull << v->pcpu : v->affinity);
 }
 
-void sched_sync(void)
-{
-	spin_lock(&sched_lock);
-	spin_unlock(&sched_lock);
-}
-
 void sched_domain_unregister(struct domain *d)
 {
 	spin_lock(&sched_lock);

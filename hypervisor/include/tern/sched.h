@@ -13,10 +13,6 @@ void sched_wake(struct vcpu *v);
  * timeout), and wakes it. */
 void sched_end_poll(struct vcpu *v);
 
-/* Returns once every pick under way has finished: a vCPU whose domain was
- * marked paused, shut down or dying before this is not started after it. */
-void sched_sync(void);
-
 /* domain_unregister() under the scheduler's lock: once it returns no CPU
  * looks at d any more (its vCPUs must have stopped running first). */
 void sched_domain_unregister(struct domain *d);
