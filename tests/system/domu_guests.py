@@ -120,7 +120,9 @@ def assert_host_healthy(m):
 
 
 def free_memory(m):
-    return int(check(m, f"{XL} info free_memory").strip())
+    """`xl info free_memory` in MiB (the number the output ends with: a late
+    piece of the shell's prompt may come first)."""
+    return int(re.search(r"(\d+)\s*$", check(m, f"{XL} info free_memory")).group(1))
 
 
 def listed_memory(m, domid):
