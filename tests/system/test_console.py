@@ -145,9 +145,13 @@ def test_sample_domu_console_detach_reattach_shutdown(machine):
     time.sleep(2)
     wait_prompt(m, start)
 
-    # Shutdown is a request the guest honours by powering itself off.
+    # Shutdown is a request the guest honours by powering itself off. `-w`
+    # returns once it has shut down (Xen's meaning); xl's watcher then
+    # destroys it (on_poweroff), which a loaded machine may not have done
+    # by the next command.
     check(m, "xl shutdown -w sample", timeout=300)
-    status, out = run(m, "xl list sample")
+    status, out = run(m, "i=0; while xl list sample >/dev/null 2>&1 && [ $i -lt 120 ]; do "
+                         "i=$((i+1)); sleep 1; done; xl list sample", timeout=600)
     assert status == 1, f"sample still listed after xl shutdown -w:\n{out}"
     log = check(m, "cat /var/log/xen/console/guest-sample.log")
     assert "TERN-DOMU: userspace up" in log, log[-2000:]
