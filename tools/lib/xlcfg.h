@@ -70,9 +70,11 @@ enum xlcfg_action {
 };
 const char *xlcfg_action_name(enum xlcfg_action a);
 
-/* One entry of disk = [ ... ] (section 2.4); backends are a later issue. */
+/* One entry of disk = [ ... ] (section 2.4). */
 struct xlcfg_disk {
 	char *spec;        /* as written */
+	char *file;        /* where it was written, for messages */
+	int line;
 	char *target;      /* path; "" for an empty cdrom */
 	char *format;      /* raw, qcow, qcow2, vhd, qed, empty */
 	char *vdev;        /* as written: "xvda", "0x0" */

@@ -546,10 +546,9 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	if (rc)
 		goto out;
 	bad |= check_whole(&c, file) != 0;
-	if (!bad && (d->ndisks || d->nvifs))
-		xlcfg_msg(m, 0, "warning: disk/vif backends are not implemented yet: the guest "
-			  "gets no %s%s%s", d->ndisks ? "disks" : "",
-			  d->ndisks && d->nvifs ? " and no " : "", d->nvifs ? "network" : "");
+	if (!bad && d->nvifs)
+		xlcfg_msg(m, 0, "warning: the network backend is not implemented yet: the guest "
+			  "gets no network");
 	rc = bad ? -EINVAL : 0;
 out:
 	for (unsigned i = 0; i < c.nr; i++)

@@ -23,6 +23,14 @@ struct guest_regs {
 
 struct vcpu_info;
 
+/* The hypercall a vCPU is making (svm/vmmcall.c, common/hypercall.c). */
+struct hypercall_state {
+	bool compat;        /* issued from 32-bit code: arguments are 32 bits wide */
+	bool continued;     /* hypercall_continue(): the guest issues it again */
+	uint8_t nargs;      /* ... with its first nargs arguments replaced by args */
+	uint64_t args[3];
+};
+
 struct vcpu {
 	struct domain *domain;
 	unsigned int id;
@@ -47,6 +55,9 @@ struct vcpu {
 	uint64_t npt_epoch;
 	struct asid_vcpu asid;
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
+	struct hypercall_state hcall;
+	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
+	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;

@@ -7,6 +7,7 @@
 
 #include <asm/asid.h>
 #include <asm/desc.h>
+#include <tern/ratelimit.h>
 
 struct vcpu;
 
@@ -20,6 +21,9 @@ struct percpu {
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 	struct asid_pcpu asids;   /* the ASIDs this CPU hands out (svm.c) */
+	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
+	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
+	struct ratelimit nmi_log;
 };
 
 extern struct percpu percpu[NR_CPUS];

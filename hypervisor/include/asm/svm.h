@@ -28,6 +28,14 @@ void svm_handle_exit(struct vcpu *v);
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
 
+/* NMIs (nmi.c): injecting dom0's before it runs, dropping the others, and
+ * following the guest's NMI handler to its IRET after every exit. */
+void svm_nmi_before_entry(struct vcpu *v);
+void svm_nmi_after_exit(struct vcpu *v, uint64_t exitcode);
+
+/* Hypercalls (vmmcall.c). */
+void svm_handle_vmmcall(struct vcpu *v);
+
 /* Intercepted I/O ports (ioio.c). */
 void svm_handle_ioio(struct vcpu *v);
 void svm_iopm_init(uint8_t *iopm, bool passthrough);

@@ -34,6 +34,7 @@ struct vmcb_control {
 #define VMCB_INTERCEPT_SMI (1u << 2)
 #define VMCB_INTERCEPT_INIT (1u << 3)
 #define VMCB_INTERCEPT_CPUID (1u << 18)
+#define VMCB_INTERCEPT_IRET (1u << 20)
 #define VMCB_INTERCEPT_HLT (1u << 24)
 #define VMCB_INTERCEPT_INVLPGA (1u << 26)
 #define VMCB_INTERCEPT_IOIO_PROT (1u << 27)
@@ -147,6 +148,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define VMCB_EXIT_SMI 0x062
 #define VMCB_EXIT_INIT 0x063
 #define VMCB_EXIT_CPUID 0x072
+#define VMCB_EXIT_IRET 0x074
 #define VMCB_EXIT_HLT 0x078
 #define VMCB_EXIT_INVLPGA 0x07a
 #define VMCB_EXIT_IOIO 0x07b

@@ -96,10 +96,13 @@ static void test_howto_config(void **state)
 	assert_true(dom.has_uuid);
 	assert_int_equal(dom.uuid[0], 0x8f);
 	assert_int_equal(dom.uuid[15], 0xab);
-	/* Backends are a later issue: said once, as a warning. */
+	/* The network backend is a later issue: said once, as a warning. */
 	assert_int_equal(msgs.errors, 0);
-	assert_string_equal(msgs.text, "warning: disk/vif backends are not implemented yet: "
-			    "the guest gets no disks and no network\n");
+	assert_string_equal(msgs.text, "warning: the network backend is not implemented yet: "
+			    "the guest gets no network\n");
+	assert_int_equal(dom.disks[0].line, 13);
+	assert_int_equal(dom.disks[1].line, 14);
+	assert_string_equal(dom.disks[0].file, "t.cfg");
 }
 
 static void test_defaults_and_minimal(void **state)

@@ -20,6 +20,7 @@
 #include <tern/grant_table.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
+#include <tern/setup.h>
 #include <tern/string.h>
 
 
@@ -175,8 +176,8 @@ static int load_kernel(const struct boot_module *kernel, const struct boot_modul
 		       struct vcpu_start *start)
 {
 	struct bzimage_load load = { 0 };
-	/* Loaders put the module's path first, as for tern itself (Xen drops it too). */
-	const char *cmdline = cmdline_skip_image_name(kernel->string);
+	/* Some loaders put the module's path first, as for tern itself (Xen drops it too). */
+	const char *cmdline = cmdline_skip_image_name(kernel->string, boot_info.loader_name);
 	size_t cmdline_len = strlen(cmdline);
 	int rc;
 

@@ -146,13 +146,14 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	c = &vmcb->control;
 	/*
 	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
-	 * in the permission map, the SVM instructions, triple faults, and INIT
-	 * (which would otherwise reset the CPU tern runs on). Interrupts and I/O
-	 * ports stay native: dom0 owns the devices.
+	 * in the permission map, the SVM instructions, triple faults, INIT
+	 * (which would otherwise reset the CPU tern runs on) and NMIs (handed on
+	 * by tern: svm/nmi.c). Interrupts and I/O ports stay native: dom0 owns
+	 * the devices.
 	 */
 	c->intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
 			     VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_INVLPGA |
-			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT;
+			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT | VMCB_INTERCEPT_NMI;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
 			     VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
 			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT;
@@ -235,9 +236,11 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_arm(v, deadline);
 	}
 	svm_deliver_interrupt(v);
+	svm_nmi_before_entry(v);
 	svm_tlb_enter(v);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+	svm_nmi_after_exit(v, v->vmcb->control.exitcode);
 	svm_handle_exit(v);
 }
 
