@@ -160,8 +160,8 @@ def test_both_event_channel_abis(machine):
     m = dom0(machine, kernel_args="xen.fifo_events=0")
     assert "xen:events: Using 2-level ABI" in m.output, "dom0 did not take the 2-level ABI"
     free0 = free_memory(m)
-    create(m, "twolevel", 'extra="console=hvc0 xen.fifo_events=0"')
-    create(m, "fifo")
+    create(m, "twolevel", *DISKLESS, 'extra="console=hvc0 xen.fifo_events=0"')
+    create(m, "fifo", *DISKLESS)
     wait_userspace(m, "twolevel")
     wait_userspace(m, "fifo")
     wait_userspace(m, "twolevel", "xen:events: Using 2-level ABI")

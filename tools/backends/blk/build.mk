@@ -8,7 +8,8 @@ BLK_SRCS := $(BLK_PURE) $(addprefix $(BLK_DIR)/,blkback.c blk_vbd.c blk_queue.c 
 BLK_HDRS := $(wildcard $(BLK_DIR)/*.h) $(TC_HDRS)
 BLK_BIN := $(TC_DIST)/usr/sbin/tern-blkback
 
-ALL_TARGETS += $(BLK_BIN)
+ALL_TARGETS += $(BLK_BIN) $(MAN_DIR)/man8/tern-blkback.8.gz
+$(MAN_DIR)/man8/tern-blkback.8.gz: tools/man/tern-blkback.8.in $(BLK_BIN)
 $(DOM0_TOOLS_INITRD): $(BLK_BIN)
 
 $(TC_OUT)/obj/$(BLK_DIR)/%.o: $(BLK_DIR)/%.c $(BLK_HDRS)
