@@ -15,14 +15,12 @@ import os
 import re
 import time
 
-from qemu import BUILD, ROOT
-from test_domu import DOM0_IMAGE, boot_dom0_with, start_xenstored
-from test_xl import check, run
+from dom0 import CONSOLE_NONE, TOOLS_IMAGE, XL, boot, check, run, start_xenstored
+from qemu import BUILD, ROOT, TIMEOUT_SCALE
 
 GUEST_SRC = os.path.join(ROOT, "tests", "guests")
 GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
-XL = "/usr/sbin/xl"
 ALSO_DOM0 = "# also as the initial domain"
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
 # What a live domU may hold beyond its RAM: its nested page tables (their
@@ -52,12 +50,13 @@ def runs_as_initial_domain(name):
 
 
 def guest_config(name, cfg_name=None, cmdline="", extra=()):
-    """An xl.cfg for guest `name` as a domU: 32 MiB, one vCPU, on_crash
-    preserved so a crash stays visible, then the guest's own fragment, then
-    `extra` lines (later keys win)."""
+    """An xl.cfg for guest `name` as a domU: 32 MiB, one vCPU, kept after it
+    powers off (so its id still names it when the test looks it up; the
+    test destroys it) and after a crash (which stays visible), then the
+    guest's own fragment, then `extra` lines (later keys win)."""
     lines = [f'name = "{cfg_name or name}"', 'type = "pvh"',
              f'kernel = "{GUEST_DIR}/{name}.elf"', "memory = 32", "vcpus = 1",
-             'on_crash = "preserve"']
+             'on_poweroff = "preserve"', 'on_crash = "preserve"']
     if cmdline:
         lines.append(f'cmdline = "{cmdline}"')
     lines += (domu_fragment(name) or "").splitlines()
@@ -66,10 +65,10 @@ def guest_config(name, cfg_name=None, cmdline="", extra=()):
 
 
 def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
-                  dom0_mem="256M", **boot_args):
+                  dom0_mem="256M", console=CONSOLE_NONE, **boot_args):
     """Boots tern and dom0 with the guests' ELFs (and their configs, as
     /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
-    `boot_args` go to test_domu.boot_dom0_with (console, dom0_args, extra_args)."""
+    `console` and `boot_args` go to dom0.boot (dom0_args, extra_args...)."""
     files = dict(files or {})
     for name in names:
         elf = os.path.join(GUEST_BIN, name + ".elf")
@@ -77,8 +76,8 @@ def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
         with open(elf, "rb") as f:
             files[f"root/guests/{name}.elf"] = (0o100644, f.read())
         files[f"root/guests/{name}.cfg"] = (0o100644, guest_config(name).encode())
-    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem=dom0_mem,
-                       memory=memory, smp=smp, **boot_args)
+    m = boot(machine, TOOLS_IMAGE, dom0_mem=dom0_mem, memory=memory, smp=smp,
+             console=console, files=files, tmp_path=tmp_path, **boot_args)
     start_xenstored(m)
     return m
 
@@ -95,21 +94,28 @@ def create(m, cfg_path, *overrides):
     return int(check(m, f"{XL} domid {name}").strip())
 
 
-def wait_result(m, domid, timeout=300):
-    """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
-    (outcome, reason, the domain's lines)."""
+def wait_line(m, domid, pattern, timeout=300):
+    """Waits for a line of domain `domid`'s in `xl dmesg` that matches
+    pattern; returns (the match, the domain's lines)."""
     prefix = f"(d{domid}) "
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         log = check(m, f"{XL} dmesg")
         lines = [l[l.index(prefix) + len(prefix):] for l in log.splitlines() if prefix in l]
         for line in lines:
-            result = re.match(RESULT, line)
-            if result:
-                return result.group(1), result.group(2).strip(), "\n".join(lines)
+            found = re.match(pattern, line)
+            if found:
+                return found, "\n".join(lines)
         assert time.monotonic() < deadline, \
-            f"d{domid} printed no result; its lines:\n" + "\n".join(lines[-40:])
+            f"d{domid} printed no /{pattern}/; its lines:\n" + "\n".join(lines[-40:])
         time.sleep(1)
+
+
+def wait_result(m, domid, timeout=300):
+    """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
+    (outcome, reason, the domain's lines)."""
+    result, lines = wait_line(m, domid, RESULT, timeout)
+    return result.group(1), result.group(2).strip(), lines
 
 
 def assert_host_healthy(m):
@@ -145,7 +151,7 @@ def release(m, domid, free_before):
         assert used <= ram + DOMAIN_OVERHEAD_MIB, \
             f"d{domid} holds {used} MiB of host memory for {ram} MiB of RAM"
         run(m, f"{XL} destroy {domid}")
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 120 * TIMEOUT_SCALE
     while listed_memory(m, domid) is not None:
         assert time.monotonic() < deadline, f"d{domid} is still listed"
         time.sleep(1)

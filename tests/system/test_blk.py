@@ -26,8 +26,8 @@ import subprocess
 
 import pytest
 
+from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, run
 from qemu import Machine, TIMEOUT_SCALE
-from test_console import INITRD, PROMPT, USERSPACE, VMLINUZ, check, run
 
 LOG = "/var/log/xen/console/guest-{}.log"
 ROOT_LINE = "TERN-DOMU: root file system on /dev/xvda1"
@@ -49,13 +49,13 @@ def make_virtio_disk(path):
 
 @pytest.fixture(scope="module")
 def dom0(tmp_path_factory):
-    if not os.path.exists(INITRD):
-        pytest.fail(f"{INITRD} is missing: run `make images`")
+    if not os.path.exists(IMAGE):
+        pytest.fail(f"{IMAGE} is missing: run `make images`")
     disk = str(tmp_path_factory.mktemp("blk") / "virtio.img")
     make_virtio_disk(disk)
     m = Machine("test_blk", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0 quiet", INITRD], smp=2, memory="2G",
+                modules=[f"{VMLINUZ} console=ttyS0 quiet", IMAGE], smp=2, memory="2G",
                 extra_args=["-drive", f"file={disk},format=raw,if=virtio"])
     m.start()
     try:
@@ -204,21 +204,22 @@ def test_safety_rules_and_nothing_left_behind(dom0):
              "grep -v '^disk' /root/other.cfg >> /root/qcow.cfg")
     # A missing file: named with its file, line and disk line, before anything is built.
     status, out = run(m, "xl create /root/missing.cfg")
-    assert status != 0
+    # (3: xl's exit status for a create that failed, as Xen's xl gives)
+    assert status == 3, out
     assert ("libxl: error: /root/missing.cfg:1: disk 'file:/root/nope.img,xvda,w': cannot use "
             "/root/nope.img: No such file or directory") in out, out
     # Formats other than raw say how to convert.
     status, out = run(m, "xl create /root/qcow.cfg")
-    assert status != 0 and "format qcow2 is not supported" in out and "qemu-img convert" in out, out
+    assert status == 3 and "format qcow2 is not supported" in out and "qemu-img convert" in out, out
     # The sample disk is in use read-write by "sample": refused to "other".
     status, out = run(m, "xl create /root/other.cfg")
-    assert status != 0, out
+    assert status == 3, out
     assert "File /srv/xen/sample-disk.img is already in use" in out, out
-    assert run(m, "xl list other")[0] != 0
+    assert run(m, "xl list other")[0] == 1
     # A device mounted in dom0 is refused too.
     check(m, "mkdir -p /mnt/p2 && mount -t ext4 /dev/vda2 /mnt/p2")
     status, out = run(m, "xl block-attach sample phy:/dev/vda2,xvdd,w")
-    assert status != 0 and "is mounted in the privileged domain" in out, out
+    assert status == 1 and "is mounted in the privileged domain" in out, out
     assert "libxl_device_disk_add failed." in out
     check(m, "umount /mnt/p2")
     # Nothing left behind: no domain, no backend, no leftover memory.

@@ -22,8 +22,8 @@ import re
 import time
 
 import domu_guests
+from dom0 import XL, check, run
 from qemu import BUILD
-from test_xl import XL, check, run
 
 MEMATTACK = os.path.join(BUILD, "dist", "usr", "lib", "tern", "tests", "memattack")
 TOOL = "/root/memattack"

@@ -18,11 +18,16 @@
 static struct xlcfg_domain dom;
 static struct xlcfg_msgs msgs;
 
-static int load_with(const char *text, char *const *ov, unsigned nov)
+static int load_bytes(const char *text, size_t len, char *const *ov, unsigned nov)
 {
 	xlcfg_domain_free(&dom);
 	xlcfg_msgs_free(&msgs);
-	return xlcfg_load(&dom, "t.cfg", text, strlen(text), ov, nov, &msgs);
+	return xlcfg_load(&dom, "t.cfg", text, len, ov, nov, &msgs);
+}
+
+static int load_with(const char *text, char *const *ov, unsigned nov)
+{
+	return load_bytes(text, strlen(text), ov, nov);
 }
 
 static int load(const char *text)
@@ -406,14 +411,20 @@ static void test_garbage_does_not_crash(void **state)
 	static const char *const inputs[] = {
 		"", "\n\n;;\n", "[", "]", "=", "a=[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]",
 		"a='\\x'", "a='\\0'", "a=\"\\\n\"", "a=1,", "#only a comment", "a=[1,,2]",
-		"a+=", "\x01\x02", "name=\"a\0b\"",
+		"a+=", "\x01\x02",
 	};
+	/* A NUL inside a string: the parser gets all the bytes and refuses it. */
+	static const char nul[] = "name=\"a\0b\"\nkernel='/k'\n";
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
 		load(inputs[i]);
 		assert_true(msgs.errors > 0);
 	}
+	assert_int_not_equal(load_bytes(nul, sizeof(nul) - 1, NULL, 0), 0);
+	assert_string_equal(msgs.text, "t.cfg:1: config parsing error near `\"a': "
+					"bad escape or character in string\n");
+	assert_int_equal(msgs.errors, 1);
 }
 
 int main(void)
