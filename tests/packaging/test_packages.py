@@ -60,6 +60,8 @@ def test_tools_package_holds_everything_the_build_installs():
     assert not [p for p in packaged if p.startswith("/usr/lib/tern/tests/")]
     for must in ("/usr/sbin/xl", "/usr/sbin/xenstored", "/usr/sbin/xenconsoled",
                  "/lib/systemd/system/xendomains.service", "/usr/share/man/man1/xl.1.gz",
+                 "/usr/sbin/tern-netback", "/lib/systemd/system/tern-netback.service",
+                 "/usr/share/man/man8/tern-netback.8.gz", "/etc/xen/scripts/vif-bridge",
                  "/usr/share/doc/tern-utils/copyright"):
         assert must in packaged, must
     conffiles = subprocess.run(["dpkg-deb", "--info", deb("tern-utils"), "conffiles"],
@@ -68,7 +70,7 @@ def test_tools_package_holds_everything_the_build_installs():
     # settings or to a hotplug script survive upgrades.
     assert conffiles == sorted(p for p in packaged if p.startswith("/etc/")), conffiles
     assert {"/etc/default/xencommons", "/etc/default/xendomains",
-            "/etc/xen/scripts/block"} <= set(conffiles), conffiles
+            "/etc/xen/scripts/block", "/etc/xen/scripts/vif-bridge"} <= set(conffiles), conffiles
 
 
 def test_hypervisor_package_holds_tern_and_its_grub_generator():

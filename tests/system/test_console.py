@@ -44,7 +44,7 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     m = dom0(machine, BASE_IMAGE)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
-    assert "xencommons: xenstored, xenconsoled and tern-blkback running" in out
+    assert "xencommons: xenstored, xenconsoled, tern-blkback and tern-netback running" in out
     assert "TERN-INIT: xencommons failed" not in out
     status = check(m, "/etc/init.d/xencommons status")
     assert re.search(r"^xenstored is running \(pid \d+\)$", status, re.M), status
@@ -142,7 +142,8 @@ def test_sample_domu_console_detach_reattach_shutdown(machine):
 
     # Shutdown is a request the guest honours by powering itself off.
     # -w returns once it has shut down (Xen's meaning); its monitor then
-    # destroys it (on_poweroff="destroy"), a moment later on a busy machine.
+    # removes its devices (disk, vif) and destroys it (on_poweroff="destroy"),
+    # a moment later on a busy machine.
     check(m, "xl shutdown -w sample", timeout=300)
     status, out = run(m, "for i in $(seq 300); do xl list sample >/dev/null 2>&1 || break; "
                          "sleep 1; done; xl list sample", timeout=400)
