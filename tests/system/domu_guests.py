@@ -127,9 +127,13 @@ def assert_host_healthy(m):
 
 
 def free_memory(m):
-    """`xl info free_memory` in MiB (the number the output ends with: a late
-    piece of the shell's prompt may come first)."""
-    return int(re.search(r"(\d+)\s*$", check(m, f"{XL} info free_memory")).group(1))
+    """`xl info free_memory` in MiB: the last number that ends a line (under
+    load a piece of the shell's prompt may come before it, or a line of
+    other output after it)."""
+    out = check(m, f"{XL} info free_memory")
+    found = re.findall(r"(\d+)\s*$", out, re.M)
+    assert found, f"no number in `xl info free_memory`:\n{out}"
+    return int(found[-1])
 
 
 def listed_memory(m, domid):
