@@ -255,6 +255,19 @@ uint64_t e820_total(const struct e820_map *map, uint32_t type)
 	return total;
 }
 
+bool e820_contains(const struct e820_map *map, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (!size || addr + size < addr)
+		return false;
+	for (unsigned int i = 0; i < map->nr; i++) {
+		const struct e820_entry *e = &map->entry[i];
+
+		if (e->type == type && addr >= e->addr && addr + size <= e820_entry_end(e))
+			return true;
+	}
+	return false;
+}
+
 uint64_t e820_end(const struct e820_map *map, uint32_t type)
 {
 	uint64_t end = 0;

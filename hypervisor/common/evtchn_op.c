@@ -79,8 +79,7 @@ static void *ops_guest_page(const struct evtchn_domain *ed, uint64_t gfn)
 {
 	paddr_t hpa;
 
-	if (gfn >= (1ull << (48 - PAGE_SHIFT)) ||
-	    p2m_get_ram(owner(ed), gfn << PAGE_SHIFT, &hpa))
+	if (p2m_ram_gfn(owner(ed), gfn, &hpa))
 		return NULL;
 	return (void *)(uintptr_t)hpa;
 }

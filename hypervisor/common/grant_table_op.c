@@ -52,24 +52,27 @@ static void ops_free_page(void *page)
 static int ops_map_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
 			 uint64_t gfn, bool readonly)
 {
-	return p2m_map_foreign(owner(mapper), gpa, owner(granter), gfn << PAGE_SHIFT, !readonly);
+	return p2m_map_foreign_gfn(owner(mapper), gpa >> PAGE_SHIFT, owner(granter), gfn, !readonly);
 }
 
+/* Returns once no vCPU of the mapper can still reach the frame (tern/p2m.h):
+ * only then is the grant unpinned and the granter free to reuse it. */
 static int ops_unmap_frame(struct grant_table *mapper, uint64_t gpa, struct grant_table *granter,
 			   uint64_t gfn)
 {
 	(void)granter;
 	(void)gfn;
-	return p2m_reset(owner(mapper), gpa);
+	return p2m_reset_gfn(owner(mapper), gpa >> PAGE_SHIFT);
 }
 
-/* Guest RAM is writable RAM, reachable at virtual == physical. */
+/* The owner's own RAM (writable, reachable at virtual == physical): a
+ * grant copy never reaches MMIO, a mapping or a page of the hypervisor's. */
 static void *ops_frame_ptr(struct grant_table *gt, uint64_t gfn, bool writable)
 {
 	paddr_t hpa;
 
 	(void)writable;
-	if (gfn >= (1ull << (64 - PAGE_SHIFT)) || p2m_get_ram(owner(gt), gfn << PAGE_SHIFT, &hpa))
+	if (p2m_ram_gfn(owner(gt), gfn, &hpa))
 		return NULL;
 	return (void *)(uintptr_t)hpa;
 }

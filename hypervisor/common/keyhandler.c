@@ -59,9 +59,10 @@ static void dump_domains(void)
 
 		if (!d)
 			continue;
-		pr_info("d%u: %s, shutdown reason %u, %lu of %lu pages, %u vCPU(s)\n", d->id,
-			domain_state(d), d->shutdown_reason, (unsigned long)d->tot_pages,
-			(unsigned long)d->max_pages, d->nr_vcpus);
+		pr_info("d%u: %s, shutdown reason %u, %lu of %lu pages, %u vCPU(s), "
+			"nested table %lu of %lu pages\n", d->id, domain_state(d), d->shutdown_reason,
+			(unsigned long)d->tot_pages, (unsigned long)d->max_pages, d->nr_vcpus,
+			(unsigned long)d->npt_pages, (unsigned long)d->npt_pages_max);
 		evtchn_dump(d);
 		for (unsigned int i = 0; i < d->nr_vcpus; i++)
 			dump_vcpu(&d->vcpu[i], now);

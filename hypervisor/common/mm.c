@@ -130,6 +130,11 @@ void xfree(void *ptr)
 		panic("xfree: %p was not allocated by xmalloc", ptr);
 }
 
+uint64_t mm_total_pages(void)
+{
+	return page_alloc.nr_pfns;
+}
+
 uint64_t mm_free_pages(void)
 {
 	return page_alloc.free_pfns;

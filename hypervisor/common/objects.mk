@@ -30,6 +30,7 @@ HV_SRCS += hypervisor/common/vcpu_timer.c
 HV_SRCS += hypervisor/common/sched.c
 HV_SRCS += hypervisor/common/foreign_map.c
 HV_SRCS += hypervisor/common/sched_credit.c
+HV_SRCS += hypervisor/common/p2m_bounds.c
 HV_SRCS += hypervisor/common/ratelimit.c
 HV_SRCS += hypervisor/common/guest_console.c
 HV_SRCS += hypervisor/common/domain_destroy.c

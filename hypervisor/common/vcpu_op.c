@@ -27,7 +27,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    info.offset % __alignof__(struct vcpu_info))
 		return -EINVAL;
-	if (p2m_get_ram(v->domain, info.mfn << PAGE_SHIFT, &frame))
+	if (p2m_ram_gfn(v->domain, info.mfn, &frame))
 		return -EINVAL;
 	where = (struct vcpu_info *)(uintptr_t)(frame + info.offset);
 	/* Moving it keeps what was pending. */

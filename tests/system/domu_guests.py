@@ -23,6 +23,10 @@ GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
 ALSO_DOM0 = "# also as the initial domain"
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
+# What a live domU may hold beyond its RAM: its nested page tables (their
+# allowance, docs/design.md), vCPU and permission-map pages, the frame and
+# grant tables, shared_info, with room for the MiB granularity of `xl info`.
+DOMAIN_OVERHEAD_MIB = 2
 TERN_DIED = re.compile(r"Panic on CPU|FATAL TRAP|Manual reset required")
 
 
@@ -122,12 +126,51 @@ def assert_host_healthy(m):
     assert not TERN_DIED.search(log), log[-3000:]
 
 
+def free_memory(m):
+    """`xl info free_memory` in MiB: the last number that ends a line (under
+    load a piece of the shell's prompt may come before it, or a line of
+    other output after it)."""
+    out = check(m, f"{XL} info free_memory")
+    found = re.findall(r"(\d+)\s*$", out, re.M)
+    assert found, f"no number in `xl info free_memory`:\n{out}"
+    return int(found[-1])
+
+
+def listed_memory(m, domid):
+    """The domain's RAM in MiB as `xl list` shows it, or None once it is gone."""
+    status, out = run(m, f"{XL} list {domid}")
+    if status != 0:
+        return None
+    return int(re.search(rf"^\S+\s+{domid}\s+(\d+)\s", out, re.M).group(1))
+
+
+def release(m, domid, free_before):
+    """While the domain is still there (preserved after it stopped) the host
+    has lent it its RAM and at most DOMAIN_OVERHEAD_MIB more; once destroyed,
+    every page is back (within the MiB that dom0's own page tables may keep
+    for a moment)."""
+    ram = listed_memory(m, domid)
+    if ram is not None:
+        used = free_before - free_memory(m)
+        assert used <= ram + DOMAIN_OVERHEAD_MIB, \
+            f"d{domid} holds {used} MiB of host memory for {ram} MiB of RAM"
+        run(m, f"{XL} destroy {domid}")
+    deadline = time.monotonic() + 120 * TIMEOUT_SCALE
+    while listed_memory(m, domid) is not None:
+        assert time.monotonic() < deadline, f"d{domid} is still listed"
+        time.sleep(1)
+    free_after = free_memory(m)
+    assert free_before - 1 <= free_after <= free_before, \
+        f"free memory {free_before} MiB before d{domid}, {free_after} MiB after its destroy"
+
+
 def run_guest(m, name, *overrides, timeout=300):
     """Creates guest `name` from its config, waits for its result, checks the
-    host is fine, destroys the domain; returns (outcome, reason, its console
-    lines)."""
+    host is fine and, once the domain is gone, has all its memory back;
+    returns (outcome, reason, its console lines)."""
+    free_before = free_memory(m)
     domid = create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)
     outcome, reason, lines = wait_result(m, domid, timeout)
     assert_host_healthy(m)
-    check(m, f"{XL} destroy {domid}")
+    release(m, domid, free_before)
     return outcome, reason, lines

@@ -1,6 +1,7 @@
 """Test guests as unprivileged domUs (those with a tests/guests/<name>/domu.cfg;
 see domu_guests.py): one dom0 boot runs them all, one after the other. Each
-must print "Test result: SUCCESS" and leave tern and dom0 fine. The
+must print "Test result: SUCCESS", leave tern and dom0 fine and, once
+destroyed, have given back all its memory (domu_guests.release). The
 unprivileged guest then runs once more against another domU (a second
 instance of itself, made its victim), which must live on unharmed."""
 

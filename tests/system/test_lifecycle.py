@@ -41,7 +41,9 @@ def wait_userspace(m, name, line=DOMU_UP):
                          f"i=$((i+1)); [ $i -gt 900 ] && break; sleep 1; done; "
                          f"grep -c '{line}' {log}", timeout=1000)
     assert status == 0 and out.strip().endswith("1"), \
-        f"{name}: no '{line}'; its console:\n" + run(m, f"tail -c 3000 {log}")[1]
+        f"{name}: no '{line}'; its console:\n" + run(m, f"tail -c 3000 {log}")[1] + \
+        "\nxenconsoled:\n" + run(m, "tail -n 20 /var/log/xen/xenconsoled.log")[1] + \
+        "\ntern:\n" + run(m, "xl list; xl debug-keys q; xl dmesg | tail -n 40")[1]
 
 
 def console_command(m, name, command):

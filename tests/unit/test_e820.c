@@ -462,6 +462,27 @@ static void test_set_type(void **state)
 	assert_int_equal(map.nr, E820_MAX);
 }
 
+static void test_contains(void **state)
+{
+	(void)state;
+	q35_4g(&map);
+	assert_true(e820_sanitize(&map) >= 0);
+	assert_true(e820_contains(&map, 0x100000, 4096, E820_RAM));
+	assert_true(e820_contains(&map, 0x7ffdf000, 4096, E820_RAM));
+	assert_false(e820_contains(&map, 0x7ffe0000, 4096, E820_RAM));
+	/* Straddling RAM and a hole, or two RAM entries around one. */
+	assert_false(e820_contains(&map, 0x7ffdf800, 4096, E820_RAM));
+	assert_false(e820_contains(&map, 0x9e000, 0x100000, E820_RAM));
+	assert_true(e820_contains(&map, 0xfed1c000, 0x4000, E820_RESERVED));
+	assert_false(e820_contains(&map, 0xfedff000, 0x1000, E820_RESERVED));
+	assert_true(e820_contains(&map, 0x17ffff000, 4096, E820_RAM));
+	assert_false(e820_contains(&map, 0x180000000, 4096, E820_RAM));
+	assert_false(e820_contains(&map, 0x1000000000, 4096, E820_RAM));
+	/* Empty and wrapping ranges. */
+	assert_false(e820_contains(&map, 0x100000, 0, E820_RAM));
+	assert_false(e820_contains(&map, ~0ull - 4095, 8192, E820_RAM));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -486,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup(test_random_maps, setup),
 		cmocka_unit_test_setup(test_overflow, setup),
 		cmocka_unit_test_setup(test_set_type, setup),
+		cmocka_unit_test_setup(test_contains, setup),
 		cmocka_unit_test_setup(test_names, setup),
 	};
 

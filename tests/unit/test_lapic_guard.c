@@ -1,7 +1,8 @@
 /*
  * dom0's IPIs: to itself they pass unchanged; INIT, STARTUP, NMI and SMI to
  * anyone else, and broadcasts to others, are refused; fixed broadcasts and
- * logical masks that include dom0 shrink to a self IPI.
+ * logical masks that include dom0 shrink to a self IPI, even one equal to
+ * dom0's own logical ID.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,8 +33,19 @@ static void test_ipis_to_self_pass_unchanged(void **state)
 	assert_int_equal(lapic_guard_icr(ICR_SHORTHAND_SELF | 0xfd, 0, &self),
 			 ICR_SHORTHAND_SELF | 0xfd);
 	assert_int_equal(lapic_guard_icr(NMI, dest(0), &self), NMI);
+}
+
+/* A logical IPI that names dom0 goes out as a self IPI: the other CPUs'
+ * logical IDs (or one dom0 copied into its own LDR) reach nobody else. */
+static void test_logical_ipis_become_self_ipis(void **state)
+{
+	const struct lapic_identity all = { .apic_id = 0, .logical_id = 0xff };
+
+	(void)state;
 	assert_int_equal(lapic_guard_icr(ICR_DEST_LOGICAL | 0x41, dest(0x01), &self),
-			 ICR_DEST_LOGICAL | 0x41);
+			 ICR_SHORTHAND_SELF | 0x41);
+	assert_int_equal(lapic_guard_icr(ICR_DEST_LOGICAL | 0x41, dest(0xff), &all),
+			 ICR_SHORTHAND_SELF | 0x41);
 }
 
 static void test_cpu_start_and_nmi_to_others_are_refused(void **state)
@@ -79,6 +91,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipis_to_self_pass_unchanged),
+		cmocka_unit_test(test_logical_ipis_become_self_ipis),
 		cmocka_unit_test(test_cpu_start_and_nmi_to_others_are_refused),
 		cmocka_unit_test(test_fixed_broadcasts_shrink_to_self),
 		cmocka_unit_test(test_nothing_resets_dom0s_own_cpu),

@@ -7,7 +7,14 @@
  * into the dummy 2 MiB at the same offset (never to its own frame), nothing
  * past the limit; large pages wherever a whole 1 GiB or 2 MiB allows, one
  * shared directory for all wholly hidden GiBs; npt_map_4k changes exactly one
- * translation, splitting and copying as needed.
+ * translation, splitting and copying as needed, and gives back what it no
+ * longer needs: empty tables are freed (20000 map/unmap pairs at new
+ * addresses hold one path), contiguous ones merge into 2 MiB and 1 GiB pages
+ * (not across a read-only frame or a misaligned block; accessed and dirty
+ * bits aside), an undone change leaves dom0's table as built, running out of
+ * pages half way changes nothing; npt_translate says whether every level is
+ * writable; npt_free_tables frees all but the shared directory. A freed page
+ * that is used again fails the test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,9 +35,13 @@ struct range {
 	uint64_t start, end;
 };
 
+/* Pages are handed out in order, freed ones again first (last freed first);
+ * max bounds the pages live at once, as a domain's allowance does. */
 static struct {
 	uint64_t (*pages)[512];
-	unsigned int used, max;
+	unsigned int used, live, max;
+	bool freed[ARENA_PAGES];
+	unsigned int free_stack[ARENA_PAGES], nr_free;
 	const struct range *hidden;
 	unsigned int nr_hidden;
 	unsigned long hidden_calls;
@@ -38,23 +49,42 @@ static struct {
 
 static uint64_t fake_alloc(void *ctx)
 {
-	(void)ctx;
-	if (arena.used == arena.max)
+	unsigned int n;
+
+	assert_ptr_equal(ctx, &arena);
+	if (arena.live == arena.max || (!arena.nr_free && arena.used == ARENA_PAGES))
 		return 0;
-	memset(arena.pages[arena.used], 0xff, 4096); /* dirty, then zeroed as promised */
-	memset(arena.pages[arena.used], 0, 4096);
-	return ARENA_BASE + (uint64_t)arena.used++ * 4096;
+	n = arena.nr_free ? arena.free_stack[--arena.nr_free] : arena.used++;
+	arena.freed[n] = false;
+	arena.live++;
+	memset(arena.pages[n], 0xff, 4096); /* dirty, then zeroed as promised */
+	memset(arena.pages[n], 0, 4096);
+	return ARENA_BASE + (uint64_t)n * 4096;
 }
 
 static uint64_t *fake_map(void *ctx, uint64_t pa)
 {
 	(void)ctx;
-	if (pa < ARENA_BASE || pa >= ARENA_BASE + (uint64_t)arena.used * 4096 || pa & 0xfff)
+	if (pa < ARENA_BASE || pa >= ARENA_BASE + (uint64_t)arena.used * 4096 || pa & 0xfff ||
+	    arena.freed[(pa - ARENA_BASE) / 4096])
 		fail_msg("map of %#lx: not a table page", (unsigned long)pa);
 	return arena.pages[(pa - ARENA_BASE) / 4096];
 }
 
-static struct npt_mem mem = { .ctx = &arena, .alloc_table = fake_alloc, .map = fake_map };
+static void fake_free(void *ctx, uint64_t pa)
+{
+	unsigned int n = (unsigned int)((pa - ARENA_BASE) / 4096);
+
+	fake_map(ctx, pa); /* a live table page */
+	arena.freed[n] = true;
+	arena.free_stack[arena.nr_free++] = n;
+	arena.live--;
+}
+
+static struct npt_mem mem = {
+	.ctx = &arena, .alloc_table = fake_alloc, .free_table = fake_free, .map = fake_map,
+	.pages_1g = true,
+};
 
 static bool fake_hidden(void *ctx, uint64_t addr, uint64_t len)
 {
@@ -77,8 +107,10 @@ static int setup(void **state)
 	free(arena.pages); /* when a test starts over */
 	arena.pages = calloc(ARENA_PAGES, 4096);
 	assert_non_null(arena.pages);
-	arena.used = 0;
+	arena.used = arena.live = arena.nr_free = 0;
+	memset(arena.freed, 0, sizeof(arena.freed));
 	arena.max = ARENA_PAGES;
+	mem.pages_1g = true;
 	arena.hidden = NULL;
 	arena.nr_hidden = 0;
 	arena.hidden_calls = 0;
@@ -126,7 +158,7 @@ static void check_addr(uint64_t root, uint64_t gpa, uint64_t limit, uint64_t dum
 {
 	uint64_t leaf, size, hpa, hpa2, size2;
 	bool present = walk(root, gpa, &leaf, &size);
-	int rc = npt_translate(&mem, root, gpa, &hpa2, &size2);
+	int rc = npt_translate(&mem, root, gpa, &hpa2, &size2, NULL);
 
 	if (gpa >= limit) {
 		if (present)
@@ -193,17 +225,14 @@ static void check_all(uint64_t root, uint64_t limit, uint64_t dummy)
 	}
 }
 
-/* Whether build() lets the table use 1 GiB pages (CPUs without them exist). */
-static bool pages_1g = true;
-
 static uint64_t build(const struct range *hidden, unsigned int nr, uint64_t limit, uint64_t dummy)
 {
 	uint64_t root = 0;
 
 	arena.hidden = hidden;
 	arena.nr_hidden = nr;
-	assert_int_equal(npt_build_identity(&mem, &root, limit, fake_hidden, dummy, pages_1g), 0);
-	assert_int_equal(npt_count_tables(&mem, root), arena.used);
+	assert_int_equal(npt_build_identity(&mem, &root, limit, fake_hidden, dummy), 0);
+	assert_int_equal(npt_count_tables(&mem, root), arena.live);
 	return root;
 }
 
@@ -270,9 +299,8 @@ static void test_q35_4g_without_1g_pages(void **state)
 	uint64_t root, leaf, size;
 
 	(void)state;
-	pages_1g = false;
+	mem.pages_1g = false; /* CPUs without 1 GiB pages exist */
 	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(64), DUMMY_4G);
-	pages_1g = true;
 	check_all(root, GiB(64), DUMMY_4G);
 	for (uint64_t a = 0; a < GiB(64); a += NPT_2M) {
 		assert_true(walk(root, a, &leaf, &size));
@@ -347,7 +375,7 @@ static void snapshot(uint64_t root)
 			     (((uint64_t)rand() << 31) ^ (uint64_t)rand()) % GiB(16);
 
 		probe_gpa[i] = a;
-		probe_ok[i] = npt_translate(&mem, root, a, &probe_hpa[i], NULL) == 0;
+		probe_ok[i] = npt_translate(&mem, root, a, &probe_hpa[i], NULL, NULL) == 0;
 	}
 }
 
@@ -355,7 +383,7 @@ static void compare(uint64_t root, uint64_t changed_gpa)
 {
 	for (int i = 0; i < NR_PROBES; i++) {
 		uint64_t hpa;
-		bool ok = npt_translate(&mem, root, probe_gpa[i], &hpa, NULL) == 0;
+		bool ok = npt_translate(&mem, root, probe_gpa[i], &hpa, NULL, NULL) == 0;
 
 		if ((probe_gpa[i] & ~0xfffull) == changed_gpa)
 			continue;
@@ -380,25 +408,25 @@ static void test_map_4k(void **state)
 	snapshot(root);
 	tables = npt_count_tables(&mem, root);
 	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), 0);
-	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5123, &hpa, &size), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5123, &hpa, &size, NULL), 0);
 	assert_int_equal(hpa, 0xabcd123);
 	assert_int_equal(size, 4096);
 	assert_int_equal(npt_count_tables(&mem, root), tables + 2);
-	assert_int_equal(npt_translate(&mem, root, GiB(9) + NPT_2M, &hpa, &size), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(9) + NPT_2M, &hpa, &size, NULL), 0);
 	assert_int_equal(size, NPT_2M);
 	compare(root, GiB(9) + 0x5000);
 
 	/* Inside the shared directory: copied, the other hidden GiB and the original untouched. */
 	snapshot(root);
 	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x5000, NPT_RWX | NPT_NX), 0);
-	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x3000, &hpa, NULL), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x3000, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, 0x5000);
 	compare(root, GiB(4) + 0x3000);
 	assert_memory_equal(fake_map(NULL, pdpte & NPT_ADDR_MASK), shared_before, sizeof(shared_before));
 	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[5], pdpte);
 	assert_int_equal(fake_map(NULL, fake_map(NULL, root)[0] & NPT_ADDR_MASK)[4] & NPT_SHARED, 0);
 	/* The dummy offset is preserved for the rest of that hidden 2 MiB. */
-	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x4000, &hpa, NULL), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x4000, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, DUMMY_4G + 0x4000);
 
 	/* In an existing page table; unmap; a second change of the same frame. */
@@ -409,13 +437,13 @@ static void test_map_4k(void **state)
 	compare(root, GiB(4) + 0x3000);
 	snapshot(root);
 	assert_int_equal(npt_map_4k(&mem, root, 0x150000, 0, 0), 0);
-	assert_int_equal(npt_translate(&mem, root, 0x150000, &hpa, NULL), -ENOENT);
+	assert_int_equal(npt_translate(&mem, root, 0x150000, &hpa, NULL, NULL), -ENOENT);
 	compare(root, 0x150000);
 	snapshot(root);
 
 	/* Above the limit: new tables. */
 	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, NPT_RWX), 0);
-	assert_int_equal(npt_translate(&mem, root, GiB(600) + 1, &hpa, NULL), 0);
+	assert_int_equal(npt_translate(&mem, root, GiB(600) + 1, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, 0x7001);
 	compare(root, GiB(600));
 
@@ -423,7 +451,7 @@ static void test_map_4k(void **state)
 	assert_int_equal(npt_map_4k(&mem, root, 0x1001, 0, NPT_RWX), -EINVAL);
 	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x1001, NPT_RWX), -EINVAL);
 	assert_int_equal(npt_map_4k(&mem, root, NPT_LIMIT, 0, NPT_RWX), -EINVAL);
-	assert_int_equal(npt_translate(&mem, root, NPT_LIMIT, &hpa, NULL), -ENOENT);
+	assert_int_equal(npt_translate(&mem, root, NPT_LIMIT, &hpa, NULL, NULL), -ENOENT);
 }
 
 static void test_errors(void **state)
@@ -433,23 +461,207 @@ static void test_errors(void **state)
 	(void)state;
 	arena.hidden = map_4g;
 	arena.nr_hidden = ARRAY_SIZE(map_4g);
-	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, 0x7fc01000, true), -EINVAL);
-	assert_int_equal(npt_build_identity(&mem, &root, NPT_LIMIT + 1, fake_hidden, 0, true), -EINVAL);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, 0x7fc01000), -EINVAL);
+	assert_int_equal(npt_build_identity(&mem, &root, NPT_LIMIT + 1, fake_hidden, 0), -EINVAL);
 	/* Out of table pages at every possible point. */
 	for (unsigned int max = 0; max < 7; max++) {
 		setup(NULL);
 		arena.hidden = map_4g;
 		arena.nr_hidden = ARRAY_SIZE(map_4g);
 		arena.max = max;
-		assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G, true), -ENOMEM);
+		assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), -ENOMEM);
 		teardown(NULL);
 	}
 	setup(NULL);
 	arena.max = 7;
 	arena.hidden = map_4g;
 	arena.nr_hidden = ARRAY_SIZE(map_4g);
-	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G, true), 0);
+	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), 0);
 	assert_int_equal(npt_map_4k(&mem, root, GiB(6), 0, NPT_RWX), -ENOMEM);
+}
+
+
+/* Whether the root maps nothing any more. */
+static bool npt_table_is_empty_root(uint64_t root)
+{
+	for (int i = 0; i < 512; i++)
+		if (fake_map(NULL, root)[i])
+			return false;
+	return true;
+}
+
+/* A domU's table: only a root to start with. */
+static uint64_t empty_table(void)
+{
+	uint64_t root = fake_alloc(&arena);
+
+	assert_true(root != 0);
+	return root;
+}
+
+static uint64_t page_size_at(uint64_t root, uint64_t gpa)
+{
+	uint64_t hpa, size;
+
+	assert_int_equal(npt_translate(&mem, root, gpa, &hpa, &size, NULL), 0);
+	return size;
+}
+
+/* Unmapping empties tables, which go: map/unmap at ever-new addresses
+ * never holds more than one path of tables. */
+static void test_unmap_frees_tables(void **state)
+{
+	uint64_t root, hpa;
+
+	(void)state;
+	root = empty_table();
+	for (uint64_t i = 0; i < 20000; i++) {
+		uint64_t gpa = GiB(4) + (i * 7919 % 262144) * 4096 + (i / 262144) * GiB(700);
+
+		assert_int_equal(npt_map_4k(&mem, root, gpa, 0x100000 + i * 4096, NPT_RWX), 0);
+		assert_int_equal(arena.live, 4);
+		assert_int_equal(npt_map_4k(&mem, root, gpa, 0, 0), 0);
+		assert_int_equal(arena.live, 1);
+		assert_int_equal(npt_translate(&mem, root, gpa, &hpa, NULL, NULL), -ENOENT);
+	}
+	assert_true(arena.used < 8);
+	assert_true(npt_table_is_empty_root(root));
+}
+
+/* Filling a 2 MiB block with contiguous, aligned frames (how populate gives
+ * a 2 MiB extent) leaves one 2 MiB page; changing one frame splits it
+ * again, changing it back merges. */
+static void test_contiguous_frames_merge(void **state)
+{
+	const uint64_t block = 0x40000000;
+	uint64_t root, hpa;
+
+	(void)state;
+	root = empty_table();
+	for (uint64_t i = 0; i < 512; i++) {
+		assert_int_equal(npt_map_4k(&mem, root, MiB(2) + i * 4096, block + i * 4096, NPT_RWX), 0);
+		assert_int_equal(arena.live, i == 511 ? 3 : 4);
+	}
+	assert_int_equal(page_size_at(root, MiB(2) + 0x1234), NPT_2M);
+	assert_int_equal(npt_map_4k(&mem, root, MiB(3), 0x9000, NPT_RWX), 0);
+	assert_int_equal(page_size_at(root, MiB(2)), 4096);
+	assert_int_equal(npt_translate(&mem, root, MiB(3) + 5, &hpa, NULL, NULL), 0);
+	assert_int_equal(hpa, 0x9005);
+	assert_int_equal(npt_map_4k(&mem, root, MiB(3), block + MiB(1), NPT_RWX), 0);
+	assert_int_equal(page_size_at(root, MiB(2)), NPT_2M);
+	assert_int_equal(arena.live, 3);
+}
+
+/* Entries that differ in what matters do not merge; accessed and dirty
+ * bits (which the CPU sets as the guest runs) do not matter. */
+static void test_what_does_not_merge(void **state)
+{
+	const uint64_t block = 0x40000000;
+	uint64_t root, pt, pd, pdpt;
+
+	(void)state;
+	root = empty_table();
+	/* One read-only frame (like dom0's LAPIC page) keeps the table. */
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(npt_map_4k(&mem, root, i * 4096, block + i * 4096,
+					    i == 300 ? NPT_P | NPT_US : NPT_RWX), 0);
+	assert_int_equal(page_size_at(root, 0), 4096);
+	/* Frames of a block that is not 2 MiB aligned. */
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(npt_map_4k(&mem, root, MiB(2) + i * 4096, block + 4096 + i * 4096,
+					    NPT_RWX), 0);
+	assert_int_equal(page_size_at(root, MiB(2)), 4096);
+	/* Accessed and dirty bits set by the CPU on a table about to fill up. */
+	for (uint64_t i = 0; i < 511; i++)
+		assert_int_equal(npt_map_4k(&mem, root, MiB(4) + i * 4096, block + i * 4096, NPT_RWX), 0);
+	pdpt = fake_map(NULL, root)[0] & NPT_ADDR_MASK;
+	pd = fake_map(NULL, pdpt)[0] & NPT_ADDR_MASK;
+	pt = fake_map(NULL, pd)[2] & NPT_ADDR_MASK;
+	fake_map(NULL, pt)[7] |= NPT_A | NPT_D;
+	fake_map(NULL, pd)[0] |= NPT_A;
+	assert_int_equal(npt_map_4k(&mem, root, MiB(4) + 511 * 4096, block + 511 * 4096, NPT_RWX), 0);
+	assert_int_equal(page_size_at(root, MiB(4)), NPT_2M);
+}
+
+/* In dom0's identity table a change and its undoing leave the table as it
+ * was built, with its 1 GiB page back (or, without 1 GiB pages, its
+ * directory of 2 MiB pages). */
+static void test_undo_restores_identity(void **state)
+{
+	for (int with_1g = 1; with_1g >= 0; with_1g--) {
+		uint64_t root, tables;
+
+		setup(state);
+		mem.pages_1g = with_1g;
+		root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
+		tables = arena.live;
+		snapshot(root);
+		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), 0);
+		assert_int_equal(arena.live, tables + 1 + with_1g);
+		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, GiB(9) + 0x5000, NPT_RWX), 0);
+		assert_int_equal(arena.live, tables);
+		assert_int_equal(page_size_at(root, GiB(9)), with_1g ? NPT_1G : NPT_2M);
+		compare(root, ~0ull);
+		assert_int_equal(npt_count_tables(&mem, root), tables);
+	}
+}
+
+/* Out of pages half way down: nothing allocated stays, nothing split stays
+ * split, no translation changed. */
+static void test_out_of_pages_changes_nothing(void **state)
+{
+	uint64_t root, tables, hpa;
+
+	(void)state;
+	root = empty_table();
+	arena.max = 3; /* a root, a PDPT and a PD; no page table */
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4), 0x1000, NPT_RWX), -ENOMEM);
+	assert_int_equal(arena.live, 1);
+	assert_true(npt_table_is_empty_root(root));
+
+	setup(state);
+	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
+	tables = arena.live;
+	arena.max = tables + 1; /* the split of the 1 GiB page, no page table */
+	snapshot(root);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), -ENOMEM);
+	assert_int_equal(arena.live, tables);
+	assert_int_equal(page_size_at(root, GiB(9)), NPT_1G);
+	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5000, &hpa, NULL, NULL), 0);
+	assert_int_equal(hpa, GiB(9) + 0x5000);
+	compare(root, ~0ull);
+}
+
+static void test_writable(void **state)
+{
+	uint64_t root, hpa;
+	bool w;
+
+	(void)state;
+	root = empty_table();
+	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x5000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, 0x2000, 0x6000, NPT_P | NPT_US), 0);
+	assert_int_equal(npt_translate(&mem, root, 0x1000, &hpa, NULL, &w), 0);
+	assert_true(w);
+	assert_int_equal(npt_translate(&mem, root, 0x2008, &hpa, NULL, &w), 0);
+	assert_false(w);
+	assert_int_equal(hpa, 0x6008);
+	/* A read-only level above a writable leaf. */
+	fake_map(NULL, root)[0] &= ~NPT_RW;
+	assert_int_equal(npt_translate(&mem, root, 0x1000, &hpa, NULL, &w), 0);
+	assert_false(w);
+}
+
+/* Destroy: every page goes but the shared directory, which is not the table's. */
+static void test_free_tables(void **state)
+{
+	uint64_t root;
+
+	(void)state;
+	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, NPT_RWX), 0);
+	npt_free_tables(&mem, root);
+	assert_int_equal(arena.live, 1);
 }
 
 int main(void)
@@ -462,6 +674,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_large_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_4k, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmap_frees_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contiguous_frames_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_what_does_not_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_restores_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_pages_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_tables, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

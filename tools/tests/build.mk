@@ -59,3 +59,14 @@ $(DOM0_TOOLS_INITRD): $(DESTROYMAP_BIN)
 $(DESTROYMAP_BIN): $(DESTROYMAP_DIR)/destroymap.c $(TC_HDRS) $(TC_LIB)
 	@mkdir -p $(@D)
 	$(TC_CC) $(TC_CFLAGS) -static -o $@ $< $(TC_LIB)
+
+# memattack: dom0-side attacks on memory isolation (tests/system/test_memory.py).
+MEMATTACK_DIR := tools/tests/memattack
+MEMATTACK_BIN := $(TC_TESTBIN)/memattack
+
+ALL_TARGETS += $(MEMATTACK_BIN)
+$(DOM0_TOOLS_INITRD): $(MEMATTACK_BIN)
+
+$(MEMATTACK_BIN): $(MEMATTACK_DIR)/memattack.c $(TC_HDRS) $(TC_LIB)
+	@mkdir -p $(@D)
+	$(TC_CC) $(TC_CFLAGS) -static -o $@ $< $(TC_LIB)

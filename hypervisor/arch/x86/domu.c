@@ -7,9 +7,8 @@
 #include <tern/errno.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
+#include <tern/p2m_bounds.h>
 #include <tern/string.h>
-
-extern struct npt_mem hypervisor_npt_mem;
 
 /* A p2m_ram entry: the host frame, bit 0 "RAM", bits 1-5 the order of the
  * block this frame heads (0x3e clear for frames inside a block). */
@@ -41,11 +40,13 @@ int domu_arch_init(struct domain *d)
 
 	if (!root)
 		return -ENOMEM;
+	p2m_init(d);
 	d->npt_root = (uintptr_t)root;
+	d->npt_pages = 1;
+	/* Nothing can be mapped before max_mem says how big it may get. */
+	p2m_set_bounds(d, 0, 1);
 	d->base_frame = domu_base_frame;
 	d->is_ram = domu_is_ram;
-	/* ASIDs: all domUs share one and every switch flushes (svm.c). */
-	d->asid = 2;
 	return hvm->domain_init(d);
 }
 
@@ -53,6 +54,8 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages)
 {
 	paddr_t *p2m;
 
+	if (p2m_max_pages_check(max_pages, mm_total_pages()))
+		return -EINVAL;
 	if (d->p2m_ram) {
 		/* Only growing the guest-frame space is allowed once memory is in. */
 		if (max_pages < d->tot_pages)
@@ -66,6 +69,9 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages)
 	d->p2m_ram = p2m;
 	d->p2m_size = max_pages;
 	d->max_pages = max_pages;
+	/* Its guest-physical space and page-table allowance follow from its
+	 * largest RAM, once (tern/p2m_bounds.h). */
+	p2m_set_bounds(d, p2m_domu_limit(max_pages), p2m_domu_table_allowance(max_pages));
 	return 0;
 }
 
@@ -75,7 +81,8 @@ int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
 	uint8_t *block;
 	int rc;
 
-	if (gfn & (n - 1) || gfn + n > d->p2m_size || d->tot_pages + n > d->max_pages)
+	if (gfn & (n - 1) || !p2m_range_below(gfn, n, d->p2m_size) ||
+	    !p2m_range_below(d->tot_pages, n, d->max_pages))
 		return -EINVAL;
 	for (uint64_t i = 0; i < n; i++)
 		if (d->p2m_ram[gfn + i])
@@ -86,26 +93,19 @@ int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
 	for (uint64_t i = 0; i < n; i++) {
 		paddr_t hpa = (uintptr_t)block + i * PAGE_SIZE;
 
-		rc = p2m_set(d, (gfn + i) << PAGE_SHIFT, hpa, true);
-		if (rc)
-			return rc; /* the pages stay the domain's; destroy frees them */
+		rc = p2m_map_gfn(d, gfn + i, hpa, true);
+		if (rc && rc != -EBUSY) {
+			/* The pages mapped so far stay the domain's: destroy frees them. */
+			if (i == 0)
+				free_pages(block, order);
+			return rc;
+		}
 		d->p2m_ram[gfn + i] = hpa | P2M_RAM |
 				      (i == 0 ? P2M_HEAD | ((uint64_t)order << P2M_ORDER_SHIFT) : 0);
 	}
 	d->tot_pages += n;
 	d->max_gfn = MAX(d->max_gfn, gfn + n - 1);
 	return 0;
-}
-
-/* Frees the nested page table's pages, leaves first. */
-static void free_table(uint64_t table, unsigned int level)
-{
-	uint64_t *entries = (uint64_t *)(uintptr_t)table;
-
-	for (unsigned int i = 0; level > 1 && i < NPT_ENTRIES; i++)
-		if (entries[i] & NPT_P && !(entries[i] & NPT_PS) && !(entries[i] & NPT_SHARED))
-			free_table(entries[i] & NPT_ADDR_MASK, level - 1);
-	free_pages(entries, 0);
 }
 
 uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count)
@@ -125,6 +125,6 @@ uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count)
 void domu_arch_destroy(struct domain *d)
 {
 	xfree(d->p2m_ram);
-	free_table(d->npt_root, 4);
+	p2m_destroy(d);
 	hvm->domain_destroy(d);
 }

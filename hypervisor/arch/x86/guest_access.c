@@ -1,31 +1,26 @@
 /*
  * Copying to and from a guest's virtual address space: the guest's own page
- * tables (walked as the CPU would) and then its nested page table.
+ * tables (walked as the CPU would), then its nested page table, one page at
+ * a time through p2m_copy_from/p2m_copy_to, which copy only RAM the
+ * hypervisor maps and write only what the guest may write.
  */
 #include <asm/guest_walk.h>
-#include <asm/npt_build.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
-#include <tern/string.h>
-
-extern struct npt_mem hypervisor_npt_mem;
+#include <tern/p2m.h>
 
 static bool read_gpa(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	return domain_read_gpa(ctx, gpa, buf, len) == 0;
 }
 
-/* The hypervisor pointer to guest-virtual gva, valid to the end of its page. */
-static void *guest_pointer(struct vcpu *v, uint64_t gva)
+/* The guest-physical address of guest-virtual gva, or false. */
+static bool guest_physical(struct vcpu *v, uint64_t gva, uint64_t *gpa)
 {
 	struct guest_paging paging;
-	uint64_t gpa, hpa;
 
 	hvm->guest_paging(v, &paging);
-	if (guest_walk(&paging, gva, read_gpa, v->domain, &gpa) ||
-	    npt_translate(&hypervisor_npt_mem, v->domain->npt_root, gpa, &hpa, NULL))
-		return NULL;
-	return (void *)(uintptr_t)hpa;
+	return guest_walk(&paging, gva, read_gpa, v->domain, gpa) == 0;
 }
 
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
@@ -34,11 +29,10 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
-		const void *src = guest_pointer(v, gva);
+		uint64_t gpa;
 
-		if (!src)
+		if (!guest_physical(v, gva, &gpa) || p2m_copy_from(v->domain, gpa, out, chunk))
 			return -EFAULT;
-		memcpy(out, src, chunk);
 		out += chunk;
 		gva += chunk;
 		len -= chunk;
@@ -52,11 +46,10 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
-		void *dst = guest_pointer(v, gva);
+		uint64_t gpa;
 
-		if (!dst)
+		if (!guest_physical(v, gva, &gpa) || p2m_copy_to(v->domain, gpa, in, chunk))
 			return -EFAULT;
-		memcpy(dst, in, chunk);
 		in += chunk;
 		gva += chunk;
 		len -= chunk;

@@ -42,10 +42,12 @@ int64_t lapic_guard_icr(uint32_t icr_low, uint32_t icr_high, const struct lapic_
 		break;
 	}
 	if (icr_low & ICR_DEST_LOGICAL) {
-		/* Flat logical mode: a bit mask; dom0 is the bits of its LDR. */
+		/* Flat logical mode: a bit mask; dom0 is the bits of its LDR. It
+		 * goes out as a self IPI, so whatever the other CPUs' LDRs hold,
+		 * and whatever dom0 wrote to its own, it reaches dom0 alone. */
 		if (!(dest & self->logical_id) || !is_fixed(icr_low))
 			return -EPERM;
-		return dest == self->logical_id ? icr_low : as_self(icr_low);
+		return as_self(icr_low);
 	}
 	return dest == self->apic_id ? (int64_t)icr_low : -EPERM;
 }

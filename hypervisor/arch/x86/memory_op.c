@@ -5,7 +5,6 @@
  * frame at a guest frame, mapping another domain's frames (dom0's backends
  * and tools), and undoing that.
  */
-#include <asm/npt_build.h>
 #include <public/memory.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
@@ -37,10 +36,13 @@ static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
 	return t;
 }
 
+/* A hypervisor page the domain may map (shared_info, a grant-table frame)
+ * moves to the gfn given, as on Xen: one mapping of each at a time. */
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_add_to_physmap xatp;
 	struct domain *d;
+	uint64_t *where;
 	paddr_t frame;
 	long rc = 0;
 
@@ -60,21 +62,21 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 		if (rc)
 			return rc;
 		frame = (uintptr_t)d->shared_info;
+		where = &d->shared_info_gfn;
 		break;
 	case XENMAPSPACE_grant_table:
-		if (xatp.idx & XENMAPIDX_grant_table_status)
-			return -EINVAL; /* version 1 has no status frames */
+		/* Version 1 has no status frames (XENMAPIDX_grant_table_status). */
+		if (xatp.idx >= GNTTAB_MAX_FRAMES)
+			return -EINVAL;
 		rc = grant_table_frame(d, (unsigned int)xatp.idx, &frame);
 		if (rc)
 			return rc;
+		where = &d->grant_frame_gfn[xatp.idx];
 		break;
 	default:
 		return -EINVAL;
 	}
-	rc = p2m_set(d, xatp.gpfn << PAGE_SHIFT, frame, true);
-	if (!rc && xatp.space == XENMAPSPACE_shared_info)
-		d->shared_info_gfn = xatp.gpfn;
-	return rc;
+	return p2m_place(d, where, xatp.gpfn, frame);
 }
 
 /* A batch's continuation: the same op, resuming at entry `next`. */
@@ -117,8 +119,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
 		if (foreign)
-			err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT,
-					      true);
+			err = p2m_map_foreign_gfn(d, gpfn, foreign, idx, true);
 		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
 			return -EFAULT;
 	}
@@ -136,7 +137,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	d = target_domain(v, xrfp.domid, &rc);
 	if (!d)
 		return rc;
-	return p2m_reset(d, xrfp.gpfn << PAGE_SHIFT);
+	return p2m_reset_gfn(d, xrfp.gpfn);
 }
 
 static long memory_map(struct vcpu *v, uint64_t arg)

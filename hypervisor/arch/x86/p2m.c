@@ -1,81 +1,247 @@
 /*
- * The physical-to-machine map on top of the nested page table, and the
- * mappings of one domain's frames in another's (foreign and grant maps),
- * which destroying the owner takes back (tern/foreign_map.h).
+ * Changes of a domain's nested page table (tern/p2m.h): its bounds, the
+ * fixed page, its allowance of table pages, waiting for TLBs before
+ * anything unmapped may be reused, and the mappings of one domain's frames
+ * in another's (foreign and grant maps), which destroying the owner takes
+ * back (tern/foreign_map.h). Reads and writes through the table are
+ * p2m_access.c's.
+ *
+ * Locks: a domain's p2m_lock is taken last and never two at once; callers
+ * may hold the grant-table lock, then foreign_lock, then a p2m_lock.
  */
+#include <asm/cpu.h>
 #include <asm/npt_build.h>
-#include <asm/spinlock.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
+#include <tern/p2m_bounds.h>
 #include <tern/sched.h>
 
-#define FLUSH_WAIT_MS 1000
-
-extern struct npt_mem hypervisor_npt_mem;
+#define FLUSH_WAIT_NS 1000000000ull /* a vCPU that takes longer to leave the guest is lost */
+#define KICK_AGAIN_NS 1000000ull
 
 /* Serialises every domain's foreign_maps, and each map with a revoke. */
 static struct spinlock foreign_lock = SPINLOCK_INIT;
+static bool npt_pages_1g;
 
-/* Writes gpa's entry; every change bumps npt_epoch, which makes the
- * domain's vCPUs flush their TLBs before they next run (svm.c). */
-static int p2m_write(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t flags)
+/* One change of a table, and the table pages it gave back: they are freed
+ * only once no TLB can still walk them. */
+struct p2m_change {
+	struct domain *d;
+	uint64_t freed[3]; /* a page table, a directory, a directory-pointer table */
+	unsigned int nr_freed;
+};
+
+static uint64_t change_alloc_table(void *ctx)
 {
+	struct p2m_change *c = ctx;
+	void *page;
+
+	if (c->d->npt_pages >= c->d->npt_pages_max)
+		return 0;
+	page = alloc_pages(0);
+	if (!page)
+		return 0;
+	c->d->npt_pages++;
+	return (uintptr_t)page;
+}
+
+static void change_free_table(void *ctx, uint64_t paddr)
+{
+	struct p2m_change *c = ctx;
+
+	if (c->nr_freed == ARRAY_SIZE(c->freed))
+		panic("p2m: a change gave back more than %zu tables", ARRAY_SIZE(c->freed));
+	c->freed[c->nr_freed++] = paddr;
+}
+
+static uint64_t *direct_table(void *ctx, uint64_t paddr)
+{
+	(void)ctx;
+	return (uint64_t *)(uintptr_t)paddr;
+}
+
+static struct npt_mem change_mem(struct p2m_change *c)
+{
+	return (struct npt_mem){ c, change_alloc_table, change_free_table, direct_table,
+				 npt_pages_1g };
+}
+
+void p2m_init(struct domain *d)
+{
+	npt_pages_1g = cpu_has_1g_pages();
+	d->p2m_fixed_gpa = ~0ull;
+	d->shared_info_gfn = P2M_NOWHERE;
+	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
+		d->grant_frame_gfn[i] = P2M_NOWHERE;
+}
+
+void p2m_set_bounds(struct domain *d, uint64_t limit, uint64_t max_tables)
+{
+	spin_lock(&d->p2m_lock);
+	d->p2m_limit = limit;
+	d->npt_pages_max = max_tables;
+	spin_unlock(&d->p2m_lock);
+}
+
+void p2m_fix_page(struct domain *d, uint64_t gpa)
+{
+	d->p2m_fixed_gpa = gpa & PAGE_MASK;
+}
+
+/* The pCPUs (bit n = pCPU n) where a vCPU of d is in guest mode with a
+ * table older than epoch; the caller's own pCPU runs none of them. */
+static uint64_t stale_cpus(struct domain *d, uint64_t epoch)
+{
+	unsigned int self = smp_processor_id();
+	uint64_t cpus = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpu[i];
+
+		if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) && v->pcpu != self &&
+		    (int64_t)(__atomic_load_n(&v->npt_epoch, __ATOMIC_ACQUIRE) - epoch) < 0)
+			cpus |= 1ull << v->pcpu;
+	}
+	return cpus;
+}
+
+/*
+ * After a change that took translations away: a new epoch, then wait
+ * until no vCPU of d is still in guest mode with an older one (a kick makes
+ * it leave; it flushes when it enters again, svm.c). The epoch is bumped
+ * before in_guest is read and a vCPU sets in_guest before it reads the
+ * epoch (both sequentially consistent), so a vCPU this does not see in
+ * guest mode is sure to see the new epoch. false if one did not leave in
+ * FLUSH_WAIT_NS.
+ */
+static bool flush_wait(struct domain *d)
+{
+	uint64_t epoch = __atomic_add_fetch(&d->npt_epoch, 1, __ATOMIC_SEQ_CST);
+	uint64_t now = system_time_ns(), deadline = now + FLUSH_WAIT_NS, kick = now;
+	uint64_t cpus;
+
+	while ((cpus = stale_cpus(d, epoch))) {
+		now = system_time_ns();
+		if (now >= deadline)
+			return false;
+		if (now >= kick) {
+			arch_kick_cpus(cpus);
+			kick = now + KICK_AGAIN_NS;
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
+/* Writes gfn's entry, d's p2m_lock held. */
+static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, uint64_t flags)
+{
+	struct p2m_change c = { .d = d };
+	struct npt_mem mem = change_mem(&c);
+	uint64_t gpa, old;
+	bool present;
 	int rc;
 
-	if (gpa & ~PAGE_MASK || gpa >= (1ull << 48))
+	if (!p2m_gfn_below(gfn, d->p2m_limit))
 		return -EINVAL;
-	rc = npt_map_4k(&hypervisor_npt_mem, d->npt_root, gpa, hpa, flags);
-	if (!rc)
-		__atomic_fetch_add(&d->npt_epoch, 1, __ATOMIC_RELEASE);
+	gpa = gfn << PAGE_SHIFT;
+	if (gpa == d->p2m_fixed_gpa)
+		return -EPERM;
+	present = !npt_translate(&mem, d->npt_root, gpa, &old, NULL, NULL);
+	rc = npt_map_4k(&mem, d->npt_root, gpa, hpa, flags);
+	if (present || c.nr_freed || d->p2m_flush_owed) {
+		d->p2m_flush_owed = !flush_wait(d);
+		if (d->p2m_flush_owed) {
+			/* The freed tables may still be walked: they stay out of the heap. */
+			pr_err("Domain %u: a vCPU did not leave the guest to flush its TLB; "
+			       "%u table page(s) kept\n", d->id, c.nr_freed);
+			return rc ? rc : -EBUSY;
+		}
+	}
+	for (unsigned int i = 0; i < c.nr_freed; i++) {
+		free_pages((void *)(uintptr_t)c.freed[i], 0);
+		d->npt_pages--;
+	}
 	return rc;
 }
 
-int p2m_set(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable)
-{
-	return p2m_write(d, gpa, hpa, NPT_P | NPT_US | (writable ? NPT_RW : 0));
-}
-
-int p2m_reset(struct domain *d, uint64_t gpa)
+static int reset_locked(struct domain *d, uint64_t gfn)
 {
 	paddr_t hpa;
 
-	if (!d->base_frame(d, gpa, &hpa))
-		return p2m_write(d, gpa, 0, 0);
-	return p2m_set(d, gpa, hpa, true);
+	if (!p2m_gfn_below(gfn, d->p2m_limit))
+		return -EINVAL;
+	if (!d->base_frame(d, gfn << PAGE_SHIFT, &hpa))
+		return change_locked(d, gfn, 0, 0);
+	return change_locked(d, gfn, hpa, NPT_RWX);
 }
 
-int p2m_get_ram(struct domain *d, uint64_t gpa, paddr_t *hpa)
+int p2m_map_gfn(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
 {
-	paddr_t base, now;
+	int rc;
 
-	if (!d->is_ram(d, gpa) || !d->base_frame(d, gpa, &base) ||
-	    npt_translate(&hypervisor_npt_mem, d->npt_root, gpa, &now, NULL) || now != base)
-		return -EINVAL;
-	*hpa = now;
-	return 0;
+	spin_lock(&d->p2m_lock);
+	rc = change_locked(d, gfn, hpa, NPT_P | NPT_US | (writable ? NPT_RW : 0));
+	spin_unlock(&d->p2m_lock);
+	return rc;
+}
+
+int p2m_reset_gfn(struct domain *d, uint64_t gfn)
+{
+	int rc;
+
+	spin_lock(&d->p2m_lock);
+	rc = reset_locked(d, gfn);
+	spin_unlock(&d->p2m_lock);
+	return rc;
+}
+
+/* Whether d shows host frame hpa at gfn; d's p2m_lock held (or d's table
+ * otherwise still). */
+static bool maps_locked(struct domain *d, uint64_t gfn, paddr_t hpa)
+{
+	struct npt_mem mem = { .map = direct_table };
+	paddr_t now;
+
+	return d->npt_root && p2m_gfn_below(gfn, NPT_LIMIT) &&
+	       !npt_translate(&mem, d->npt_root, gfn << PAGE_SHIFT, &now, NULL, NULL) && now == hpa;
+}
+
+int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page)
+{
+	uint64_t old;
+	int rc;
+
+	spin_lock(&d->p2m_lock);
+	rc = change_locked(d, gfn, page, NPT_RWX);
+	if (!rc || rc == -EBUSY) {
+		old = *where;
+		*where = gfn;
+		if (old != P2M_NOWHERE && old != gfn && maps_locked(d, old, page))
+			reset_locked(d, old);
+	}
+	spin_unlock(&d->p2m_lock);
+	return rc;
 }
 
 /* ---- others' mappings of a domain's frames ---- */
 
-/* Domains whose tables a revoke changed: bit n = domain n. */
-struct revoke_set {
-	uint64_t mappers[MAX_DOMAINS / 64];
-};
-
 static bool fm_maps(void *ctx, domid_t mapper, uint64_t gfn, paddr_t hpa)
 {
 	struct domain *m = domain_by_id(mapper);
-	paddr_t now;
+	bool maps;
 
 	(void)ctx;
 	/* A domain being created may not have a table yet. */
-	if (!m || !m->npt_root || gfn >= (1ull << (48 - PAGE_SHIFT)))
+	if (!m || !m->npt_root)
 		return false;
-	return !npt_translate(&hypervisor_npt_mem, m->npt_root, gfn << PAGE_SHIFT, &now, NULL) &&
-	       now == hpa;
+	spin_lock(&m->p2m_lock);
+	maps = maps_locked(m, gfn, hpa);
+	spin_unlock(&m->p2m_lock);
+	return maps;
 }
 
 /*
@@ -87,19 +253,19 @@ static bool fm_maps(void *ctx, domid_t mapper, uint64_t gfn, paddr_t hpa)
  */
 static void fm_revoke(void *ctx, domid_t mapper, uint64_t gfn)
 {
-	struct revoke_set *set = ctx;
+	bool *busy = ctx;
 	struct domain *m = domain_by_id(mapper);
 	uint64_t gpa = gfn << PAGE_SHIFT;
 	int rc;
 
 	if (m->scratch)
-		rc = p2m_set(m, gpa, m->scratch + (gpa & (MiB(2) - 1)), true);
+		rc = p2m_map_gfn(m, gfn, m->scratch + (gpa & (MiB(2) - 1)), true);
 	else
-		rc = p2m_reset(m, gpa);
-	/* The entry exists (it maps the frame), so no table is allocated. */
+		rc = p2m_reset_gfn(m, gfn);
 	if (rc)
 		pr_err("Domain %u: revoking gfn %#lx failed (%d)\n", mapper, gfn, rc);
-	set->mappers[mapper / 64] |= 1ull << (mapper % 64);
+	if (rc == -EBUSY)
+		*busy = true;
 }
 
 static void *fm_alloc(size_t size)
@@ -107,8 +273,8 @@ static void *fm_alloc(size_t size)
 	return xmalloc(size);
 }
 
-int p2m_map_foreign(struct domain *mapper, uint64_t gpa, struct domain *owner,
-		    uint64_t owner_gpa, bool writable)
+int p2m_map_foreign_gfn(struct domain *mapper, uint64_t gfn, struct domain *owner,
+			uint64_t owner_gfn, bool writable)
 {
 	const struct foreign_map_ops ops = {
 		.maps = fm_maps, .alloc = fm_alloc, .free = xfree,
@@ -116,68 +282,71 @@ int p2m_map_foreign(struct domain *mapper, uint64_t gpa, struct domain *owner,
 	paddr_t hpa;
 	int rc;
 
+	if (!p2m_gfn_below(gfn, mapper->p2m_limit))
+		return -EINVAL;
 	spin_lock(&foreign_lock);
-	rc = p2m_get_ram(owner, owner_gpa, &hpa);
+	rc = p2m_ram_gfn(owner, owner_gfn, &hpa);
 	if (!rc)
-		rc = foreign_map_add(&ops, &owner->foreign_maps, mapper->id, gpa >> PAGE_SHIFT, hpa);
+		rc = foreign_map_add(&ops, &owner->foreign_maps, mapper->id, gfn, hpa);
 	if (!rc)
-		rc = p2m_set(mapper, gpa, hpa, writable);
+		rc = p2m_map_gfn(mapper, gfn, hpa, writable);
 	spin_unlock(&foreign_lock);
 	return rc;
 }
 
-/*
- * Waits until no vCPU of d can still use a translation from before its
- * table's last change: every one running on another CPU has left the guest
- * (a kick makes it) and entered again, flushing. false after FLUSH_WAIT_MS.
- */
-static bool wait_flushed(struct domain *d)
+/* Whether every domain's earlier changes were seen flushed (a retry for
+ * those whose wait timed out). */
+static bool all_flushed(void)
 {
-	uint64_t epoch = __atomic_load_n(&d->npt_epoch, __ATOMIC_ACQUIRE);
-	unsigned int self = smp_processor_id();
+	struct domain *const *doms = domain_table();
+	bool ok = true;
 
-	for (unsigned int ms = 0; ms <= FLUSH_WAIT_MS; ms++) {
-		uint64_t cpus = 0;
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = doms[id];
 
-		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-			const struct vcpu *v = &d->vcpu[i];
-
-			if (v->running && v->pcpu != self &&
-			    __atomic_load_n(&v->npt_epoch, __ATOMIC_ACQUIRE) != epoch)
-				cpus |= 1ull << v->pcpu;
-		}
-		if (!cpus)
-			return true;
-		arch_kick_cpus(cpus);
-		mdelay(1);
+		if (!d || !d->p2m_flush_owed)
+			continue;
+		spin_lock(&d->p2m_lock);
+		d->p2m_flush_owed = !flush_wait(d);
+		ok &= !d->p2m_flush_owed;
+		spin_unlock(&d->p2m_lock);
 	}
-	return false;
+	return ok;
 }
 
 int p2m_revoke_foreign(struct domain *owner)
 {
-	struct revoke_set set = { { 0 } };
+	bool busy = false;
 	const struct foreign_map_ops ops = {
-		.ctx = &set, .maps = fm_maps, .revoke = fm_revoke, .free = xfree,
+		.ctx = &busy, .maps = fm_maps, .revoke = fm_revoke, .free = xfree,
 	};
 	unsigned int n;
-	int rc = 0;
 
 	spin_lock(&foreign_lock);
 	n = foreign_map_revoke_all(&ops, &owner->foreign_maps);
 	spin_unlock(&foreign_lock);
 	if (n)
 		pr_info("Domain %u: %u mapping(s) of its memory revoked\n", owner->id, n);
-	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
-		struct domain *m;
+	/* Unmapped earlier, but maybe not flushed: the same rule. */
+	return !busy && all_flushed() ? 0 : -EBUSY;
+}
 
-		if (!(set.mappers[id / 64] & (1ull << (id % 64))))
-			continue;
-		m = domain_by_id((domid_t)id);
-		if (m && !wait_flushed(m)) {
-			pr_err("Domain %u: its vCPUs did not flush their TLBs\n", m->id);
-			rc = -EBUSY;
-		}
-	}
-	return rc;
+static void destroy_free_table(void *ctx, uint64_t paddr)
+{
+	struct domain *d = ctx;
+
+	free_pages((void *)(uintptr_t)paddr, 0);
+	d->npt_pages--;
+}
+
+void p2m_destroy(struct domain *d)
+{
+	struct npt_mem mem = { .ctx = d, .free_table = destroy_free_table, .map = direct_table };
+
+	/* Its vCPUs will not run again: what their TLBs hold is tagged with
+	 * ASIDs that no pCPU hands out again before a full flush. */
+	npt_free_tables(&mem, d->npt_root);
+	d->npt_root = 0;
+	if (d->npt_pages)
+		pr_err("Domain %u: %lu nested table page(s) unaccounted for\n", d->id, d->npt_pages);
 }

@@ -8,6 +8,7 @@
 #include <public/vcpu.h>
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
+#include <asm/asid.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
 
@@ -57,7 +58,11 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	struct spinlock runstate_lock;
 	uint64_t runstate_gva;
-	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
+	/* TLBs (svm.c, p2m.c): in guest mode now, with the ASID asid and its
+	 * domain's nested table as of npt_epoch. */
+	bool in_guest;
+	uint64_t npt_epoch;
+	struct asid_vcpu asid;
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct hypercall_state hcall;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */

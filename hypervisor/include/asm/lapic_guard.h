@@ -24,16 +24,19 @@
 #define ICR_SHORTHAND_OTHERS (3u << 18)
 
 struct lapic_identity {
-	uint32_t apic_id;    /* xAPIC ID (bits 24-31 of the ID register) */
+	uint32_t apic_id;    /* xAPIC ID of dom0's CPU, as it was before dom0 ran */
 	uint32_t logical_id; /* bits 24-31 of the LDR */
 };
 
 /*
  * Given the ICR_LOW value dom0 writes and its ICR_HIGH destination, returns
- * the ICR_LOW value to write to the real LAPIC: unchanged when the IPI only
- * targets dom0's own CPU, rewritten to the self shorthand when a fixed IPI
- * also targets others (a broadcast, a logical mask), or -EPERM when nothing
- * of it may be sent.
+ * the ICR_LOW value to write to the real LAPIC: unchanged when the IPI names
+ * dom0's own CPU by its physical ID (or the self shorthand), rewritten to
+ * the self shorthand when a fixed IPI goes to a logical mask that includes
+ * dom0 or is broadcast, or -EPERM when nothing of it may be sent. Only the
+ * physical ID decides who else could be reached, and it is the one tern
+ * read at boot (dom0's writes to the ID register are dropped): registers
+ * dom0 can write never widen who an IPI reaches.
  */
 int64_t lapic_guard_icr(uint32_t icr_low, uint32_t icr_high, const struct lapic_identity *self);
 

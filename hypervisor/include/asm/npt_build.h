@@ -39,10 +39,16 @@
 /* The physical memory the tables live in. */
 struct npt_mem {
 	void *ctx;
-	/* The physical address of a zeroed 4 KiB page, or 0 on failure. */
+	/* The physical address of a zeroed 4 KiB page, or 0 on failure (out of
+	 * memory, or of the domain's allowance). */
 	uint64_t (*alloc_table)(void *ctx);
+	/* A table page that is no longer linked in. A TLB's cached walks may
+	 * still point at it: the caller reuses it only once they are gone. */
+	void (*free_table)(void *ctx, uint64_t paddr);
 	/* A pointer through which the table page at paddr is read and written. */
 	uint64_t *(*map)(void *ctx, uint64_t paddr);
+	/* The CPU takes 1 GiB pages in nested tables. */
+	bool pages_1g;
 };
 
 /*
@@ -56,7 +62,7 @@ struct npt_mem {
  * shared page directory of such pages, so hiding any amount costs one table.
  * dom0 then reads the dummy's bytes there and its writes land in the dummy.
  * Above limit nothing is mapped. limit is rounded up to 4 KiB. Without
- * pages_1g (a CPU without 1 GiB pages) visible ranges use 2 MiB pages.
+ * mem->pages_1g (a CPU without 1 GiB pages) visible ranges use 2 MiB pages.
  *
  * Cost: a hidden 2 MiB block is checked frame by frame (512 calls of hidden()).
  * Returns 0 and the root's physical address in *root_out, or -EINVAL (dummy_2m
@@ -64,27 +70,38 @@ struct npt_mem {
  * are not given back: boot-time use, where this is fatal anyway).
  */
 int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
-		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m,
-		       bool pages_1g);
+		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m);
 
 /*
  * Maps the 4 KiB guest frame gpa to hpa with flags (NPT_RWX, or with NPT_NX;
  * flags without NPT_P unmap it), splitting the 1 GiB or 2 MiB page that covers
  * it into pages that keep every other translation, and copying a shared
- * directory before changing it. The caller flushes the guest's TLB (ASID).
- * Returns 0, -EINVAL (gpa or hpa not page aligned or out of range) or -ENOMEM.
+ * directory before changing it. Then the tables on gpa's path give back what
+ * they no longer need, bottom up: a table left empty is unlinked, and one
+ * whose 512 entries map one aligned, contiguous range with the same flags
+ * (accessed and dirty bits aside) becomes a 2 MiB page, or a 1 GiB page with
+ * mem->pages_1g; each such table goes to mem->free_table. So a map followed
+ * by its unmap leaves the table as it was, and unmapped space costs no pages.
+ * The caller flushes the guest's TLB (ASID) before a freed table is reused.
+ * Returns 0, -EINVAL (gpa or hpa not page aligned or out of range) or -ENOMEM
+ * (then the table is as it was).
  */
 int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, uint64_t flags);
 
 /*
  * Walks the table for gpa: returns 0 with the host-physical address in *hpa
- * (and, if page_size is not NULL, the size of the page that maps it), or
- * -ENOENT if gpa is not mapped.
+ * (and, if not NULL, the size of the page that maps it in *page_size and in
+ * *writable whether every level allows writes), or -ENOENT if gpa is not
+ * mapped.
  */
 int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
-		  uint64_t *page_size);
+		  uint64_t *page_size, bool *writable);
 
 /* Table pages reachable from root, a shared one counted once. */
 unsigned long npt_count_tables(struct npt_mem *mem, uint64_t root);
+
+/* Gives every table page reachable from root, root included, to
+ * mem->free_table, except shared ones (not the table's own). */
+void npt_free_tables(struct npt_mem *mem, uint64_t root);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <asm/asid.h>
 #include <asm/desc.h>
 #include <tern/ratelimit.h>
 
@@ -19,7 +20,7 @@ struct percpu {
 	volatile bool online;
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
-	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
+	struct asid_pcpu asids;   /* the ASIDs this CPU hands out (svm.c) */
 	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
 	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
 	struct ratelimit nmi_log;

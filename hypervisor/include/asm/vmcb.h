@@ -59,6 +59,7 @@ struct vmcb_control {
 	uint8_t tlb_control;
 #define VMCB_TLB_FLUSH_NOTHING 0
 #define VMCB_TLB_FLUSH_ALL 1
+#define VMCB_TLB_FLUSH_ASID 3 /* this guest's ASID only (flush-by-ASID) */
 	uint8_t reserved2[3];
 	uint64_t vintr;
 #define VMCB_VINTR_V_IRQ (1ull << 8)

@@ -8,6 +8,7 @@
 #include <public/hvm.h>
 #include <tern/e820.h>
 #include <tern/foreign_map.h>
+#include <tern/grant_table.h>
 #include <tern/guest_console.h>
 #include <tern/sched_credit.h>
 
@@ -21,7 +22,7 @@ struct domain {
 	domid_t id;
 	const char *name;
 	struct shared_info *shared_info; /* a hypervisor page the guest maps (memory_op) */
-	uint64_t shared_info_gfn;        /* where the guest mapped it */
+	uint64_t shared_info_gfn;        /* where the guest mapped it (~0: nowhere) */
 	uint8_t handle[16];              /* its UUID, from the toolstack */
 	uint64_t start_time_ns;          /* when its first vCPU first ran */
 	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
@@ -29,14 +30,21 @@ struct domain {
 	paddr_t npt_root;      /* nested page table (guest-physical -> host-physical) */
 	paddr_t iopm_pa;       /* I/O permission map, 12 KiB */
 	paddr_t msrpm_pa;      /* MSR permission map, 8 KiB */
-	uint32_t asid;
+	/* Its guest-physical space (p2m.c): the lock every change of the nested
+	 * table and every hypervisor access through it holds. */
+	struct spinlock p2m_lock;
+	uint64_t p2m_limit;               /* addresses from here up are refused */
+	uint64_t p2m_fixed_gpa;           /* a page no p2m operation changes (dom0's LAPIC); ~0: none */
+	uint64_t npt_pages, npt_pages_max; /* the nested table's pages, and its allowance */
+	bool p2m_flush_owed;              /* a change's TLB flush was not seen done */
+	uint64_t grant_frame_gfn[GNTTAB_MAX_FRAMES]; /* where each grant-table frame is mapped (~0: nowhere) */
 	bool is_privileged;
 	bool passthrough;                 /* owns the machine's devices (HVM dom0) */
 	struct spinlock console_lock;     /* serialises its vCPUs' console_io */
 	struct guest_console console;     /* its text not yet printed, its rate limit */
 	struct ratelimit log_limit;       /* tern's lines about what it does (domain_log_allowed()) */
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
-	uint64_t npt_epoch;               /* bumped at every change of its nested table */
+	uint64_t npt_epoch;               /* bumped by every change that takes a translation away */
 	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */
 	const struct e820_map *e820;      /* the memory map the guest was given */
 	uint64_t tot_pages, max_pages;    /* RAM it has / may have */
@@ -80,7 +88,7 @@ struct domain *domain_by_id(domid_t id);
 struct domain *const *domain_table(void);
 
 /* Copies guest-physical memory through the domain's nested page table;
- * -EFAULT if any of it is not mapped. */
+ * -EFAULT if any of it is not RAM the hypervisor may read (p2m_copy_from). */
 int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len);
 
 #define MAX_DOMAINS 256

@@ -53,6 +53,11 @@ int e820_set_type(struct e820_map *map, uint64_t addr, uint64_t size, uint32_t t
 /* Total bytes of the given type. */
 uint64_t e820_total(const struct e820_map *map, uint32_t type);
 
+/* Whether [addr, addr+size) lies inside one entry of the given type (in a
+ * sanitised map, where adjacent entries of one type are merged: inside that
+ * type altogether). False for an empty or wrapping range. */
+bool e820_contains(const struct e820_map *map, uint64_t addr, uint64_t size, uint32_t type);
+
 /* End (exclusive) of the highest entry of the given type; 0 if none. */
 uint64_t e820_end(const struct e820_map *map, uint32_t type);
 

@@ -5,7 +5,8 @@
  * return the value the guest sees in rax.
  *
  * Guest handles are guest-virtual addresses, translated through the guest's
- * page tables and its nested page table on each copy.
+ * page tables and its nested page table on each copy; only RAM the
+ * hypervisor maps is copied, and only what the guest may write is written.
  */
 #ifndef TERN_HYPERCALL_H
 #define TERN_HYPERCALL_H
@@ -14,7 +15,8 @@
 
 /*
  * Copy between hypervisor memory and the guest's virtual address space.
- * Return 0, or -EFAULT if any byte is not mapped (nothing useful copied then).
+ * Return 0, or -EFAULT if any byte is not mapped, not RAM, or (copy_to_guest)
+ * not writable for the guest (nothing useful copied then).
  */
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
@@ -33,7 +35,8 @@ long do_domctl(struct vcpu *v, uint64_t arg);
 long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type);
 
 /* Fills the guest page at guest-physical msr_value with hypercall stubs;
- * -EINVAL if that is not a page of the guest's. */
+ * -EINVAL if msr_value is not page aligned, -EFAULT if that page is not RAM
+ * the guest may write. */
 int hypercall_page_install(struct domain *d, uint64_t msr_value);
 
 /*

@@ -23,6 +23,7 @@ void *xmalloc(size_t size);
 void xfree(void *ptr);
 
 /* Pages the allocator tracks / has free now. */
+uint64_t mm_total_pages(void);
 uint64_t mm_free_pages(void);
 
 #endif

@@ -19,11 +19,11 @@
 #include <tern/evtchn.h>
 #include <tern/grant_table.h>
 #include <tern/mm.h>
+#include <tern/p2m.h>
 #include <tern/setup.h>
 #include <tern/string.h>
 
 
-#define DOM0_ASID 1
 
 static struct {
 	bool pvh;                 /* a PVH ELF kernel, else a bzImage */
@@ -251,7 +251,7 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	d->id = 0;
 	d->name = "Domain-0";
 	d->is_privileged = true;
-	d->asid = DOM0_ASID;
+	p2m_init(d);
 	d->e820 = &plan.e820;
 	d->is_ram = dom0_is_ram;
 	d->tot_pages = d->max_pages = plan.mem.size >> PAGE_SHIFT;

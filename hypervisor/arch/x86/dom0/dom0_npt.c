@@ -11,11 +11,38 @@
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
+#include <tern/p2m.h>
+#include <tern/p2m_bounds.h>
 
 #define DUMMY_ORDER 9 /* 2 MiB, naturally aligned by the buddy allocator */
 #define CPUID_ADDRESS_SIZES 0x80000008
 
-extern struct npt_mem hypervisor_npt_mem;
+/* Building at boot: table pages straight from the allocator; one given back
+ * (a range that merged) is free at once, since no guest has run yet. */
+static uint64_t boot_alloc_table(void *ctx)
+{
+	(void)ctx;
+	return (uintptr_t)alloc_pages(0);
+}
+
+static void boot_free_table(void *ctx, uint64_t paddr)
+{
+	(void)ctx;
+	free_pages((void *)(uintptr_t)paddr, 0);
+}
+
+static uint64_t *boot_map_table(void *ctx, uint64_t paddr)
+{
+	(void)ctx;
+	return (uint64_t *)(uintptr_t)paddr;
+}
+
+/* ctx: the host memory map, which frame_hidden() reads. */
+static struct npt_mem boot_npt_mem(void)
+{
+	return (struct npt_mem){ &boot_info.map, boot_alloc_table, boot_free_table, boot_map_table,
+				 cpu_has_1g_pages() };
+}
 
 /* RAM nobody gave dom0: the hypervisor's, the heap's, the boot modules'. */
 static bool frame_hidden(void *ctx, uint64_t addr, uint64_t len)
@@ -42,6 +69,15 @@ static uint64_t physical_limit(void)
 	return 1ull << bits;
 }
 
+/* The table is built: its pages are charged to dom0, which may use
+ * P2M_DOM0_EXTRA_TABLES more, anywhere the CPU can address. */
+static void dom0_p2m_bounds(struct domain *d, struct npt_mem *mem, uint64_t root)
+{
+	d->npt_root = root;
+	d->npt_pages = npt_count_tables(mem, root);
+	p2m_set_bounds(d, physical_limit(), d->npt_pages + P2M_DOM0_EXTRA_TABLES);
+}
+
 /* What dom0's table maps at gpa when nothing was mapped over it. */
 static bool dom0_base_frame(struct domain *d, uint64_t gpa, paddr_t *hpa)
 {
@@ -59,7 +95,7 @@ static bool dom0_base_frame_ram_only(struct domain *d, uint64_t gpa, paddr_t *hp
 
 int dom0_npt_build(struct domain *d)
 {
-	struct npt_mem mem = hypervisor_npt_mem;
+	struct npt_mem mem = boot_npt_mem();
 	void *dummy = alloc_pages(DUMMY_ORDER);
 	uint64_t root;
 	int rc;
@@ -68,29 +104,28 @@ int dom0_npt_build(struct domain *d)
 		return -ENOMEM;
 	d->scratch = (uintptr_t)dummy; /* the 2 MiB region hidden frames show */
 	d->base_frame = dom0_base_frame;
-	mem.ctx = &boot_info.map;
-	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy,
-				cpu_has_1g_pages());
+	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
 	if (rc)
 		return rc;
 	dom0_lapic_base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
 	rc = npt_map_4k(&mem, root, dom0_lapic_base, dom0_lapic_base, NPT_P | NPT_US);
 	if (rc)
 		return rc;
-	d->npt_root = root;
-	pr_info("dom0: nested page table of %lu pages\n", npt_count_tables(&mem, root));
+	/* Read-only for good: no p2m operation may put anything else there. */
+	p2m_fix_page(d, dom0_lapic_base);
+	dom0_p2m_bounds(d, &mem, root);
+	pr_info("dom0: nested page table of %lu pages\n", (unsigned long)d->npt_pages);
 	return 0;
 }
 
 /* A dom0 without devices: its RAM one-to-one, nothing else (npf.c answers). */
 int dom0_npt_build_ram_only(struct domain *d)
 {
-	struct npt_mem mem = hypervisor_npt_mem;
+	struct npt_mem mem = boot_npt_mem();
 	uint64_t root = mem.alloc_table(mem.ctx);
 
 	if (!root)
 		return -ENOMEM;
-	d->npt_root = root;
 	for (unsigned int i = 0; i < d->e820->nr; i++) {
 		const struct e820_entry *e = &d->e820->entry[i];
 
@@ -104,6 +139,7 @@ int dom0_npt_build_ram_only(struct domain *d)
 		}
 	}
 	d->base_frame = dom0_base_frame_ram_only;
-	pr_info("dom0: nested page table of %lu pages (RAM only)\n", npt_count_tables(&mem, root));
+	dom0_p2m_bounds(d, &mem, root);
+	pr_info("dom0: nested page table of %lu pages (RAM only)\n", (unsigned long)d->npt_pages);
 	return 0;
 }

@@ -20,7 +20,6 @@ struct npt_builder {
 	uint64_t limit;
 	uint64_t dummy;
 	uint64_t shared_pd; /* the directory of dummy pages, 0 until needed */
-	bool pages_1g;      /* the CPU takes 1 GiB pages in nested tables */
 };
 
 static unsigned int npt_index(uint64_t gpa, unsigned int level)
@@ -102,7 +101,7 @@ static int npt_build_1g(struct npt_builder *b, uint64_t base, uint64_t *pdpte)
 	uint64_t pd;
 	int rc;
 
-	if (b->pages_1g && base + NPT_1G <= b->limit && !npt_is_hidden(b, base, NPT_1G)) {
+	if (b->mem->pages_1g && base + NPT_1G <= b->limit && !npt_is_hidden(b, base, NPT_1G)) {
 		*pdpte = base | NPT_PS | NPT_RWX;
 		return 0;
 	}
@@ -141,15 +140,13 @@ static int npt_build_1g(struct npt_builder *b, uint64_t base, uint64_t *pdpte)
 }
 
 int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
-		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m,
-		       bool pages_1g)
+		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m)
 {
 	struct npt_builder b = {
 		.mem = mem,
 		.hidden = hidden,
 		.limit = ALIGN_UP(limit, NPT_4K),
 		.dummy = dummy_2m,
-		.pages_1g = pages_1g,
 	};
 	uint64_t root, pdpt = 0, e;
 	int rc;
@@ -218,27 +215,90 @@ static int npt_descend(struct npt_mem *mem, uint64_t table_pa, unsigned int idx,
 	return 0;
 }
 
+#define NPT_IGNORED_FOR_MERGE (NPT_A | NPT_D)
+
+static bool npt_table_empty(struct npt_mem *mem, uint64_t table)
+{
+	for (unsigned int i = 0; i < NPT_ENTRIES; i++)
+		if (npt_table(mem, table)[i])
+			return false;
+	return true;
+}
+
+/*
+ * Whether the level-`level` table maps one aligned, contiguous range of
+ * 512 pages (4 KiB pages at level 0, 2 MiB pages at level 1) with one set
+ * of flags: then *large is the page of the level above that does the same.
+ */
+static bool npt_table_merges(struct npt_mem *mem, uint64_t table, unsigned int level,
+			     uint64_t *large)
+{
+	uint64_t first = npt_table(mem, table)[0], size = npt_level_size(level);
+	uint64_t base = first & NPT_ADDR_MASK, flags = first & ~NPT_ADDR_MASK & ~NPT_IGNORED_FOR_MERGE;
+
+	if (level > 1 || (level == 1 && !mem->pages_1g) || !(first & NPT_P) ||
+	    (level == 1 && !(first & NPT_PS)) || (level == 1 && first & NPT_SHARED) ||
+	    base & (size * NPT_ENTRIES - 1))
+		return false;
+	for (unsigned int i = 1; i < NPT_ENTRIES; i++) {
+		uint64_t e = npt_table(mem, table)[i];
+
+		if ((e & NPT_ADDR_MASK) != base + i * size ||
+		    (e & ~NPT_ADDR_MASK & ~NPT_IGNORED_FOR_MERGE) != flags)
+			return false;
+	}
+	*large = base | flags | NPT_PS;
+	return true;
+}
+
+/*
+ * Bottom up from level `from`: unlinks the tables on a path that are empty
+ * and turns into large pages those that map like one, until one stays.
+ * tables[l] is the path's table at level l, index[l] its entry followed.
+ */
+static void npt_tidy(struct npt_mem *mem, const uint64_t *tables, const unsigned int *index,
+		     unsigned int from)
+{
+	for (unsigned int level = from; level < 3; level++) {
+		uint64_t e = 0;
+
+		if (!npt_table_empty(mem, tables[level]) &&
+		    !npt_table_merges(mem, tables[level], level, &e))
+			return;
+		npt_table(mem, tables[level + 1])[index[level + 1]] = e;
+		mem->free_table(mem->ctx, tables[level]);
+	}
+}
+
 int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, uint64_t flags)
 {
-	uint64_t table = root;
+	uint64_t tables[4] = { 0, 0, 0, root };
+	unsigned int index[4];
 	int rc;
 
 	if (gpa & (NPT_4K - 1) || gpa >= NPT_LIMIT || hpa & ~NPT_ADDR_MASK)
 		return -EINVAL;
 	for (unsigned int level = 3; level > 0; level--) {
-		rc = npt_descend(mem, table, npt_index(gpa, level), level, &table);
-		if (rc)
+		index[level] = npt_index(gpa, level);
+		rc = npt_descend(mem, tables[level], index[level], level, &tables[level - 1]);
+		if (rc) {
+			/* What was split or allocated on the way goes back. */
+			if (level < 3)
+				npt_tidy(mem, tables, index, level);
 			return rc;
+		}
 	}
-	npt_table(mem, table)[npt_index(gpa, 0)] =
+	index[0] = npt_index(gpa, 0);
+	npt_table(mem, tables[0])[index[0]] =
 		flags & NPT_P ? hpa | (flags & ~NPT_ADDR_MASK & ~NPT_PS) : 0;
+	npt_tidy(mem, tables, index, 0);
 	return 0;
 }
 
 int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
-		  uint64_t *page_size)
+		  uint64_t *page_size, bool *writable)
 {
-	uint64_t table = root;
+	uint64_t table = root, all = NPT_RW | NPT_US;
 
 	if (gpa >= NPT_LIMIT)
 		return -ENOENT;
@@ -248,10 +308,13 @@ int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hp
 
 		if (!(e & NPT_P))
 			return -ENOENT;
+		all &= e;
 		if (level == 0 || (e & NPT_PS)) {
 			*hpa = (e & NPT_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
 			if (page_size)
 				*page_size = size;
+			if (writable)
+				*writable = all == (NPT_RW | NPT_US);
 			return 0;
 		}
 		table = e & NPT_ADDR_MASK;
@@ -296,4 +359,20 @@ unsigned long npt_count_tables(struct npt_mem *mem, uint64_t root)
 
 	npt_count_table(&c, root, 3);
 	return c.count;
+}
+
+static void npt_free_table(struct npt_mem *mem, uint64_t table, unsigned int level)
+{
+	for (unsigned int i = 0; level > 0 && i < NPT_ENTRIES; i++) {
+		uint64_t e = npt_table(mem, table)[i];
+
+		if (e & NPT_P && !(e & NPT_PS) && !(e & NPT_SHARED))
+			npt_free_table(mem, e & NPT_ADDR_MASK, level - 1);
+	}
+	mem->free_table(mem->ctx, table);
+}
+
+void npt_free_tables(struct npt_mem *mem, uint64_t root)
+{
+	npt_free_table(mem, root, 3);
 }

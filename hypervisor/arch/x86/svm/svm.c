@@ -64,6 +64,7 @@ static int svm_cpu_enable(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave);
 	this_cpu()->svm_host_vmcb_pa = (uintptr_t)host_vmcb;
+	asid_pcpu_init(&this_cpu()->asids, svm_features.nr_asids);
 	return 0;
 }
 
@@ -160,9 +161,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT;
 	c->iopm_base_pa = d->iopm_pa;
 	c->msrpm_base_pa = d->msrpm_pa;
-	c->asid = d->asid;
-	c->tlb_control = VMCB_TLB_FLUSH_ALL;
-	c->np_control = VMCB_NP_ENABLE;
+	c->np_control = VMCB_NP_ENABLE; /* ASID and TLB control: set at each entry */
 	c->n_cr3 = d->npt_root;
 	/*
 	 * Without devices, the guest's IF masks only the interrupts tern injects,
@@ -204,25 +203,45 @@ static void svm_deliver_interrupt(struct vcpu *v)
 		svm_inject_virtual_irq(v, (uint8_t)vector);
 }
 
+static const uint8_t tlb_control[] = {
+	[ASID_FLUSH_NONE] = VMCB_TLB_FLUSH_NOTHING,
+	[ASID_FLUSH_ALL] = VMCB_TLB_FLUSH_ALL,
+	[ASID_FLUSH_OWN] = VMCB_TLB_FLUSH_ASID,
+};
+
+/*
+ * The ASID for this entry and what to flush (asm/asid.h). in_guest is set
+ * before the domain's table epoch is read, both sequentially consistent,
+ * and cleared right after VMRUN returns: p2m.c's flush_wait bumps the
+ * epoch, then reads in_guest, so either it waits for this entry or this
+ * entry sees its change and takes a fresh ASID (or flushes its own).
+ */
+static void svm_tlb_enter(struct vcpu *v)
+{
+	uint64_t epoch;
+	struct asid_vmrun run;
+
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_SEQ_CST);
+	run = asid_for_vmrun(&this_cpu()->asids, smp_processor_id(), &v->asid,
+			     epoch != v->npt_epoch, svm_features.flush_by_asid);
+	__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
+	v->vmcb->control.asid = run.asid;
+	v->vmcb->control.tlb_control = tlb_control[run.flush];
+}
+
 /* One trip into the guest and back, with what must happen before and after. */
 static void svm_enter(struct vcpu *v, uint64_t deadline)
 {
-	/* No flush-by-ASID under QEMU: a changed nested table flushes all.
-	 * Each vCPU flushes for itself; p2m.c waits on npt_epoch. */
-	uint64_t epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_ACQUIRE);
-
-	if (v->npt_epoch != epoch) {
-		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
-		__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
-	}
 	if (!v->domain->passthrough) {
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
 	}
 	svm_deliver_interrupt(v);
 	svm_nmi_before_entry(v);
+	svm_tlb_enter(v);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
-	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	svm_nmi_after_exit(v, v->vmcb->control.exitcode);
 	svm_handle_exit(v);
 }
@@ -235,13 +254,8 @@ static void svm_vcpu_run(struct vcpu *v)
 
 static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 {
-	struct percpu *cpu = this_cpu();
 	const struct domain *d = v->domain;
 
-	/* domUs share an ASID: another vCPU's translations must go. */
-	if (cpu->last_vcpu != v)
-		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
-	cpu->last_vcpu = v;
 	v->yielded = false;
 	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
 	       !v->yielded && system_time_ns() < deadline) {
