@@ -7,6 +7,7 @@
 
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
+#include <asm/cpu_state.h>
 #include <asm/vlapic.h>
 
 struct vmcb;
@@ -45,6 +46,7 @@ struct vcpu {
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
+	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
 
 /* Where and how a vCPU starts: 32-bit flat protected mode, paging off. */

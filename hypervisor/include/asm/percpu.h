@@ -5,6 +5,7 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <asm/cpu_state.h>
 #include <asm/desc.h>
 
 struct vcpu;
@@ -19,6 +20,7 @@ struct percpu {
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
+	struct cpu_state_pcpu state; /* whose FPU/debug/TSC_AUX state the registers hold */
 };
 
 extern struct percpu percpu[NR_CPUS];
