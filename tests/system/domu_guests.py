@@ -6,7 +6,10 @@ created with `xl create` from a config made of the defaults below plus its
 fragment. A domU's console_io output reaches tern's console with a "(dN) "
 prefix, so its result line is read back with `xl dmesg`. Unless its
 `domu.cfg` says "# also as the initial domain", such a guest runs only as a
-domU (tests/system/test_guests.py skips it).
+domU (tests/system/test_guests.py skips it). A guest whose `domu.cfg` says
+"# instances: N" runs as N domUs at once (created paused, then unpaused
+together; with `cpus = "1"` they share a pCPU), for tests of what one domain
+may see of another; each must succeed.
 
 Used by test_domu_guests.py and by any test that needs a guest in a domU."""
 
@@ -24,6 +27,7 @@ GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
 XL = "/usr/sbin/xl"
 ALSO_DOM0 = "# also as the initial domain"
+INSTANCES = re.compile(r"^# instances: (\d+)$", re.M)
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
 TERN_DIED = re.compile(r"Panic on CPU|FATAL TRAP|Manual reset required")
 
@@ -45,6 +49,12 @@ def domu_guest_names():
 def runs_as_initial_domain(name):
     fragment = domu_fragment(name)
     return fragment is None or ALSO_DOM0 in fragment.splitlines()
+
+
+def instances(name):
+    """How many domUs of the guest run at once (its domu.cfg's "# instances: N")."""
+    found = INSTANCES.search(domu_fragment(name) or "")
+    return int(found.group(1)) if found else 1
 
 
 def guest_config(name, cfg_name=None, cmdline="", extra=()):
@@ -92,7 +102,8 @@ def create(m, cfg_path, *overrides):
 
 def wait_result(m, domid, timeout=300):
     """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
-    (outcome, reason, the domain's lines)."""
+    (outcome, reason, the domain's lines). A domain that tern stopped
+    (crashed) without a result fails at once, with tern's lines about it."""
     prefix = f"(d{domid}) "
     deadline = time.monotonic() + timeout
     while True:
@@ -102,6 +113,9 @@ def wait_result(m, domid, timeout=300):
             result = re.match(RESULT, line)
             if result:
                 return result.group(1), result.group(2).strip(), "\n".join(lines)
+        crashed = re.findall(rf"^.*(?:d{domid}v\d+|Domain {domid} ).*$", log, re.M)
+        assert not any("crashed" in l for l in crashed), \
+            f"d{domid} was stopped by tern:\n" + "\n".join(crashed[-20:] + lines[-20:])
         assert time.monotonic() < deadline, \
             f"d{domid} printed no result; its lines:\n" + "\n".join(lines[-40:])
         time.sleep(1)
@@ -115,10 +129,22 @@ def assert_host_healthy(m):
     assert not TERN_DIED.search(log), log[-3000:]
 
 
+SEVERITY = ["SUCCESS", "SKIP", "ERROR", "FAILURE"]
+
+
 def run_guest(m, name, *overrides, timeout=300):
-    """Creates guest `name` from its config, waits for its result, checks the
-    host is fine; returns (outcome, reason, its console lines)."""
-    domid = create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)
-    outcome, reason, lines = wait_result(m, domid, timeout)
+    """Creates guest `name` from its config (as many domUs as its
+    instances), waits for their results, checks the host is fine; returns
+    (the most severe outcome, its reason, every instance's console lines)."""
+    count = instances(name)
+    if count == 1:
+        domids = [create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)]
+    else:
+        domids = [create(m, f"{GUEST_DIR}/{name}.cfg", "-p", f'name="{name}-{i}"', *overrides)
+                  for i in range(count)]
+        for domid in domids:
+            check(m, f"{XL} unpause {domid}")
+    results = [wait_result(m, domid, timeout) for domid in domids]
     assert_host_healthy(m)
-    return outcome, reason, lines
+    outcome, reason, _ = max(results, key=lambda r: SEVERITY.index(r[0]))
+    return outcome, reason, "\n".join(f"d{d}: {r[2]}" for d, r in zip(domids, results))
