@@ -7,7 +7,7 @@ fragment. A domU's console_io output reaches tern's console with a "(dN) "
 prefix, so its result line is read back with `xl dmesg`. Unless its
 `domu.cfg` says "# also as the initial domain", such a guest runs only as a
 domU (tests/system/test_guests.py skips it). A guest whose `domu.cfg` says
-"# instances: N" runs as N domUs at once (created paused, then unpaused
+"# instances: N" runs as N domUs at once (all created paused, then unpaused
 together; with `cpus = "1"` they share a pCPU), for tests of what one domain
 may see of another; each must succeed.
 
@@ -137,13 +137,12 @@ def run_guest(m, name, *overrides, timeout=300):
     instances), waits for their results, checks the host is fine; returns
     (the most severe outcome, its reason, every instance's console lines)."""
     count = instances(name)
-    if count == 1:
-        domids = [create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)]
-    else:
-        domids = [create(m, f"{GUEST_DIR}/{name}.cfg", "-p", f'name="{name}-{i}"', *overrides)
-                  for i in range(count)]
-        for domid in domids:
-            check(m, f"{XL} unpause {domid}")
+    names = [[]] if count == 1 else [[f'name="{name}-{i}"'] for i in range(count)]
+    # Paused until its id is known: a short test may be over and gone before
+    # `xl domid` could ask.
+    domids = [create(m, f"{GUEST_DIR}/{name}.cfg", "-p", *n, *overrides) for n in names]
+    for domid in domids:
+        check(m, f"{XL} unpause {domid}")
     results = [wait_result(m, domid, timeout) for domid in domids]
     assert_host_healthy(m)
     outcome, reason, _ = max(results, key=lambda r: SEVERITY.index(r[0]))

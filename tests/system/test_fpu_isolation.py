@@ -4,7 +4,8 @@ Two, then four, domUs share pCPU 1 (cpus="1"), each running Debian's kernel
 (the dom0 image's sample guest) with a user process, veccheck
 (tools/tests/veccheck), that loads YMM0-15 (XMM0-15 without AVX), MXCSR and
 the x87 control word with a pattern of its own, spins, reads them back and
-compares, in a loop. The guests are CPU-bound, so tern switches between them
+compares, in a loop (on a CPU without XSAVE, `-cpu max,-xsave`, the same
+with XMM0-15 and FXSAVE). The guests are CPU-bound, so tern switches between them
 every slice, often in the middle of a check. Once every guest's checker has
 started, the test lets them run side by side for CHECK_SECONDS of dom0's
 wall-clock time, then requires progress in every guest over that window and
@@ -54,13 +55,20 @@ def guest_ramdisk():
                                 "vecinit": (0o100755, VECINIT)})
 
 
-@pytest.fixture(scope="module")
-def dom0(tmp_path_factory):
-    """One dom0 (with xencommons: its xenconsoled logs guest consoles) for
-    the module; QEMU has memory for dom0 and four 128 MiB guests."""
+def boot(machine, tmp_path):
+    """dom0 with xencommons (its xenconsoled logs guest consoles) and the
+    guests' initramfs; QEMU has memory for dom0 and four 128 MiB guests."""
     for path in (DOM0_IMAGE, DOMU_INITRD, VECCHECK):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all images`")
+    files = {RAMDISK[1:]: (0o100644, guest_ramdisk())}
+    return boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem="512M", memory="2G")
+
+
+@pytest.fixture(scope="module")
+def dom0(tmp_path_factory):
+    """One dom0 for the tests that share it (booted after the FXSAVE test's
+    machine is gone, so two never run at once)."""
     from qemu import Machine
     started = []
 
@@ -69,10 +77,8 @@ def dom0(tmp_path_factory):
         started.append(m)
         return m
 
-    files = {RAMDISK[1:]: (0o100644, guest_ramdisk())}
     try:
-        yield boot_dom0_with(machine, tmp_path_factory.mktemp("fpu"), DOM0_IMAGE, files,
-                             dom0_mem="512M", memory="2G")
+        yield boot(machine, tmp_path_factory.mktemp("fpu"))
     finally:
         for m in started:
             m.kill()
@@ -150,6 +156,13 @@ def run_checkers(m, count):
             run(m, f"xl destroy {name}")
         log = check(m, "xl dmesg")
         assert not re.search(r"Panic on CPU|FATAL TRAP", log), log[-3000:]
+
+
+def test_fxsave_two_guests_share_a_pcpu(machine, tmp_path):
+    """The same on a CPU without XSAVE: FXSAVE/FXRSTOR, x87 and SSE."""
+    m = boot(lambda **kw: machine(cpu="max,-xsave", **kw), tmp_path)
+    assert "FPU: no XSAVE: FXSAVE/FXRSTOR" in check(m, "xl dmesg")
+    run_checkers(m, 2)
 
 
 def test_two_guests_share_a_pcpu(dom0):

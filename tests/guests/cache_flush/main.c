@@ -3,10 +3,11 @@
  * both, many times, and its memory is intact afterwards; run as two domUs on
  * one pCPU (domu.cfg), each filling memory with its own pattern and
  * flushing between switches, each finds its memory as it left it. As the
- * initial domain it exercises dom0's INVD, which tern turns into WBINVD.
+ * initial domain (a PVH one, without devices) it takes the same path.
  * Cannot tell: whether a native INVD would have lost dirty lines, since
  * QEMU models no caches; that INVD is intercepted is tern's code, not
- * something this guest can observe.
+ * something this guest can observe. Nor dom0's INVD-to-WBINVD: QEMU 7.2
+ * tests the WBINVD intercept for INVD, which a dom0 with devices lacks.
  */
 #include "lib.h"
 
