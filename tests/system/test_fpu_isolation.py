@@ -12,6 +12,11 @@ wall-clock time, then requires progress in every guest over that window and
 no mismatch anywhere. With AVX on the host the checker must find AVX in the
 guest (tern offers it).
 
+A third case runs two guests on pCPUs 1 and 2 whose checkers sleep inside
+every check, so their vCPUs keep moving between the pCPUs; it caught a
+hypervisor that trusted a pCPU's registers to still hold a vCPU's state after
+that vCPU had run elsewhere.
+
 veccheck and a wrapper init that starts it next to the guest's busybox init
 travel as a cpio archive appended to the guest's initramfs (Linux unpacks
 both). Before tern switched extended state, the first mismatches showed up
@@ -36,12 +41,13 @@ RAMDISK = "/root/vec.cpio.gz"
 LOG = "/var/log/xen/console/guest-{}.log"
 
 # Linux passes unknown `name=value` boot parameters to init as environment;
-# `veccheck=0` runs the checker until the domain is destroyed. A background
+# `veccheck=0` runs the checker until the domain is destroyed, `vecmode=sleep`
+# makes it sleep inside each check instead of spinning. A background
 # job needs /dev/null, so devtmpfs goes up first (the guest's rcS tries again
 # quietly).
 VECINIT = b"""#!/bin/sh
 /bin/busybox mount -t devtmpfs devtmpfs /dev
-/veccheck "${veccheck:-0}" &
+/veccheck "${veccheck:-0}" ${vecmode} &
 exec /init
 """
 
@@ -55,14 +61,15 @@ def guest_ramdisk():
                                 "vecinit": (0o100755, VECINIT)})
 
 
-def boot(machine, tmp_path):
+def boot(machine, tmp_path, smp=2):
     """dom0 with xencommons (its xenconsoled logs guest consoles) and the
     guests' initramfs; QEMU has memory for dom0 and four 128 MiB guests."""
     for path in (DOM0_IMAGE, DOMU_INITRD, VECCHECK):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all images`")
     files = {RAMDISK[1:]: (0o100644, guest_ramdisk())}
-    return boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem="512M", memory="2G")
+    return boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem="512M", memory="2G",
+                          smp=smp)
 
 
 @pytest.fixture(scope="module")
@@ -119,17 +126,25 @@ def host_has_avx(m):
     return " avx " in check(m, "grep -m1 flags /proc/cpuinfo") + " "
 
 
-def run_checkers(m, count):
+def run_checkers(m, count, cpus="1", mode=""):
     names = [f"vec{count}x{i}" for i in range(count)]
     for name in names:
-        check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"1\"' "
+        check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"{cpus}\"' "
                  f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' "
-                 "'extra=\"console=hvc0 rdinit=/vecinit veccheck=0\"'")
+                 f"'extra=\"console=hvc0 rdinit=/vecinit veccheck=0 vecmode={mode}\"'")
     try:
         wait_all(m, names, "VECCHECK start", timeout=300 * count)
         before = {n: checks_so_far(m, n) for n in names}
-        # Side by side for CHECK_SECONDS, all of them checking.
-        check(m, f"sleep {CHECK_SECONDS}", timeout=CHECK_SECONDS + 60)
+        # Side by side for CHECK_SECONDS, all of them checking; where each
+        # vCPU runs is sampled meanwhile.
+        seen_on = {n: set() for n in names}
+        window_end = time.monotonic() + CHECK_SECONDS
+        while time.monotonic() < window_end:
+            for line in check(m, "xl vcpu-list").splitlines():
+                fields = line.split()
+                if fields and fields[0] in seen_on and fields[3].isdigit():
+                    seen_on[fields[0]].add(int(fields[3]))
+            time.sleep(3)
         wait_all(m, names, "VECCHECK progress", timeout=120)
         for name in names:
             mismatches = guest_lines(m, name, "VECCHECK mismatch")
@@ -151,6 +166,7 @@ def run_checkers(m, count):
             # tern offers the host's AVX to guests.
             start = guest_lines(m, name, "VECCHECK start")[0]
             assert "AVX" in start or not host_has_avx(m), f"{name} sees no AVX: {start}"
+        return seen_on
     finally:
         for name in names:
             run(m, f"xl destroy {name}")
@@ -163,6 +179,17 @@ def test_fxsave_two_guests_share_a_pcpu(machine, tmp_path):
     m = boot(lambda **kw: machine(cpu="max,-xsave", **kw), tmp_path)
     assert "FPU: no XSAVE: FXSAVE/FXRSTOR" in check(m, "xl dmesg")
     run_checkers(m, 2)
+
+
+def test_guests_move_between_two_pcpus(machine, tmp_path):
+    """Two guests on pCPUs 1 and 2 (cpus="1-2") whose checkers sleep inside
+    every check: their vCPUs block and wake on whichever pCPU is free, so a
+    vCPU often comes back to a pCPU whose registers still hold an older
+    state of its own; that state must not be taken for the current one."""
+    m = boot(machine, tmp_path, smp=3)
+    seen_on = run_checkers(m, 2, cpus="1-2", mode="sleep")
+    assert any(len(cpus) > 1 for cpus in seen_on.values()), \
+        f"no guest was seen on both pCPUs: {seen_on}"
 
 
 def test_two_guests_share_a_pcpu(dom0):

@@ -1,10 +1,12 @@
 /*
- * veccheck SECONDS: keeps the vector registers of this process live and
- * checks that they stay its own. In a loop: load XMM0-15 (YMM0-15 when the
- * kernel has enabled AVX), MXCSR and the x87 control word with a pattern of
- * its own, spin without touching them, read them back and compare. A
- * hypervisor that does not switch extended state between the domains of a
- * pCPU shows up as mismatches (another guest's values, or zeros).
+ * veccheck SECONDS [sleep]: keeps the vector registers of this process live
+ * and checks that they stay its own. In a loop: load XMM0-15 (YMM0-15 when
+ * the kernel has enabled AVX), MXCSR and the x87 control word with a pattern
+ * of its own, spin without touching them (with "sleep": sleep a millisecond
+ * in nanosleep instead, so the guest's vCPU blocks and may wake on another
+ * pCPU), read them back and compare. A hypervisor that does not switch
+ * extended state between the domains of a pCPU, or that restores a stale
+ * one after a vCPU moved, shows up as mismatches.
  *
  * Runs in a domU (tests/system/test_fpu_isolation.py), for SECONDS or, with
  * 0, until killed. Prints each of its first mismatches, a progress line
@@ -42,9 +44,19 @@ static int has_avx(void)
 	return (lo & 6) == 6; /* XCR0: SSE and AVX state enabled by the kernel */
 }
 
+/* With a timespec (%5): nanosleep(ts, NULL) by a raw system call, which
+ * keeps the user's vector registers; else a spin of SPIN iterations. */
+#define WAIT                                                                  \
+	"test %5, %5\n\t jz 2f\n\t"                                          \
+	"mov $35, %%eax\n\t mov %5, %%rdi\n\t xor %%esi, %%esi\n\t syscall\n\t" \
+	"jmp 3f\n"                                                             \
+	"2:\t mov %2, %%ecx\n"                                                 \
+	"1:\t dec %%ecx\n\t jnz 1b\n"                                          \
+	"3:\t"
+
 /* Everything between the loads and the stores is one asm statement, so the
  * compiler cannot touch the registers in between. */
-static void cycle_avx(const struct regs *in, struct regs *out)
+static void cycle_avx(const struct regs *in, struct regs *out, const struct timespec *sleep_ts)
 {
 	__asm__ volatile(
 		"vmovdqu 0*32(%0), %%ymm0\n\t vmovdqu 1*32(%0), %%ymm1\n\t"
@@ -56,8 +68,7 @@ static void cycle_avx(const struct regs *in, struct regs *out)
 		"vmovdqu 12*32(%0), %%ymm12\n\t vmovdqu 13*32(%0), %%ymm13\n\t"
 		"vmovdqu 14*32(%0), %%ymm14\n\t vmovdqu 15*32(%0), %%ymm15\n\t"
 		"ldmxcsr %c3(%0)\n\t fldcw %c4(%0)\n\t"
-		"mov %2, %%ecx\n"
-		"1:\t dec %%ecx\n\t jnz 1b\n\t"
+		WAIT
 		"vmovdqu %%ymm0, 0*32(%1)\n\t vmovdqu %%ymm1, 1*32(%1)\n\t"
 		"vmovdqu %%ymm2, 2*32(%1)\n\t vmovdqu %%ymm3, 3*32(%1)\n\t"
 		"vmovdqu %%ymm4, 4*32(%1)\n\t vmovdqu %%ymm5, 5*32(%1)\n\t"
@@ -69,11 +80,11 @@ static void cycle_avx(const struct regs *in, struct regs *out)
 		"stmxcsr %c3(%1)\n\t fnstcw %c4(%1)\n\t"
 		"vzeroupper"
 		: : "r"(in), "r"(out), "i"(SPIN), "i"(offsetof(struct regs, mxcsr)),
-		    "i"(offsetof(struct regs, fcw))
-		: "rcx", "memory", "cc");
+		    "i"(offsetof(struct regs, fcw)), "r"(sleep_ts)
+		: "rax", "rcx", "rdi", "rsi", "r11", "memory", "cc");
 }
 
-static void cycle_sse(const struct regs *in, struct regs *out)
+static void cycle_sse(const struct regs *in, struct regs *out, const struct timespec *sleep_ts)
 {
 	__asm__ volatile(
 		"movdqu 0*32(%0), %%xmm0\n\t movdqu 1*32(%0), %%xmm1\n\t"
@@ -85,8 +96,7 @@ static void cycle_sse(const struct regs *in, struct regs *out)
 		"movdqu 12*32(%0), %%xmm12\n\t movdqu 13*32(%0), %%xmm13\n\t"
 		"movdqu 14*32(%0), %%xmm14\n\t movdqu 15*32(%0), %%xmm15\n\t"
 		"ldmxcsr %c3(%0)\n\t fldcw %c4(%0)\n\t"
-		"mov %2, %%ecx\n"
-		"1:\t dec %%ecx\n\t jnz 1b\n\t"
+		WAIT
 		"movdqu %%xmm0, 0*32(%1)\n\t movdqu %%xmm1, 1*32(%1)\n\t"
 		"movdqu %%xmm2, 2*32(%1)\n\t movdqu %%xmm3, 3*32(%1)\n\t"
 		"movdqu %%xmm4, 4*32(%1)\n\t movdqu %%xmm5, 5*32(%1)\n\t"
@@ -97,8 +107,8 @@ static void cycle_sse(const struct regs *in, struct regs *out)
 		"movdqu %%xmm14, 14*32(%1)\n\t movdqu %%xmm15, 15*32(%1)\n\t"
 		"stmxcsr %c3(%1)\n\t fnstcw %c4(%1)"
 		: : "r"(in), "r"(out), "i"(SPIN), "i"(offsetof(struct regs, mxcsr)),
-		    "i"(offsetof(struct regs, fcw))
-		: "rcx", "memory", "cc");
+		    "i"(offsetof(struct regs, fcw)), "r"(sleep_ts)
+		: "rax", "rcx", "rdi", "rsi", "r11", "memory", "cc");
 }
 
 /* A pattern no other process or guest will have: seeded per process. */
@@ -137,20 +147,23 @@ int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 30;
 	int avx = has_avx(), width = avx ? 32 : 16;
+	static const struct timespec ms = { 0, 1000000 };
+	const struct timespec *sleep_ts = argc > 2 && !strcmp(argv[2], "sleep") ? &ms : NULL;
 	uint64_t seed = (uint64_t)getpid() << 32 ^ (uint64_t)(now(CLOCK_REALTIME) * 1e6);
 	double start = now(CLOCK_MONOTONIC), wall0 = now(CLOCK_REALTIME), report = start + 5;
 	unsigned long checks = 0, mismatches = 0;
 	struct regs in, out;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("VECCHECK start: %s, %.0f s\n", avx ? "ymm0-15 (AVX)" : "xmm0-15 (SSE)", seconds);
+	printf("VECCHECK start: %s, %.0f s%s\n", avx ? "ymm0-15 (AVX)" : "xmm0-15 (SSE)", seconds,
+	       sleep_ts ? ", sleeping in each check" : "");
 	while (seconds <= 0 || now(CLOCK_MONOTONIC) - start < seconds) {
 		fill(&in, seed, checks);
 		memset(&out, 0, sizeof(out));
 		if (avx)
-			cycle_avx(&in, &out);
+			cycle_avx(&in, &out, sleep_ts);
 		else
-			cycle_sse(&in, &out);
+			cycle_sse(&in, &out, sleep_ts);
 		checks++;
 		if (differs(&in, &out, width)) {
 			if (mismatches++ < 5)
