@@ -9,6 +9,7 @@
 #include <tern/vcpu_timer.h>
 #include <asm/cpu_state.h>
 #include <asm/vlapic.h>
+#include <asm/vmcb_check.h>
 
 struct vmcb;
 struct domain;
@@ -45,6 +46,7 @@ struct vcpu {
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
+	struct vmcb_entry_state vmcb_entry; /* what the last VMRUN was given (vmcb_check.h) */
 	struct guest_regs regs;
 	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };

@@ -178,6 +178,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.dbgctl) == 0x670, "dbgctl");
 #define VMCB_EXIT_XSETBV 0x08d
 #define VMCB_EXIT_NPF 0x400
 #define VMCB_EXIT_INVALID ((uint64_t)-1)
+/* The same as QEMU 7.2 writes it (its exit codes are 32 bits wide). */
+#define VMCB_EXIT_INVALID_32 0xffffffffull
 
 /* IOIO exit information (EXITINFO1). */
 #define VMCB_IOIO_IN (1u << 0)

@@ -85,6 +85,7 @@ static void report_invalid_state(struct vcpu *v)
 
 	svm_host_creg_features(&lim.host);
 	lim.phys_bits = cpuid(0x80000008, 0).eax & 0xff;
+	vmcb_entry_put_back(v->vmcb, &v->vmcb_entry);
 	rule = vmcb_check_state(v->vmcb, &lim);
 	pr_err("d%uv%u: VMRUN refused the guest state: %s\n", v->domain->id, v->id,
 	       rule ? rule : "it breaks no consistency rule tern knows of "
@@ -201,6 +202,7 @@ void svm_handle_exit(struct vcpu *v)
 		handle_cache_flush(v);
 		break;
 	case VMCB_EXIT_INVALID:
+	case VMCB_EXIT_INVALID_32:
 		report_invalid_state(v);
 		unexpected_exit(v, "VMRUN refused the guest state");
 		break;

@@ -7,6 +7,7 @@
 #include <asm/guest_walk.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
+#include <asm/vmcb_check.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
@@ -230,6 +231,7 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_arm(v, deadline);
 	}
 	svm_deliver_interrupt(v);
+	vmcb_entry_keep(&v->vmcb_entry, v->vmcb);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
 	svm_handle_exit(v);
