@@ -189,23 +189,24 @@ static void fpu_restore(struct cpu_state_pcpu *p, struct xsave_area *a)
 	if (fpu_pointers_leak)
 		clear_fpu_pointers();
 	if (!host_mask) {
-		__asm__ volatile("fxrstor64 %0" : : "m"(*a));
+		__asm__ volatile("fxrstor64 %0" : : "m"(*a) : "memory");
 		return;
 	}
 	set_xcr0(p, host_mask);
+	/* The area runs past struct xsave_area's fixed part: "memory". */
 	__asm__ volatile("xrstor64 %0" : : "m"(*a), "a"((uint32_t)host_mask),
-			 "d"((uint32_t)(host_mask >> 32)));
+			 "d"((uint32_t)(host_mask >> 32)) : "memory");
 }
 
 static void fpu_save(struct cpu_state_pcpu *p, struct xsave_area *a)
 {
 	if (!host_mask) {
-		__asm__ volatile("fxsave64 %0" : "=m"(*a));
+		__asm__ volatile("fxsave64 %0" : "=m"(*a) : : "memory");
 		return;
 	}
 	set_xcr0(p, host_mask);
 	__asm__ volatile("xsave64 %0" : "+m"(*a) : "a"((uint32_t)host_mask),
-			 "d"((uint32_t)(host_mask >> 32)));
+			 "d"((uint32_t)(host_mask >> 32)) : "memory");
 }
 
 void cpu_state_load(struct vcpu *v)
