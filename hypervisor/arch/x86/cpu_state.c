@@ -40,8 +40,9 @@ static uint64_t host_mask;       /* what every save and restore covers */
 static unsigned int area_order;  /* pages per vCPU area */
 static bool has_ibpb, has_tsc_aux;
 /* AMD CPUs that restore the x87 FIP, FDP and FOP only with an exception
- * pending (APM vol. 2 §11.4.4; no CPUID 0x80000008 EBX[2]): another
- * guest's values would show through, so they are overwritten first. */
+ * pending (APM vol. 5, FXRSTOR; CPUs with CPUID 0x80000008 EBX[2] always
+ * do): another guest's values would show through, so they are overwritten
+ * first. */
 static bool fpu_pointers_leak;
 
 static uint64_t xgetbv(uint32_t index)

@@ -56,7 +56,9 @@ struct xsave_area {
 _Static_assert(__builtin_offsetof(struct xsave_area, header) == 512, "header at 512");
 _Static_assert(__builtin_offsetof(struct xsave_area, extended) == 576, "extended at 576");
 
-/* Reset values (SDM vol. 3 §9.1.1, after FINIT / XRSTOR of the init state). */
+/* A fresh vCPU's x87 control word and MXCSR: the initial configuration
+ * FINIT and XRSTOR give (SDM vol. 1 §13.6); power-up's FCW is 0x40, which
+ * no OS keeps. */
 #define XSTATE_FCW_RESET 0x037f
 #define XSTATE_MXCSR_RESET 0x1f80
 
