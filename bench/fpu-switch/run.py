@@ -5,8 +5,11 @@ XCR0, TSC_AUX, DR0-DR3) costs at a switch between two domains.
 Two pingpong guests (bench/fpu-switch/pingpong.c) run as domUs pinned to
 pCPU 1 and hand it to each other with SCHEDOP_yield, each with all of
 YMM0-15 and MXCSR dirtied before every yield: each yield is one switch
-between two domains, the case the state switch is for. The figure is the
-number of yields per second of both guests together (their TSC windows).
+between two domains, the case the state switch is for. Yield phases
+alternate with spin phases (a loop that never leaves the guest) on the same
+TSC boundaries in both guests; the figure is both guests' yields per
+thousand spin iterations, a switch rate in units of how fast the emulated
+CPU ran at the time, so a busy host moves it little.
 
 The baseline is the same benchmark on the hypervisor built from the commit
 before tern switched this state (--baseline, default 4b72fd8), measured in
@@ -42,7 +45,7 @@ memory = 32
 vcpus = 1
 cpus = "1"
 """
-RESULT = re.compile(r"\(d(\d+)\) pingpong: yields (\d+) cycles (\d+) (\w+)")
+RESULT = re.compile(r"\(d(\d+)\) pingpong: yields (\d+) spins (\d+) cycles (\d+) (\w+)")
 
 
 def build_baseline(rev):
@@ -63,8 +66,9 @@ def build_baseline(rev):
 
 
 def measure(hypervisor, label, tmp):
-    """Boots dom0 on this hypervisor, runs the two guests once; returns
-    yields per second of both together."""
+    """Boots dom0 on this hypervisor, runs the two guests once; returns both
+    guests' yields per thousand spin iterations, and which registers they
+    dirtied."""
     with open(GUEST, "rb") as f:
         files = {"root/pingpong.elf": (0o100644, f.read())}
     for name in ("ping", "pong"):
@@ -92,9 +96,9 @@ def measure(hypervisor, label, tmp):
                 raise RuntimeError(f"{label}: no pingpong results; xl dmesg:\n"
                                    + check(m, "/usr/sbin/xl dmesg")[-3000:])
             time.sleep(2)
-        rate = sum(int(y) / int(c) for _, y, c, _ in found)
-        mhz = float(re.search(r"TSC: ([\d.]+) MHz", check(m, "/usr/sbin/xl dmesg")).group(1))
-        return rate * mhz * 1e6, found[0][3]
+        yields = sum(int(f[1]) for f in found)
+        spins = sum(int(f[2]) for f in found)
+        return yields / spins * 1000, found[0][4]
     finally:
         for machine_ in started:
             machine_.kill()
@@ -121,11 +125,12 @@ def main():
                 elf = baseline if label == "baseline" else current
                 rate, regs = measure(elf, label, os.path.join(tmp, f"{label}{run}"))
                 rates[label].append(rate)
-                print(f"run {run + 1} {label}: {rate:.0f} yields/s ({regs} dirtied)", flush=True)
+                print(f"run {run + 1} {label}: {rate:.2f} yields per 1000 spins ({regs} dirtied)",
+                      flush=True)
     base, cur = statistics.median(rates["baseline"]), statistics.median(rates["current"])
     paired = [c / b for b, c in zip(rates["baseline"], rates["current"])]
-    print(f"baseline (hypervisor of {sha}, no state switching), median: {base:.0f} yields/s")
-    print(f"this tree (state switched at every domain switch), median: {cur:.0f} yields/s")
+    print(f"baseline (hypervisor of {sha}, no state switching), median: {base:.2f}")
+    print(f"this tree (state switched at every domain switch), median: {cur:.2f}")
     print("ratio this tree / baseline in each round: " + " ".join(f"{r:.3f}" for r in paired))
     print(f"ratio this tree / baseline: {cur / base:.3f} (of the medians), "
           f"{statistics.median(paired):.3f} (median of the rounds)")
