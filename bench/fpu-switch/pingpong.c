@@ -32,22 +32,7 @@ static void dirty(bool avx, unsigned int n)
 
 	pattern[0][0] = (uint8_t)n;
 	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
-	if (avx)
-		__asm__ volatile(
-			"vmovdqu 0(%0), %%ymm0\n vmovdqu 32(%0), %%ymm1\n vmovdqu 64(%0), %%ymm2\n"
-			"vmovdqu 96(%0), %%ymm3\n vmovdqu 128(%0), %%ymm4\n vmovdqu 160(%0), %%ymm5\n"
-			"vmovdqu 192(%0), %%ymm6\n vmovdqu 224(%0), %%ymm7\n vmovdqu 256(%0), %%ymm8\n"
-			"vmovdqu 288(%0), %%ymm9\n vmovdqu 320(%0), %%ymm10\n vmovdqu 352(%0), %%ymm11\n"
-			"vmovdqu 384(%0), %%ymm12\n vmovdqu 416(%0), %%ymm13\n vmovdqu 448(%0), %%ymm14\n"
-			"vmovdqu 480(%0), %%ymm15" : : "r"(pattern) : "memory");
-	else
-		__asm__ volatile(
-			"movdqu 0(%0), %%xmm0\n movdqu 32(%0), %%xmm1\n movdqu 64(%0), %%xmm2\n"
-			"movdqu 96(%0), %%xmm3\n movdqu 128(%0), %%xmm4\n movdqu 160(%0), %%xmm5\n"
-			"movdqu 192(%0), %%xmm6\n movdqu 224(%0), %%xmm7\n movdqu 256(%0), %%xmm8\n"
-			"movdqu 288(%0), %%xmm9\n movdqu 320(%0), %%xmm10\n movdqu 352(%0), %%xmm11\n"
-			"movdqu 384(%0), %%xmm12\n movdqu 416(%0), %%xmm13\n movdqu 448(%0), %%xmm14\n"
-			"movdqu 480(%0), %%xmm15" : : "r"(pattern) : "memory");
+	vectors_load(pattern, avx);
 }
 
 /* Yields until end (TSC); returns how many. */

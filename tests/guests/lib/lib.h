@@ -243,6 +243,11 @@ static inline int xsetbv_safe(uint32_t index, uint64_t v)
 			 : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 	return trap_caught;
 }
+/* XMM0-15 (ymm: YMM0-15) from or to 16 x 32 bytes (vectors.c). Nothing else
+ * in a test guest touches them: it is built with -mgeneral-regs-only. */
+void vectors_load(const uint8_t (*v)[32], bool ymm);
+void vectors_store(uint8_t (*v)[32], bool ymm);
+
 #define X86_EXC_UD 6
 #define X86_EXC_GP 13
 

@@ -48,48 +48,6 @@ static uint16_t fcw(void)
 	return v;
 }
 
-/* XMM0-15 (or YMM0-15) loaded from, or stored to, 16 x 32 bytes. Nothing
- * else in this guest touches them (it is built with -mgeneral-regs-only). */
-static void load_vectors(const uint8_t (*v)[32], bool ymm)
-{
-	if (ymm)
-		__asm__ volatile(
-			"vmovdqu 0(%0), %%ymm0\n vmovdqu 32(%0), %%ymm1\n vmovdqu 64(%0), %%ymm2\n"
-			"vmovdqu 96(%0), %%ymm3\n vmovdqu 128(%0), %%ymm4\n vmovdqu 160(%0), %%ymm5\n"
-			"vmovdqu 192(%0), %%ymm6\n vmovdqu 224(%0), %%ymm7\n vmovdqu 256(%0), %%ymm8\n"
-			"vmovdqu 288(%0), %%ymm9\n vmovdqu 320(%0), %%ymm10\n vmovdqu 352(%0), %%ymm11\n"
-			"vmovdqu 384(%0), %%ymm12\n vmovdqu 416(%0), %%ymm13\n vmovdqu 448(%0), %%ymm14\n"
-			"vmovdqu 480(%0), %%ymm15" : : "r"(v) : "memory");
-	else
-		__asm__ volatile(
-			"movdqu 0(%0), %%xmm0\n movdqu 32(%0), %%xmm1\n movdqu 64(%0), %%xmm2\n"
-			"movdqu 96(%0), %%xmm3\n movdqu 128(%0), %%xmm4\n movdqu 160(%0), %%xmm5\n"
-			"movdqu 192(%0), %%xmm6\n movdqu 224(%0), %%xmm7\n movdqu 256(%0), %%xmm8\n"
-			"movdqu 288(%0), %%xmm9\n movdqu 320(%0), %%xmm10\n movdqu 352(%0), %%xmm11\n"
-			"movdqu 384(%0), %%xmm12\n movdqu 416(%0), %%xmm13\n movdqu 448(%0), %%xmm14\n"
-			"movdqu 480(%0), %%xmm15" : : "r"(v) : "memory");
-}
-
-static void store_vectors(uint8_t (*v)[32], bool ymm)
-{
-	if (ymm)
-		__asm__ volatile(
-			"vmovdqu %%ymm0, 0(%0)\n vmovdqu %%ymm1, 32(%0)\n vmovdqu %%ymm2, 64(%0)\n"
-			"vmovdqu %%ymm3, 96(%0)\n vmovdqu %%ymm4, 128(%0)\n vmovdqu %%ymm5, 160(%0)\n"
-			"vmovdqu %%ymm6, 192(%0)\n vmovdqu %%ymm7, 224(%0)\n vmovdqu %%ymm8, 256(%0)\n"
-			"vmovdqu %%ymm9, 288(%0)\n vmovdqu %%ymm10, 320(%0)\n vmovdqu %%ymm11, 352(%0)\n"
-			"vmovdqu %%ymm12, 384(%0)\n vmovdqu %%ymm13, 416(%0)\n vmovdqu %%ymm14, 448(%0)\n"
-			"vmovdqu %%ymm15, 480(%0)" : : "r"(v) : "memory");
-	else
-		__asm__ volatile(
-			"movdqu %%xmm0, 0(%0)\n movdqu %%xmm1, 32(%0)\n movdqu %%xmm2, 64(%0)\n"
-			"movdqu %%xmm3, 96(%0)\n movdqu %%xmm4, 128(%0)\n movdqu %%xmm5, 160(%0)\n"
-			"movdqu %%xmm6, 192(%0)\n movdqu %%xmm7, 224(%0)\n movdqu %%xmm8, 256(%0)\n"
-			"movdqu %%xmm9, 288(%0)\n movdqu %%xmm10, 320(%0)\n movdqu %%xmm11, 352(%0)\n"
-			"movdqu %%xmm12, 384(%0)\n movdqu %%xmm13, 416(%0)\n movdqu %%xmm14, 448(%0)\n"
-			"movdqu %%xmm15, 480(%0)" : : "r"(v) : "memory");
-}
-
 static bool all_zero(const uint8_t (*v)[32], unsigned int width)
 {
 	for (unsigned int i = 0; i < 16; i++)
@@ -109,13 +67,13 @@ static void check_reset_state(bool avx)
 		test_failure("x87 FCW at start %#x, expected 0x37f", fcw());
 	if (mxcsr() != 0x1f80)
 		test_failure("MXCSR at start %#x, expected 0x1f80", mxcsr());
-	store_vectors(v, false);
+	vectors_store(v, false);
 	if (!all_zero(v, 16))
 		test_failure("XMM registers not zero at start (xmm0 %#lx)", *(uint64_t *)v[0]);
 	if (avx) {
 		if (xsetbv_safe(0, XCR0_X87 | XCR0_SSE | XCR0_AVX) != TRAP_NONE)
 			return test_failure("XSETBV(x87|SSE|AVX) refused");
-		store_vectors(v, true);
+		vectors_store(v, true);
 		if (!all_zero(v, 32))
 			test_failure("YMM registers not zero at start (ymm0 high %#lx)",
 				     *(uint64_t *)&v[0][16]);
@@ -186,13 +144,13 @@ static void check_isolation(bool avx)
 	if (xsetbv_safe(0, xcr0) != TRAP_NONE)
 		return test_failure("XSETBV(%#lx) refused", xcr0);
 	__asm__ volatile("ldmxcsr %0" : : "m"(own_mxcsr));
-	load_vectors(mine, ymm);
+	vectors_load(mine, ymm);
 	/* Until the first round that finds something changed. */
 	t0 = rdtsc();
 	for (round = 0; (round < ROUNDS || rdtsc() - t0 < SPAN_TSC) && !changed; round++) {
 		sched_op(SCHEDOP_yield, NULL);
 		memset(seen, 0, sizeof(seen));
-		store_vectors(seen, ymm);
+		vectors_store(seen, ymm);
 		if (xgetbv(0) != xcr0) {
 			test_failure("round %u: XCR0 %#lx, mine is %#lx", round, xgetbv(0), xcr0);
 			changed = true;
