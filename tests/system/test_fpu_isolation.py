@@ -75,7 +75,8 @@ def boot(machine, tmp_path, smp=2):
 @pytest.fixture(scope="module")
 def dom0(tmp_path_factory):
     """One dom0 for the tests that share it (booted after the FXSAVE test's
-    machine is gone, so two never run at once)."""
+    machine is gone, so two never run at once), with pCPUs 1 and 2 for
+    guests."""
     from qemu import Machine
     started = []
 
@@ -85,7 +86,7 @@ def dom0(tmp_path_factory):
         return m
 
     try:
-        yield boot(machine, tmp_path_factory.mktemp("fpu"))
+        yield boot(machine, tmp_path_factory.mktemp("fpu"), smp=3)
     finally:
         for m in started:
             m.kill()
@@ -181,13 +182,12 @@ def test_fxsave_two_guests_share_a_pcpu(machine, tmp_path):
     assert "FPU: no XSAVE: FXSAVE/FXRSTOR" in check(m, "xl dmesg")
 
 
-def test_guests_move_between_two_pcpus(machine, tmp_path):
+def test_guests_move_between_two_pcpus(dom0):
     """Two guests on pCPUs 1 and 2 (cpus="1-2") whose checkers sleep inside
     every check: their vCPUs block and wake on whichever pCPU is free, so a
     vCPU often comes back to a pCPU whose registers still hold an older
     state of its own; that state must not be taken for the current one."""
-    m = boot(machine, tmp_path, smp=3)
-    seen_on = run_checkers(m, 2, cpus="1-2", mode="sleep")
+    seen_on = run_checkers(dom0, 2, cpus="1-2", mode="sleep")
     assert any(len(cpus) > 1 for cpus in seen_on.values()), \
         f"no guest was seen on both pCPUs: {seen_on}"
 
