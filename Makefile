@@ -5,6 +5,8 @@
 #   make demo     build and boot tern under QEMU on this terminal
 #   make bench    benchmarks (ratios against a baseline measured in the same run)
 #   make fuzz     long fuzzing runs
+#   make install DESTDIR=dir   tern and the dom0 tools where a Debian dom0 has them
+#   make deb      Debian packages (build/deb/*.deb) from `make install`
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 BUILD := build
@@ -20,7 +22,7 @@ BENCH_TARGETS :=
 SYSTEM_TEST_DEPS :=
 # Directories of pytest tests that `make check` runs (system tests boot QEMU;
 # others drive dom0 tools on the host).
-PYTEST_DIRS := tests/system
+PYTEST_DIRS := tests/system tests/packaging
 
 include tests/guests/build.mk
 
@@ -33,10 +35,48 @@ include hypervisor/build.mk
 include tests/unit/build.mk
 include images/build.mk
 -include $(wildcard tools/*/build.mk)
+-include $(wildcard tools/backends/*/build.mk)
 -include $(wildcard bench/*/build.mk)
 
-.PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean
+.PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean \
+	install install-hypervisor install-tools deb
 all: $(ALL_TARGETS)
+
+# tern's version as its boot banner prints it (0.1-dev).
+TERN_VERSION := $(shell awk '$$2 == "TERN_VERSION_MAJOR" { a = $$3 } $$2 == "TERN_VERSION_MINOR" \
+	{ b = $$3 } $$2 == "TERN_VERSION_EXTRA" { gsub(/"/, "", $$3); c = $$3 } \
+	END { print a "." b c }' hypervisor/include/tern/version.h)
+
+# The hypervisor as /boot/tern-<version>.gz and the GRUB generator that offers it.
+define install_hypervisor
+	install -D -m 644 $(BUILD)/tern.gz $(1)/boot/tern-$(TERN_VERSION).gz
+	install -D -m 755 hypervisor/grub/20_linux_tern $(1)/etc/grub.d/20_linux_tern
+endef
+
+# Everything under build/dist but the test programs, and the directories
+# the tools write to.
+define install_tools
+	install -d $(1)/etc/xen/auto $(1)/var/log/xen/console
+	tar -C $(BUILD)/dist --exclude=./usr/lib/tern/tests -cf - . | tar -C $(1)/ -xf - --no-same-owner
+	rmdir $(1)/usr/lib/tern $(1)/usr/lib 2>/dev/null || true
+endef
+
+install-hypervisor: $(BUILD)/tern.gz
+	$(call install_hypervisor,$(DESTDIR))
+
+install-tools: all
+	$(call install_tools,$(DESTDIR))
+
+install: install-hypervisor install-tools
+
+# Two packages, tern-hypervisor and tern-utils, each made from what its
+# install target installs (in this make, so the hypervisor is built once),
+# so whatever a component puts in build/dist lands in tern-utils.
+deb: all
+	rm -rf $(BUILD)/deb
+	$(call install_hypervisor,$(BUILD)/deb/tern-hypervisor)
+	$(call install_tools,$(BUILD)/deb/tern-utils)
+	packaging/make-deb.sh $(TERN_VERSION) $(BUILD)/deb
 
 deps:
 	@scripts/install-deps.sh

@@ -18,9 +18,12 @@ $(DOM0_TEST_INITRD): images/test-initramfs.sh images/modules.sh images/load-modu
 # The dom0 image (images/dom0-image.sh): modules, build/dist, xencommons,
 # and a sample guest (/etc/xen/sample.cfg) ready for `xl create -c`.
 DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
-DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled)
+DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback) \
+	$(addprefix $(BUILD)/dist/usr/libexec/tern/,xencommons xendomains) \
+	$(BUILD)/dist/etc/xen/scripts/block \
+	$(BUILD)/dist/usr/bin/xenstore $(BUILD)/dist/usr/lib/tern/tests/blkbench
 
-$(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh tools/init/xencommons tools/init/xendomains \
+$(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh images/disk-image.sh \
 		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
 	images/dom0-image.sh
 
@@ -28,3 +31,15 @@ $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh too
 images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
 
 SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
+
+# The Debian 12 disk of the end-to-end test (images/debian-disk.sh): a
+# Debian system from mmdebstrap (cached under build/images, keyed on
+# images/debian-rootfs.list) with tern's packages installed by apt and GRUB
+# on it. Rebuilt each time (seconds once the root file system is cached).
+# Needs root: a loop device and chroot. Only `make check` and
+# `make debian-image` build it (not `make demo`).
+.PHONY: debian-image
+debian-image: deb $(DOM0_IMAGE)
+	images/debian-disk.sh
+
+check-system: debian-image

@@ -7,12 +7,17 @@
 #    machine (as the test image), the Xen devices (xen-privcmd, loaded with
 #    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
 #    and bridge + tun for guest networking later;
-#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and the
-#    init scripts from tools/init (/etc/init.d/xencommons, xendomains);
+#  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and its
+#    init scripts (/etc/init.d/xencommons, xendomains link to them);
+#  - tern-blkback (started by xencommons) and /etc/xen/scripts/block;
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
-#    /srv/xen/domu.cpio.gz (a busybox initramfs that prints
-#    "TERN-DOMU: userspace up" on hvc0 and gives a shell there) and
-#    /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg` works.
+#    /srv/xen/sample-disk.img (a partitioned disk image, ext4 on its first
+#    partition, built by images/disk-image.sh without root privileges),
+#    /srv/xen/domu.cpio.gz (a busybox initramfs that loads xen-blkfront and
+#    ext4 and boots from root=/dev/xvda1, or without a root= stays in
+#    itself) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
+#    works; either userspace prints "TERN-DOMU: userspace up" on hvc0 and
+#    gives a shell there.
 #    The guest files travel as a second archive appended to the first
 #    (dom0-guest.cpio.gz); dom0-base.cpio.gz is the image without them.
 # /init mounts the usual file systems, loads the modules, starts xencommons,
@@ -31,7 +36,11 @@ bbdir="$out/busybox"
 stage="$out/dom0.stage"
 dstage="$out/domu.stage"
 
-MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun"
+MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun loop dm-mod ext4 crc32c_generic"
+# What the guest's initramfs loads to boot from its virtual disk.
+DOMU_DISK_MODULES="xen-blkfront crc32c_generic ext4"
+# The sample guest's disk, in MiB (a file in dom0's RAM).
+SAMPLE_DISK_MIB=64
 XEN_MODULES="xen-privcmd xen-evtchn xen-gntdev xenfs"
 
 "$root/images/debian-kernel.sh"
@@ -40,9 +49,9 @@ version=$(cat "$out/kernel-version")
 moddir="$kdir/lib/modules/$version"
 bb="$bbdir/bin/busybox"
 [ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
-for t in xl xenstored xenconsoled; do
-	if [ ! -x "$dist/usr/sbin/$t" ]; then
-		echo "dom0-image: $dist/usr/sbin/$t is missing (run make first)" >&2
+for t in sbin/xl sbin/xenstored sbin/xenconsoled sbin/tern-blkback libexec/tern/xencommons libexec/tern/xendomains; do
+	if [ ! -x "$dist/usr/$t" ]; then
+		echo "dom0-image: $dist/usr/$t is missing (run make first)" >&2
 		exit 1
 	fi
 done
@@ -64,11 +73,11 @@ rm -rf "$dstage"
 mkdir -p "$dstage"
 (
 cd "$dstage"
-mkdir -p bin sbin etc/init.d proc sys dev tmp root run
+# usr/bin and usr/sbin too: `busybox --install -s` links applets into all four.
+mkdir -p bin sbin usr/bin usr/sbin etc/init.d proc sys dev tmp root run
 cp "$bb" bin/busybox
 ln -s busybox bin/sh
-# Linux runs /init; busybox acts as init by that name.
-ln -s bin/busybox init
+ln -s ../bin/busybox sbin/init
 cat > etc/inittab <<'TAB'
 ::sysinit:/etc/init.d/rcS
 hvc0::respawn:-/bin/sh
@@ -84,6 +93,9 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || echo domu)"
 # Every SysRq, so `xl sysrq` can ask this test guest for its state.
 echo 1 > /proc/sys/kernel/sysrq
+if grep -q ' / ext4 ' /proc/mounts; then
+	echo "TERN-DOMU: root file system on $(awk '$2 == "/" && $3 == "ext4" {print $1}' /proc/mounts)"
+fi
 echo "TERN-DOMU: userspace up"
 # Only a guest whose timer interrupts arrive gets past a sleep.
 (sleep 2 && echo "TERN-DOMU: timers work") &
@@ -94,13 +106,60 @@ chmod 755 etc/init.d/rcS
 cat > sbin/poweroff <<'OFF'
 #!/bin/sh
 sync
+mount -o remount,ro / 2>/dev/null
 exec /bin/busybox poweroff -f
 OFF
 chmod 755 sbin/poweroff
 )
 mkdir -p "$out"
+# bench/blk's measuring program, the same in the guest as in dom0.
+if [ -x "$dist/usr/lib/tern/tests/blkbench" ]; then
+	cp "$dist/usr/lib/tern/tests/blkbench" "$dstage/usr/bin/blkbench"
+fi
+# The same userspace on the sample disk (before the initramfs's own parts).
+"$root/images/disk-image.sh" "$dstage" "$out/sample-disk.img" "$SAMPLE_DISK_MIB"
+(
+cd "$dstage"
+listed=""
+add_modules "$DOMU_DISK_MODULES" etc/modules.disk
+cat > init <<'INIT'
+#!/bin/sh
+# The sample guest's first process. With root=/dev/... on the command line
+# it loads xen-blkfront and ext4, waits for the disk and boots from it;
+# without, this initramfs's own userspace runs.
+bb=/bin/busybox
+$bb mount -t proc proc /proc
+root=""
+for arg in $($bb cat /proc/cmdline); do
+	case "$arg" in root=*) root="${arg#root=}" ;; esac
+done
+case "$root" in
+/dev/*)
+	$bb mount -t devtmpfs devtmpfs /dev
+	while read -r ko; do $bb insmod "$ko"; done < /etc/modules.disk
+	i=0
+	while [ ! -b "$root" ] && [ $i -lt 600 ]; do
+		$bb sleep 0.1
+		i=$((i + 1))
+	done
+	$bb mkdir -p /newroot
+	if $bb mount -t ext4 "$root" /newroot; then
+		$bb umount /dev
+		$bb umount /proc
+		exec $bb switch_root /newroot /sbin/init
+	fi
+	echo "TERN-DOMU: cannot mount $root: staying in the initramfs"
+	$bb umount /dev
+	;;
+esac
+$bb umount /proc
+exec $bb init
+INIT
+chmod 755 init
+)
 cpio_gz "$dstage" "$out/domu.cpio.gz"
 rm -rf "$dstage"
+listed=""
 
 # ---- dom0 -------------------------------------------------------------------
 rm -rf "$stage"
@@ -115,16 +174,48 @@ add_modules "$MODULES" etc/modules.load
 add_modules "$XEN_MODULES" etc/modules.xen
 cp "$root/images/load-modules.sh" sbin/tern-load-modules
 cp -a "$dist/." .
-cp "$root/tools/init/xencommons" "$root/tools/init/xendomains" etc/init.d/
-chmod 755 etc/init.d/xencommons etc/init.d/xendomains
+# The init scripts come with build/dist, as in the tern-utils package.
+ln -s /usr/libexec/tern/xencommons etc/init.d/xencommons
+ln -s /usr/libexec/tern/xendomains etc/init.d/xendomains
+# LVM, for phy: disks on logical volumes: Debian's lvm2 (from
+# scripts/debian-packages.txt), a dynamic program, with its libraries.
+lvm=$(command -v lvm || true)
+[ -n "$lvm" ] || { [ -x /sbin/lvm ] && lvm=/sbin/lvm; }
+if [ -n "$lvm" ]; then
+	cp "$lvm" sbin/lvm
+	for lib in $(ldd "$lvm" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+		mkdir -p ".$(dirname "$lib")"
+		cp -L "$lib" ".$lib"
+	done
+	for t in pvcreate vgcreate lvcreate lvremove vgremove pvremove pvs vgs lvs vgchange; do
+		ln -s lvm "sbin/$t"
+	done
+	mkdir -p etc/lvm
+	cat > etc/lvm/lvm.conf <<'CONF'
+# tern's dom0 runs no udev: LVM makes its /dev nodes itself.
+activation {
+	udev_sync = 0
+	udev_rules = 0
+}
+devices {
+	obtain_device_list_from_udev = 0
+}
+CONF
+else
+	echo "dom0-image: lvm not found (lvm2 package): dom0 gets no LVM" >&2
+fi
 cat > etc/xen/sample.cfg <<'CFG'
-# A small PVH guest: Debian's kernel and a busybox initramfs whose shell
-# runs on the PV console. Start it with `xl create -c /etc/xen/sample.cfg`;
-# leave the console with Ctrl-] and come back with `xl console sample`.
+# A small PVH guest: Debian's kernel, booting from its virtual disk (a
+# partitioned image in a file, ext4 on xvda1) with a busybox shell on the PV
+# console. Start it with `xl create -c /etc/xen/sample.cfg`; leave the
+# console with Ctrl-] and come back with `xl console sample`. What it
+# writes under / is still there when it is created again.
 name = "sample"
 type = "pvh"
 kernel = "/srv/xen/vmlinuz"
 ramdisk = "/srv/xen/domu.cpio.gz"
+disk = [ 'file:/srv/xen/sample-disk.img,xvda,w' ]
+root = "/dev/xvda1"
 extra = "console=hvc0"
 memory = 128
 vcpus = 1
@@ -134,7 +225,7 @@ on_crash = "destroy"
 CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
-XENCONSOLED_ARGS="--log=guest"
+XENCONSOLED_TRACE=guest
 DEF
 cat > etc/default/xendomains <<'DEF'
 # Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
@@ -181,6 +272,7 @@ rm -rf "$stage"
 mkdir -p "$stage/srv/xen"
 cp "$out/vmlinuz" "$stage/srv/xen/vmlinuz"
 cp "$out/domu.cpio.gz" "$stage/srv/xen/domu.cpio.gz"
+cp --sparse=always "$out/sample-disk.img" "$stage/srv/xen/sample-disk.img"
 cpio_gz "$stage" "$out/dom0-guest.cpio.gz"
 rm -rf "$stage"
 cat "$out/dom0-base.cpio.gz" "$out/dom0-guest.cpio.gz" > "$out/dom0.cpio.gz.tmp"

@@ -583,7 +583,13 @@ static bool cmdline_is_option_word(const char *p, size_t n)
 	return !cmdline_find(name, &opt, &negate);
 }
 
-const char *cmdline_skip_image_name(const char *cmdline)
+/* GRUB 2 names itself "GRUB 2.06..." (its betas "GRUB 1.98"), GRUB Legacy "GNU GRUB 0.97". */
+static bool cmdline_loader_is_grub2(const char *loader)
+{
+	return loader && !strncmp(loader, "GRUB ", 5) && loader[5] >= '1' && loader[5] <= '9';
+}
+
+const char *cmdline_skip_image_name(const char *cmdline, const char *loader)
 {
 	const char *word, *p;
 	bool has_eq = false;
@@ -591,6 +597,8 @@ const char *cmdline_skip_image_name(const char *cmdline)
 	if (!cmdline)
 		return "";
 	word = p = cmdline_skip_blanks(cmdline);
+	if (cmdline_loader_is_grub2(loader))
+		return word;
 	for (; *p && !cmdline_is_blank(*p); p++)
 		if (*p == '=')
 			has_eq = true;

@@ -46,6 +46,20 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	domain_notify_dom0();
 }
 
+bool domain_log_allowed(struct domain *d)
+{
+	static const struct ratelimit_policy limit = { 5000000000ull, 10 };
+	uint64_t suppressed;
+
+	if (!ratelimit_allow(&d->log_limit, &limit, 1, system_time_ns()))
+		return false;
+	suppressed = ratelimit_take_suppressed(&d->log_limit);
+	if (suppressed)
+		pr_warn("d%u: %lu lines about this domain suppressed\n", d->id,
+			(unsigned long)suppressed);
+	return true;
+}
+
 void domain_crash(struct domain *d, const char *why)
 {
 	pr_err("Domain %u (%s) crashed: %s\n", d->id, d->name, why);

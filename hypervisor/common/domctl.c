@@ -5,19 +5,17 @@
 #include <asm/smp.h>
 #include <public/domctl.h>
 #include <tern/arch.h>
-#include <tern/console.h>
 #include <tern/control.h>
+#include <tern/domain_destroy.h>
 #include <tern/domu.h>
 #include <tern/errno.h>
 #include <tern/evtchn.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
-#include <tern/mm.h>
-#include <tern/p2m.h>
 #include <tern/sched.h>
 #include <tern/string.h>
 
-#define DESTROY_WAIT_MS 1000
+#define PAUSE_WAIT_MS 1000
 
 /* The pCPUs that are online (bit n = pCPU n). */
 static uint64_t online_cpus(void)
@@ -32,7 +30,7 @@ static long createdomain(struct tern_domctl *op)
 	int rc;
 
 	if (!(c->flags & TERN_CDF_hvm) || c->flags & ~TERN_CDF_hvm || !c->max_vcpus ||
-	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED)
+	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED || c->pad0)
 		return -EINVAL;
 	if (nr_cpus_online < 2)
 		return -ENODEV; /* CPU0 is dom0's: a domU could never run */
@@ -43,7 +41,8 @@ static long createdomain(struct tern_domctl *op)
 	d->shared_info_gfn = ~0ull;
 	rc = domu_arch_init(d);
 	if (!rc)
-		rc = evtchn_domain_init(d);
+		rc = evtchn_domain_init(d, c->max_evtchn_port ? c->max_evtchn_port :
+					      EVTCHN_DEFAULT_MAX_PORT);
 	if (!rc)
 		rc = grant_table_init(d);
 	if (rc) {
@@ -51,52 +50,6 @@ static long createdomain(struct tern_domctl *op)
 		return rc; /* what was allocated so far stays: boot-time sized, rare */
 	}
 	op->domain = d->id;
-	return 0;
-}
-
-/* Stops the domain's vCPUs and waits until none is on a CPU. */
-static void stop_vcpus(struct domain *d)
-{
-	uint64_t cpus = 0;
-
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpu[i].running)
-			cpus |= 1ull << d->vcpu[i].pcpu;
-	arch_kick_cpus(cpus);
-	for (unsigned int ms = 0; ms < DESTROY_WAIT_MS; ms++) {
-		bool any = false;
-
-		for (unsigned int i = 0; i < d->nr_vcpus; i++)
-			any |= d->vcpu[i].running;
-		if (!any)
-			return;
-		mdelay(1);
-	}
-}
-
-static long destroydomain(struct domain *d)
-{
-	d->dying = true;
-	stop_vcpus(d);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpu[i].running)
-			return -EBUSY; /* a CPU did not let go: try again */
-	sched_domain_unregister(d);
-	evtchn_domain_destroy(d);
-	grant_table_destroy(d);
-	/* Nobody may still see its RAM when the heap hands it out again. */
-	if (p2m_revoke_foreign(d))
-		pr_err("Domain %u: its memory stays out of the heap\n", d->id);
-	else
-		domu_free_ram(d);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		hvm->vcpu_destroy(&d->vcpu[i]);
-	if (d->shared_info)
-		free_pages(d->shared_info, 0);
-	domu_arch_destroy(d);
-	pr_info("Domain %u destroyed\n", d->id);
-	xfree(d);
-	domain_notify_dom0();
 	return 0;
 }
 
@@ -176,18 +129,18 @@ static long scheduler_op(struct domain *d, struct tern_domctl_scheduler_op *op)
 }
 
 /* The ops on a domU; dom0 (or the caller) gets -EINVAL for the ones that stop it. */
-static long domu_op(struct tern_domctl *op, struct domain *d)
+static long domu_op(struct vcpu *caller, struct tern_domctl *op, struct domain *d)
 {
 	bool self = d->is_privileged;
 
 	switch (op->cmd) {
 	case TERN_DOMCTL_destroydomain:
-		return self ? -EINVAL : destroydomain(d);
+		return self ? -EINVAL : domain_destroy(caller, d);
 	case TERN_DOMCTL_pausedomain:
 		if (self)
 			return -EINVAL;
 		d->paused = true;
-		stop_vcpus(d);
+		domain_stop_vcpus(d, PAUSE_WAIT_MS);
 		return 0;
 	case TERN_DOMCTL_unpausedomain:
 		if (self)
@@ -247,9 +200,10 @@ long do_domctl(struct vcpu *v, uint64_t arg)
 		/* A destroy that found a vCPU still running may be tried again. */
 		if (d->dying && op.cmd != TERN_DOMCTL_destroydomain)
 			return -EBUSY;
-		rc = domu_op(&op, d);
-		if (op.cmd == TERN_DOMCTL_destroydomain)
-			return rc; /* d is gone: nothing to copy back */
+		rc = domu_op(v, &op, d);
+		/* d may be gone, or the call continues: nothing to copy back. */
+		if (op.cmd == TERN_DOMCTL_destroydomain || v->hcall.continued)
+			return rc;
 	}
 	if (rc)
 		return rc;

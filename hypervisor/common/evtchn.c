@@ -1,25 +1,28 @@
 /*
- * Event-channel state (2-level ABI): which ports exist, what they are bound
- * to, and how raising one shows up in the guest's shared_info and vcpu_info.
- * Each operation checks all its arguments first and only then changes state,
- * so a failing call leaves everything as it was. The guest reads and writes
- * the pending, mask and selector words concurrently, so those are touched
- * only with atomic operations.
+ * Event-channel state: which ports exist, what they are bound to, and
+ * raising, masking and closing them, under whichever ABI the domain uses
+ * (evtchn_2l.c or evtchn_fifo.c keep the bits in guest memory). Each
+ * operation checks all its arguments first and only then changes state, so
+ * a failing call leaves everything as it was.
  */
 #include <public/xen.h>
 #include <tern/errno.h>
-#include <tern/evtchn.h>
 #include <tern/string.h>
+#include "evtchn_port.h"
 
 /* Xen's per-vCPU VIRQs besides TIMER and DEBUG (profiling). */
 #define EVTCHN_VIRQ_XENPMU 13
 
-void evtchn_setup(struct evtchn_domain *ed, void *ctx, domid_t id, unsigned int nr_vcpus)
+int evtchn_setup(const struct evtchn_ops *ops, struct evtchn_domain *ed, void *ctx, domid_t id,
+		 unsigned int nr_vcpus, evtchn_port_t max_port)
 {
 	memset(ed, 0, sizeof(*ed));
 	ed->ctx = ctx;
 	ed->id = id;
 	ed->nr_vcpus = MIN(nr_vcpus, (unsigned int)EVTCHN_MAX_VCPUS);
+	ed->max_port = max_port;
+	ed->bucket[0] = ops->alloc(EVTCHN_BUCKET_PORTS * sizeof(struct evtchn));
+	return ed->bucket[0] ? 0 : -ENOMEM;
 }
 
 bool evtchn_virq_is_per_vcpu(unsigned int virq)
@@ -28,26 +31,90 @@ bool evtchn_virq_is_per_vcpu(unsigned int virq)
 	       virq == EVTCHN_VIRQ_XENPMU;
 }
 
-static bool port_valid(evtchn_port_t port)
+/* The highest port the domain may use under the ABI it uses now. */
+static evtchn_port_t port_limit(const struct evtchn_domain *ed)
 {
-	return port != 0 && port < EVTCHN_NR_PORTS;
+	evtchn_port_t abi = ed->fifo ? EVTCHN_FIFO_NR_CHANNELS - 1 : EVTCHN_2L_NR_PORTS - 1;
+
+	return MIN(ed->max_port, abi);
+}
+
+struct evtchn *evtchn_port(const struct evtchn_domain *ed, evtchn_port_t port)
+{
+	struct evtchn *bucket;
+
+	if (port >= EVTCHN_FIFO_NR_CHANNELS)
+		return NULL;
+	bucket = ed->bucket[port / EVTCHN_BUCKET_PORTS];
+	return bucket ? &bucket[port % EVTCHN_BUCKET_PORTS] : NULL;
+}
+
+/* A port the domain may name: within its limit and in a bucket in use. */
+static struct evtchn *port_valid(const struct evtchn_domain *ed, evtchn_port_t port)
+{
+	if (port == 0 || port > port_limit(ed))
+		return NULL;
+	return evtchn_port(ed, port);
 }
 
 /* The port in use at port, or NULL for an invalid or closed port. */
-static struct evtchn *port_in_use(struct evtchn_domain *ed, evtchn_port_t port)
+static struct evtchn *port_in_use(const struct evtchn_domain *ed, evtchn_port_t port)
 {
-	if (!port_valid(port) || ed->port[port].state == EVTCHNSTAT_closed)
-		return NULL;
-	return &ed->port[port];
+	struct evtchn *chn = port_valid(ed, port);
+
+	return chn && chn->state != EVTCHNSTAT_closed ? chn : NULL;
 }
 
-/* The lowest closed port, or 0 if all are in use. */
-static evtchn_port_t free_port(const struct evtchn_domain *ed)
+/*
+ * The lowest closed port, allocating its bucket if it has none yet: 0, or
+ * -ENOSPC (all ports up to the limit in use), -ENOMEM.
+ */
+static int free_port(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+		     evtchn_port_t *out)
 {
-	for (evtchn_port_t p = 1; p < EVTCHN_NR_PORTS; p++)
-		if (ed->port[p].state == EVTCHNSTAT_closed)
-			return p;
-	return 0;
+	evtchn_port_t limit = port_limit(ed);
+
+	for (evtchn_port_t p = 1; p <= limit; p++) {
+		struct evtchn **bucket = &ed->bucket[p / EVTCHN_BUCKET_PORTS];
+
+		if (!*bucket) {
+			*bucket = ops->alloc(EVTCHN_BUCKET_PORTS * sizeof(**bucket));
+			if (!*bucket)
+				return -ENOMEM;
+		}
+		if ((*bucket)[p % EVTCHN_BUCKET_PORTS].state == EVTCHNSTAT_closed) {
+			*out = p;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Gives a free port its binding, under the ABI in use. */
+static void bind_port(struct evtchn_domain *ed, evtchn_port_t port, struct evtchn chn)
+{
+	*evtchn_port(ed, port) = chn;
+	if (ed->fifo)
+		evtchn_fifo_bind(ed, port);
+}
+
+static void set_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+			evtchn_port_t port)
+{
+	if (ed->fifo)
+		evtchn_fifo_set_pending(ops, ed, port);
+	else
+		evtchn_2l_set_pending(ops, ed, port);
+}
+
+/* Frees port; a stale pending bit would fire on the port's next user. */
+static void free_one(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port)
+{
+	if (ed->fifo)
+		evtchn_fifo_clear_pending(ed, port);
+	else
+		evtchn_2l_clear_pending(ops, ed, port);
+	memset(evtchn_port(ed, port), 0, sizeof(struct evtchn));
 }
 
 /*
@@ -72,53 +139,6 @@ static int lookup_domain(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	return 0;
 }
 
-/*
- * Marks port pending and, unless it is masked, tells its vCPU: selector bit,
- * then upcall_pending, then (only on upcall_pending's 0 -> 1) the interrupt.
- * A port already pending needs nothing more: its notification is on its way.
- */
-static void set_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
-			evtchn_port_t port)
-{
-	struct shared_info *si = ops->shared_info(ed);
-	unsigned int vcpu = ed->port[port].vcpu;
-	uint64_t bit = 1ull << (port % 64);
-	struct vcpu_info *vi;
-
-	/* Before the guest maps shared_info there is nowhere to record it. */
-	if (!si)
-		return;
-	if (__atomic_fetch_or(&si->evtchn_pending[port / 64], bit, __ATOMIC_SEQ_CST) & bit)
-		return;
-	if (ops->wake_poller)
-		ops->wake_poller(ed, vcpu);
-	if (__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_SEQ_CST) & bit)
-		return;
-	vi = ops->vcpu_info(ed, vcpu);
-	if (!vi)
-		return;
-	__atomic_fetch_or(&vi->evtchn_pending_sel, 1ull << (port / 64), __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0)
-		ops->kick(ed, vcpu);
-}
-
-static void clear_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
-			  evtchn_port_t port)
-{
-	struct shared_info *si = ops->shared_info(ed);
-
-	if (si)
-		__atomic_fetch_and(&si->evtchn_pending[port / 64], ~(1ull << (port % 64)),
-				   __ATOMIC_SEQ_CST);
-}
-
-/* Frees port; a stale pending bit would fire on the port's next user. */
-static void free_one(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port)
-{
-	clear_pending(ops, ed, port);
-	memset(&ed->port[port], 0, sizeof(ed->port[port]));
-}
-
 int evtchn_alloc_unbound(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 			 struct evtchn_alloc_unbound *op)
 {
@@ -127,14 +147,14 @@ int evtchn_alloc_unbound(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	int rc;
 
 	rc = lookup_domain(ops, ed, op->dom, &d);
+	if (!rc)
+		rc = free_port(ops, d, &port);
 	if (rc)
 		return rc;
-	port = free_port(d);
-	if (!port)
-		return -ENOSPC;
-	d->port[port].state = EVTCHNSTAT_unbound;
-	d->port[port].vcpu = 0;
-	d->port[port].remote_dom = op->remote_dom == DOMID_SELF ? ed->id : op->remote_dom;
+	bind_port(d, port, (struct evtchn){
+		.state = EVTCHNSTAT_unbound,
+		.remote_dom = op->remote_dom == DOMID_SELF ? ed->id : op->remote_dom,
+	});
 	op->port = port;
 	return 0;
 }
@@ -145,6 +165,7 @@ int evtchn_bind_interdomain(const struct evtchn_ops *ops, struct evtchn_domain *
 	struct evtchn_domain *rd;
 	struct evtchn *rchn;
 	evtchn_port_t lport;
+	int rc;
 
 	if (op->remote_dom == DOMID_SELF || op->remote_dom == ed->id)
 		rd = ed;
@@ -155,18 +176,18 @@ int evtchn_bind_interdomain(const struct evtchn_ops *ops, struct evtchn_domain *
 	rchn = port_in_use(rd, op->remote_port);
 	if (!rchn || rchn->state != EVTCHNSTAT_unbound || rchn->remote_dom != ed->id)
 		return -EINVAL;
-	lport = free_port(ed);
-	if (!lport)
-		return -ENOSPC;
+	rc = free_port(ops, ed, &lport);
+	if (rc)
+		return rc;
 
-	ed->port[lport] = (struct evtchn){
+	bind_port(ed, lport, (struct evtchn){
 		.state = EVTCHNSTAT_interdomain,
 		.remote_dom = rd->id,
-		.remote_port = (uint16_t)op->remote_port,
-	};
+		.remote_port = op->remote_port,
+	});
 	rchn->state = EVTCHNSTAT_interdomain;
 	rchn->remote_dom = ed->id;
-	rchn->remote_port = (uint16_t)lport;
+	rchn->remote_port = lport;
 	op->local_port = lport;
 	/* The peer may have signalled before we were connected: look once. */
 	set_pending(ops, ed, lport);
@@ -176,29 +197,27 @@ int evtchn_bind_interdomain(const struct evtchn_ops *ops, struct evtchn_domain *
 int evtchn_bind_virq(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		     struct evtchn_bind_virq *op)
 {
-	unsigned int slot;
 	evtchn_port_t port;
+	int rc;
 
-	(void)ops;
 	if (op->virq >= NR_VIRQS)
 		return -EINVAL;
 	if (!evtchn_virq_is_per_vcpu(op->virq) && op->vcpu != 0)
 		return -EINVAL;
 	if (op->vcpu >= ed->nr_vcpus)
 		return -ENOENT;
-	slot = op->vcpu;
-	if (ed->virq_port[slot][op->virq])
+	if (ed->virq_port[op->vcpu][op->virq])
 		return -EEXIST;
-	port = free_port(ed);
-	if (!port)
-		return -ENOSPC;
+	rc = free_port(ops, ed, &port);
+	if (rc)
+		return rc;
 
-	ed->port[port] = (struct evtchn){
+	bind_port(ed, port, (struct evtchn){
 		.state = EVTCHNSTAT_virq,
 		.virq = (uint8_t)op->virq,
 		.vcpu = (uint16_t)op->vcpu,
-	};
-	ed->virq_port[slot][op->virq] = (uint16_t)port;
+	});
+	ed->virq_port[op->vcpu][op->virq] = port;
 	op->port = port;
 	return 0;
 }
@@ -207,14 +226,14 @@ int evtchn_bind_ipi(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		    struct evtchn_bind_ipi *op)
 {
 	evtchn_port_t port;
+	int rc;
 
-	(void)ops;
 	if (op->vcpu >= ed->nr_vcpus)
 		return -ENOENT;
-	port = free_port(ed);
-	if (!port)
-		return -ENOSPC;
-	ed->port[port] = (struct evtchn){ .state = EVTCHNSTAT_ipi, .vcpu = (uint16_t)op->vcpu };
+	rc = free_port(ops, ed, &port);
+	if (rc)
+		return rc;
+	bind_port(ed, port, (struct evtchn){ .state = EVTCHNSTAT_ipi, .vcpu = (uint16_t)op->vcpu });
 	op->port = port;
 	return 0;
 }
@@ -249,7 +268,7 @@ int evtchn_bind_vcpu(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 static void close_port(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		       evtchn_port_t port)
 {
-	struct evtchn *chn = &ed->port[port];
+	struct evtchn *chn = evtchn_port(ed, port);
 
 	if (chn->state == EVTCHNSTAT_virq) {
 		unsigned int slot = evtchn_virq_is_per_vcpu(chn->virq) ? chn->vcpu : 0;
@@ -258,13 +277,13 @@ static void close_port(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	} else if (chn->state == EVTCHNSTAT_interdomain) {
 		struct evtchn_domain *rd = chn->remote_dom == ed->id ? ed :
 					   ops->find_domain(chn->remote_dom);
+		struct evtchn *peer = rd ? evtchn_port(rd, chn->remote_port) : NULL;
 
 		/* The peer's end waits again, for us. */
-		if (rd && rd->port[chn->remote_port].state == EVTCHNSTAT_interdomain &&
-		    rd->port[chn->remote_port].remote_dom == ed->id &&
-		    rd->port[chn->remote_port].remote_port == port) {
-			rd->port[chn->remote_port].state = EVTCHNSTAT_unbound;
-			rd->port[chn->remote_port].remote_port = 0;
+		if (peer && peer->state == EVTCHNSTAT_interdomain && peer->remote_dom == ed->id &&
+		    peer->remote_port == port) {
+			peer->state = EVTCHNSTAT_unbound;
+			peer->remote_port = 0;
 		}
 	}
 	free_one(ops, ed, port);
@@ -312,10 +331,16 @@ int evtchn_status(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	rc = lookup_domain(ops, ed, op->dom, &d);
 	if (rc)
 		return rc;
-	if (op->port >= EVTCHN_NR_PORTS)
+	if (op->port == 0) {
+		memset(&op->u, 0, sizeof(op->u));
+		op->status = EVTCHNSTAT_closed;
+		op->vcpu = 0;
+		return 0;
+	}
+	chn = port_valid(d, op->port);
+	if (!chn)
 		return -EINVAL;
-	chn = &d->port[op->port];
-	op->status = op->port == 0 ? EVTCHNSTAT_closed : chn->state;
+	op->status = chn->state;
 	op->vcpu = chn->vcpu;
 	memset(&op->u, 0, sizeof(op->u));
 	switch (op->status) {
@@ -333,38 +358,50 @@ int evtchn_status(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	return 0;
 }
 
-/*
- * Linux clears the mask bit itself and calls this when the port may have
- * been raised while masked: if it is pending, notify as a fresh event would.
- */
 int evtchn_unmask(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port)
 {
-	struct shared_info *si;
-	struct vcpu_info *vi;
-	uint64_t bit = 1ull << (port % 64);
-
-	if (!port_valid(port))
+	if (!port_valid(ed, port))
 		return -EINVAL;
-	si = ops->shared_info(ed);
-	if (!si)
-		return 0;
-	__atomic_fetch_and(&si->evtchn_mask[port / 64], ~bit, __ATOMIC_SEQ_CST);
-	if (!(__atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) & bit))
-		return 0;
-	vi = ops->vcpu_info(ed, ed->port[port].vcpu);
-	if (!vi)
-		return 0;
-	__atomic_fetch_or(&vi->evtchn_pending_sel, 1ull << (port / 64), __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0)
-		ops->kick(ed, ed->port[port].vcpu);
+	if (ed->fifo)
+		evtchn_fifo_unmask(ops, ed, port);
+	else
+		evtchn_2l_unmask(ops, ed, port);
 	return 0;
+}
+
+int evtchn_is_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+		      evtchn_port_t port)
+{
+	if (port == 0 || port > port_limit(ed))
+		return -EINVAL;
+	if (!evtchn_port(ed, port))
+		return 0;
+	return ed->fifo ? evtchn_fifo_is_pending(ed, port) : evtchn_2l_is_pending(ops, ed, port);
 }
 
 void evtchn_close_all(const struct evtchn_ops *ops, struct evtchn_domain *ed)
 {
-	for (evtchn_port_t p = 1; p < EVTCHN_NR_PORTS; p++)
-		if (ed->port[p].state != EVTCHNSTAT_closed)
-			close_port(ops, ed, p);
+	for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++) {
+		if (!ed->bucket[b])
+			continue;
+		for (unsigned int i = 0; i < EVTCHN_BUCKET_PORTS; i++) {
+			evtchn_port_t p = b * EVTCHN_BUCKET_PORTS + i;
+
+			if (p && ed->bucket[b][i].state != EVTCHNSTAT_closed)
+				close_port(ops, ed, p);
+		}
+	}
+	if (ed->fifo)
+		evtchn_fifo_destroy(ops, ed);
+}
+
+void evtchn_teardown(const struct evtchn_ops *ops, struct evtchn_domain *ed)
+{
+	evtchn_close_all(ops, ed);
+	for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++) {
+		ops->free(ed->bucket[b]);
+		ed->bucket[b] = NULL;
+	}
 }
 
 int evtchn_reset(const struct evtchn_ops *ops, struct evtchn_domain *ed, domid_t dom)

@@ -6,16 +6,17 @@
  */
 #include <asm/spinlock.h>
 #include <public/xen.h>
+#include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
 #include <tern/evtchn.h>
 #include <tern/hypercall.h>
 #include <tern/mm.h>
+#include <tern/p2m.h>
 #include <tern/sched.h>
+#include <tern/string.h>
 
 static struct spinlock evtchn_lock = SPINLOCK_INIT;
-
-/* Domains have one vCPU for now. */
 
 static struct domain *owner(const struct evtchn_domain *ed)
 {
@@ -63,6 +64,27 @@ static void ops_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
 		sched_end_poll(&owner(ed)->vcpu[vcpu]);
 }
 
+static void *ops_alloc(size_t size)
+{
+	void *p = xmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* The domain's own RAM only (no grant or foreign mapping, no MMIO): its
+ * frames stay its own until it is destroyed. */
+static void *ops_guest_page(const struct evtchn_domain *ed, uint64_t gfn)
+{
+	paddr_t hpa;
+
+	if (gfn >= (1ull << (48 - PAGE_SHIFT)) ||
+	    p2m_get_ram(owner(ed), gfn << PAGE_SHIFT, &hpa))
+		return NULL;
+	return (void *)(uintptr_t)hpa;
+}
+
 static const struct evtchn_ops evtchn_hv_ops = {
 	.find_domain = ops_find_domain,
 	.is_privileged = ops_is_privileged,
@@ -70,15 +92,21 @@ static const struct evtchn_ops evtchn_hv_ops = {
 	.vcpu_info = ops_vcpu_info,
 	.kick = ops_kick,
 	.wake_poller = ops_wake_poller,
+	.alloc = ops_alloc,
+	.free = xfree,
+	.guest_page = ops_guest_page,
 };
 
-int evtchn_domain_init(struct domain *d)
+int evtchn_domain_init(struct domain *d, evtchn_port_t max_port)
 {
 	struct evtchn_domain *ed = xmalloc(sizeof(*ed));
 
 	if (!ed)
 		return -ENOMEM;
-	evtchn_setup(ed, d, d->id, d->nr_vcpus);
+	if (evtchn_setup(&evtchn_hv_ops, ed, d, d->id, d->nr_vcpus, max_port)) {
+		xfree(ed);
+		return -ENOMEM;
+	}
 	spin_lock(&evtchn_lock);
 	d->evtchn = ed;
 	spin_unlock(&evtchn_lock);
@@ -92,7 +120,7 @@ void evtchn_domain_destroy(struct domain *d)
 	spin_lock(&evtchn_lock);
 	ed = d->evtchn;
 	if (ed)
-		evtchn_close_all(&evtchn_hv_ops, ed);
+		evtchn_teardown(&evtchn_hv_ops, ed);
 	/* From here on peers find no such domain. */
 	d->evtchn = NULL;
 	spin_unlock(&evtchn_lock);
@@ -106,6 +134,33 @@ int evtchn_send_virq(struct domain *d, unsigned int virq, unsigned int vcpu)
 	spin_lock(&evtchn_lock);
 	if (d->evtchn)
 		rc = evtchn_raise_virq(&evtchn_hv_ops, d->evtchn, virq, vcpu);
+	spin_unlock(&evtchn_lock);
+	return rc;
+}
+
+void evtchn_dump(const struct domain *d)
+{
+	const struct evtchn_domain *ed;
+
+	spin_lock(&evtchn_lock);
+	ed = d->evtchn;
+	if (ed && ed->fifo)
+		pr_info("  event channels: FIFO ABI, %u array page(s), ports up to %u\n",
+			ed->fifo->nr_pages, ed->max_port);
+	else if (ed && d->shared_info)
+		pr_info("  event channels: 2-level ABI, ports 0-63 pending %#lx, masked %#lx\n",
+			(unsigned long)d->shared_info->evtchn_pending[0],
+			(unsigned long)d->shared_info->evtchn_mask[0]);
+	spin_unlock(&evtchn_lock);
+}
+
+int evtchn_port_pending(struct domain *d, evtchn_port_t port)
+{
+	int rc = -EINVAL;
+
+	spin_lock(&evtchn_lock);
+	if (d->evtchn)
+		rc = evtchn_is_pending(&evtchn_hv_ops, d->evtchn, port);
 	spin_unlock(&evtchn_lock);
 	return rc;
 }
@@ -132,11 +187,13 @@ union evtchn_args {
 	struct evtchn_status status;
 	struct evtchn_unmask unmask;
 	struct evtchn_reset reset;
+	struct evtchn_init_control init_control;
+	struct evtchn_expand_array expand_array;
+	struct evtchn_set_priority set_priority;
 };
 
 /* Argument size and whether the op writes it back; size 0: not supported
- * (bind_pirq: no physical IRQs for guests; the FIFO ABI: Linux then uses
- * the 2-level one). */
+ * (bind_pirq: no physical IRQs for guests). */
 static const struct {
 	uint8_t size;
 	bool out;
@@ -151,6 +208,9 @@ static const struct {
 	[EVTCHNOP_bind_vcpu] = { sizeof(struct evtchn_bind_vcpu), false },
 	[EVTCHNOP_unmask] = { sizeof(struct evtchn_unmask), false },
 	[EVTCHNOP_reset] = { sizeof(struct evtchn_reset), false },
+	[EVTCHNOP_init_control] = { sizeof(struct evtchn_init_control), true },
+	[EVTCHNOP_expand_array] = { sizeof(struct evtchn_expand_array), false },
+	[EVTCHNOP_set_priority] = { sizeof(struct evtchn_set_priority), false },
 };
 
 static int evtchn_run(struct evtchn_domain *ed, uint64_t cmd, union evtchn_args *a)
@@ -178,6 +238,12 @@ static int evtchn_run(struct evtchn_domain *ed, uint64_t cmd, union evtchn_args 
 		return evtchn_unmask(ops, ed, a->unmask.port);
 	case EVTCHNOP_reset:
 		return evtchn_reset(ops, ed, a->reset.dom);
+	case EVTCHNOP_init_control:
+		return evtchn_init_control(ops, ed, &a->init_control);
+	case EVTCHNOP_expand_array:
+		return evtchn_expand_array(ops, ed, &a->expand_array);
+	case EVTCHNOP_set_priority:
+		return evtchn_set_priority(ops, ed, &a->set_priority);
 	}
 	return -ENOSYS;
 }

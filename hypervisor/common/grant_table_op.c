@@ -10,6 +10,7 @@
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/hypercall_batch.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
 
@@ -165,32 +166,40 @@ union gnttab_entry_args {
 	struct gnttab_copy copy;
 };
 
+/* Entries a map, unmap or copy call runs before the rest continues as a new
+ * call (hypercall_continue()): a copy entry moves up to a page. */
+#define GNTTAB_BATCH_STEP 32
+
 /*
- * map, unmap and copy: count entries at arg, each with its own status. The
- * whole array must be readable and writable before the first entry runs, so
- * a bad pointer or count changes nothing.
+ * map, unmap and copy: count entries at arg, each with its own status, at
+ * most GNTTAB_BATCH_STEP per call. The entries a call runs must all be
+ * readable and writable before the first of them runs, so a bad pointer or
+ * count changes nothing in that step (earlier steps stay done, as in Xen).
  */
 static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count,
 			 size_t size)
 {
 	struct grant_table *gt = v->domain->grant_table;
 	union gnttab_entry_args a;
+	struct batch_step step;
 
-	if (arg + count * size < arg)
+	if (batch_step(arg, count, size, GNTTAB_BATCH_STEP, &step))
 		return -EFAULT;
-	for (uint64_t i = 0; i < count; i++)
+	for (uint64_t i = 0; i < step.n; i++)
 		if (copy_from_guest(v, &a, arg + i * size, size) ||
 		    copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < step.n; i++) {
 		if (copy_from_guest(v, &a, arg + i * size, size))
 			return -EFAULT;
 		gnttab_run_one(gt, cmd, &a);
 		if (copy_to_guest(v, arg + i * size, &a, size))
 			return -EFAULT;
 	}
+	if (step.left)
+		return hypercall_continue(v, 3, cmd, step.next_addr, step.left);
 	return 0;
 }
 

@@ -3,6 +3,22 @@
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 
+long hypercall_continue(struct vcpu *v, unsigned int nargs, uint64_t a0, uint64_t a1,
+			uint64_t a2)
+{
+	v->hcall.continued = true;
+	v->hcall.nargs = (uint8_t)MIN(nargs, ARRAY_SIZE(v->hcall.args));
+	v->hcall.args[0] = a0;
+	v->hcall.args[1] = a1;
+	v->hcall.args[2] = a2;
+	return 0;
+}
+
+uint64_t hypercall_arg_max(const struct vcpu *v)
+{
+	return v->hcall.compat ? UINT32_MAX : UINT64_MAX;
+}
+
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t a[5])
 {
 	switch (nr) {

@@ -7,6 +7,7 @@
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <tern/evtchn.h>
 #include <tern/keyhandler.h>
 #include <public/xen.h>
 
@@ -61,10 +62,7 @@ static void dump_domains(void)
 		pr_info("d%u: %s, shutdown reason %u, %lu of %lu pages, %u vCPU(s)\n", d->id,
 			domain_state(d), d->shutdown_reason, (unsigned long)d->tot_pages,
 			(unsigned long)d->max_pages, d->nr_vcpus);
-		if (d->shared_info)
-			pr_info("  event channels 0-63: pending %#lx, masked %#lx\n",
-				(unsigned long)d->shared_info->evtchn_pending[0],
-				(unsigned long)d->shared_info->evtchn_mask[0]);
+		evtchn_dump(d);
 		for (unsigned int i = 0; i < d->nr_vcpus; i++)
 			dump_vcpu(&d->vcpu[i], now);
 	}

@@ -90,6 +90,11 @@ _Static_assert(offsetof(struct evtchn_status, status) == 8, "evtchn_status statu
 _Static_assert(offsetof(struct evtchn_status, u) == 16, "evtchn_status u");
 _Static_assert(offsetof(struct evtchn_status, u.interdomain.port) == 20, "status interdomain port");
 _Static_assert(sizeof(struct evtchn_init_control) == 24, "init_control");
+_Static_assert(offsetof(struct evtchn_init_control, link_bits) == 16, "init_control link_bits");
+_Static_assert(sizeof(struct evtchn_expand_array) == 8, "expand_array");
+_Static_assert(sizeof(struct evtchn_set_priority) == 8, "set_priority");
+_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72, "fifo control block");
+_Static_assert(offsetof(struct evtchn_fifo_control_block, head) == 8, "fifo head");
 _Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1");
 _Static_assert(offsetof(struct grant_entry_v1, frame) == 4, "grant_entry_v1 frame");
 _Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "map_grant_ref");

@@ -95,6 +95,25 @@ void sched_wake(struct vcpu *v)
 	arch_kick_cpus(v->running ? 1ull << v->pcpu : v->affinity);
 }
 
+void sched_set_dying(struct domain *d)
+{
+	spin_lock(&sched_lock);
+	d->dying = true;
+	spin_unlock(&sched_lock);
+}
+
+uint64_t sched_running_cpus(const struct domain *d)
+{
+	uint64_t cpus = 0;
+
+	spin_lock(&sched_lock);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i].running)
+			cpus |= 1ull << d->vcpu[i].pcpu;
+	spin_unlock(&sched_lock);
+	return cpus;
+}
+
 void sched_domain_unregister(struct domain *d)
 {
 	spin_lock(&sched_lock);

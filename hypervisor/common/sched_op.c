@@ -17,17 +17,15 @@
 /* Whether one of the ports is pending; -EINVAL for a port out of range. */
 static int poll_any_pending(struct vcpu *v, const struct sched_poll *p)
 {
-	const struct shared_info *si = v->domain->shared_info;
 	evtchn_port_t ports[SCHED_POLL_MAX_PORTS];
 
 	if (copy_from_guest(v, ports, p->ports, p->nr_ports * sizeof(ports[0])))
 		return -EFAULT;
 	for (uint32_t i = 0; i < p->nr_ports; i++) {
-		if (ports[i] >= EVTCHN_NR_PORTS)
-			return -EINVAL;
-		if (si && (__atomic_load_n(&si->evtchn_pending[ports[i] / 64], __ATOMIC_SEQ_CST) >>
-			   (ports[i] % 64) & 1))
-			return 1;
+		int rc = evtchn_port_pending(v->domain, ports[i]);
+
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

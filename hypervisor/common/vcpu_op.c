@@ -20,7 +20,11 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 
 	if (copy_from_guest(caller, &info, arg, sizeof(info)))
 		return -EFAULT;
-	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+	/* Within one page and aligned, as Xen requires: tern updates its 64-bit
+	 * fields atomically, and a locked access split across cache lines or
+	 * pages stalls every CPU of the machine (a bus lock). */
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+	    info.offset % __alignof__(struct vcpu_info))
 		return -EINVAL;
 	if (p2m_get_ram(v->domain, info.mfn << PAGE_SHIFT, &frame))
 		return -EINVAL;

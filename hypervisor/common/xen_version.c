@@ -105,7 +105,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		/* Only the control domain learns how the machine was booted. */
 		if (!v->domain->is_privileged)
 			return -EPERM;
-		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline),
+		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline, boot_info.loader_name),
 				   sizeof(xen_commandline_t));
 	case XENVER_build_id:
 		if (!v->domain->is_privileged)

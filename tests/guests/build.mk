@@ -29,7 +29,16 @@ $(GUEST_OUT)/%.o: $(GUEST_DIR)/%.S
 
 $(GUEST_OUT)/syms/%.elf: $(GUEST_OUT)/%/main.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.lds -o $@ $< $(GUEST_LIB_OBJS)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.lds -o $@ $(filter %.o,$^)
+
+# The fuzzing guest links the dom0 fuzzer's structure-aware generator.
+HCGEN_DIR := tools/tests/hcfuzz
+HCGEN_GUEST_OBJS := $(patsubst $(HCGEN_DIR)/%.c,$(GUEST_OUT)/hcgen/%.o,$(wildcard $(HCGEN_DIR)/hcgen*.c))
+$(GUEST_OUT)/hcgen/%.o: $(HCGEN_DIR)/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OUT)/fuzz/main.o: GUEST_CFLAGS += -I$(HCGEN_DIR)
+$(GUEST_OUT)/syms/fuzz.elf: $(HCGEN_GUEST_OBJS)
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/syms/%.elf
 	objcopy -O elf32-i386 $< $@
@@ -40,4 +49,4 @@ guests: $(GUEST_ELFS)
 
 SYSTEM_TEST_DEPS += $(GUEST_ELFS)
 
--include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.d)
+-include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.d) $(HCGEN_GUEST_OBJS:.o=.d)

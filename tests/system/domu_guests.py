@@ -72,9 +72,10 @@ def guest_config(name, cfg_name=None, cmdline="", extra=()):
 
 
 def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
-                  dom0_mem="256M"):
+                  dom0_mem="256M", **boot_args):
     """Boots tern and dom0 with the guests' ELFs (and their configs, as
-    /root/guests/<name>.cfg) plus any other `files`, and starts xenstored."""
+    /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
+    `boot_args` go to test_domu.boot_dom0_with (console, dom0_args, extra_args)."""
     files = dict(files or {})
     for name in names:
         elf = os.path.join(GUEST_BIN, name + ".elf")
@@ -83,7 +84,7 @@ def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
             files[f"root/guests/{name}.elf"] = (0o100644, f.read())
         files[f"root/guests/{name}.cfg"] = (0o100644, guest_config(name).encode())
     m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem=dom0_mem,
-                       memory=memory, smp=smp)
+                       memory=memory, smp=smp, **boot_args)
     start_xenstored(m)
     return m
 

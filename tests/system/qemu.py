@@ -42,8 +42,10 @@ class Machine:
         self.args = [
             "qemu-system-x86_64", "-machine", "q35", "-cpu", cpu,
             "-smp", str(smp), "-m", memory, "-nographic", "-no-reboot",
-            "-kernel", kernel,
         ]
+        # kernel=None boots from the machine's disk (extra_args) through its BIOS.
+        if kernel:
+            self.args += ["-kernel", kernel]
         if append:
             self.args += ["-append", append]
         if modules:

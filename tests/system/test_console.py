@@ -10,6 +10,10 @@ The domU part needs the hypervisor's domU support and the domain builder
 
 import os
 import re
+import select
+import socket
+import struct
+import subprocess
 import time
 
 import pytest
@@ -40,13 +44,15 @@ def check(m, command, timeout=180):
     return out
 
 
-def dom0(machine, initrd=INITRD):
-    """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own."""
+def dom0(machine, initrd=INITRD, kernel_args=""):
+    """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own.
+    kernel_args go on dom0's command line."""
     if not os.path.exists(initrd):
         pytest.fail(f"{initrd} is missing: run `make images`")
     m = machine(append="dom0_mem=512M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                        "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", initrd], smp=2, memory="2G")
+                modules=[f"{VMLINUZ} console=ttyS0 {kernel_args}".rstrip(), initrd], smp=2,
+                memory="2G")
     m.wait_for(USERSPACE + "|Could not set up DOM0")
     if "Could not set up DOM0" in m.output:
         why = re.findall(r"^\(tern\) dom0: .*$", m.output, re.M)
@@ -68,11 +74,12 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     m = dom0(machine, BASE_INITRD)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
-    assert "xencommons: xenstored and xenconsoled running" in out
+    assert "xencommons: xenstored, xenconsoled and tern-blkback running" in out
     assert "TERN-INIT: xencommons failed" not in out
     status = check(m, "/etc/init.d/xencommons status")
     assert re.search(r"^xenstored is running \(pid \d+\)$", status, re.M), status
     assert re.search(r"^xenconsoled is running \(pid \d+\)$", status, re.M), status
+    assert re.search(r"^tern-blkback is running \(pid \d+\)$", status, re.M), status
     check(m, "test -S /run/xenstored/socket")
     # xenstored found the hypervisor and serves domain rings.
     log = check(m, "cat /var/log/xen/xenstored.log")
@@ -105,6 +112,9 @@ def create_sample_on_console(m):
     except ConsoleTimeout as exc:
         pytest.fail("the sample domU's userspace marker never appeared on its console "
                     "(hypervisor domU support, domain builder, or xenconsoled): " + str(exc))
+    # A newcomer's first guest starts cleanly: no complaint from its init.
+    boot = m.output[start:]
+    assert "No such file or directory" not in boot, boot[-3000:]
     # Its shell takes input through the console.
     m.send("\necho DOMU-$((6*7))\n")
     m.wait_for(r"^DOMU-42", start=start, timeout=120)
@@ -144,79 +154,127 @@ def test_sample_domu_console_detach_reattach_shutdown(machine):
     wait_prompt(m, start)
 
     # Shutdown is a request the guest honours by powering itself off.
+    # -w returns once it has shut down (Xen's meaning); its monitor then
+    # destroys it (on_poweroff="destroy"), a moment later on a busy machine.
     check(m, "xl shutdown -w sample", timeout=300)
-    status, out = run(m, "xl list sample")
+    status, out = run(m, "for i in $(seq 300); do xl list sample >/dev/null 2>&1 || break; "
+                         "sleep 1; done; xl list sample", timeout=400)
     assert status == 1, f"sample still listed after xl shutdown -w:\n{out}"
     log = check(m, "cat /var/log/xen/console/guest-sample.log")
     assert "TERN-DOMU: userspace up" in log, log[-2000:]
 
 
-def test_xl_console_relay_on_host(tmp_path):
-    """`xl console` on the host, against a real xenstored (socket only) and a
-    pty standing in for xenconsoled's: bytes flow both ways in raw mode, ^]
-    alone detaches with status 0, and a lock refuses a second client."""
-    import pty
-    import select
-    import socket
-    import struct
-    import subprocess
-    import time
-    import tty as ttymod
+class HostConsole:
+    """A real xenstored on a private socket (no hypervisor) whose
+    /local/domain/3/console/tty names a pty standing in for xenconsoled's:
+    `guest` is its master side, where the test plays the guest."""
 
-    daemon = os.path.join(BUILD, "dist", "usr", "sbin", "xenstored")
-    xl = os.path.join(BUILD, "dist", "usr", "sbin", "xl")
-    sock = str(tmp_path / "socket")
-    env = dict(os.environ, XENSTORED_PATH=sock, XENSTORED_ROOTDIR=str(tmp_path / "root"))
-    xsd = subprocess.Popen([daemon, "-N", "-D", "--no-journal"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    procs = [xsd]
-    try:
+    def __init__(self, tmp_path):
+        import pty
+        import tty as ttymod
+
+        self.xl = os.path.join(BUILD, "dist", "usr", "sbin", "xl")
+        sock = str(tmp_path / "socket")
+        self.env = dict(os.environ, XENSTORED_PATH=sock,
+                        XENSTORED_ROOTDIR=str(tmp_path / "root"))
+        self.procs = [subprocess.Popen(
+            [os.path.join(BUILD, "dist", "usr", "sbin", "xenstored"), "-N", "-D", "--no-journal"],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
         deadline = time.monotonic() + 30
         while not os.path.exists(sock):
             assert time.monotonic() < deadline, "xenstored did not start"
             time.sleep(0.05)
-        # The guest side: a pty whose slave xl console opens.
-        gmaster, gslave = pty.openpty()
+        self.guest, gslave = pty.openpty()
         ttymod.setraw(gslave)
-        gname = os.ttyname(gslave)
         s = socket.socket(socket.AF_UNIX)
         s.connect(sock)
-        path, value = b"/local/domain/3/console/tty\0", gname.encode()
+        path, value = b"/local/domain/3/console/tty\0", os.ttyname(gslave).encode()
         s.sendall(struct.pack("<IIII", 11, 1, 0, len(path) + len(value)) + path + value)
         hdr = s.recv(16)
         assert struct.unpack("<IIII", hdr)[0] == 11, hdr
         s.recv(64)
+        s.close()
+        self.gslave = gslave
 
-        # xl console on its own pty, as on a terminal.
-        umaster, uslave = pty.openpty()
-        cons = subprocess.Popen([xl, "console", "3"], env=env, stdin=uslave, stdout=uslave,
-                                stderr=uslave, start_new_session=True)
-        procs.append(cons)
+    def console(self, **kw):
+        """Starts `xl console 3` with the given stdin/stdout/stderr."""
+        p = subprocess.Popen([self.xl, "console", "3"], env=self.env, start_new_session=True, **kw)
+        self.procs.append(p)
+        return p
 
-        def read_until(fd, want, what):
-            got = b""
-            deadline = time.monotonic() + 30
-            while want not in got:
-                assert time.monotonic() < deadline, f"{what}: got {got!r}"
-                if select.select([fd], [], [], 0.5)[0]:
-                    got += os.read(fd, 4096)
-            return got
-
-        os.write(gmaster, b"guest says hi\r\n")
-        read_until(umaster, b"guest says hi", "guest output through xl console")
-        os.write(umaster, b"ls -l\x03\n")
-        got = read_until(gmaster, b"ls -l\x03\n", "keyboard input to the guest (raw)")
-        assert b"^C" not in got
-        # A second client is refused while the first holds the lock.
-        second = subprocess.run([xl, "console", "3"], env=env, capture_output=True,
-                                stdin=subprocess.DEVNULL, timeout=60)
-        assert second.returncode == 1, second
-        assert b"Could not lock" in second.stderr, second.stderr
-        # ^] on its own detaches.
-        os.write(umaster, b"\x1d")
-        assert cons.wait(30) == 0
-    finally:
-        for p in procs:
+    def close(self):
+        for p in self.procs:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+@pytest.fixture
+def host_console(tmp_path):
+    hc = HostConsole(tmp_path)
+    yield hc
+    hc.close()
+
+
+def read_until(fd, want, what):
+    """Reads fd until want shows up; fails at end of file or after a long wait."""
+    got = b""
+    deadline = time.monotonic() + 30
+    while want not in got:
+        assert time.monotonic() < deadline, f"{what}: got {got!r}"
+        if select.select([fd], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                chunk = b""
+            assert chunk, f"{what}: end of file after {got!r}"
+            got += chunk
+    return got
+
+
+def test_xl_console_relay_on_host(host_console):
+    """`xl console` on the host, against a real xenstored (socket only) and a
+    pty standing in for xenconsoled's: bytes flow both ways in raw mode, ^]
+    alone detaches with status 0, and a lock refuses a second client."""
+    import pty
+
+    hc = host_console
+    # xl console on its own pty, as on a terminal.
+    umaster, uslave = pty.openpty()
+    cons = hc.console(stdin=uslave, stdout=uslave, stderr=uslave)
+    os.write(hc.guest, b"guest says hi\r\n")
+    read_until(umaster, b"guest says hi", "guest output through xl console")
+    os.write(umaster, b"ls -l\x03\n")
+    got = read_until(hc.guest, b"ls -l\x03\n", "keyboard input to the guest (raw)")
+    assert b"^C" not in got
+    # A second client is refused while the first holds the lock.
+    second = subprocess.run([hc.xl, "console", "3"], env=hc.env, capture_output=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    assert second.returncode == 1, second
+    assert b"Could not lock" in second.stderr, second.stderr
+    # ^] on its own detaches.
+    os.write(umaster, b"\x1d")
+    assert cons.wait(30) == 0
+
+
+def test_xl_console_copies_output_after_stdin_ends(host_console):
+    """`xl console 3 < /dev/null > log &`, as in a script: xl console stops
+    reading its standard input at end of file but keeps copying the guest's
+    output, and ends (status 0) when the console is hung up. A client that
+    quit at end of input would end before the first line, or after it."""
+    hc = host_console
+    rd, wr = os.pipe()
+    cons = hc.console(stdin=subprocess.DEVNULL, stdout=wr, stderr=wr)
+    os.close(wr)
+    try:
+        os.write(hc.guest, b"first line\r\n")
+        read_until(rd, b"first line", "guest output with stdin at end of file")
+        os.write(hc.guest, b"second line\r\n")
+        read_until(rd, b"second line", "guest output after the first, stdin still at end of file")
+        assert cons.poll() is None, "xl console ended while the console was open"
+        # xenconsoled closing the pty ends the client.
+        os.close(hc.gslave)
+        os.close(hc.guest)
+        assert cons.wait(30) == 0
+    finally:
+        os.close(rd)

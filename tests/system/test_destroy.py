@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from qemu import BUILD
+from qemu import BUILD, TIMEOUT_SCALE
 from test_console import BASE_INITRD, VMLINUZ
 from test_domu import boot_dom0_with
 from test_xl import XL, check, run
@@ -77,7 +77,7 @@ def log_size(m, path):
 
 def wait_for_log(m, path, pattern, what, start=0, timeout=60):
     """Waits for pattern in the daemon's log from byte start on."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         log = check(m, f"tail -c +{start + 1} {path}")
         if re.search(pattern, log, re.M):
@@ -100,7 +100,7 @@ def create(m):
 
 def wait_for_guest(m, domid, timeout=60):
     """Waits for the test guest's result line (its grant for dom0 is in place)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         dmesg = check(m, f"{XL} dmesg")
         result = re.search(rf"^\(tern\) \(d{domid}\) Test result: (.*)$", dmesg, re.M)

@@ -131,17 +131,21 @@ def dom0_with_guests(machine, tmp_path, smp=2):
     return m
 
 
-def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G", smp=2):
+def boot_dom0_with(machine, tmp_path, image, files, dom0_mem="256M", memory="1G", smp=2,
+                   console="none", dom0_args="", extra_args=()):
     """Boots tern and dom0 from image with an archive of files ({path: (mode,
-    bytes)}) appended; returns the machine with dom0's shell at its prompt."""
+    bytes)}) appended; returns the machine with dom0's shell at its prompt.
+    `console` is tern's console= (and any option that goes with it),
+    `dom0_args` more of dom0's command line, `extra_args` more of QEMU's."""
     initrd = tmp_path / "dom0-extra.cpio.gz"
     with open(image, "rb") as f:
         initrd.write_bytes(f.read() + newc_archive(files))
     # console=none: dom0's shell has the serial line to itself (tern's lines,
     # the guest's among them, would cut into the shell's); `xl dmesg` shows them.
-    m = machine(append=f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin console=none "
+    m = machine(append=f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin console={console} "
                        "noreboot guest_loglvl=all",
-                modules=[f"{VMLINUZ} console=ttyS0", str(initrd)], smp=smp, memory=memory)
+                modules=[f"{VMLINUZ} console=ttyS0 {dom0_args}".strip(), str(initrd)],
+                smp=smp, memory=memory, extra_args=extra_args)
     m.wait_for(USERSPACE)
     m.wait_for(PROMPT, whole_lines=False)
     m.shell("stty -echo")

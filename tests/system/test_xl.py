@@ -156,8 +156,8 @@ def test_xl_info_list_dmesg_in_dom0(machine):
 
 
 def test_hcfuzz_leaves_tern_and_dom0_alive(machine):
-    # `make check`: 2000 calls, seed 1. `make fuzz` sets HCFUZZ_COUNT higher
-    # and HCFUZZ_SEED=random (hcfuzz prints the seed it used).
+    # 2000 calls, seed 1 (HCFUZZ_COUNT, HCFUZZ_SEED=random to vary it: hcfuzz
+    # prints the seed it used). The long runs are test_fuzz.py's (`make fuzz`).
     count = int(os.environ.get("HCFUZZ_COUNT", "2000"))
     seed = os.environ.get("HCFUZZ_SEED", "1")
     m = xen_dom0(machine)

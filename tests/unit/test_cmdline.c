@@ -126,7 +126,7 @@ static void test_design_example(void **state)
 			   "console=com1 com1=115200,8n1";
 
 	(void)state;
-	accepted(cmdline_skip_image_name(line));
+	accepted(cmdline_skip_image_name(line, "qemu"));
 	assert_int_equal(opts.dom0_mem, 256ULL << 20);
 	assert_int_equal(opts.dom0_max_vcpus, 1);
 	assert_true(opts.dom0_vcpus_pin);
@@ -153,9 +153,31 @@ static void test_skip_image_name(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		assert_string_equal(cmdline_skip_image_name(cases[i].in), cases[i].out);
-	assert_string_equal(cmdline_skip_image_name(NULL), "");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_string_equal(cmdline_skip_image_name(cases[i].in, "qemu"), cases[i].out);
+		assert_string_equal(cmdline_skip_image_name(cases[i].in, NULL), cases[i].out);
+		assert_string_equal(cmdline_skip_image_name(cases[i].in, "GNU GRUB 0.97"),
+				    cases[i].out);
+	}
+	assert_string_equal(cmdline_skip_image_name(NULL, "qemu"), "");
+}
+
+/* GRUB 2 passes the arguments alone: a first bare word is an argument. */
+static void test_grub2_passes_no_image_name(void **state)
+{
+	static const char *const loaders[] = { "GRUB 2.06-13+deb12u2", "GRUB 2.12", "GRUB 1.99" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(loaders); i++) {
+		assert_string_equal(cmdline_skip_image_name("quiet root=/dev/vda1", loaders[i]),
+				    "quiet root=/dev/vda1");
+		assert_string_equal(cmdline_skip_image_name("  frob dom0_mem=1G", loaders[i]),
+				    "frob dom0_mem=1G");
+		assert_string_equal(cmdline_skip_image_name("", loaders[i]), "");
+	}
+	/* The same line from QEMU loses its first word, taken for the path. */
+	assert_string_equal(cmdline_skip_image_name("quiet root=/dev/vda1", "qemu"), "root=/dev/vda1");
 }
 
 static void test_parse_size(void **state)
@@ -543,7 +565,7 @@ static void test_random_lines(void **state)
 		memcpy(line, text, len + 1);
 		boot_options_default(&opts);
 		nr_reports = 0;
-		cmdline_parse(cmdline_skip_image_name(line), &opts, count_only);
+		cmdline_parse(cmdline_skip_image_name(line, "qemu"), &opts, count_only);
 		free(line);
 		assert_true(opts.dom0_max_vcpus <= 4096);
 		assert_true(opts.loglvl <= LOG_ALL && opts.loglvl_rate_limited >= opts.loglvl);
@@ -634,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_design_example, setup),
 		cmocka_unit_test_setup(test_skip_image_name, setup),
+		cmocka_unit_test_setup(test_grub2_passes_no_image_name, setup),
 		cmocka_unit_test_setup(test_parse_size, setup),
 		cmocka_unit_test_setup(test_dom0_mem, setup),
 		cmocka_unit_test_setup(test_dom0_max_vcpus, setup),

@@ -1,7 +1,6 @@
 /*
- * Event-channel state logic over plain memory: three fake domains (dom0
- * privileged with one vCPU, dom1 with one, dom2 with two), each with its own
- * shared_info. Covers the life cycle of every binding, interdomain
+ * Event-channel state logic over plain memory (evtchn_fake.h), under the
+ * 2-level ABI. Covers the life cycle of every binding, interdomain
  * connections, how a send shows up (pending, selector, upcall, exactly one
  * kick until the guest clears it), masking, and that every bad argument
  * returns its error with all state left byte-for-byte as it was.
@@ -15,146 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <public/xen.h>
 #include <tern/errno.h>
-#include <tern/evtchn.h>
 
-#define NDOMS 3
-
-static struct evtchn_domain *doms[NDOMS];
-static struct shared_info si[NDOMS];
-static bool si_mapped[NDOMS];
-static bool privileged[NDOMS];
-static unsigned int kicks[NDOMS][EVTCHN_MAX_VCPUS];
-static unsigned int poller_wakes[NDOMS][EVTCHN_MAX_VCPUS];
-
-static unsigned int idx(const struct evtchn_domain *ed)
-{
-	return (unsigned int)(uintptr_t)ed->ctx;
-}
-
-static struct evtchn_domain *fake_find(domid_t id)
-{
-	for (unsigned int i = 0; i < NDOMS; i++)
-		if (doms[i] && doms[i]->id == id)
-			return doms[i];
-	return NULL;
-}
-
-static bool fake_privileged(const struct evtchn_domain *ed)
-{
-	return privileged[idx(ed)];
-}
-
-static struct shared_info *fake_shared_info(const struct evtchn_domain *ed)
-{
-	return si_mapped[idx(ed)] ? &si[idx(ed)] : NULL;
-}
-
-static struct vcpu_info *fake_vcpu_info(const struct evtchn_domain *ed, unsigned int vcpu)
-{
-	assert_true(vcpu < ed->nr_vcpus);
-	return si_mapped[idx(ed)] ? &si[idx(ed)].vcpu_info[vcpu] : NULL;
-}
-
-static void fake_kick(const struct evtchn_domain *ed, unsigned int vcpu)
-{
-	assert_true(vcpu < ed->nr_vcpus);
-	kicks[idx(ed)][vcpu]++;
-}
-
-static void fake_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
-{
-	assert_true(vcpu < ed->nr_vcpus);
-	poller_wakes[idx(ed)][vcpu]++;
-}
-
-static const struct evtchn_ops ops = {
-	.find_domain = fake_find,
-	.is_privileged = fake_privileged,
-	.shared_info = fake_shared_info,
-	.vcpu_info = fake_vcpu_info,
-	.kick = fake_kick,
-	.wake_poller = fake_wake_poller,
-};
-
-static int setup(void **state)
-{
-	static const unsigned int nr_vcpus[NDOMS] = { 1, 1, 2 };
-
-	(void)state;
-	memset(si, 0, sizeof(si));
-	memset(kicks, 0, sizeof(kicks));
-	memset(poller_wakes, 0, sizeof(poller_wakes));
-	for (unsigned int i = 0; i < NDOMS; i++) {
-		doms[i] = malloc(sizeof(*doms[i]));
-		evtchn_setup(doms[i], (void *)(uintptr_t)i, (domid_t)i, nr_vcpus[i]);
-		si_mapped[i] = true;
-		privileged[i] = i == 0;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	for (unsigned int i = 0; i < NDOMS; i++) {
-		free(doms[i]);
-		doms[i] = NULL;
-	}
-	return 0;
-}
-
-/* A copy of all state, to show a failed call changed nothing. */
-static struct {
-	struct evtchn_domain d[NDOMS];
-	struct shared_info si[NDOMS];
-	unsigned int kicks[NDOMS][EVTCHN_MAX_VCPUS];
-} snap;
-
-static void snapshot(void)
-{
-	for (unsigned int i = 0; i < NDOMS; i++)
-		memcpy(&snap.d[i], doms[i], sizeof(snap.d[i]));
-	memcpy(snap.si, si, sizeof(si));
-	memcpy(snap.kicks, kicks, sizeof(kicks));
-}
-
-static void assert_unchanged(void)
-{
-	for (unsigned int i = 0; i < NDOMS; i++)
-		assert_memory_equal(&snap.d[i], doms[i], sizeof(snap.d[i]));
-	assert_memory_equal(snap.si, si, sizeof(si));
-	assert_memory_equal(snap.kicks, kicks, sizeof(kicks));
-}
+#include "evtchn_fake.h"
 
 static bool pending(unsigned int d, evtchn_port_t p)
 {
 	return si[d].evtchn_pending[p / 64] >> (p % 64) & 1;
-}
-
-static evtchn_port_t alloc_unbound(unsigned int d, domid_t dom, domid_t remote)
-{
-	struct evtchn_alloc_unbound op = { .dom = dom, .remote_dom = remote };
-
-	assert_int_equal(evtchn_alloc_unbound(&ops, doms[d], &op), 0);
-	return op.port;
-}
-
-static evtchn_port_t bind_ipi(unsigned int d, unsigned int vcpu)
-{
-	struct evtchn_bind_ipi op = { .vcpu = vcpu };
-
-	assert_int_equal(evtchn_bind_ipi(&ops, doms[d], &op), 0);
-	return op.port;
-}
-
-static struct evtchn_status status(unsigned int d, domid_t dom, evtchn_port_t port)
-{
-	struct evtchn_status op = { .dom = dom, .port = port };
-
-	assert_int_equal(evtchn_status(&ops, doms[d], &op), 0);
-	return op;
 }
 
 /* The guest's side of taking an upcall: clear upcall, selector, pending bit. */
@@ -274,7 +140,7 @@ static void test_interdomain_bad_arguments(void **state)
 	assert_int_equal(evtchn_bind_interdomain(&ops, doms[0], &bi), -EINVAL);
 	bi.remote_port = 0;
 	assert_int_equal(evtchn_bind_interdomain(&ops, doms[0], &bi), -EINVAL);
-	bi.remote_port = EVTCHN_NR_PORTS;
+	bi.remote_port = EVTCHN_2L_NR_PORTS;
 	assert_int_equal(evtchn_bind_interdomain(&ops, doms[0], &bi), -EINVAL);
 	/* No such domain. */
 	bi = (struct evtchn_bind_interdomain){ .remote_dom = 7, .remote_port = for0 };
@@ -446,7 +312,7 @@ static void test_global_virq_and_bind_vcpu(void **state)
 	assert_int_equal(evtchn_bind_vcpu(&ops, doms[2], &bc), -EINVAL);
 	bc = (struct evtchn_bind_vcpu){ .port = 100, .vcpu = 0 };
 	assert_int_equal(evtchn_bind_vcpu(&ops, doms[2], &bc), -EINVAL);
-	bc = (struct evtchn_bind_vcpu){ .port = EVTCHN_NR_PORTS, .vcpu = 0 };
+	bc = (struct evtchn_bind_vcpu){ .port = EVTCHN_2L_NR_PORTS, .vcpu = 0 };
 	assert_int_equal(evtchn_bind_vcpu(&ops, doms[2], &bc), -EINVAL);
 	assert_unchanged();
 }
@@ -476,8 +342,8 @@ static void test_bad_ports(void **state)
 {
 	evtchn_port_t virq;
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DEBUG, .vcpu = 0 };
-	struct evtchn_status st = { .dom = DOMID_SELF, .port = EVTCHN_NR_PORTS };
-	static const evtchn_port_t bad[] = { 0, 5, EVTCHN_NR_PORTS, 0xffffffffu };
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = EVTCHN_2L_NR_PORTS };
+	static const evtchn_port_t bad[] = { 0, 5, EVTCHN_2L_NR_PORTS, 0xffffffffu };
 
 	(void)state;
 	alloc_unbound(1, DOMID_SELF, 0);
@@ -513,7 +379,7 @@ static void test_port_exhaustion(void **state)
 	evtchn_port_t for1 = alloc_unbound(0, DOMID_SELF, 1);
 
 	(void)state;
-	for (evtchn_port_t p = 1; p < EVTCHN_NR_PORTS; p++)
+	for (evtchn_port_t p = 1; p < EVTCHN_2L_NR_PORTS; p++)
 		assert_int_equal(alloc_unbound(1, DOMID_SELF, 0), p);
 	snapshot();
 	assert_int_equal(evtchn_alloc_unbound(&ops, doms[1], &au), -ENOSPC);
@@ -524,6 +390,28 @@ static void test_port_exhaustion(void **state)
 	assert_unchanged();
 	assert_int_equal(evtchn_close(&ops, doms[1], 4000), 0);
 	assert_int_equal(alloc_unbound(1, DOMID_SELF, 0), 4000);
+}
+
+/* Xen's toolstack default: a domU may use ports 1..1023, whatever the ABI. */
+static int setup_1023(void **state)
+{
+	(void)state;
+	return fake_setup_ports(EVTCHN_DEFAULT_MAX_PORT);
+}
+
+static void test_port_limit(void **state)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = 1024 };
+
+	(void)state;
+	for (evtchn_port_t p = 1; p <= 1023; p++)
+		assert_int_equal(alloc_unbound(1, DOMID_SELF, 0), p);
+	snapshot();
+	assert_int_equal(evtchn_alloc_unbound(&ops, doms[1], &au), -ENOSPC);
+	assert_int_equal(evtchn_status(&ops, doms[1], &st), -EINVAL);
+	assert_int_equal(evtchn_send(&ops, doms[1], 1024), -EINVAL);
+	assert_unchanged();
 }
 
 static void test_reset(void **state)
@@ -567,6 +455,8 @@ static void test_close_all_and_missing_peer(void **state)
 	r = alloc_unbound(1, DOMID_SELF, 2);
 	bd = (struct evtchn_bind_interdomain){ .remote_dom = 1, .remote_port = r };
 	assert_int_equal(evtchn_bind_interdomain(&ops, doms[2], &bd), 0);
+	for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++)
+		free(doms[1]->bucket[b]);
 	free(doms[1]);
 	doms[1] = NULL;
 	assert_int_equal(evtchn_send(&ops, doms[2], bd.local_port), 0);
@@ -591,21 +481,22 @@ static void test_no_shared_info_yet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_alloc_close_lowest_free, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_alloc_for_other_domain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interdomain_life_cycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interdomain_bad_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_kicks_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_masked_and_unmask, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_virq, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_virq_and_bind_vcpu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ipi, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ports, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_port_exhaustion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_all_and_missing_peer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_shared_info_yet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_close_lowest_free, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_for_other_domain, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_interdomain_life_cycle, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_interdomain_bad_arguments, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_loopback, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_send_kicks_once, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_masked_and_unmask, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_virq, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_global_virq_and_bind_vcpu, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_ipi, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ports, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_port_exhaustion, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_port_limit, setup_1023, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reset, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_close_all_and_missing_peer, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_no_shared_info_yet, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,10 +7,12 @@ TC_LIB_MK := 1
 
 TC_DIR := tools/lib
 TC_OUT := $(BUILD)/tools
-TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c xs_client.c daemon.c)
+TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c xs_client.c daemon.c \
+	gntdev.c xenbus_be.c supervise.c)
 TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h hypervisor/include/tern/acpi_tables.h \
 	hypervisor/include/public/domctl.h hypervisor/include/public/version.h \
-	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h
+	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h \
+	hypervisor/include/public/grant_table.h $(wildcard tools/include/xen/io/*.h)
 TC_INC := -Ihypervisor/include -Itools/include -I$(TC_DIR)
 TC_CC := gcc
 TC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(TC_INC)
@@ -59,5 +61,12 @@ $(TC_DOMBUILD_ACPI_TEST): tests/unit/tools/test_dombuild_acpi.c
 $(TC_XLCFG_TEST) $(TC_DOMBUILD_TEST) $(TC_DOMBUILD_ACPI_TEST): $(TC_DOM_ASAN_OBJS) $(TC_ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka $(TC_DOM_LDLIBS)
+
+# The backend handshake's decisions (xenbus_be.c).
+TC_XBE_TEST := $(TC_OUT)/test_xenbus_be
+UNIT_TESTS += $(TC_XBE_TEST)
+$(TC_XBE_TEST): tests/unit/tools/test_xenbus_be.c $(TC_ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TC_INC) -o $@ $^ $(HOST_LDFLAGS) -lcmocka
 
 endif

@@ -334,7 +334,7 @@ int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cf
 	if (rc)
 		return rc;
 	memcpy(uuid, cfg->uuid, sizeof(uuid));
-	rc = ops->create(ops->priv, cfg->maxvcpus, uuid, &res->domid);
+	rc = ops->create(ops->priv, cfg->maxvcpus, cfg->max_event_channels, uuid, &res->domid);
 	if (rc) {
 		snprintf(err, errlen, "cannot create the domain (domctl createdomain): %s%s",
 			 strerror(-rc), rc == -ENOSYS ? " (the hypervisor does not implement "

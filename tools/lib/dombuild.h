@@ -133,7 +133,9 @@ int dombuild_acpi_build(uint8_t *buf, size_t len, uint64_t gpa, unsigned nr_vcpu
 /* What the builder needs from the hypervisor; every call returns 0 or -errno. */
 struct dombuild_ops {
 	void *priv;
-	int (*create)(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uint16_t *domid);
+	/* A paused domain with max_vcpus vCPUs and event-channel ports 1..max_evtchn_port. */
+	int (*create)(void *priv, uint32_t max_vcpus, uint32_t max_evtchn_port,
+		      const uint8_t uuid[16], uint16_t *domid);
 	int (*max_mem)(void *priv, uint16_t domid, uint64_t max_kb);
 	/* Populates n extents of 4 KiB << order at gfns[]; returns how many (>= 0). */
 	long (*populate)(void *priv, uint16_t domid, unsigned order, const uint64_t *gfns,

@@ -15,7 +15,8 @@
 #include "dombuild.h"
 #include "ternctl.h"
 
-static int tc_create(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uint16_t *domid)
+static int tc_create(void *priv, uint32_t max_vcpus, uint32_t max_evtchn_port,
+		     const uint8_t uuid[16], uint16_t *domid)
 {
 	struct tern_domctl op;
 	int rc;
@@ -25,6 +26,7 @@ static int tc_create(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uin
 	op.domain = 0; /* any free id */
 	op.u.createdomain.flags = TERN_CDF_hvm;
 	op.u.createdomain.max_vcpus = max_vcpus;
+	op.u.createdomain.max_evtchn_port = max_evtchn_port;
 	memcpy(op.u.createdomain.handle, uuid, 16);
 	rc = tc_domctl(priv, &op);
 	if (rc == 0)

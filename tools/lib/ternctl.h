@@ -167,11 +167,74 @@ int tc_xs_unwatch(struct tc_xs *xs, const char *path, const char *token);
 int tc_xs_wait_event(struct tc_xs *xs, int timeout_ms, char **path, char **token);
 
 /*
- * Forks into the background (the parent exits), starts a session, moves to /
- * and points stdin/out/err at /dev/null; then writes pid_file if given.
+ * Forks into the background, starts a session, moves to / and points
+ * stdin/out/err at /dev/null. The parent writes the child's pid to pid_file
+ * (if given) before it exits, so whoever waited for the parent (systemd's
+ * Type=forking, xencommons) finds the file complete; it exits 1 if it cannot.
  * 0 or -errno (in the child).
  */
 int tc_daemonize(const char *pid_file);
-int tc_write_pid_file(const char *path);
+/* Writes pid to path, one line. 0 or -errno. */
+int tc_write_pid_file(const char *path, long pid);
+
+/*
+ * Grants through /dev/xen/gntdev: a backend maps the frontend's ring pages
+ * (tc_gntdev_map) and moves data with grant copy (tc_gntdev_copy), so that
+ * no foreign page is ever handed to a device (docs/design.md).
+ */
+#define TC_GNTDEV_PATH "/dev/xen/gntdev"
+struct tc_gntdev {
+	int fd;
+};
+int tc_gntdev_open(struct tc_gntdev *g);
+void tc_gntdev_close(struct tc_gntdev *g);
+
+/* count grants refs[] of domain domid, mapped back to back. */
+struct tc_grant_map {
+	void *addr;
+	uint64_t index;
+	unsigned count;
+};
+/* 0 or -errno; prot is PROT_READ [| PROT_WRITE]. */
+int tc_gntdev_map(struct tc_gntdev *g, uint16_t domid, const uint32_t *refs, unsigned count,
+		  int prot, struct tc_grant_map *out);
+int tc_gntdev_unmap(struct tc_gntdev *g, struct tc_grant_map *m);
+
+/*
+ * One grant copy segment: each side is either this process's memory (local,
+ * may not cross a page) or a grant of another domain (page offset + len
+ * within the granted page). status is the GNTST_* result, 0 = copied.
+ */
+struct tc_gcopy {
+	void *local;           /* this process's buffer */
+	uint32_t ref;          /* the foreign grant */
+	uint16_t domid;        /* its domain */
+	uint16_t offset;       /* within the granted page */
+	uint16_t len;
+	int to_foreign;        /* 1: local -> grant, 0: grant -> local */
+	int16_t status;        /* OUT */
+};
+/*
+ * Runs n copies with as few ioctls as it can (the kernel then batches them
+ * into hypercalls). 0 when every segment was tried (see each status), or
+ * -errno if the call itself failed (then every status is unknown).
+ */
+int tc_gntdev_copy(struct tc_gntdev *g, struct tc_gcopy *segs, unsigned n);
+
+/*
+ * Supervision: runs fn(arg) in a child process and starts it again each
+ * time it dies (a signal, or a non-zero exit), at most max_restarts times
+ * within window_s seconds. SIGTERM or SIGINT to the supervisor goes to the
+ * worker and ends both. The worker's pid goes to worker_pid_file (if set)
+ * each time it starts. Returns 0 when the worker exited 0 or was stopped,
+ * -ECHILD after giving up, -errno if it cannot fork.
+ */
+struct tc_supervise_opts {
+	const char *name;              /* for messages */
+	const char *worker_pid_file;
+	unsigned max_restarts, window_s;
+	void (*log)(const char *msg);
+};
+int tc_supervise(const struct tc_supervise_opts *o, int (*fn)(void *arg), void *arg);
 
 #endif

@@ -70,9 +70,11 @@ enum xlcfg_action {
 };
 const char *xlcfg_action_name(enum xlcfg_action a);
 
-/* One entry of disk = [ ... ] (section 2.4); backends are a later issue. */
+/* One entry of disk = [ ... ] (section 2.4). */
 struct xlcfg_disk {
 	char *spec;        /* as written */
+	char *file;        /* where it was written, for messages */
+	int line;
 	char *target;      /* path; "" for an empty cdrom */
 	char *format;      /* raw, qcow, qcow2, vhd, qed, empty */
 	char *vdev;        /* as written: "xvda", "0x0" */
@@ -109,6 +111,7 @@ struct xlcfg_domain {
 	uint64_t cpumaps[XLCFG_MAX_VCPUS];
 	unsigned cpu_weight;      /* credit scheduler weight, 1..65535, default 256 */
 	unsigned cap;             /* % of one pCPU, 0 (default): none; at most 100 * maxvcpus */
+	unsigned max_event_channels; /* highest event-channel port, default 1023 */
 	int has_uuid;
 	uint8_t uuid[16];
 	enum xlcfg_action on_poweroff, on_reboot, on_crash, on_watchdog;

@@ -1,8 +1,8 @@
 /*
  * disk = [ 'DISKSPEC' ] and vif = [ 'k=v,...' ] entries
  * (toolstack-reference.md 2.4, 2.5). Parsed and checked as xl does, so a
- * config that xl accepts parses the same; the backends that would serve them
- * are a later issue.
+ * config that xl accepts parses the same; xl_block.c turns a disk into its
+ * xenstore nodes.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -326,8 +326,12 @@ int xlcfg_parse_disk(struct xlcfg_disk *disk, const char *spec, const char *file
 	disk->discard = 1;
 	disk->trusted = 1;
 	disk->spec = strdup(spec);
-	if (!disk->spec)
+	disk->file = strdup(file);
+	disk->line = line;
+	if (!disk->spec || !disk->file) {
+		xlcfg_disk_free(disk);
 		return -ENOMEM;
+	}
 	while (rc == 0 && *p) {
 		const char *end, *eq;
 		size_t n;
@@ -384,6 +388,7 @@ int xlcfg_parse_disk(struct xlcfg_disk *disk, const char *spec, const char *file
 void xlcfg_disk_free(struct xlcfg_disk *d)
 {
 	free(d->spec);
+	free(d->file);
 	free(d->target);
 	free(d->format);
 	free(d->vdev);

@@ -169,6 +169,12 @@ static int key_cpu_weight(struct ctx *c, const struct resolved *r)
 	return set_bounded(c, r, 1, 65535, &c->d->cpu_weight);
 }
 
+/* The FIFO ABI's 2^17 ports are the most any guest can use. */
+static int key_max_event_channels(struct ctx *c, const struct resolved *r)
+{
+	return set_bounded(c, r, 1, 131071, &c->d->max_event_channels);
+}
+
 /* Checked against maxvcpus once all keys are read. */
 static int key_cap(struct ctx *c, const struct resolved *r)
 {
@@ -358,6 +364,7 @@ static const struct key keys[] = {
 	{ "root", key_root }, { "extra", key_extra }, { "memory", key_memory },
 	{ "maxmem", key_maxmem }, { "vcpus", key_vcpus }, { "maxvcpus", key_maxvcpus },
 	{ "cpus", key_cpus }, { "cpu_weight", key_cpu_weight }, { "cap", key_cap },
+	{ "max_event_channels", key_max_event_channels },
 	{ "uuid", key_uuid }, { "on_poweroff", key_on_poweroff },
 	{ "on_reboot", key_on_reboot }, { "on_crash", key_on_crash },
 	{ "on_watchdog", key_on_watchdog }, { "pool", key_pool }, { "disk", key_disk },
@@ -506,6 +513,7 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	d->memory_mib = 32;
 	d->vcpus = 1;
 	d->cpu_weight = 256;
+	d->max_event_channels = 1023;
 	d->on_poweroff = XLCFG_ACTION_DESTROY;
 	d->on_reboot = XLCFG_ACTION_RESTART;
 	d->on_crash = XLCFG_ACTION_DESTROY;
@@ -538,10 +546,9 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	if (rc)
 		goto out;
 	bad |= check_whole(&c, file) != 0;
-	if (!bad && (d->ndisks || d->nvifs))
-		xlcfg_msg(m, 0, "warning: disk/vif backends are not implemented yet: the guest "
-			  "gets no %s%s%s", d->ndisks ? "disks" : "",
-			  d->ndisks && d->nvifs ? " and no " : "", d->nvifs ? "network" : "");
+	if (!bad && d->nvifs)
+		xlcfg_msg(m, 0, "warning: the network backend is not implemented yet: the guest "
+			  "gets no network");
 	rc = bad ? -EINVAL : 0;
 out:
 	for (unsigned i = 0; i < c.nr; i++)

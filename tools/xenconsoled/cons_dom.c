@@ -129,9 +129,14 @@ int xcs_dom_open(struct xcs_ctx *x, const struct tern_domaininfo *info, struct x
 	rc = xcs_dom_locate(x, d);
 	if (rc)
 		goto fail;
+	/* The name names the log: wait for the toolstack's nodes (the HVM params
+	 * can be set before them), or a guest named "sample" would log to
+	 * guest-dom1.log when the rescan comes at the wrong moment. */
 	snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
-	if (xcs_xs_read(&x->xs, path, d->name, sizeof(d->name)) <= 0)
-		snprintf(d->name, sizeof(d->name), "dom%u", d->domid);
+	if (xcs_xs_read(&x->xs, path, d->name, sizeof(d->name)) <= 0) {
+		rc = -EAGAIN;
+		goto fail;
+	}
 	d->ring = tc_map_foreign(&x->tc, d->domid, PROT_READ | PROT_WRITE, &d->gfn, &err, 1);
 	if (!d->ring || err) {
 		rc = d->ring ? err : -errno;

@@ -272,7 +272,7 @@ int main(int argc, char **argv)
 	}
 	xs_log("listening on %s", o.socket_path);
 	if (o.no_fork)
-		rc = o.pid_file ? tc_write_pid_file(o.pid_file) : 0;
+		rc = o.pid_file ? tc_write_pid_file(o.pid_file, (long)getpid()) : 0;
 	else
 		rc = tc_daemonize(o.pid_file);
 	if (rc) {

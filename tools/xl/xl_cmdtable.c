@@ -62,6 +62,16 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "-c CAP,    --cap=CAP              Its limit in % of one pCPU, 0 = none\n"
 	  "-s,        --schedparam           Show the scheduler's own parameters (fixed)\n"
 	  "-p CPUPOOL, --cpupool=CPUPOOL     Only this cpupool (tern has Pool-0)" },
+	{ "block-attach", xl_cmd_block_attach, "Create a new virtual block device",
+	  "<Domain> <disk-spec-component(s)>...",
+	  "" },
+	{ "block-list", xl_cmd_block_list, "List virtual block devices for a domain",
+	  "<Domain(s)>", "" },
+	{ "block-detach", xl_cmd_block_detach, "Destroy a domain's virtual block device",
+	  "[-f] <Domain> <DevId>",
+	  "-f                      Force: remove the device even if the guest does not let go\n"
+	  "                        of it within 10 s.\n"
+	  "DevId may be the device number (51712) or the vdev (xvda)." },
 	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };

@@ -98,16 +98,20 @@ static int xl_console_write_all(int fd, const char *p, size_t n)
 
 /*
  * The relay: stdin -> tty, tty -> stdout. Returns when the escape byte is
- * read alone, stdin ends, the pty is hung up (xenconsoled closed it), or
- * the tty node changed or vanished (domain destroyed).
+ * read alone, the pty is hung up (xenconsoled closed it), or the tty node
+ * changed or vanished (domain destroyed). At the end of stdin it only stops
+ * reading stdin, as Xen's client does, so `xl console dom > log &` keeps
+ * copying the guest's output.
  */
 static void xl_console_relay(int tty, int escape, const char *node, const char *ttyname)
 {
 	char buf[4096], now[128];
 	uint64_t last_check = xl_console_now_ms();
+	bool stdin_open = true;
 
 	for (;;) {
-		struct pollfd pf[2] = { { .fd = 0, .events = POLLIN },
+		/* poll ignores a negative fd: a closed stdin is left out. */
+		struct pollfd pf[2] = { { .fd = stdin_open ? 0 : -1, .events = POLLIN },
 					{ .fd = tty, .events = POLLIN } };
 		ssize_t n;
 
@@ -122,8 +126,10 @@ static void xl_console_relay(int tty, int escape, const char *node, const char *
 		}
 		if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(0, buf, sizeof(buf));
-			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-				return;
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+				stdin_open = false;
+				continue;
+			}
 			/* As Xen's client: the escape counts only as a read of its own. */
 			if (n == 1 && (unsigned char)buf[0] == escape)
 				return;

@@ -69,6 +69,10 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 	memset(&k, 0, sizeof(k));
 	if (xl_dom_xs(env, &xs))
 		return XL_EXIT_FAIL;
+	/* Every disk must be usable before anything is built. */
+	for (unsigned i = 0; i < cfg->ndisks; i++)
+		if (xl_block_check(env, &cfg->disks[i]))
+			goto out;
 	if (xl_dom_find_name(&xs, cfg->name, &other) == 0) {
 		fprintf(env->err, "libxl: error: Domain with name \"%s\" already exists (domid "
 			"%u).\n", cfg->name, other);
@@ -113,6 +117,15 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 		fprintf(env->err, "libxl: error: %s\n", err);
 		goto out;
 	}
+	/* Devices while it is paused: it finds them when it boots. */
+	for (unsigned i = 0; i < cfg->ndisks; i++) {
+		if (xl_block_add(env, &xs, res.domid, &cfg->disks[i])) {
+			fprintf(env->err, "libxl: error: Domain %u: cannot add disk '%s' (%s:%d); "
+				"destroying the domain\n", res.domid, cfg->disks[i].spec,
+				cfg->disks[i].file, cfg->disks[i].line);
+			goto out;
+		}
+	}
 	if (!paused) {
 		rc = xl_dom_pause(h, res.domid, 0);
 		if (rc) {
@@ -125,8 +138,7 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 	status = 0;
 out:
 	if (status && built) {
-		xl_dom_destroy(h, res.domid);
-		dombuild_xs_remove(&xs, res.domid);
+		xl_dom_destroy(env, h, res.domid);
 	}
 	tc_xs_close(&xs);
 	dombuild_kernel_free(&k);
@@ -192,7 +204,7 @@ static int monitor(struct xl_env *env, struct tc_handle *h, const struct xlcfg_d
 			return 0;
 		}
 		fprintf(env->err, "Domain %u needs to be cleaned up: destroying the domain\n", domid);
-		rc = xl_dom_destroy(h, domid);
+		rc = xl_dom_destroy(env, h, domid);
 		if (rc && rc != -ESRCH)
 			fprintf(env->err, "destroy failed: %s\n", strerror(-rc));
 		if (a == XLCFG_ACTION_DESTROY) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dombuild.h"
+#include "xl_device.h"
 #include "xl_domain.h"
 
 /* Polling interval while waiting for a guest (no @releaseDomain watch yet). */
@@ -134,16 +135,24 @@ int xl_dom_pause(struct tc_handle *h, uint16_t domid, int pause)
 			     domid);
 }
 
-int xl_dom_destroy(struct tc_handle *h, uint16_t domid)
+int xl_dom_destroy(struct xl_env *env, struct tc_handle *h, uint16_t domid)
 {
 	struct tc_xs xs;
-	int rc = domctl_simple(h, TERN_DOMCTL_destroydomain, domid);
+	int rc, have_xs;
 
+	/* As libxl: the devices go first, so that once the domain is gone from
+	 * `xl list` its disks are free for another. Paused, it cannot touch
+	 * them meanwhile; its frontends are closed for it. */
+	xl_dom_pause(h, domid, 1);
+	have_xs = tc_xs_open(&xs) == 0;
+	if (have_xs)
+		xl_dev_remove_all(env, &xs, domid, XL_DEV_CLOSE_TIMEOUT_MS);
+	rc = domctl_simple(h, TERN_DOMCTL_destroydomain, domid);
 	/* Its nodes go even if it was already gone. */
-	if ((rc == 0 || rc == -ESRCH) && tc_xs_open(&xs) == 0) {
+	if (have_xs && (rc == 0 || rc == -ESRCH))
 		dombuild_xs_remove(&xs, domid);
+	if (have_xs)
 		tc_xs_close(&xs);
-	}
 	return rc;
 }
 
@@ -331,7 +340,7 @@ int xl_cmd_destroy(struct xl_env *env, int argc, char **argv)
 	h = xl_dom_tc(env);
 	if (!h)
 		return 1;
-	rc = xl_dom_destroy(h, domid);
+	rc = xl_dom_destroy(env, h, domid);
 	if (rc) {
 		fprintf(env->err, "xl: domain %u: %s\n", domid, strerror(-rc));
 		fprintf(env->err, "destroy failed (rc=%d)\n", rc == -ESRCH ? -21 : -3);

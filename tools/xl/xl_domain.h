@@ -8,6 +8,7 @@
 
 #include "ternctl.h"
 #include "xl.h"
+#include "xlcfg.h"
 
 int xl_cmd_create(struct xl_env *env, int argc, char **argv);
 int xl_cmd_shutdown(struct xl_env *env, int argc, char **argv);
@@ -19,6 +20,15 @@ int xl_cmd_domid(struct xl_env *env, int argc, char **argv);
 int xl_cmd_domname(struct xl_env *env, int argc, char **argv);
 int xl_cmd_uptime(struct xl_env *env, int argc, char **argv);
 int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv);
+int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv);
+int xl_cmd_block_detach(struct xl_env *env, int argc, char **argv);
+int xl_cmd_block_list(struct xl_env *env, int argc, char **argv);
+
+/* A disk's format, backend and target, before anything is built: 0, or 1
+ * after a message naming the disk line. */
+int xl_block_check(struct xl_env *env, const struct xlcfg_disk *disk);
+/* Adds a disk to a domain (its nodes, InitWait, the hotplug script); 0 or -errno after a message. */
+int xl_block_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const struct xlcfg_disk *d);
 
 /* privcmd for these commands (after xl_open's checks); NULL after a message. */
 struct tc_handle *xl_dom_tc(struct xl_env *env);
@@ -32,8 +42,9 @@ int xl_dom_xs(struct xl_env *env, struct tc_xs *xs);
 int xl_dom_resolve(struct xl_env *env, const char *arg, uint16_t *domid);
 /* The domid whose /local/domain/N/name is name; -ENOENT if none. */
 int xl_dom_find_name(struct tc_xs *xs, const char *name, uint16_t *domid);
-/* Destroys a domain and removes its xenstore nodes; 0 or -errno. */
-int xl_dom_destroy(struct tc_handle *h, uint16_t domid);
+/* Destroys a domain, removes its devices (backends, hotplug scripts) and
+ * its xenstore nodes; 0 or -errno. */
+int xl_dom_destroy(struct xl_env *env, struct tc_handle *h, uint16_t domid);
 int xl_dom_pause(struct tc_handle *h, uint16_t domid, int pause);
 
 #endif

@@ -21,7 +21,7 @@ static void lapic_write(unsigned int reg, uint32_t val)
 	mmio_write32(lapic_base() + reg, val);
 }
 
-void lapic_init(void)
+void lapic_init(bool lint1_nmi)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
@@ -30,7 +30,7 @@ void lapic_init(void)
 	lapic_write(APIC_TPR, 0);
 	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
 	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	lapic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1, lint1_nmi ? APIC_LVT_DELIVERY_NMI : APIC_LVT_MASKED);
 	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
 	lapic_write(APIC_SVR, APIC_SVR_ENABLE | 0xff);
 }

@@ -108,15 +108,18 @@ static void free_table(uint64_t table, unsigned int level)
 	free_pages(entries, 0);
 }
 
-void domu_free_ram(struct domain *d)
+uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count)
 {
-	for (uint64_t gfn = 0; gfn < d->p2m_size; gfn++) {
+	uint64_t end = gfn + MIN(count, d->p2m_size - MIN(gfn, d->p2m_size));
+
+	for (; gfn < end; gfn++) {
 		uint64_t e = d->p2m_ram[gfn];
 
 		if (e & P2M_HEAD)
 			free_pages((void *)(uintptr_t)(e & PAGE_MASK),
 				   (e >> P2M_ORDER_SHIFT) & P2M_ORDER_MASK);
 	}
+	return end < d->p2m_size ? end : d->p2m_size;
 }
 
 void domu_arch_destroy(struct domain *d)

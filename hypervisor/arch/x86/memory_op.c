@@ -10,12 +10,15 @@
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
+#include <tern/hypercall_batch.h>
 #include <tern/domu.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
 
-#define MEMOP_CMD_MASK 0x3f    /* the rest of cmd is a continuation point */
 #define BATCH_MAX 1024         /* entries per add_to_physmap_batch call */
+/* Work per call before the rest continues as a new call (hypercall_continue()). */
+#define BATCH_STEP 64           /* add_to_physmap_batch entries */
+#define POPULATE_STEP_PAGES 4096 /* pages populate_physmap gives (16 MiB) */
 
 /* The domain an operation names: itself, or (for dom0) another. */
 static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
@@ -71,8 +74,15 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	return rc;
 }
 
-/* Maps frames of another domain into the caller (privcmd's foreign mappings). */
-static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
+/* A batch's continuation: the same op, resuming at entry `next`. */
+static long continue_batch(struct vcpu *v, unsigned int op, uint64_t next)
+{
+	return hypercall_continue(v, 1, memop_resume_cmd(op, next), 0, 0);
+}
+
+/* Maps frames of another domain into the caller (privcmd's foreign mappings),
+ * from entry `start` on. */
+static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 {
 	struct xen_add_to_physmap_batch b;
 	struct domain *d, *foreign;
@@ -82,7 +92,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 		return -EFAULT;
 	if (b.space != XENMAPSPACE_gmfn_foreign)
 		return -EOPNOTSUPP;
-	if (b.size > BATCH_MAX)
+	if (b.size > BATCH_MAX || start > b.size)
 		return -EINVAL;
 	d = target_domain(v, b.domid, &rc);
 	if (!d)
@@ -90,13 +100,16 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 	if (!v->domain->is_privileged)
 		return -EPERM;
 	foreign = domain_by_id(b.foreign_domid);
-	if (!foreign || foreign == d)
+	/* A dying domain's RAM is on its way back to the heap. */
+	if (!foreign || foreign == d || foreign->dying)
 		return -ESRCH;
-	for (uint16_t i = 0; i < b.size; i++) {
+	for (uint64_t i = start; i < b.size; i++) {
 		xen_ulong_t idx;
 		xen_pfn_t gpfn;
 		int err;
 
+		if (i - start == BATCH_STEP)
+			return continue_batch(v, XENMEM_add_to_physmap_batch, i);
 		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
@@ -149,9 +162,11 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 
 /*
  * The toolstack gives a domU its RAM: extents of 2^order fresh pages at the
- * guest frames listed. Returns the extents done; fewer when memory runs out.
+ * guest frames listed, from extent `start` on. Returns the extents done in
+ * all (fewer than asked when memory runs out); a long list continues after
+ * every POPULATE_STEP_PAGES pages.
  */
-static long populate_physmap(struct vcpu *v, uint64_t arg)
+static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
@@ -163,11 +178,14 @@ static long populate_physmap(struct vcpu *v, uint64_t arg)
 	if (!d)
 		return rc;
 	/* dom0's RAM is fixed at boot; only domUs grow this way. */
-	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9))
+	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9) ||
+	    !memop_batch_fits(r.nr_extents, hypercall_arg_max(v)) || start > r.nr_extents)
 		return -EINVAL;
-	for (xen_ulong_t i = 0; i < r.nr_extents; i++) {
+	for (xen_ulong_t i = start; i < r.nr_extents; i++) {
 		xen_pfn_t gfn;
 
+		if (((i - start) << r.extent_order) >= POPULATE_STEP_PAGES)
+			return continue_batch(v, XENMEM_populate_physmap, i);
 		if (copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
 			return i ? (long)i : -EFAULT;
 		if (domu_populate(d, gfn, r.extent_order))
@@ -195,13 +213,15 @@ static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
 
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
+	uint64_t start = memop_resume_point(cmd);
+
 	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_populate_physmap:
-		return populate_physmap(v, arg);
+		return populate_physmap(v, arg, start);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	case XENMEM_add_to_physmap_batch:
-		return add_to_physmap_batch(v, arg);
+		return add_to_physmap_batch(v, arg, start);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, arg);
 	case XENMEM_memory_map:

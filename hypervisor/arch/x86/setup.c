@@ -148,7 +148,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	boot_options_default(&boot_options);
 	if (multiboot_read(magic, mbi_paddr, &boot_info))
 		panic("tern must be started by a multiboot loader (magic %#x)", magic);
-	cmdline_parse(cmdline_skip_image_name(boot_info.cmdline), &boot_options, report_option);
+	cmdline_parse(cmdline_skip_image_name(boot_info.cmdline, boot_info.loader_name), &boot_options, report_option);
 	console_init(&boot_options);
 
 	pr_info("tern %d.%d%s (%s) %s\n", TERN_VERSION_MAJOR, TERN_VERSION_MINOR, TERN_VERSION_EXTRA,
@@ -166,7 +166,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 
 	khz = tsc_calibrate();
 	pr_info("TSC: %lu.%03lu MHz\n", khz / 1000, khz % 1000);
-	lapic_init();
+	lapic_init(false); /* CPU0's LINT1 is dom0's to set up */
 	lapic_timer_calibrate();
 	bsp->apic_id = lapic_id();
 	bsp->online = true;

@@ -56,7 +56,7 @@ void ap_main(void)
 	uint8_t(*ist)[PAGE_SIZE] = alloc_pages(AP_IST_ORDER);
 
 	desc_init_cpu(cpu, ist);
-	lapic_init();
+	lapic_init(true);
 	/* Ready to run domU vCPUs; a failure leaves the CPU idle for good. */
 	bool can_run_guests = hvm && hvm->cpu_enable() == 0;
 

@@ -1,15 +1,18 @@
 /*
  * Exceptions in the hypervisor are bugs: print what the CPU was doing and
- * stop. Interrupts nobody asked for are logged and acknowledged.
+ * stop. NMIs are not exceptions: they are counted and handed on (nmi.c).
+ * Interrupts nobody asked for are logged and acknowledged.
  */
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
 #include <tern/console.h>
 
 #define STACK_TRACE_MAX 32
 #define SPURIOUS_VECTOR 0xff
+#define NMI_VECTOR 2
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -57,6 +60,10 @@ void trap_dispatch(struct cpu_regs *regs)
 {
 	unsigned int vector = regs->vector;
 
+	if (vector == NMI_VECTOR) {
+		nmi_handle();
+		return;
+	}
 	if (vector == SPURIOUS_VECTOR)
 		return; /* the LAPIC wants no EOI for these */
 	if (vector == TIMER_VECTOR || vector == KICK_VECTOR) {

@@ -67,7 +67,8 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 	if (!__atomic_exchange_n(&t->lapic.init_seen, false, __ATOMIC_ACQ_REL) || t->vmcb)
 		return;
 	if (hvm->vcpu_init(t, &start)) {
-		pr_err("d%uv%u: no memory to start this vCPU\n", t->domain->id, t->id);
+		if (domain_log_allowed(t->domain))
+			pr_err("d%uv%u: no memory to start this vCPU\n", t->domain->id, t->id);
 		return;
 	}
 	__atomic_store_n(&t->online, true, __ATOMIC_RELEASE);
@@ -78,6 +79,15 @@ void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
 {
 	struct domain *d = src->domain;
 
+	if (ipi->delivery != VLAPIC_FIXED && ipi->delivery != VLAPIC_INIT &&
+	    ipi->delivery != VLAPIC_STARTUP) {
+		/* NMIs (Linux's stop/backtrace IPIs) are not delivered. A guest can
+		 * write the ICR in a loop: one line per IPI, rate-limited. */
+		if (domain_log_allowed(d))
+			pr_warn("d%uv%u: local APIC delivery mode %u is not supported\n", d->id,
+				src->id, ipi->delivery);
+		return;
+	}
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *t = &d->vcpu[i];
 
@@ -95,11 +105,6 @@ void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
 		case VLAPIC_STARTUP:
 			if (t != src && !t->online)
 				vcpu_start_ap(t, ipi);
-			break;
-		default:
-			/* NMIs (Linux's stop/backtrace IPIs) are not delivered. */
-			pr_warn("d%uv%u: local APIC delivery mode %u is not supported\n",
-				d->id, src->id, ipi->delivery);
 			break;
 		}
 	}

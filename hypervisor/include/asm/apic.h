@@ -23,9 +23,13 @@
 #define APIC_LVT_LINT1 0x360
 #define APIC_LVT_ERROR 0x370
 #define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_DELIVERY_NMI (4u << 8)
 
-/* Enables this CPU's LAPIC (spurious vector 0xff) with every LVT masked. */
-void lapic_init(void);
+/* Enables this CPU's LAPIC (spurious vector 0xff) with every LVT masked,
+ * but LINT1 as an NMI input if lint1_nmi: on the pCPUs tern keeps, so that
+ * an external NMI (a hardware error signal, a BMC's NMI button) is seen and
+ * logged there too, not only on dom0's CPU. */
+void lapic_init(bool lint1_nmi);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 /* The hypervisor's own vectors: the LAPIC timer, and a kick that makes a CPU

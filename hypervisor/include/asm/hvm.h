@@ -24,6 +24,14 @@ struct guest_regs {
 
 struct vcpu_info;
 
+/* The hypercall a vCPU is making (svm/vmmcall.c, common/hypercall.c). */
+struct hypercall_state {
+	bool compat;        /* issued from 32-bit code: arguments are 32 bits wide */
+	bool continued;     /* hypercall_continue(): the guest issues it again */
+	uint8_t nargs;      /* ... with its first nargs arguments replaced by args */
+	uint64_t args[3];
+};
+
 struct vcpu {
 	struct domain *domain;
 	unsigned int id;
@@ -44,6 +52,9 @@ struct vcpu {
 	uint64_t run_time_ns;      /* time it has run */
 	uint64_t npt_epoch;        /* its domain's npt_epoch its last entry flushed for */
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
+	struct hypercall_state hcall;
+	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
+	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct vmcb_entry_state vmcb_entry; /* what the last VMRUN was given (vmcb_check.h) */

@@ -7,6 +7,7 @@
 
 #include <asm/cpu_state.h>
 #include <asm/desc.h>
+#include <tern/ratelimit.h>
 
 struct vcpu;
 
@@ -21,6 +22,9 @@ struct percpu {
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 	struct vcpu *last_vcpu;   /* whose translations the TLB may hold */
 	struct cpu_state_pcpu state; /* whose FPU/debug/TSC_AUX state the registers hold */
+	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
+	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
+	struct ratelimit nmi_log;
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -47,6 +47,14 @@ void svm_handle_cr4_write(struct vcpu *v);
 bool svm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
 			    uint64_t value);
 
+/* NMIs (nmi.c): injecting dom0's before it runs, dropping the others, and
+ * following the guest's NMI handler to its IRET after every exit. */
+void svm_nmi_before_entry(struct vcpu *v);
+void svm_nmi_after_exit(struct vcpu *v, uint64_t exitcode);
+
+/* Hypercalls (vmmcall.c). */
+void svm_handle_vmmcall(struct vcpu *v);
+
 /* Intercepted I/O ports (ioio.c). */
 void svm_handle_ioio(struct vcpu *v);
 void svm_iopm_init(uint8_t *iopm, bool passthrough);

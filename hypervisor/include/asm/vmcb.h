@@ -37,6 +37,7 @@ struct vmcb_control {
 #define VMCB_INTERCEPT_SMI (1u << 2)
 #define VMCB_INTERCEPT_INIT (1u << 3)
 #define VMCB_INTERCEPT_CPUID (1u << 18)
+#define VMCB_INTERCEPT_IRET (1u << 20)
 #define VMCB_INTERCEPT_INVD (1u << 22)
 #define VMCB_INTERCEPT_HLT (1u << 24)
 #define VMCB_INTERCEPT_INVLPGA (1u << 26)
@@ -161,6 +162,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.dbgctl) == 0x670, "dbgctl");
 #define VMCB_EXIT_SMI 0x062
 #define VMCB_EXIT_INIT 0x063
 #define VMCB_EXIT_CPUID 0x072
+#define VMCB_EXIT_IRET 0x074
 #define VMCB_EXIT_INVD 0x076
 #define VMCB_EXIT_HLT 0x078
 #define VMCB_EXIT_INVLPGA 0x07a

@@ -38,7 +38,7 @@
 #include "sysctl.h" /* struct tern_domaininfo */
 
 /* 2: getvcpuinfo reports the affinity; scheduler_op. */
-#define TERN_DOMCTL_INTERFACE_VERSION 2
+#define TERN_DOMCTL_INTERFACE_VERSION 3
 
 #define TERN_DOMCTL_createdomain 1
 #define TERN_DOMCTL_destroydomain 2
@@ -65,7 +65,9 @@ struct tern_domctl_getdomaininfo {
  * max_mem, populates memory, starts vCPU 0 (vcpu_start) and unpauses it.
  * -EEXIST: the id is taken; -ENOSPC: no free id; -EINVAL: flags without
  * TERN_CDF_hvm, or max_vcpus out of range; -ENODEV: the machine has one
- * pCPU, dom0's, and domUs run only on the others.
+ * pCPU, dom0's, and domUs run only on the others. max_evtchn_port is the
+ * highest event-channel port the domain may use (xl.cfg max_event_channels;
+ * 0: 1023, Xen's toolstack default).
  */
 #define TERN_CDF_hvm (1u << 0) /* HVM container (PVH guests set it) */
 #define TERN_MAX_VCPUS 8
@@ -75,6 +77,8 @@ struct tern_domctl_createdomain {
 	uint32_t ssidref;    /* IN */
 	uint32_t cpupool;    /* IN */
 	uint8_t handle[16];  /* IN: UUID */
+	uint32_t max_evtchn_port; /* IN */
+	uint32_t pad0;
 };
 
 /* max_mem: the most RAM populate_physmap may give the domain. */

@@ -30,9 +30,9 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_bind_vcpu 8
 #define EVTCHNOP_unmask 9
 #define EVTCHNOP_reset 10
-#define EVTCHNOP_init_control 11 /* FIFO ABI: -ENOSYS, guests fall back to 2-level */
-#define EVTCHNOP_expand_array 12 /* FIFO ABI: -ENOSYS */
-#define EVTCHNOP_set_priority 13 /* FIFO ABI: -ENOSYS */
+#define EVTCHNOP_init_control 11 /* FIFO ABI (below) */
+#define EVTCHNOP_expand_array 12
+#define EVTCHNOP_set_priority 13
 
 /*
  * Allocates a port in domain dom that remote_dom may later connect to with
@@ -133,19 +133,59 @@ struct evtchn_reset {
 	domid_t dom;
 };
 
-/* FIFO ABI structures, for the layout only: tern answers -ENOSYS. */
+/*
+ * The FIFO ABI. Instead of shared_info's bitmaps, each port has a 32-bit
+ * event word in an event array the guest provides page by page (1024 words
+ * a page, up to 2^17 ports), and each vCPU a control block with a queue per
+ * priority: the hypervisor links a raised, unmasked port at the tail of its
+ * queue (through the LINK field of the previous tail's word), sets the
+ * queue's bit in `ready` and sends the upcall; the guest consumes from
+ * `head`. Priorities run from 0 (highest) to 15; new ports get 7.
+ */
+#define EVTCHN_FIFO_PRIORITY_MAX 0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN 15
+#define EVTCHN_FIFO_MAX_QUEUES 16
+
+typedef uint32_t event_word_t;
+#define EVTCHN_FIFO_PENDING 31 /* bit numbers in an event word */
+#define EVTCHN_FIFO_MASKED 30
+#define EVTCHN_FIFO_LINKED 29
+#define EVTCHN_FIFO_BUSY 28    /* the hypervisor is updating LINK: the guest must not unmask itself */
+#define EVTCHN_FIFO_LINK_BITS 17
+#define EVTCHN_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+
+struct evtchn_fifo_control_block {
+	uint32_t ready; /* bit n: queue n has events */
+	uint32_t _rsvd;
+	uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+
+/*
+ * Switches the calling domain to the FIFO ABI (on its first call) and gives
+ * vCPU vcpu its control block at offset in guest frame control_gfn (8-byte
+ * aligned, within the page). -ENOENT: no such vCPU; -EINVAL: bad offset, a
+ * frame that is not the domain's own RAM, or a vCPU that has one already.
+ * Ports bound before the switch keep their pending state.
+ */
 struct evtchn_init_control {
 	uint64_t control_gfn;
 	uint32_t offset;
 	uint32_t vcpu;
-	uint8_t link_bits; /* OUT */
+	uint8_t link_bits; /* OUT: EVTCHN_FIFO_LINK_BITS */
 	uint8_t _pad[7];
 };
 
+/* Adds the guest frame array_gfn as the next page of the event array.
+ * -EOPNOTSUPP before init_control, -ENOSPC when the array is full, -EINVAL
+ * for a frame that is not the domain's own RAM. */
 struct evtchn_expand_array {
 	uint64_t array_gfn;
 };
 
+/* The queue the port's next event goes to. -EINVAL: bad port or priority;
+ * -ENOSYS under the 2-level ABI. */
 struct evtchn_set_priority {
 	evtchn_port_t port;
 	uint32_t priority;

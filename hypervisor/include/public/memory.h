@@ -4,6 +4,11 @@
 
 #include "xen.h"
 
+/* A memory_op command is its low bits; the bits above say where a
+ * continued batch (populate_physmap, add_to_physmap_batch) resumes. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
+
 #define XENMEM_increase_reservation 0
 #define XENMEM_decrease_reservation 1
 #define XENMEM_populate_physmap 6

@@ -55,12 +55,14 @@ typedef void (*cmdline_report_fn)(const char *option, const char *reason);
 void boot_options_default(struct boot_options *opts);
 
 /*
- * Multiboot loaders pass the image's own path as the first word of the command
- * line (GRUB: "/tern.gz dom0_mem=..."; QEMU: "build/tern.elf ..."); Xen skips
- * it. Returns the rest of the string. A first word holding '=', or naming an
- * option (such as "noreboot"), is kept: the loader passed no image name.
+ * The arguments of a command line from the multiboot loader named loader
+ * (its boot_loader_name, or NULL). GRUB 2 passes the arguments alone, for
+ * tern and for each module; QEMU's -kernel and GRUB Legacy put the image's
+ * path first ("build/tern.elf dom0_mem=..."), and Xen skips it. For those,
+ * and for unknown loaders, the first word is dropped unless it holds '=' or
+ * names an option (such as "noreboot"): then the loader passed no path.
  */
-const char *cmdline_skip_image_name(const char *cmdline);
+const char *cmdline_skip_image_name(const char *cmdline, const char *loader);
 
 /*
  * Parses a NUL-terminated command line of space-separated options into opts

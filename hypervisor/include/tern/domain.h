@@ -3,10 +3,12 @@
 #define TERN_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <asm/spinlock.h>
 #include <public/domctl.h>
 #include <public/hvm.h>
 #include <tern/e820.h>
 #include <tern/foreign_map.h>
+#include <tern/guest_console.h>
 #include <tern/sched_credit.h>
 
 typedef uint16_t domid_t;
@@ -30,10 +32,9 @@ struct domain {
 	uint32_t asid;
 	bool is_privileged;
 	bool passthrough;                 /* owns the machine's devices (HVM dom0) */
-	char console_line[160];           /* console_io text not yet printed */
-	unsigned int console_len;
-	uint64_t console_window_start;    /* domU output rate limit (console_io.c) */
-	unsigned int console_lines, console_dropped;
+	struct spinlock console_lock;     /* serialises its vCPUs' console_io */
+	struct guest_console console;     /* its text not yet printed, its rate limit */
+	struct ratelimit log_limit;       /* tern's lines about what it does (domain_log_allowed()) */
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
 	uint64_t npt_epoch;               /* bumped at every change of its nested table */
 	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */
@@ -51,7 +52,12 @@ struct domain {
 	bool paused;                      /* by the toolstack */
 	bool shutdown;                    /* SCHEDOP_shutdown or crash: vCPUs stay off */
 	unsigned int shutdown_reason;     /* SHUTDOWN_* */
-	bool dying;                       /* destroydomain under way */
+	bool dying;                       /* destroydomain under way (set under sched_lock) */
+	struct {
+		unsigned int step;
+		uint64_t started_ns;      /* when the destroy began (0: none under way) */
+		uint64_t next_gfn;        /* its RAM is given back below this guest frame */
+	} destroy;                        /* destroydomain's progress (domain_destroy.c) */
 	struct sched_domain sched;        /* weight, cap and what it has run (domUs) */
 	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none). */
 	paddr_t *p2m_ram;
@@ -85,6 +91,13 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len);
  * return. A domU stops running and waits for the toolstack; this returns.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * Whether tern may log another line about something the domain did (a guest
+ * can repeat anything in a loop): ten at once, then one every five seconds;
+ * the first line after a pause says how many were suppressed.
+ */
+bool domain_log_allowed(struct domain *d);
 
 /* Stops a domain after a fatal guest error (triple fault, unhandled exit). */
 void domain_crash(struct domain *d, const char *why);

@@ -11,8 +11,10 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages);
 /* Gives the domain 2^order fresh zeroed pages at guest frame gfn (aligned).
  * -EINVAL beyond max_mem, -EEXIST if populated already, -ENOMEM. */
 int domu_populate(struct domain *d, uint64_t gfn, unsigned int order);
-/* Gives its RAM back to the heap (once nobody else maps it: p2m.c). */
-void domu_free_ram(struct domain *d);
+/* Gives the RAM at guest frames [gfn, gfn + count) back to the heap (once
+ * nobody else maps it: p2m.c); returns the next frame to look at, which is
+ * the size of its frame table once all is done. */
+uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count);
 /* Frees its frame table, its nested page table and the vendor state. */
 void domu_arch_destroy(struct domain *d);
 

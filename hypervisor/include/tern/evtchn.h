@@ -1,9 +1,13 @@
 /*
- * Event channels (2-level ABI). Two layers:
- *  - common/evtchn.c, the state logic: ports, their bindings, and raising an
- *    event in shared_info / vcpu_info. It reaches domains and vCPUs only
- *    through struct evtchn_ops, so host unit tests run it over plain memory.
- *    Callers serialise all calls (evtchn_op.c holds one lock).
+ * Event channels, with both of Xen's ABIs: 2-level (pending and mask bitmaps
+ * in shared_info, 4096 ports) and FIFO (an event word per port in pages the
+ * guest provides, per-vCPU priority queues, up to 2^17 ports). Three layers:
+ *  - common/evtchn.c, the state logic: ports, their bindings, sending and
+ *    closing. It reaches domains and vCPUs only through struct evtchn_ops,
+ *    so host unit tests run it over plain memory. Callers serialise all
+ *    calls (evtchn_op.c holds one lock).
+ *  - common/evtchn_2l.c and evtchn_fifo.c: how a port's pending and masked
+ *    state live in guest memory under each ABI (evtchn_port.h).
  *  - common/evtchn_op.c, the glue: do_event_channel_op, the domain hooks and
  *    the functions the rest of the hypervisor uses to raise events.
  */
@@ -13,15 +17,47 @@
 #include <public/event_channel.h>
 #include <tern/types.h>
 
-#define EVTCHN_NR_PORTS 4096 /* 2-level ABI, 64-bit guests */
+#define EVTCHN_2L_NR_PORTS 4096 /* 64 x 64 bits: 64-bit guests */
 #define EVTCHN_MAX_VCPUS XEN_LEGACY_MAX_VCPUS
+/* Ports live in buckets allocated on first use, so a domain that uses a
+ * handful of the FIFO ABI's 2^17 ports pays for a few KiB only. */
+#define EVTCHN_BUCKET_PORTS 256
+#define EVTCHN_NR_BUCKETS (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_BUCKET_PORTS)
+/* The most ports a domain may use unless told otherwise (Xen's toolstack
+ * gives domUs 1023 too: ports 1..1023). */
+#define EVTCHN_DEFAULT_MAX_PORT 1023
 
 struct evtchn {
 	uint8_t state;         /* EVTCHNSTAT_* */
 	uint8_t virq;          /* EVTCHNSTAT_virq */
 	uint16_t vcpu;         /* the vCPU notified */
 	domid_t remote_dom;    /* unbound: who may connect; interdomain: the peer */
-	uint16_t remote_port;  /* interdomain */
+	uint8_t priority;      /* FIFO: the queue of its next event */
+	bool unseen;           /* FIFO: raised while its event word had no page */
+	evtchn_port_t remote_port; /* interdomain */
+	uint16_t last_vcpu;    /* FIFO: the queue its last event was linked on */
+	uint8_t last_priority;
+	uint8_t pad;
+};
+
+/* FIFO ABI state (evtchn_fifo.c). */
+#define EVTCHN_FIFO_WORDS_PER_PAGE (PAGE_SIZE / sizeof(event_word_t))
+#define EVTCHN_FIFO_MAX_ARRAY_PAGES (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_FIFO_WORDS_PER_PAGE)
+
+struct evtchn_fifo_queue {
+	uint32_t *head;      /* in the control block */
+	evtchn_port_t tail;  /* the last port linked, 0: none */
+};
+
+struct evtchn_fifo_vcpu {
+	struct evtchn_fifo_control_block *control; /* NULL until init_control */
+	struct evtchn_fifo_queue queue[EVTCHN_FIFO_MAX_QUEUES];
+};
+
+struct evtchn_fifo {
+	event_word_t *array[EVTCHN_FIFO_MAX_ARRAY_PAGES];
+	unsigned int nr_pages;
+	struct evtchn_fifo_vcpu vcpu[EVTCHN_MAX_VCPUS];
 };
 
 /* One domain's ports. */
@@ -29,8 +65,10 @@ struct evtchn_domain {
 	void *ctx;             /* the owner, for the ops (the hypervisor: struct domain) */
 	domid_t id;
 	unsigned int nr_vcpus;
-	uint16_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS]; /* 0: not bound; global VIRQs in [0] */
-	struct evtchn port[EVTCHN_NR_PORTS];
+	evtchn_port_t max_port;          /* the highest port it may use (either ABI) */
+	struct evtchn_fifo *fifo;        /* NULL: the 2-level ABI */
+	evtchn_port_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS]; /* 0: not bound; global VIRQs in [0] */
+	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
 };
 
 struct shared_info;
@@ -50,10 +88,22 @@ struct evtchn_ops {
 	/* A port of vCPU vcpu became pending, masked or not: ends a SCHEDOP_poll
 	 * it may be in (pollers wait on masked ports). NULL: nobody polls. */
 	void (*wake_poller)(const struct evtchn_domain *ed, unsigned int vcpu);
+	/* Zeroed memory for port buckets and FIFO state, and its release. */
+	void *(*alloc)(size_t size);
+	void (*free)(void *p);
+	/* The page at guest frame gfn if it is ed's own RAM, writable by the
+	 * hypervisor for as long as the domain lives; NULL otherwise. */
+	void *(*guest_page)(const struct evtchn_domain *ed, uint64_t gfn);
 };
 
-/* Sets up ed with no port in use. */
-void evtchn_setup(struct evtchn_domain *ed, void *ctx, domid_t id, unsigned int nr_vcpus);
+/* Sets up ed with no port in use, under the 2-level ABI, allowed ports
+ * 1..max_port (capped by the ABI in use); the first bucket of ports exists
+ * from the start, as in Xen. 0 or -ENOMEM. */
+int evtchn_setup(const struct evtchn_ops *ops, struct evtchn_domain *ed, void *ctx, domid_t id,
+		 unsigned int nr_vcpus, evtchn_port_t max_port);
+
+/* The port's state if it is within a bucket in use, else NULL. */
+struct evtchn *evtchn_port(const struct evtchn_domain *ed, evtchn_port_t port);
 
 /*
  * The operations, each with the caller's ports and the op's public struct
@@ -76,9 +126,23 @@ int evtchn_status(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		  struct evtchn_status *op);
 int evtchn_unmask(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port);
 int evtchn_reset(const struct evtchn_ops *ops, struct evtchn_domain *ed, domid_t dom);
+int evtchn_init_control(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+			struct evtchn_init_control *op);
+int evtchn_expand_array(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+			const struct evtchn_expand_array *op);
+int evtchn_set_priority(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+			const struct evtchn_set_priority *op);
 
-/* Closes all of ed's ports (domain teardown); peers see their ports unbound. */
+/* Whether port is pending (SCHEDOP_poll); -EINVAL for a port out of range. */
+int evtchn_is_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
+		      evtchn_port_t port);
+
+/* Closes all of ed's ports (EVTCHNOP_reset); peers see their ports unbound.
+ * ed is back under the 2-level ABI. */
 void evtchn_close_all(const struct evtchn_ops *ops, struct evtchn_domain *ed);
+
+/* Closes all of ed's ports and frees what they used (domain teardown). */
+void evtchn_teardown(const struct evtchn_ops *ops, struct evtchn_domain *ed);
 
 /*
  * The hypervisor's own events. evtchn_raise marks port of ed pending and
@@ -99,14 +163,21 @@ bool evtchn_virq_is_per_vcpu(unsigned int virq);
 struct domain;
 
 /*
- * Gives d its event channels (all closed) / closes and frees them. Call
- * init once d->id, d->is_privileged and d->nr_vcpus are set; 0 or -ENOMEM.
+ * Gives d its event channels (all closed; ports 1..max_port allowed) /
+ * closes and frees them. Call init once d->id, d->is_privileged and
+ * d->nr_vcpus are set; 0 or -ENOMEM.
  */
-int evtchn_domain_init(struct domain *d);
+int evtchn_domain_init(struct domain *d, evtchn_port_t max_port);
 void evtchn_domain_destroy(struct domain *d);
 
 /* Raises VIRQ virq of d (e.g. VIRQ_DOM_EXC to dom0, VIRQ_TIMER to a vCPU). */
 int evtchn_send_virq(struct domain *d, unsigned int virq, unsigned int vcpu);
+
+/* Prints which ABI d uses and its first ports' state (debug key 'q'). */
+void evtchn_dump(const struct domain *d);
+
+/* Whether port of d is pending (SCHEDOP_poll): 1, 0, or -EINVAL. */
+int evtchn_port_pending(struct domain *d, evtchn_port_t port);
 
 /* Raises port of d from the hypervisor (e.g. a port the hypervisor owns the
  * other end of). */

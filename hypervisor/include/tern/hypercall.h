@@ -35,6 +35,21 @@ long do_domctl(struct vcpu *v, uint64_t arg);
  * -EINVAL if that is not a page of the guest's. */
 int hypercall_page_install(struct domain *d, uint64_t msr_value);
 
+/*
+ * For a handler that has done a bounded share of a long operation: once it
+ * returns, the guest is put back on its hypercall instruction with its first
+ * nargs (at most 3) arguments replaced by a0, a1, a2 (what is left to do),
+ * so it issues the call again after taking its interrupts; meanwhile it may
+ * be descheduled, paused or destroyed. The handler returns what this
+ * returns; the guest never sees it. Every continued call is checked again
+ * like a new one: the guest may have changed its registers or memory.
+ */
+long hypercall_continue(struct vcpu *v, unsigned int nargs, uint64_t a0, uint64_t a1,
+			uint64_t a2);
+
+/* The largest value an argument of v's current hypercall can carry back. */
+uint64_t hypercall_arg_max(const struct vcpu *v);
+
 /* Runs hypercall nr with up to five arguments; -ENOSYS for an unknown nr. */
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5]);
 

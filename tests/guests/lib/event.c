@@ -58,7 +58,7 @@ long events_register_vcpu_info(void)
 
 /* In the per-vCPU vector mode the upcall comes through the local APIC, which
  * wants an EOI (as Linux does); harmless if no interrupt is in service. */
-static void lapic_eoi(void)
+void upcall_eoi(void)
 {
 	uint64_t base;
 
@@ -76,7 +76,7 @@ static void upcall(struct trap_frame *frame)
 	upcall_count++;
 	if (!shared_info || !vcpu_info) {
 		test_error("upcall before shared_info and vcpu_info were set up");
-		lapic_eoi();
+		upcall_eoi();
 		return;
 	}
 	vcpu_info->evtchn_upcall_pending = 0;
@@ -96,7 +96,7 @@ static void upcall(struct trap_frame *frame)
 			port_events[word * 64 + bit]++;
 		}
 	}
-	lapic_eoi();
+	upcall_eoi();
 }
 
 long events_set_upcall_vector(void)

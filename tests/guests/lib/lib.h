@@ -31,6 +31,7 @@
 #define ENOSPC 28
 #define ENOSYS 38
 #define ETIME 62
+#define EOPNOTSUPP 95
 
 /* What every test defines. */
 extern const char test_title[];
@@ -275,6 +276,9 @@ void port_clear(unsigned int port);
 #define WAIT_LONG (4ull << 30)   /* about a second or two */
 #define WAIT_SHORT (1ull << 29)
 bool wait_upcall(unsigned int old, uint64_t tsc_cycles);
+/* The end of an upcall handler (an EOI to the local APIC if it has one);
+ * for tests that install their own handler on UPCALL_VECTOR. */
+void upcall_eoi(void);
 /* Xen system time (ns) from the vcpu_info's pvclock. */
 uint64_t xen_system_time(void);
 

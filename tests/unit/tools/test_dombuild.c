@@ -418,15 +418,18 @@ struct fake {
 	uint64_t affinity[8];
 	unsigned naffinity;
 	uint32_t weight, cap;
+	uint32_t max_evtchn_port;
 	int create_rc;
 };
 
-static int f_create(void *priv, uint32_t max_vcpus, const uint8_t uuid[16], uint16_t *domid)
+static int f_create(void *priv, uint32_t max_vcpus, uint32_t max_evtchn_port,
+		    const uint8_t uuid[16], uint16_t *domid)
 {
 	struct fake *f = priv;
 
 	(void)uuid;
 	assert_true(max_vcpus >= 1);
+	f->max_evtchn_port = max_evtchn_port;
 	if (f->create_rc)
 		return f->create_rc;
 	f->created = 1;
@@ -593,6 +596,7 @@ static void test_build(void **state)
 	assert_int_equal(dombuild_build(&ops, &cfg, &k, rd, sizeof(rd), &res, err, sizeof(err)), 0);
 	assert_int_equal(res.domid, 7);
 	assert_int_equal(f.max_kb, 33 * 1024);
+	assert_int_equal(f.max_evtchn_port, 1023);
 	/* All 33 MiB, in 16 2 MiB extents and 256 4 KiB ones. */
 	assert_int_equal(f.pages, 33 * 256);
 	assert_int_equal(f.n2m, 16);

@@ -15,6 +15,7 @@
 
 static uint8_t rw[4096] __attribute__((aligned(16)));
 static struct hcf_arena arena;
+static const uint16_t victims[] = { 4 };
 
 static int setup(void **state)
 {
@@ -24,6 +25,8 @@ static int setup(void **state)
 	arena.end = arena.start + sizeof(rw) + 3 * 4096; /* ro + untouched pages after it */
 	arena.rw = rw;
 	arena.rw_len = sizeof(rw);
+	arena.victims = victims;
+	arena.nr_victims = 1;
 	return 0;
 }
 
@@ -69,11 +72,20 @@ static void test_domctl_on_dom0(void **state)
 	d->domain = DOMID_SELF;
 	d->cmd = TERN_DOMCTL_pausedomain;
 	assert_non_null(why(36, p, 0, 0));
-	d->domain = 4;
+	d->domain = 4; /* the victim */
+	assert_null(why(36, p, 0, 0));
+	d->domain = 5; /* a bystander */
+	assert_non_null(why(36, p, 0, 0));
+	d->domain = DOMID_INVALID; /* nobody */
 	assert_null(why(36, p, 0, 0));
 	d->domain = 0;
 	d->cmd = TERN_DOMCTL_getdomaininfo;
 	assert_null(why(36, p, 0, 0));
+	d->domain = 5;
+	d->cmd = TERN_DOMCTL_get_param;
+	assert_null(why(36, p, 0, 0));
+	d->cmd = TERN_DOMCTL_createdomain;
+	assert_non_null(why(36, p, 0, 0));
 	/* Unreadable: nothing to decide on, the hypervisor gets -EFAULT. */
 	assert_null(why(36, 0x8000000000001000ull, 0, 0));
 	/* A header cut by the end of the read-write memory is not judged. */

@@ -96,10 +96,13 @@ static void test_howto_config(void **state)
 	assert_true(dom.has_uuid);
 	assert_int_equal(dom.uuid[0], 0x8f);
 	assert_int_equal(dom.uuid[15], 0xab);
-	/* Backends are a later issue: said once, as a warning. */
+	/* The network backend is a later issue: said once, as a warning. */
 	assert_int_equal(msgs.errors, 0);
-	assert_string_equal(msgs.text, "warning: disk/vif backends are not implemented yet: "
-			    "the guest gets no disks and no network\n");
+	assert_string_equal(msgs.text, "warning: the network backend is not implemented yet: "
+			    "the guest gets no network\n");
+	assert_int_equal(dom.disks[0].line, 13);
+	assert_int_equal(dom.disks[1].line, 14);
+	assert_string_equal(dom.disks[0].file, "t.cfg");
 }
 
 static void test_defaults_and_minimal(void **state)
@@ -113,9 +116,25 @@ static void test_defaults_and_minimal(void **state)
 	assert_int_equal(dom.ncpumaps, 0);
 	assert_int_equal(dom.cpu_weight, 256);
 	assert_int_equal(dom.cap, 0);
+	assert_int_equal(dom.max_event_channels, 1023);
 	assert_null(dom.cmdline);
 	assert_false(dom.has_uuid);
 	assert_null(msgs.text);
+}
+
+/* max_event_channels: the highest port, 1..2^17-1 (the FIFO ABI's limit). */
+static void test_max_event_channels(void **state)
+{
+	(void)state;
+	assert_int_equal(load("name='a'\nkernel='/k'\nmax_event_channels=4095\n"), 0);
+	assert_int_equal(dom.max_event_channels, 4095);
+	assert_int_equal(load("name='a'\nkernel='/k'\nmax_event_channels=131071\n"), 0);
+	assert_int_equal(dom.max_event_channels, 131071);
+	expect_msgs("name='a'\nkernel='/k'\nmax_event_channels=131072\n",
+		    "t.cfg:3: value `131072' of `max_event_channels' is greater than the maximum "
+		    "bound 131071\n");
+	expect_msgs("name='a'\nkernel='/k'\nmax_event_channels=0\n",
+		    "t.cfg:3: value `0' of `max_event_channels' is smaller than the minimum bound 1\n");
 }
 
 static void test_scheduler_keys(void **state)
@@ -410,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_vif_specs),
 		cmocka_unit_test_teardown(test_syntax_errors, teardown),
 		cmocka_unit_test_teardown(test_scheduler_keys, teardown),
+		cmocka_unit_test_teardown(test_max_event_channels, teardown),
 		cmocka_unit_test_teardown(test_key_errors, teardown),
 		cmocka_unit_test_teardown(test_override_errors, teardown),
 		cmocka_unit_test_teardown(test_garbage_does_not_crash, teardown),

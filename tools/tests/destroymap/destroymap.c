@@ -33,32 +33,10 @@
 #define PAGE 4096u
 #define MARKER "TERN-DESTROYMAP-MARKER:"
 #define GRANT_TEXT "TERN-GRANT-PAGE;"
-#define GNTDEV_PATH "/dev/xen/gntdev"
-
-/* Linux's /dev/xen/gntdev interface (uapi, x86-64): map count grants, then
- * mmap the device at the index returned; unmap releases them. */
-struct gntdev_grant_ref {
-	uint32_t domid;
-	uint32_t ref;
-};
-struct gntdev_map_grant_ref {
-	uint32_t count;
-	uint32_t pad;
-	uint64_t index;
-	struct gntdev_grant_ref refs[1];
-};
-struct gntdev_unmap_grant_ref {
-	uint64_t index;
-	uint32_t count;
-	uint32_t pad;
-};
-#define IOCTL_GNTDEV_MAP_GRANT_REF _IOC(_IOC_NONE, 'G', 0, sizeof(struct gntdev_map_grant_ref))
-#define IOCTL_GNTDEV_UNMAP_GRANT_REF \
-	_IOC(_IOC_NONE, 'G', 1, sizeof(struct gntdev_unmap_grant_ref))
-
+/* A grant mapped through gntdev (libternctl), kept across the destroy. */
 struct grant_map {
-	int fd;
-	uint64_t index;
+	struct tc_gntdev dev;
+	struct tc_grant_map map;
 	volatile char *page;
 };
 
@@ -89,38 +67,28 @@ static bool shows(volatile const char *page, const char *text)
 
 static int grant_map(struct grant_map *g, uint32_t domid, uint32_t ref)
 {
-	struct gntdev_map_grant_ref op = { .count = 1, .refs = { { domid, ref } } };
-	void *p;
+	int rc = tc_gntdev_open(&g->dev);
 
-	g->fd = open(GNTDEV_PATH, O_RDWR | O_CLOEXEC);
-	if (g->fd < 0)
-		return -errno;
-	if (ioctl(g->fd, IOCTL_GNTDEV_MAP_GRANT_REF, &op) < 0)
-		return -errno;
-	g->index = op.index;
-	/* The kernel maps the grant (GNTTABOP_map_grant_ref) here. */
-	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, (off_t)op.index);
-	if (p == MAP_FAILED)
-		return -errno;
-	g->page = p;
-	return 0;
+	if (rc == 0)
+		rc = tc_gntdev_map(&g->dev, (uint16_t)domid, &ref, 1, PROT_READ | PROT_WRITE, &g->map);
+	if (rc == 0)
+		g->page = g->map.addr;
+	return rc;
 }
 
 /* munmap unmaps the grant (GNTTABOP_unmap_grant_ref); the ioctl frees it. */
 static int grant_unmap(struct grant_map *g)
 {
-	struct gntdev_unmap_grant_ref op = { .index = g->index, .count = 1 };
+	int rc = tc_gntdev_unmap(&g->dev, &g->map);
 
-	if (munmap((void *)g->page, PAGE) < 0 ||
-	    ioctl(g->fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op) < 0)
-		return -errno;
-	return close(g->fd) < 0 ? -errno : 0;
+	tc_gntdev_close(&g->dev);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	static char marker[PAGE];
-	struct grant_map g = { .fd = -1 };
+	struct grant_map g = { .dev = { -1 } };
 	struct tc_handle h;
 	volatile char *page;
 	long gref = -1, domid;

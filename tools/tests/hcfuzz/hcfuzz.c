@@ -1,14 +1,22 @@
 /*
- * hcfuzz: random hypercalls from dom0 user space through /dev/xen/privcmd.
+ * hcfuzz: random and structure-aware hypercalls from dom0 user space through
+ * /dev/xen/privcmd.
  *
- *   hcfuzz [-n COUNT] [-s SEED] [-v] [-d DEVICE]
+ *   hcfuzz [-n COUNT] [-s SEED] [-r PERCENT] [-V DOMID]... [-g GFN] [-v] [-d DEVICE]
  *
- * Issues COUNT (default 1000) hypercalls with random numbers 0..63 and random
- * arguments: small and edge-case integers, pointers into its own memory
- * (read-write, read-only, never-touched pages, straddling the end of the
- * mapping), into a reserved hole with nothing mapped, and non-canonical
- * addresses; sysctl and domctl often get a well-formed header with a random
- * op. Calls that would legitimately stop or damage dom0 are skipped (policy.c).
+ * Issues COUNT (default 1000) hypercalls. PERCENT of them (default 50) are
+ * raw: random numbers 0..63 and random arguments (small and edge-case
+ * integers, pointers into its own memory: read-write, read-only, never-touched
+ * pages, straddling the end of the mapping, into a reserved hole with nothing
+ * mapped, and non-canonical addresses; sysctl and domctl often get a
+ * well-formed header with a random op), skipping those that would
+ * legitimately stop or damage dom0 (policy.c). The others are structure-aware
+ * (hcgen.c): a well-formed struct for an operation of each family, with
+ * mutated fields, naming the victim domains given with -V (their grant
+ * references, event channels, frames; domctls on them), and mapping things
+ * into dom0 only at the spare guest frames from GFN on (default 0x4000000,
+ * 256 GiB: no RAM or device there). What a structured call creates in dom0
+ * (an event channel, a grant mapping, a domain) is undone at once.
  * Nothing is checked but survival: the hypervisor must answer every call and
  * dom0 must go on. With -v each call is printed before it is made, so the
  * last line seen before a crash names the culprit; -s makes a run repeatable.
@@ -25,9 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <public/domctl.h>
+#include <public/event_channel.h>
 #include <public/sysctl.h>
 
+#include "hcgen.h"
 #include "policy.h"
 #include "ternctl.h"
 
@@ -36,6 +48,10 @@
 /* Layout of the fuzzer's mapping, in pages: guard | rw x4 | ro | untouched x2 | guard */
 #define MAP_PAGES (1u + RW_PAGES + 1u + 2u + 1u)
 #define HOLE_LEN (1u << 20)
+#define ARENA_PAGES 32
+#define NR_SPARE 4096
+#define PAGEMAP_PFN_MASK ((1ull << 55) - 1)
+#define PAGEMAP_PRESENT (1ull << 63)
 
 struct fuzz {
 	uint64_t rng;
@@ -43,6 +59,9 @@ struct fuzz {
 	uint8_t *rw, *ro, *untouched, *guard_end;
 	uint8_t *hole; /* PROT_NONE, never populated */
 	struct hcf_arena arena;
+	struct hcgen_rng gen_rng;    /* the structured calls' own sequence */
+	struct hcgen_world world;
+	uint64_t arena_gfns[ARENA_PAGES];
 };
 
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
@@ -145,6 +164,45 @@ static uint64_t make_ctl(struct fuzz *f, int domctl)
 	return addr_of(s);
 }
 
+/* The guest frames of the arena's pages (dom0's own memory, for grant
+ * copies into it); without /proc/self/pagemap, none are named. */
+static const uint64_t *arena_frames(struct fuzz *f, uint8_t *arena)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	bool ok = fd >= 0;
+
+	for (unsigned int i = 0; ok && i < ARENA_PAGES; i++) {
+		uint64_t e;
+
+		ok = pread(fd, &e, sizeof(e), (off_t)(addr_of(arena + i * PAGE) / PAGE * 8)) ==
+			     sizeof(e) && (e & PAGEMAP_PRESENT) && (e & PAGEMAP_PFN_MASK);
+		f->arena_gfns[i] = e & PAGEMAP_PFN_MASK;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok ? f->arena_gfns : NULL;
+}
+
+/* The structured calls' arena: locked pages, so their frames stay put. */
+static int setup_world(struct fuzz *f)
+{
+	uint8_t *arena = mmap(NULL, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
+
+	if (arena == MAP_FAILED)
+		return -errno;
+	memset(arena, 0, ARENA_PAGES * PAGE);
+	f->world.arena = arena;
+	f->world.arena_va = addr_of(arena);
+	f->world.arena_len = ARENA_PAGES * PAGE;
+	f->world.arena_gfns = arena_frames(f, arena);
+	f->world.fault_va = addr_of(f->hole);
+	f->world.fault_len = HOLE_LEN;
+	f->world.nr_spare = NR_SPARE;
+	f->world.privileged = true;
+	return 0;
+}
+
 static int setup(struct fuzz *f)
 {
 	f->map = mmap(NULL, MAP_PAGES * PAGE, PROT_READ | PROT_WRITE,
@@ -168,60 +226,130 @@ static int setup(struct fuzz *f)
 	f->arena.end = addr_of(f->guard_end);
 	f->arena.rw = f->rw;
 	f->arena.rw_len = RW_PAGES * PAGE;
-	return 0;
+	return setup_world(f);
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: hcfuzz [-n COUNT] [-s SEED] [-v] [-d DEVICE]\n");
+	fprintf(stderr, "usage: hcfuzz [-n COUNT] [-s SEED] [-r PERCENT] [-V DOMID]... [-g GFN] "
+			"[-v] [-d DEVICE]\n");
+}
+
+/* A raw call: random number and arguments, unless the policy forbids it. */
+static bool raw_call(struct fuzz *f, uint64_t *nr, uint64_t a[5])
+{
+	/* Numbers tern implements come up half of the time. */
+	static const uint64_t families[] = { 12, 13, 17, 18, 20, 24, 29, 32, 33, 34, 35, 36 };
+
+	fill_rw(f);
+	*nr = rnd_below(f, 2) ? families[rnd_below(f, sizeof(families) / sizeof(families[0]))]
+			      : rnd_below(f, 64);
+	for (int i = 0; i < 5; i++)
+		a[i] = rnd_word(f);
+	if (rnd_below(f, 2))
+		a[0] = rnd_below(f, 24); /* a plausible sub-command */
+	if ((*nr == 35 || *nr == 36) && rnd_below(f, 3))
+		a[0] = make_ctl(f, *nr == 36);
+	return hcf_skip_reason(*nr, a, &f->arena) == NULL;
+}
+
+/* Undoes what a structured call made in dom0 (or made at all: a domain);
+ * returns the calls it took. */
+static unsigned long undo(struct tc_handle *h, const struct hcgen_call *c, long ret)
+{
+	if (c->new_port && ret == 0) {
+		struct evtchn_close close = { .port = *c->new_port };
+
+		tc_hypercall(h, __HYPERVISOR_event_channel_op, EVTCHNOP_close,
+			     (uint64_t)(uintptr_t)&close, 0, 0, 0);
+		return 1;
+	}
+	if (c->new_map && ret == 0 && c->new_map->status == GNTST_okay) {
+		struct gnttab_unmap_grant_ref unmap = {
+			.host_addr = c->new_map->host_addr, .handle = c->new_map->handle,
+		};
+
+		tc_hypercall(h, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref,
+			     (uint64_t)(uintptr_t)&unmap, 1, 0, 0);
+		return 1;
+	}
+	if (c->new_domain && ret == 0) {
+		struct tern_domctl d = { .cmd = TERN_DOMCTL_destroydomain,
+					 .interface_version = TERN_DOMCTL_INTERFACE_VERSION,
+					 .domain = *c->new_domain };
+
+		tc_hypercall(h, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)&d, 0, 0, 0, 0);
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	*v = strtoull(s, &end, 0);
+	return *s && !*end ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	/* Numbers tern implements come up half of the time. */
-	static const uint64_t families[] = { 12, 13, 17, 18, 20, 24, 29, 32, 33, 34, 35, 36 };
 	struct tc_handle h = { -1 };
 	struct fuzz f;
-	unsigned long count = 1000, calls = 0, errors = 0, skipped = 0;
+	unsigned long calls = 0, errors = 0, skipped = 0, structured = 0, undone = 0;
+	unsigned long per_nr[64][2] = { { 0 } }; /* calls, successes by hypercall number */
+	uint64_t count = 1000, raw_percent = 50, v;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	const char *dev = NULL;
 	int opt, verbose = 0, rc;
 
-	while ((opt = getopt(argc, argv, "n:s:vd:h")) != -1) {
-		char *end;
-
+	memset(&f, 0, sizeof(f));
+	f.world.spare_gfn = 0x4000000;
+	while ((opt = getopt(argc, argv, "n:s:r:V:g:vd:h")) != -1) {
 		switch (opt) {
 		case 'n':
-			count = strtoul(optarg, &end, 0);
-			if (*end) {
-				usage();
-				return 1;
-			}
+			rc = parse_u64(optarg, &count);
 			break;
 		case 's':
-			seed = strtoull(optarg, &end, 0);
-			if (*end) {
-				usage();
-				return 1;
-			}
+			rc = parse_u64(optarg, &seed);
+			break;
+		case 'r':
+			rc = parse_u64(optarg, &raw_percent) || raw_percent > 100 ? -1 : 0;
+			break;
+		case 'V':
+			rc = parse_u64(optarg, &v) || v >= DOMID_FIRST_RESERVED || v == 0 ||
+					     f.world.nr_victims == HCGEN_MAX_VICTIMS ? -1 : 0;
+			if (!rc)
+				f.world.victims[f.world.nr_victims++] = (domid_t)v;
+			break;
+		case 'g':
+			rc = parse_u64(optarg, &f.world.spare_gfn);
 			break;
 		case 'v':
 			verbose = 1;
+			rc = 0;
 			break;
 		case 'd':
 			dev = optarg;
+			rc = 0;
 			break;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 1;
+		}
+		if (rc) {
+			usage();
+			return 1;
 		}
 	}
 	if (optind != argc) {
 		usage();
 		return 1;
 	}
-	memset(&f, 0, sizeof(f));
 	f.rng = seed ? seed : 1;
+	f.arena.victims = f.world.victims;
+	f.arena.nr_victims = f.world.nr_victims;
+	hcgen_seed(&f.gen_rng, seed ^ 0x9e3779b97f4a7c15ull);
 	rc = setup(&f);
 	if (rc < 0) {
 		fprintf(stderr, "hcfuzz: cannot map memory: %s\n", strerror(-rc));
@@ -233,30 +361,30 @@ int main(int argc, char **argv)
 			strerror(-rc));
 		return 1;
 	}
-	printf("hcfuzz: seed 0x%" PRIx64 ", %lu calls\n", seed, count);
+	printf("hcfuzz: seed 0x%" PRIx64 ", %" PRIu64 " calls, %" PRIu64 "%% raw, %u victim(s), "
+	       "arena frames %s\n", seed, count, raw_percent, f.world.nr_victims,
+	       f.world.arena_gfns ? "known" : "unknown");
 	fflush(stdout);
 	while (calls < count) {
+		struct hcgen_call c = { 0 };
 		uint64_t nr, a[5];
-		const char *why;
 		long ret;
 
-		fill_rw(&f);
-		nr = rnd_below(&f, 2) ? families[rnd_below(&f, sizeof(families) / sizeof(families[0]))]
-				      : rnd_below(&f, 64);
-		for (int i = 0; i < 5; i++)
-			a[i] = rnd_word(&f);
-		if (rnd_below(&f, 2))
-			a[0] = rnd_below(&f, 24); /* a plausible sub-command */
-		if ((nr == 35 || nr == 36) && rnd_below(&f, 3))
-			a[0] = make_ctl(&f, nr == 36);
-		why = hcf_skip_reason(nr, a, &f.arena);
-		if (why) {
-			skipped++;
-			continue;
+		if (rnd_below(&f, 100) < raw_percent) {
+			if (!raw_call(&f, &nr, a)) {
+				skipped++;
+				continue;
+			}
+		} else {
+			hcgen_next(&f.gen_rng, &f.world, &c);
+			nr = c.nr;
+			memcpy(a, c.arg, sizeof(a));
+			structured++;
 		}
 		if (verbose) {
-			printf("call %lu: %" PRIu64 "(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
-			       ", %#" PRIx64 ", %#" PRIx64 ")", calls, nr, a[0], a[1], a[2], a[3], a[4]);
+			printf("call %lu: %s %" PRIu64 "(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
+			       ", %#" PRIx64 ", %#" PRIx64 ")", calls, c.name ? c.name : "raw", nr,
+			       a[0], a[1], a[2], a[3], a[4]);
 			fflush(stdout);
 		}
 		ret = tc_hypercall(&h, nr, a[0], a[1], a[2], a[3], a[4]);
@@ -265,13 +393,23 @@ int main(int argc, char **argv)
 		calls++;
 		if (ret < 0)
 			errors++;
-		if (!verbose && calls % 500 == 0) {
+		if (nr < 64) {
+			per_nr[nr][0]++;
+			per_nr[nr][1] += ret >= 0;
+		}
+		undone += undo(&h, &c, ret);
+		if (!verbose && calls % 50000 == 0) {
 			printf("hcfuzz: %lu calls so far\n", calls);
 			fflush(stdout);
 		}
 	}
 	tc_close(&h);
-	printf("hcfuzz: %lu skipped as unsafe for dom0\n", skipped);
-	printf("hcfuzz: %lu calls, %lu errors returned\n", calls, errors);
+	printf("hcfuzz: %lu skipped as unsafe for dom0, %lu structured, %lu undone\n", skipped,
+	       structured, undone);
+	printf("hcfuzz: by number (calls/succeeded):");
+	for (int i = 0; i < 64; i++)
+		if (per_nr[i][0])
+			printf(" %d:%lu/%lu", i, per_nr[i][0], per_nr[i][1]);
+	printf("\nhcfuzz: %lu calls, %lu errors returned\n", calls, errors);
 	return 0;
 }

@@ -23,6 +23,9 @@ struct hcf_arena {
 	uint64_t start, end;
 	const uint8_t *rw;
 	size_t rw_len;
+	/* The domains domctls may change (-V); other domUs are bystanders. */
+	const uint16_t *victims;
+	unsigned int nr_victims;
 };
 
 /* NULL if hypercall nr(a[0..4]) may be issued, else why it is skipped. */

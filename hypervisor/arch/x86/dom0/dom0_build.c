@@ -19,6 +19,7 @@
 #include <tern/evtchn.h>
 #include <tern/grant_table.h>
 #include <tern/mm.h>
+#include <tern/setup.h>
 #include <tern/string.h>
 
 
@@ -175,8 +176,8 @@ static int load_kernel(const struct boot_module *kernel, const struct boot_modul
 		       struct vcpu_start *start)
 {
 	struct bzimage_load load = { 0 };
-	/* Loaders put the module's path first, as for tern itself (Xen drops it too). */
-	const char *cmdline = cmdline_skip_image_name(kernel->string);
+	/* Some loaders put the module's path first, as for tern itself (Xen drops it too). */
+	const char *cmdline = cmdline_skip_image_name(kernel->string, boot_info.loader_name);
 	size_t cmdline_len = strlen(cmdline);
 	int rc;
 
@@ -279,7 +280,7 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	d->vcpu[0].id = 0;
 	d->vcpu[0].pcpu = 0;
 	d->vcpu[0].online = true;
-	rc = evtchn_domain_init(d);
+	rc = evtchn_domain_init(d, EVTCHN_FIFO_NR_CHANNELS - 1);
 	if (!rc)
 		rc = grant_table_init(d);
 	if (!rc)

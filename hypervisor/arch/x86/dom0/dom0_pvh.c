@@ -13,6 +13,7 @@
 #include <tern/cmdline.h>
 #include <tern/console.h>
 #include <tern/errno.h>
+#include <tern/setup.h>
 #include <tern/string.h>
 
 #define INITRD_LIMIT GiB(4)
@@ -30,7 +31,7 @@ int dom0_pvh_load(const struct elf_pvh_info *elf, const struct e820_map *e820,
 	struct hvm_start_info *si = (void *)DOM0_ZERO_PAGE;
 	struct hvm_modlist_entry *mod = (void *)(si + 1);
 	struct hvm_memmap_table_entry *memmap = (void *)DOM0_MEMMAP;
-	const char *cmdline = cmdline_skip_image_name(kernel->string);
+	const char *cmdline = cmdline_skip_image_name(kernel->string, boot_info.loader_name);
 	const void *rsdp = bios_find("RSD PTR ", 8, 20, rsdp_valid);
 
 	for (unsigned int i = 0; i < elf->nr_segments; i++) {

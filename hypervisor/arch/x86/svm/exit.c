@@ -8,11 +8,8 @@
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
 #include <asm/x86-defs.h>
-#include <tern/errno.h>
 #include <tern/console.h>
 #include <tern/domain.h>
-#include <tern/hypercall.h>
-#include <tern/string.h>
 
 #define X86_EXC_UD 6
 #define X86_EXC_GP 13
@@ -104,42 +101,6 @@ static void handle_cpuid(struct vcpu *v)
 	svm_skip_instruction(v, INSN_LEN_CPUID);
 }
 
-#define INSN_LEN_VMMCALL 3
-
-/*
- * A hypercall: number in rax; arguments in rdi, rsi, rdx, r10, r8 from 64-bit
- * code, in ebx, ecx, edx, esi, edi from 32-bit code. Only the guest kernel
- * (CPL 0) may make them, as in Xen's HVM guests.
- */
-static void handle_vmmcall(struct vcpu *v)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	struct guest_regs *r = &v->regs;
-	bool long_mode = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
-	uint64_t args[5];
-	long ret;
-
-	svm_skip_instruction(v, INSN_LEN_VMMCALL);
-	if (s->cpl != 0) {
-		s->rax = (uint64_t)-EPERM;
-		return;
-	}
-	if (long_mode) {
-		uint64_t a[5] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
-
-		memcpy(args, a, sizeof(args));
-		ret = hypercall_dispatch(v, s->rax, args);
-		s->rax = (uint64_t)ret;
-	} else {
-		uint64_t a[5] = { (uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx,
-				  (uint32_t)r->rsi, (uint32_t)r->rdi };
-
-		memcpy(args, a, sizeof(args));
-		ret = hypercall_dispatch(v, (uint32_t)s->rax, args);
-		s->rax = (uint32_t)ret;
-	}
-}
-
 static void unexpected_exit(struct vcpu *v, const char *what)
 {
 	pr_err("d%uv%u: %s (exit code %#lx, info1 %#lx, info2 %#lx)\n", v->domain->id, v->id,
@@ -159,6 +120,9 @@ void svm_handle_exit(struct vcpu *v)
 		 * looks at the vCPU's timers before the guest goes on. */
 		__asm__ volatile("sti; nop; cli" : : : "memory");
 		break;
+	case VMCB_EXIT_NMI:
+	case VMCB_EXIT_IRET:
+		break; /* tern took the NMI at STGI; the IRET is followed by nmi.c */
 	case VMCB_EXIT_CPUID:
 		handle_cpuid(v);
 		break;
@@ -170,7 +134,7 @@ void svm_handle_exit(struct vcpu *v)
 		svm_handle_msr(v);
 		break;
 	case VMCB_EXIT_VMMCALL:
-		handle_vmmcall(v);
+		svm_handle_vmmcall(v);
 		break;
 	case VMCB_EXIT_IOIO:
 		svm_handle_ioio(v);

@@ -155,14 +155,16 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	/*
 	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
 	 * in the permission map, the SVM instructions, triple faults, INIT
-	 * (which would otherwise reset the CPU tern runs on), CR4 and XCR0
-	 * writes (checked: a bad value would stop VMRUN, cr.c, cpu_state.c) and
-	 * INVD (it would drop everyone's dirty cache lines). Interrupts and I/O
-	 * ports stay native: dom0 owns the devices.
+	 * (which would otherwise reset the CPU tern runs on), NMIs (handed on by
+	 * tern: svm/nmi.c), CR4 and XCR0 writes (checked: a bad value would stop
+	 * VMRUN, cr.c, cpu_state.c) and INVD (it would drop everyone's dirty
+	 * cache lines). Interrupts and I/O ports stay native: dom0 owns the
+	 * devices.
 	 */
 	c->intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
 			     VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_INVLPGA |
-			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT | VMCB_INTERCEPT_INVD;
+			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT | VMCB_INTERCEPT_NMI |
+			     VMCB_INTERCEPT_INVD;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
 			     VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
 			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT |
@@ -231,9 +233,11 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_arm(v, deadline);
 	}
 	svm_deliver_interrupt(v);
+	svm_nmi_before_entry(v);
 	vmcb_entry_keep(&v->vmcb_entry, v->vmcb);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_NOTHING;
+	svm_nmi_after_exit(v, v->vmcb->control.exitcode);
 	svm_handle_exit(v);
 }
 
