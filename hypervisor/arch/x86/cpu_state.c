@@ -14,6 +14,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/cpu_state.h>
+#include <asm/debugreg.h>
 #include <asm/percpu.h>
 #include <asm/xstate.h>
 #include <tern/arch.h>
@@ -65,29 +66,6 @@ static void set_xcr0(struct cpu_state_pcpu *p, uint64_t value)
 	if (p->xcr0 != value) {
 		xsetbv(0, value);
 		p->xcr0 = value;
-	}
-}
-
-static uint64_t read_dr(unsigned int n)
-{
-	uint64_t v = 0;
-
-	switch (n) {
-	case 0: __asm__ volatile("mov %%db0, %0" : "=r"(v)); break;
-	case 1: __asm__ volatile("mov %%db1, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("mov %%db2, %0" : "=r"(v)); break;
-	case 3: __asm__ volatile("mov %%db3, %0" : "=r"(v)); break;
-	}
-	return v;
-}
-
-static void write_dr(unsigned int n, uint64_t v)
-{
-	switch (n) {
-	case 0: __asm__ volatile("mov %0, %%db0" : : "r"(v)); break;
-	case 1: __asm__ volatile("mov %0, %%db1" : : "r"(v)); break;
-	case 2: __asm__ volatile("mov %0, %%db2" : : "r"(v)); break;
-	case 3: __asm__ volatile("mov %0, %%db3" : : "r"(v)); break;
 	}
 }
 

@@ -12,6 +12,7 @@
  */
 #include "lib.h"
 
+#include <asm/debugreg.h>
 #include <public/sched.h>
 
 const char test_title[] = "TSC_AUX, DR0-DR3, DR6, DR7, DEBUGCTL: reset values and isolation";
@@ -27,31 +28,6 @@ const char test_title[] = "TSC_AUX, DR0-DR3, DR6, DR7, DEBUGCTL: reset values an
 #define SPAN_TSC (12ull << 30)
 
 static bool has_rdpid;
-
-static uint64_t read_dr(unsigned int n)
-{
-	uint64_t v = 0;
-
-	switch (n) {
-	case 0: __asm__ volatile("mov %%db0, %0" : "=r"(v)); break;
-	case 1: __asm__ volatile("mov %%db1, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("mov %%db2, %0" : "=r"(v)); break;
-	case 3: __asm__ volatile("mov %%db3, %0" : "=r"(v)); break;
-	case 6: __asm__ volatile("mov %%db6, %0" : "=r"(v)); break;
-	case 7: __asm__ volatile("mov %%db7, %0" : "=r"(v)); break;
-	}
-	return v;
-}
-
-static void write_dr(unsigned int n, uint64_t v)
-{
-	switch (n) {
-	case 0: __asm__ volatile("mov %0, %%db0" : : "r"(v)); break;
-	case 1: __asm__ volatile("mov %0, %%db1" : : "r"(v)); break;
-	case 2: __asm__ volatile("mov %0, %%db2" : : "r"(v)); break;
-	case 3: __asm__ volatile("mov %0, %%db3" : : "r"(v)); break;
-	}
-}
 
 static uint32_t rdtscp_aux(void)
 {
