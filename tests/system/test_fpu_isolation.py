@@ -128,10 +128,12 @@ def host_has_avx(m):
 
 
 def run_checkers(m, count, cpus="1", mode=""):
+    """Starts count copies of the sample guest without its disk (one file
+    cannot be every guest's writable root), each running veccheck."""
     names = [f"vec{count}x{i}" for i in range(count)]
     for name in names:
         check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"{cpus}\"' "
-                 f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' "
+                 f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' 'disk=[]' 'root=\"\"' "
                  f"'extra=\"console=hvc0 rdinit=/vecinit veccheck=0 vecmode={mode}\"'")
     try:
         wait_all(m, names, "VECCHECK start", timeout=300 * count)
