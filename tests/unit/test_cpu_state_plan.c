@@ -3,7 +3,8 @@
  * time it runs on a pCPU, not again while nobody else ran there, and again
  * after it ran elsewhere (p1 -> p2 -> p1), even though p1 still "has" it. A
  * new vCPU at a freed vCPU's address is loaded. IBPB comes between two
- * domains' vCPUs on a pCPU, never within one domain or on the first run.
+ * domains' vCPUs on a pCPU, never within one domain or on the first run,
+ * and between a freed domain and a new one at its address.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,10 +19,13 @@ struct fake_vcpu {
 	int loaded_on;
 };
 
+static uint64_t frees;
+
 static struct cpu_state_switch run(struct cpu_state_pcpu *pcpus, unsigned int cpu,
 				   struct fake_vcpu *v, const int *domains)
 {
-	return cpu_state_plan(&pcpus[cpu], cpu, v, &domains[v->domain], &v->loaded_on, true);
+	return cpu_state_plan(&pcpus[cpu], cpu, v, &domains[v->domain], &v->loaded_on, frees,
+			      true);
 }
 
 static void test_load_only_when_needed(void **state)
@@ -67,7 +71,22 @@ static void test_ibpb_between_domains(void **state)
 	assert_false(run(pcpus, 1, &b, domains).ibpb);
 	assert_true(run(pcpus, 1, &a0, domains).ibpb);
 	/* Without IBPB on the CPU, never. */
-	assert_false(cpu_state_plan(&pcpus[1], 1, &b, &domains[1], &b.loaded_on, false).ibpb);
+	assert_false(cpu_state_plan(&pcpus[1], 1, &b, &domains[1], &b.loaded_on, frees,
+				    false).ibpb);
+}
+
+static void test_ibpb_for_a_new_domain_at_a_freed_ones_address(void **state)
+{
+	(void)state;
+	static const int domains[1];
+	struct cpu_state_pcpu pcpus[2] = { 0 };
+	struct fake_vcpu old = { 0, -1 }, new = { 0, -1 };
+
+	run(pcpus, 1, &old, domains);
+	/* The old domain is destroyed; a new one is built in the same memory. */
+	frees++;
+	assert_true(run(pcpus, 1, &new, domains).ibpb);
+	assert_false(run(pcpus, 1, &new, domains).ibpb);
 }
 
 int main(void)
@@ -76,6 +95,7 @@ int main(void)
 		cmocka_unit_test(test_load_only_when_needed),
 		cmocka_unit_test(test_reused_address_loads),
 		cmocka_unit_test(test_ibpb_between_domains),
+		cmocka_unit_test(test_ibpb_for_a_new_domain_at_a_freed_ones_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,11 +148,16 @@ int cpu_state_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
+/* vCPUs freed so far: a pCPU that last ran a domain since freed cannot
+ * tell a new domain at the same address from it (cpu_state_plan). */
+static uint64_t vcpus_freed;
+
 void cpu_state_vcpu_free(struct vcpu *v)
 {
 	if (v->cpu_state.fpu)
 		free_pages(v->cpu_state.fpu, area_order);
 	v->cpu_state.fpu = NULL;
+	__atomic_fetch_add(&vcpus_freed, 1, __ATOMIC_SEQ_CST);
 }
 
 static void clear_fpu_pointers(void)
@@ -193,7 +198,9 @@ void cpu_state_load(struct vcpu *v)
 	struct vcpu_cpu_state *s = &v->cpu_state;
 	struct cpu_state_pcpu *p = &this_cpu()->state;
 	struct cpu_state_switch sw = cpu_state_plan(p, smp_processor_id(), v, v->domain,
-						    &s->loaded_on, has_ibpb);
+						    &s->loaded_on,
+						    __atomic_load_n(&vcpus_freed, __ATOMIC_SEQ_CST),
+						    has_ibpb);
 
 	if (sw.ibpb)
 		wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);

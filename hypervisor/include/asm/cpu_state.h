@@ -30,6 +30,7 @@ struct vcpu_cpu_state {
 struct cpu_state_pcpu {
 	const void *loaded;      /* the vCPU whose state the registers hold (compared, never used) */
 	const void *last_domain; /* the domain whose vCPU ran here last */
+	uint64_t frees_seen;     /* vCPUs freed anywhere when it ran */
 	uint64_t xcr0;           /* what XCR0 holds */
 };
 
@@ -43,10 +44,12 @@ struct cpu_state_switch {
  * Decides, and records, that vcpu (of domain) runs on pCPU cpu next. Its
  * state is in the registers only if this pCPU loaded it last and it has not
  * been loaded anywhere since (*loaded_on). ibpb_available: the CPU has IBPB.
+ * frees: how many vCPUs have been freed so far; after a free, a domain at
+ * the last one's address may be a new one, so it gets IBPB too.
  */
 struct cpu_state_switch cpu_state_plan(struct cpu_state_pcpu *pcpu, unsigned int cpu,
 				       const void *vcpu, const void *domain, int *loaded_on,
-				       bool ibpb_available);
+				       uint64_t frees, bool ibpb_available);
 
 /* Reads what the CPU has (XSAVE components and sizes, IBPB, TSC_AUX) and
  * says what is used; once, on the boot CPU, before any CPU enables guests. */
