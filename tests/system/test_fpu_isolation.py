@@ -127,10 +127,12 @@ def host_has_avx(m):
     return " avx " in check(m, "grep -m1 flags /proc/cpuinfo") + " "
 
 
-def run_checkers(m, count, cpus="1", mode=""):
+def run_checkers(m, prefix, count, cpus="1", mode=""):
     """Starts count copies of the sample guest without its disk (one file
-    cannot be every guest's writable root), each running veccheck."""
-    names = [f"vec{count}x{i}" for i in range(count)]
+    cannot be every guest's writable root), each running veccheck. Each test
+    gives its own prefix: tests share a dom0, and xenconsoled appends a
+    guest's output to an older log of the same name."""
+    names = [f"{prefix}{i}" for i in range(count)]
     for name in names:
         check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"{cpus}\"' "
                  f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' 'disk=[]' 'root=\"\"' "
@@ -180,7 +182,7 @@ def run_checkers(m, count, cpus="1", mode=""):
 def test_fxsave_two_guests_share_a_pcpu(machine, tmp_path):
     """The same on a CPU without XSAVE: FXSAVE/FXRSTOR, x87 and SSE."""
     m = boot(lambda **kw: machine(cpu="max,-xsave", **kw), tmp_path)
-    run_checkers(m, 2)
+    run_checkers(m, "fx", 2)
     assert "FPU: no XSAVE: FXSAVE/FXRSTOR" in check(m, "xl dmesg")
 
 
@@ -189,14 +191,14 @@ def test_guests_move_between_two_pcpus(dom0):
     every check: their vCPUs block and wake on whichever pCPU is free, so a
     vCPU often comes back to a pCPU whose registers still hold an older
     state of its own; that state must not be taken for the current one."""
-    seen_on = run_checkers(dom0, 2, cpus="1-2", mode="sleep")
+    seen_on = run_checkers(dom0, "move", 2, cpus="1-2", mode="sleep")
     assert any(len(cpus) > 1 for cpus in seen_on.values()), \
         f"no guest was seen on both pCPUs: {seen_on}"
 
 
 def test_two_guests_share_a_pcpu(dom0):
-    run_checkers(dom0, 2)
+    run_checkers(dom0, "two", 2)
 
 
 def test_four_guests_share_a_pcpu(dom0):
-    run_checkers(dom0, 4)
+    run_checkers(dom0, "four", 4)
