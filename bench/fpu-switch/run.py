@@ -11,8 +11,9 @@ TSC boundaries in both guests; the figure is both guests' yields per
 thousand spin iterations, a switch rate in units of how fast the emulated
 CPU ran at the time, so a busy host moves it little.
 
-The baseline is the same benchmark on the hypervisor built from the commit
-before tern switched this state (--baseline, default 4b72fd8), measured in
+The baseline is the same benchmark on the hypervisor built from main as it
+was just before this state switching was merged into it (--baseline, default
+970c94f: the same domctl interface as this tree's tools), measured in
 the same run: the two hypervisors boot alternately (baseline first in odd
 rounds, this tree's first in even ones), under identical QEMU settings; the
 ratio of the medians and the median of each round's ratio are printed. Everything else (dom0 image, tools,
@@ -107,9 +108,10 @@ def measure(hypervisor, label, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="rounds of both hypervisors")
-    ap.add_argument("--baseline", default="4b72fd8",
-                    help="commit whose hypervisor is the baseline (default: the one "
-                         "before state switching)")
+    ap.add_argument("--baseline", default="970c94f",
+                    help="commit whose hypervisor is the baseline (default: main just "
+                         "before state switching was merged; its domctl interface must "
+                         "be this tree's)")
     args = ap.parse_args()
     for path in (GUEST, DOM0_IMAGE, os.path.join(BUILD, "tern.elf")):
         if not os.path.exists(path):
