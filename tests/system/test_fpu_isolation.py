@@ -133,11 +133,13 @@ def run_checkers(m, prefix, count, cpus="1", mode=""):
     gives its own prefix: tests share a dom0, and xenconsoled appends a
     guest's output to an older log of the same name."""
     names = [f"{prefix}{i}" for i in range(count)]
-    for name in names:
-        check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"{cpus}\"' "
-                 f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' 'disk=[]' 'root=\"\"' "
-                 f"'extra=\"console=hvc0 rdinit=/vecinit veccheck=0 vecmode={mode}\"'")
     try:
+        # Inside the try: when one create fails, the guests made before it
+        # are still destroyed (the next test on this dom0 reuses nothing).
+        for name in names:
+            check(m, f"xl create /etc/xen/sample.cfg 'name=\"{name}\"' 'cpus=\"{cpus}\"' "
+                     f"'ramdisk=\"{RAMDISK}\"' 'on_crash=\"preserve\"' 'disk=[]' 'root=\"\"' "
+                     f"'extra=\"console=hvc0 rdinit=/vecinit veccheck=0 vecmode={mode}\"'")
         wait_all(m, names, "VECCHECK start", timeout=300 * count)
         before = {n: checks_so_far(m, n) for n in names}
         # Side by side for CHECK_SECONDS, all of them checking; where each
