@@ -18,12 +18,13 @@ $(DOM0_TEST_INITRD): images/test-initramfs.sh images/modules.sh images/load-modu
 # The dom0 image (images/dom0-image.sh): modules, build/dist, xencommons,
 # and a sample guest (/etc/xen/sample.cfg) ready for `xl create -c`.
 DOM0_IMAGE := $(IMAGES_DIR)/dom0.cpio.gz
-DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback) \
-	$(addprefix $(BUILD)/dist/usr/libexec/tern/,xencommons xendomains) \
-	$(BUILD)/dist/etc/xen/scripts/block \
+DOM0_IMAGE_TOOLS := $(addprefix $(BUILD)/dist/usr/sbin/,xl xenstored xenconsoled tern-blkback tern-netback) \
+	$(addprefix $(BUILD)/dist/usr/libexec/tern/,xencommons xendomains xen-bridge) \
+	$(addprefix $(BUILD)/dist/etc/xen/scripts/,block vif-bridge) \
 	$(BUILD)/dist/usr/bin/xenstore $(BUILD)/dist/usr/lib/tern/tests/blkbench
 
 $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh images/disk-image.sh \
+		images/udhcpc.script \
 		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
 	images/dom0-image.sh
 

@@ -6,16 +6,20 @@
 #  - the Debian kernel's modules dom0 needs: disk and NIC for a QEMU q35
 #    machine (as the test image), the Xen devices (xen-privcmd, loaded with
 #    unrestricted=1 as docs/design.md explains, xen-evtchn, xen-gntdev, xenfs)
-#    and bridge + tun for guest networking later;
+#    and bridge, tun and veth for guest networking;
 #  - the tools from build/dist (xl, xenstored, xenconsoled, ...) and its
-#    init scripts (/etc/init.d/xencommons, xendomains link to them);
-#  - tern-blkback (started by xencommons) and /etc/xen/scripts/block;
+#    init scripts (/etc/init.d/xencommons, xendomains, xen-bridge link to
+#    them);
+#  - tern-blkback and tern-netback (started by xencommons), the hotplug
+#    scripts /etc/xen/scripts/block and vif-bridge, and xen-bridge (started
+#    first): xenbr0 with dom0's NIC (eth0) in it and dom0's address on it by
+#    DHCP, as the Xen HOWTO sets a bridge up;
 #  - a guest ready to start: /srv/xen/vmlinuz (the same Debian kernel),
 #    /srv/xen/sample-disk.img (a partitioned disk image, ext4 on its first
 #    partition, built by images/disk-image.sh without root privileges),
 #    /srv/xen/domu.cpio.gz (a busybox initramfs that loads xen-blkfront and
 #    ext4 and boots from root=/dev/xvda1, or without a root= stays in
-#    itself) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
+#    itself; both load xen-netfront and ask DHCP for eth0's address) and /etc/xen/sample.cfg, so `xl create -c /etc/xen/sample.cfg`
 #    works; either userspace prints "TERN-DOMU: userspace up" on hvc0 and
 #    gives a shell there.
 #    The guest files travel as a second archive appended to the first
@@ -36,9 +40,11 @@ bbdir="$out/busybox"
 stage="$out/dom0.stage"
 dstage="$out/domu.stage"
 
-MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun loop dm-mod ext4 crc32c_generic"
+MODULES="virtio_pci virtio_blk virtio_net libahci ahci sd_mod e1000e bridge tun veth loop dm-mod ext4 crc32c_generic"
 # What the guest's initramfs loads to boot from its virtual disk.
 DOMU_DISK_MODULES="xen-blkfront crc32c_generic ext4"
+# And what it loads for its network interface, whatever its root.
+DOMU_NET_MODULES="xen-netfront"
 # The sample guest's disk, in MiB (a file in dom0's RAM).
 SAMPLE_DISK_MIB=64
 XEN_MODULES="xen-privcmd xen-evtchn xen-gntdev xenfs"
@@ -49,7 +55,8 @@ version=$(cat "$out/kernel-version")
 moddir="$kdir/lib/modules/$version"
 bb="$bbdir/bin/busybox"
 [ -s "$moddir/modules.dep" ] || "$bb" depmod -b "$kdir" "$version"
-for t in sbin/xl sbin/xenstored sbin/xenconsoled sbin/tern-blkback libexec/tern/xencommons libexec/tern/xendomains; do
+for t in sbin/xl sbin/xenstored sbin/xenconsoled sbin/tern-blkback sbin/tern-netback \
+	libexec/tern/xencommons libexec/tern/xendomains libexec/tern/xen-bridge; do
 	if [ ! -x "$dist/usr/$t" ]; then
 		echo "dom0-image: $dist/usr/$t is missing (run make first)" >&2
 		exit 1
@@ -99,8 +106,17 @@ fi
 echo "TERN-DOMU: userspace up"
 # Only a guest whose timer interrupts arrive gets past a sleep.
 (sleep 2 && echo "TERN-DOMU: timers work") &
+# A vif (xen-netfront, loaded by /init): its address by DHCP from whatever
+# serves the bridge it is in; the lease is printed as "TERN-NET: eth0 ...".
+if [ -d /sys/class/net/eth0 ]; then
+	ip link set dev eth0 up
+	udhcpc -i eth0 -s /usr/share/udhcpc/default.script -b -t 5 -T 2 -p /run/udhcpc.eth0.pid \
+		>/dev/null 2>&1 &
+fi
 RCS
 chmod 755 etc/init.d/rcS
+mkdir -p usr/share/udhcpc
+cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
 # The kernel answers control/shutdown = poweroff by running /sbin/poweroff
 # (orderly_poweroff); halt the machine without waiting on init's signals.
 cat > sbin/poweroff <<'OFF'
@@ -122,6 +138,7 @@ fi
 cd "$dstage"
 listed=""
 add_modules "$DOMU_DISK_MODULES" etc/modules.disk
+add_modules "$DOMU_NET_MODULES" etc/modules.net
 cat > init <<'INIT'
 #!/bin/sh
 # The sample guest's first process. With root=/dev/... on the command line
@@ -129,6 +146,7 @@ cat > init <<'INIT'
 # without, this initramfs's own userspace runs.
 bb=/bin/busybox
 $bb mount -t proc proc /proc
+while read -r ko; do $bb insmod "$ko"; done < /etc/modules.net
 root=""
 for arg in $($bb cat /proc/cmdline); do
 	case "$arg" in root=*) root="${arg#root=}" ;; esac
@@ -177,6 +195,9 @@ cp -a "$dist/." .
 # The init scripts come with build/dist, as in the tern-utils package.
 ln -s /usr/libexec/tern/xencommons etc/init.d/xencommons
 ln -s /usr/libexec/tern/xendomains etc/init.d/xendomains
+ln -s /usr/libexec/tern/xen-bridge etc/init.d/xen-bridge
+mkdir -p usr/share/udhcpc
+cp "$root/images/udhcpc.script" usr/share/udhcpc/default.script
 # LVM, for phy: disks on logical volumes: Debian's lvm2 (from
 # scripts/debian-packages.txt), a dynamic program, with its libraries.
 lvm=$(command -v lvm || true)
@@ -215,6 +236,9 @@ type = "pvh"
 kernel = "/srv/xen/vmlinuz"
 ramdisk = "/srv/xen/domu.cpio.gz"
 disk = [ 'file:/srv/xen/sample-disk.img,xvda,w' ]
+# A network interface in dom0's bridge (xenbr0 holds dom0's NIC): the guest
+# asks DHCP for its address. In dom0 it is vif<domid>.0.
+vif = [ 'bridge=xenbr0' ]
 root = "/dev/xvda1"
 extra = "console=hvc0"
 memory = 128
@@ -226,6 +250,14 @@ CFG
 cat > etc/default/xencommons <<'DEF'
 # Options for /etc/init.d/xencommons (see the script).
 XENCONSOLED_TRACE=guest
+DEF
+cat > etc/default/xen-bridge <<'DEF'
+# dom0's bridge for guests (/etc/init.d/xen-bridge): its name, the NICs in
+# it, and dom0's address on it ("dhcp", "none", or e.g. 192.168.1.2/24 with
+# BRIDGE_GATEWAY=192.168.1.1).
+BRIDGE=xenbr0
+BRIDGE_PORTS=eth0
+BRIDGE_ADDRESS=dhcp
 DEF
 cat > etc/default/xendomains <<'DEF'
 # Guests /etc/init.d/xendomains starts: names of configs in /etc/xen.
@@ -247,6 +279,7 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /dev/shm
 hostname dom0
 if /sbin/tern-load-modules; then
+	/etc/init.d/xen-bridge start || echo "TERN-INIT: xen-bridge failed"
 	/etc/init.d/xencommons start || echo "TERN-INIT: xencommons failed"
 	/etc/init.d/xendomains start || echo "TERN-INIT: xendomains failed"
 else

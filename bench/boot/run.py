@@ -3,11 +3,14 @@
 
 Wall time from QEMU start to the line `TERN-INIT: userspace up` that the test
 initramfs's /init prints, for Debian's kernel and the test initramfs booted
-bare and booted as dom0 on tern, with identical QEMU flags and the same dom0
-kernel command line. Runs are paired and the order inside a pair alternates
-(bare first, then tern first, ...), so a machine that gets slower or faster
-during the run affects both sides alike. Prints every time, the medians and
-the median of the per-pair ratios tern/bare.
+bare and booted as dom0 on tern, with identical QEMU flags (the same machine,
+devices and disk). Both Linuxes get the same share of it, one CPU and 1 GiB:
+dom0 through tern's dom0_max_vcpus=1 dom0_mem=1G, the bare kernel through its
+own nr_cpus=1 mem=1G; each run's boot log says what Linux got, and the run
+stops if the two sides differ. Runs are paired and the order inside a pair
+alternates (bare first, then tern first, ...), so a machine that gets slower
+or faster during the run affects both sides alike. Prints every time, the
+medians and the median of the per-pair ratios tern/bare with their range.
 
 Exit status: 0 when every run reached userspace, 1 when tern did not (or the
 bare kernel did not, which means the images are broken), 2 on a usage error.
@@ -15,6 +18,7 @@ bare kernel did not, which means the images are broken), 2 on a usage error.
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -27,12 +31,17 @@ MARKER = r"^TERN-INIT: userspace up$"
 KERNEL = os.path.join(BUILD, "images", "vmlinuz")
 INITRD = os.path.join(BUILD, "images", "dom0-test.cpio.gz")
 DISK = os.path.join(BUILD, "bench", "boot-disk.raw")
-DOM0_CMDLINE = "console=ttyS0 panic=-1"
+LINUX_CMDLINE = "console=ttyS0 panic=-1"
+# One CPU and 1 GiB for Linux on both sides.
+BARE_CMDLINE = LINUX_CMDLINE + " nr_cpus=1 mem=1G"
 TERN_CMDLINE = ("dom0_mem=1G dom0_max_vcpus=1 dom0_vcpus_pin "
                 "console=com1 com1=115200,8n1")
 # Identical on both sides: the machine, and the disk and NIC that /init's
 # drivers find.
 QEMU = dict(smp=2, memory="2G", cpu="max")
+# What Linux says it got.
+CPUS = re.compile(r"smp: Brought up \d+ nodes?, (\d+) CPUs?$", re.M)
+MEMORY = re.compile(r"Memory: \d+K/(\d+)K available", re.M)
 DEVICES = ["-drive", f"file={DISK},if=virtio,format=raw",
            "-nic", "user,model=e1000e"]
 
@@ -40,21 +49,29 @@ DEVICES = ["-drive", f"file={DISK},if=virtio,format=raw",
 def machine(side, run):
     name = f"bench-boot-{side}-{run}"
     if side == "bare":
-        return Machine(name, kernel=KERNEL, append=DOM0_CMDLINE,
+        return Machine(name, kernel=KERNEL, append=BARE_CMDLINE,
                        modules=(INITRD,), extra_args=DEVICES, **QEMU)
     return Machine(name, kernel=TERN_ELF, append=TERN_CMDLINE,
-                   modules=(f"{KERNEL} {DOM0_CMDLINE}", INITRD),
+                   modules=(f"{KERNEL} {LINUX_CMDLINE}", INITRD),
                    extra_args=DEVICES, **QEMU)
 
 
+def linux_share(m):
+    """(CPUs, MiB of RAM) that the booted Linux reports."""
+    cpus, memory = CPUS.search(m.output), MEMORY.search(m.output)
+    return (int(cpus.group(1)) if cpus else None,
+            int(memory.group(1)) // 1024 if memory else None)
+
+
 def boot_time(side, run, timeout):
-    """Seconds from QEMU start to the marker, or None (with the reason printed)."""
+    """(seconds from QEMU start to the marker, what Linux got), or None with
+    the reason printed."""
     m = machine(side, run)
     start = time.monotonic()
     m.start()
     try:
         m.wait_for(MARKER, timeout=timeout)
-        return time.monotonic() - start
+        return time.monotonic() - start, linux_share(m)
     except ConsoleTimeout as exc:
         why = "QEMU exited" if not m.running() else f"no marker within {timeout:.0f} s"
         tail = "\n".join(m.output.rstrip().splitlines()[-15:])
@@ -90,13 +107,16 @@ def main():
     ratios = []
     for run in range(args.pairs):
         order = ("bare", "tern") if run % 2 == 0 else ("tern", "bare")
-        pair = {}
+        pair, shares = {}, {}
         for side in order:
-            pair[side] = boot_time(side, run, args.timeout)
-            shown = "-" if pair[side] is None else f"{pair[side]:.2f} s"
-            print(f"pair {run + 1}: {side:4} {shown}", flush=True)
-            if pair[side] is None:
+            result = boot_time(side, run, args.timeout)
+            pair[side] = result and result[0]
+            if result is None:
+                print(f"pair {run + 1}: {side:4} -", flush=True)
                 break
+            shares[side] = result[1]
+            print(f"pair {run + 1}: {side:4} {pair[side]:.2f} s "
+                  f"(Linux: {shares[side][0]} CPU, {shares[side][1]} MiB)", flush=True)
         if pair.get("bare") is None and "bare" in pair:
             print("bench/boot: the bare kernel did not reach userspace: "
                   "the images are broken", file=sys.stderr)
@@ -104,6 +124,13 @@ def main():
         if pair.get("tern") is None:
             print("bench/boot: tern did not reach userspace (dom0 did not print "
                   "the marker); no ratio measured", file=sys.stderr)
+            return 1
+        (bare_cpus, bare_mib), (tern_cpus, tern_mib) = shares["bare"], shares["tern"]
+        if None in (bare_cpus, bare_mib, tern_cpus, tern_mib) or bare_cpus != tern_cpus \
+                or abs(bare_mib - tern_mib) > 0.02 * tern_mib:
+            print(f"bench/boot: the two Linuxes did not get the same share (bare "
+                  f"{shares['bare']}, tern {shares['tern']} CPUs, MiB): no ratio",
+                  file=sys.stderr)
             return 1
         for side in pair:
             times[side].append(pair[side])
@@ -113,7 +140,7 @@ def main():
     print(f"bench/boot: median bare {statistics.median(times['bare']):.2f} s, "
           f"median tern {statistics.median(times['tern']):.2f} s")
     print(f"bench/boot: median ratio tern/bare {statistics.median(ratios):.3f} "
-          f"(goal <= 1.15; Xen 4.17 here: 1.7 to 2.8)")
+          f"(min {min(ratios):.3f}, max {max(ratios):.3f}, {len(ratios)} pairs; goal <= 1.15)")
     return 0
 
 

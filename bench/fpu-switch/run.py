@@ -35,8 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 from qemu import BUILD, Machine  # noqa: E402
-from test_domu import DOM0_IMAGE, boot_dom0_with, start_xenstored  # noqa: E402
-from test_xl import check  # noqa: E402
+from dom0 import CONSOLE_NONE, TOOLS_IMAGE, boot, check, start_xenstored  # noqa: E402
 
 GUEST = os.path.join(BUILD, "bench", "fpu-switch", "pingpong.elf")
 CFG = """name = "{name}"
@@ -83,7 +82,8 @@ def measure(hypervisor, label, tmp):
 
     Path(tmp).mkdir(parents=True, exist_ok=True)
     try:
-        m = boot_dom0_with(machine, Path(tmp), DOM0_IMAGE, files)
+        m = boot(machine, image=TOOLS_IMAGE, console=CONSOLE_NONE, files=files,
+                 tmp_path=Path(tmp))
         start_xenstored(m)
         for name in ("ping", "pong"):
             check(m, f"/usr/sbin/xl create -p /root/{name}.cfg")
@@ -113,7 +113,7 @@ def main():
                          "before state switching was merged; its domctl interface must "
                          "be this tree's)")
     args = ap.parse_args()
-    for path in (GUEST, DOM0_IMAGE, os.path.join(BUILD, "tern.elf")):
+    for path in (GUEST, TOOLS_IMAGE, os.path.join(BUILD, "tern.elf")):
         if not os.path.exists(path):
             print(f"bench-fpu-switch: {path} is missing (make all images)", file=sys.stderr)
             return 2

@@ -84,12 +84,16 @@ static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf)
 {
+	/* Both are unsigned int in Xen's prototype: the upper halves are ignored. */
+	cmd = (uint32_t)cmd;
+	count = (uint32_t)count;
 	switch (cmd) {
 	case CONSOLEIO_write:
 		return console_write(v, count, buf);
 	case CONSOLEIO_read:
-		/* The serial line's input stays with dom0's own driver. */
-		return 0;
+		/* Only dom0 may read the console (Xen: -EPERM for others). Its
+		 * serial input stays with dom0's own driver: nothing to read. */
+		return v->domain->is_privileged ? 0 : -EPERM;
 	default:
 		return -ENOSYS;
 	}

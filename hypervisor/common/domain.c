@@ -26,11 +26,12 @@ static __attribute__((noreturn)) void initial_domain_shutdown(struct domain *d, 
 	default:
 		break;
 	}
+	/* Any other reason (a crash, a watchdog...) is a crash; Xen's words. */
 	if (boot_options.noreboot) {
-		pr_err("Domain %u crashed: 'noreboot' set - not rebooting.\n", d->id);
+		pr_err("Hardware Dom%u crashed: 'noreboot' set - not rebooting.\n", d->id);
 		machine_halt();
 	}
-	pr_err("Domain %u crashed: rebooting machine in 5 seconds.\n", d->id);
+	pr_err("Hardware Dom%u crashed: rebooting machine in 5 seconds.\n", d->id);
 	mdelay(5000);
 	machine_restart();
 }

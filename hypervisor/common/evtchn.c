@@ -360,7 +360,9 @@ int evtchn_status(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 
 int evtchn_unmask(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port)
 {
-	if (!port_valid(ed, port))
+	/* Port 0 is reserved, never bound, yet a valid port to unmask in Xen:
+	 * any port in a bucket in use is. */
+	if (port > port_limit(ed) || !evtchn_port(ed, port))
 		return -EINVAL;
 	if (ed->fifo)
 		evtchn_fifo_unmask(ops, ed, port);

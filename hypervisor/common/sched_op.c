@@ -70,6 +70,25 @@ static long shutdown(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* Another domain's end: dom0's to decide (Xen: the device model's too). */
+static long remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+	struct sched_remote_shutdown s;
+	struct domain *d;
+
+	if (copy_from_guest(v, &s, arg, sizeof(s)))
+		return -EFAULT;
+	d = domain_by_id(s.domain_id);
+	if (!d)
+		return -ESRCH;
+	if (!v->domain->is_privileged)
+		return -EPERM;
+	if (s.reason > SHUTDOWN_soft_reset)
+		return -EINVAL;
+	domain_shutdown(d, s.reason);
+	return 0;
+}
+
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct sched_shutdown code;
@@ -86,6 +105,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return 0;
 	case SCHEDOP_shutdown:
 		return shutdown(v, arg);
+	case SCHEDOP_remote_shutdown:
+		return remote_shutdown(v, arg);
 	case SCHEDOP_poll:
 		return poll(v, arg);
 	case SCHEDOP_shutdown_code:

@@ -75,7 +75,8 @@ static long timer_op(struct vcpu *caller, struct vcpu *v, uint64_t cmd, uint64_t
 			return -EFAULT;
 		return vcpu_timer_set_periodic(&v->timer, periodic.period_ns, system_time_ns());
 	default: /* VCPUOP_stop_periodic_timer */
-		return vcpu_timer_set_periodic(&v->timer, 0, 0);
+		vcpu_timer_stop_periodic(&v->timer);
+		return 0;
 	}
 }
 

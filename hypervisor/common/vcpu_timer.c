@@ -19,11 +19,17 @@ void vcpu_timer_stop_singleshot(struct vcpu_timer *t)
 
 int vcpu_timer_set_periodic(struct vcpu_timer *t, uint64_t period, uint64_t now)
 {
-	if (period && period < VCPU_TIMER_MIN_PERIOD_NS)
+	if (period < VCPU_TIMER_MIN_PERIOD_NS || period > VCPU_TIMER_MAX_PERIOD_NS)
 		return -EINVAL;
 	t->period = period;
-	t->periodic_next = period ? now + period : 0;
+	t->periodic_next = now + period;
 	return 0;
+}
+
+void vcpu_timer_stop_periodic(struct vcpu_timer *t)
+{
+	t->period = 0;
+	t->periodic_next = 0;
 }
 
 bool vcpu_timer_expire(struct vcpu_timer *t, uint64_t now)

@@ -14,6 +14,8 @@
 
 #define XEN_ABI_MAJOR 4
 #define XEN_ABI_MINOR 17
+/* What Xen puts in a string a domain may not see. */
+#define XEN_DENIED "<denied>"
 
 /*
  * Features an auto-translated guest with a callback vector can use. dom0
@@ -102,12 +104,17 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return copy_to_guest(v, arg, handle, sizeof(handle));
 	}
 	case XENVER_commandline:
-		/* Only the control domain learns how the machine was booted. */
+		/*
+		 * Only the control domain learns how the machine was booted. Others
+		 * get Xen's masked answer, not an error: its deny string, and only
+		 * those bytes are written.
+		 */
 		if (!v->domain->is_privileged)
-			return -EPERM;
+			return copy_to_guest(v, arg, XEN_DENIED, sizeof(XEN_DENIED));
 		return copy_string(v, arg, cmdline_skip_image_name(boot_info.cmdline, boot_info.loader_name),
 				   sizeof(xen_commandline_t));
 	case XENVER_build_id:
+		/* Xen refuses this one outright to an unprivileged domain. */
 		if (!v->domain->is_privileged)
 			return -EPERM;
 		return build_id(v, arg);

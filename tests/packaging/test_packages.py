@@ -27,11 +27,13 @@ def deb(name):
 
 
 def contents(path):
-    """{path in the package: bytes} of its regular files."""
+    """{path in the package: bytes} of its regular files and symbolic links
+    (a link's bytes are its target)."""
     data = subprocess.run(["dpkg-deb", "--fsys-tarfile", path], capture_output=True,
                           check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as t:
-        return {m.name[1:]: t.extractfile(m).read() for m in t.getmembers() if m.isfile()}
+        return {m.name[1:]: m.linkname.encode() if m.issym() else t.extractfile(m).read()
+                for m in t.getmembers() if m.isfile() or m.issym()}
 
 
 def field(path, name):
@@ -58,11 +60,17 @@ def test_tools_package_holds_everything_the_build_installs():
     assert not [p for p in packaged if p.startswith("/usr/lib/tern/tests/")]
     for must in ("/usr/sbin/xl", "/usr/sbin/xenstored", "/usr/sbin/xenconsoled",
                  "/lib/systemd/system/xendomains.service", "/usr/share/man/man1/xl.1.gz",
+                 "/usr/sbin/tern-netback", "/lib/systemd/system/tern-netback.service",
+                 "/usr/share/man/man8/tern-netback.8.gz", "/etc/xen/scripts/vif-bridge",
                  "/usr/share/doc/tern-utils/copyright"):
         assert must in packaged, must
     conffiles = subprocess.run(["dpkg-deb", "--info", deb("tern-utils"), "conffiles"],
                                capture_output=True, text=True, check=True).stdout.split()
-    assert conffiles == ["/etc/default/xencommons", "/etc/default/xendomains"], conffiles
+    # Every file under /etc, as debhelper would: an admin's edits to the
+    # settings or to a hotplug script survive upgrades.
+    assert conffiles == sorted(p for p in packaged if p.startswith("/etc/")), conffiles
+    assert {"/etc/default/xencommons", "/etc/default/xendomains",
+            "/etc/xen/scripts/block", "/etc/xen/scripts/vif-bridge"} <= set(conffiles), conffiles
 
 
 def test_hypervisor_package_holds_tern_and_its_grub_generator():

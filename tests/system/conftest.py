@@ -1,6 +1,8 @@
 """Fixtures for the system tests: a factory of QEMU machines that are always
 killed, and one retry for a test whose QEMU died of an assertion inside QEMU
-itself (an emulator bug, not the guest's: see docs/design.md, "Testing")."""
+itself (an emulator bug, not the guest's: see docs/design.md, "Testing").
+A retry hides nothing: the first attempt's failure is printed in the summary
+with its console log kept beside the retry's, and the retries are counted."""
 
 import os
 import re
@@ -8,11 +10,26 @@ import re
 import pytest
 from _pytest.runner import runtestprotocol
 
-from qemu import Machine, TERN_ELF
+from qemu import LOG_DIR, Machine, TERN_ELF
 
 # QEMU 7.2's own assertion failures, e.g. "../../hw/pci/msix.c:218:
 # msix_table_mmio_write: Assertion `...' failed." (seen during dom0's PCI scan).
 QEMU_ASSERTION = re.compile(r"^qemu-system-x86_64: \S+: \S+: Assertion .* failed\.$", re.M)
+# (test id, QEMU's assertion line, the first attempt's failure report, its logs)
+RETRIES = []
+
+
+def keep_first_attempt_logs(machines):
+    """Renames the first attempt's console logs (<name>.log) to
+    <name>.attempt1.log, so the retry's machines do not overwrite them."""
+    kept = []
+    for m in machines:
+        path = os.path.join(LOG_DIR, m.name + ".log")
+        if os.path.exists(path):
+            first = os.path.join(LOG_DIR, m.name + ".attempt1.log")
+            os.replace(path, first)
+            kept.append(first)
+    return kept
 
 
 def pytest_runtest_protocol(item, nextitem):
@@ -22,14 +39,30 @@ def pytest_runtest_protocol(item, nextitem):
     reports = runtestprotocol(item, nextitem=nextitem, log=False)
     crashed = [m for m in getattr(item, "qemu_machines", []) if QEMU_ASSERTION.search(m.output)]
     if any(r.failed for r in reports) and crashed:
-        print(f"\n{item.nodeid}: QEMU itself crashed ({QEMU_ASSERTION.search(crashed[0].output).group(0)}); "
-              "running the test once more")
+        assertion = QEMU_ASSERTION.search(crashed[0].output).group(0)
+        failure = "\n".join(r.longreprtext for r in reports if r.failed)
+        logs = keep_first_attempt_logs(item.qemu_machines)
+        RETRIES.append((item.nodeid, assertion, failure, logs))
+        print(f"\n{item.nodeid}: QEMU itself crashed ({assertion}); running the test once more")
         item.qemu_machines = []
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Every retry, with the failure that caused it, whatever the retry did."""
+    if not RETRIES:
+        return
+    terminalreporter.section(f"{len(RETRIES)} test(s) run again after QEMU crashed")
+    for nodeid, assertion, failure, logs in RETRIES:
+        terminalreporter.line(f"{nodeid}: {assertion}")
+        terminalreporter.line(f"first attempt's console: {', '.join(logs) or '(none)'}")
+        terminalreporter.line("first attempt's failure:")
+        terminalreporter.line(failure)
+    terminalreporter.line(f"QEMU assertion retries: {len(RETRIES)}")
 
 
 @pytest.fixture

@@ -18,14 +18,12 @@ import os
 import re
 import time
 
-from qemu import BUILD, ROOT
-from test_domu import DOM0_IMAGE, boot_dom0_with, start_xenstored
-from test_xl import check, run
+from dom0 import CONSOLE_NONE, TOOLS_IMAGE, XL, boot, check, run, start_xenstored
+from qemu import BUILD, ROOT, TIMEOUT_SCALE
 
 GUEST_SRC = os.path.join(ROOT, "tests", "guests")
 GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
-XL = "/usr/sbin/xl"
 ALSO_DOM0 = "# also as the initial domain"
 INSTANCES = re.compile(r"^# instances: (\d+)$", re.M)
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
@@ -58,12 +56,13 @@ def instances(name):
 
 
 def guest_config(name, cfg_name=None, cmdline="", extra=()):
-    """An xl.cfg for guest `name` as a domU: 32 MiB, one vCPU, on_crash
-    preserved so a crash stays visible, then the guest's own fragment, then
-    `extra` lines (later keys win)."""
+    """An xl.cfg for guest `name` as a domU: 32 MiB, one vCPU, kept after it
+    powers off (so its id still names it when the test looks it up; the
+    test destroys it) and after a crash (which stays visible), then the
+    guest's own fragment, then `extra` lines (later keys win)."""
     lines = [f'name = "{cfg_name or name}"', 'type = "pvh"',
              f'kernel = "{GUEST_DIR}/{name}.elf"', "memory = 32", "vcpus = 1",
-             'on_crash = "preserve"']
+             'on_poweroff = "preserve"', 'on_crash = "preserve"']
     if cmdline:
         lines.append(f'cmdline = "{cmdline}"')
     lines += (domu_fragment(name) or "").splitlines()
@@ -72,10 +71,10 @@ def guest_config(name, cfg_name=None, cmdline="", extra=()):
 
 
 def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
-                  dom0_mem="256M", **boot_args):
+                  dom0_mem="256M", console=CONSOLE_NONE, **boot_args):
     """Boots tern and dom0 with the guests' ELFs (and their configs, as
     /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
-    `boot_args` go to test_domu.boot_dom0_with (console, dom0_args, extra_args)."""
+    `console` and `boot_args` go to dom0.boot (dom0_args, extra_args...)."""
     files = dict(files or {})
     for name in names:
         elf = os.path.join(GUEST_BIN, name + ".elf")
@@ -83,8 +82,8 @@ def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
         with open(elf, "rb") as f:
             files[f"root/guests/{name}.elf"] = (0o100644, f.read())
         files[f"root/guests/{name}.cfg"] = (0o100644, guest_config(name).encode())
-    m = boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem=dom0_mem,
-                       memory=memory, smp=smp, **boot_args)
+    m = boot(machine, TOOLS_IMAGE, dom0_mem=dom0_mem, memory=memory, smp=smp,
+             console=console, files=files, tmp_path=tmp_path, **boot_args)
     start_xenstored(m)
     return m
 
@@ -101,25 +100,32 @@ def create(m, cfg_path, *overrides):
     return int(check(m, f"{XL} domid {name}").strip())
 
 
-def wait_result(m, domid, timeout=300):
-    """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
-    (outcome, reason, the domain's lines). A domain that tern stopped
-    (crashed) without a result fails at once, with tern's lines about it."""
+def wait_line(m, domid, pattern, timeout=300):
+    """Waits for a line of domain `domid`'s in `xl dmesg` that matches
+    pattern; returns (the match, the domain's lines). A domain that tern
+    stopped (crashed) first fails at once, with tern's lines about it."""
     prefix = f"(d{domid}) "
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         log = check(m, f"{XL} dmesg")
         lines = [l[l.index(prefix) + len(prefix):] for l in log.splitlines() if prefix in l]
         for line in lines:
-            result = re.match(RESULT, line)
-            if result:
-                return result.group(1), result.group(2).strip(), "\n".join(lines)
+            found = re.match(pattern, line)
+            if found:
+                return found, "\n".join(lines)
         crashed = re.findall(rf"^.*(?:d{domid}v\d+|Domain {domid} ).*$", log, re.M)
         assert not any("crashed" in l for l in crashed), \
             f"d{domid} was stopped by tern:\n" + "\n".join(crashed[-20:] + lines[-20:])
         assert time.monotonic() < deadline, \
-            f"d{domid} printed no result; its lines:\n" + "\n".join(lines[-40:])
+            f"d{domid} printed no /{pattern}/; its lines:\n" + "\n".join(lines[-40:])
         time.sleep(1)
+
+
+def wait_result(m, domid, timeout=300):
+    """Waits for domain `domid`'s "Test result:" line in `xl dmesg`; returns
+    (outcome, reason, the domain's lines)."""
+    result, lines = wait_line(m, domid, RESULT, timeout)
+    return result.group(1), result.group(2).strip(), lines
 
 
 def assert_host_healthy(m):
@@ -135,16 +141,18 @@ SEVERITY = ["SUCCESS", "SKIP", "ERROR", "FAILURE"]
 
 def run_guest(m, name, *overrides, timeout=300):
     """Creates guest `name` from its config (as many domUs as its
-    instances), waits for their results, checks the host is fine; returns
-    (the most severe outcome, its reason, every instance's console lines)."""
+    instances), waits for their results, checks the host is fine, destroys
+    the domains; returns (the most severe outcome, its reason, every
+    instance's console lines)."""
     count = instances(name)
     names = [[]] if count == 1 else [[f'name="{name}-{i}"'] for i in range(count)]
-    # Paused until its id is known: a short test may be over and gone before
-    # `xl domid` could ask.
+    # Paused until all exist, so instances that share a pCPU run side by side.
     domids = [create(m, f"{GUEST_DIR}/{name}.cfg", "-p", *n, *overrides) for n in names]
     for domid in domids:
         check(m, f"{XL} unpause {domid}")
     results = [wait_result(m, domid, timeout) for domid in domids]
     assert_host_healthy(m)
+    for domid in domids:
+        check(m, f"{XL} destroy {domid}")
     outcome, reason, _ = max(results, key=lambda r: SEVERITY.index(r[0]))
     return outcome, reason, "\n".join(f"d{d}: {r[2]}" for d, r in zip(domids, results))

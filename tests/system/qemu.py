@@ -9,8 +9,11 @@ happened. Tests wait for behaviour; they never judge how long it took.
 
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -58,9 +61,14 @@ class Machine:
         self._proc = None
         self._reader = None
         self._log = None
+        self._monitor_dir = None
 
     def start(self):
         os.makedirs(LOG_DIR, exist_ok=True)
+        # QEMU's human monitor on a socket of its own (a short path: a test's
+        # name can be longer than a socket path may be).
+        self._monitor_dir = tempfile.mkdtemp(prefix="tern-qemu-")
+        self.args += ["-monitor", f"unix:{self._monitor_dir}/monitor,server=on,wait=off"]
         self._log = open(os.path.join(LOG_DIR, self.name + ".log"), "w",
                          encoding="utf-8", errors="replace")
         self._log.write("# " + " ".join(self.args) + "\n")
@@ -125,18 +133,70 @@ class Machine:
 
     def shell(self, command, timeout=DEFAULT_TIMEOUT):
         """Runs command in the guest's shell on the serial console and returns
-        (exit status, output). The shell must be at its prompt."""
+        (exit status, output). The shell must be at its prompt.
+
+        The output is what the shell printed between two markers it prints
+        itself, one before and one after the command, so a prompt of an
+        earlier command (which may arrive, whole or in part, after this call
+        began) is never part of it. Each marker is built from the command's
+        arguments when the shell runs it, so the terminal's echo of the
+        command line (before `stty -echo`) never matches either."""
         self._commands = getattr(self, "_commands", 0) + 1
         tag = f"@@{self._commands}@@"
         start = len(self.output)
-        # The terminal echoes the line with '$?' unexpanded, so only the
-        # shell's own echo matches the pattern below.
-        self.send(f"{command}; echo \"{tag} $?\"\n")
-        m = self.wait_for(re.escape(tag) + r" (\d+)$", timeout=timeout, start=start)
-        lines = self.output[start:m.start()].split("\n")
-        # Drop the terminal's echo of the command line itself.
-        body = "\n".join(line for line in lines if f'{tag} $?' not in line)
-        return int(m.group(1)), body
+        self.send(f"printf '%s<\\n' '{tag}'; {command}; echo \"{tag}> $?\"\n")
+        # Not anchored: the line may have begun (with a prompt) before start.
+        begin = self.wait_for(re.escape(tag + "<") + "$", timeout=timeout, start=start)
+        end = self.wait_for(re.escape(tag + ">") + r" (\d+)$", timeout=timeout,
+                            start=begin.end() + 1)
+        return int(end.group(1)), self.output[begin.end() + 1:end.start()]
+
+    def monitor(self, command):
+        """Runs command on QEMU's monitor and returns its answer (the text
+        between the echo of the command and the next prompt)."""
+        def until_prompt(sock):
+            data = b""
+            while not data.endswith(b"(qemu) "):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    raise ConsoleTimeout(f"QEMU's monitor for {self.name} closed")
+                data += chunk
+            return data.decode(errors="replace")
+
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(60 * TIMEOUT_SCALE)
+            sock.connect(os.path.join(self._monitor_dir, "monitor"))
+            until_prompt(sock)
+            sock.sendall(command.encode() + b"\n")
+            answer = until_prompt(sock)
+        # The monitor redraws its line as it echoes: drop the escapes and the echo.
+        answer = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", answer).replace("\r", "")
+        return answer.split("\n", 1)[-1].rsplit("(qemu) ", 1)[0]
+
+    def cpu_states(self):
+        """For each CPU, (halted, interrupts enabled) from QEMU's registers:
+        (True, False) is a CPU stopped for good (only an NMI wakes it)."""
+        states = []
+        for regs in re.split(r"^CPU#\d+$", self.monitor("info registers -a"), flags=re.M)[1:]:
+            rflags = int(re.search(r"RFL=([0-9a-f]+)", regs).group(1), 16)
+            states.append((re.search(r"HLT=(\d)", regs).group(1) == "1", bool(rflags & 0x200)))
+        return states
+
+    def wait_stopped(self, timeout=DEFAULT_TIMEOUT):
+        """Waits until every CPU is halted with interrupts off, so none can
+        run again (a reboot after a delay, say); fails if QEMU exits first."""
+        deadline = time.monotonic() + timeout * TIMEOUT_SCALE
+        while True:
+            if not self.running():
+                raise ConsoleTimeout(f"QEMU for {self.name} exited; console tail:\n"
+                                     + self.output[-3000:])
+            states = self.cpu_states()
+            if states and all(halted and not irq for halted, irq in states):
+                return
+            if time.monotonic() > deadline:
+                raise ConsoleTimeout(f"the CPUs of {self.name} did not all stop "
+                                     f"(halted, interrupts on): {states}")
+            time.sleep(0.5)
 
     def send(self, text):
         self._proc.stdin.write(text.encode())
@@ -157,6 +217,7 @@ class Machine:
         self._proc.stdout.close()
         if self._log:
             self._log.close()
+        shutil.rmtree(self._monitor_dir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()

@@ -19,17 +19,17 @@ Commands reach the guest's shell by writing to its console's pty (the
 tty xenconsoled publishes in xenstore); its answers are read from
 xenconsoled's log of that console."""
 
-import itertools
 import os
 import re
 import subprocess
 
 import pytest
 
+import domu_shell
+from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, run
+from domu_shell import LOG, log_lines, wait_log
 from qemu import Machine, TIMEOUT_SCALE
-from test_console import INITRD, PROMPT, USERSPACE, VMLINUZ, check, run
 
-LOG = "/var/log/xen/console/guest-{}.log"
 ROOT_LINE = "TERN-DOMU: root file system on /dev/xvda1"
 DOMU_UP = "TERN-DOMU: userspace up"
 
@@ -49,13 +49,13 @@ def make_virtio_disk(path):
 
 @pytest.fixture(scope="module")
 def dom0(tmp_path_factory):
-    if not os.path.exists(INITRD):
-        pytest.fail(f"{INITRD} is missing: run `make images`")
+    if not os.path.exists(IMAGE):
+        pytest.fail(f"{IMAGE} is missing: run `make images`")
     disk = str(tmp_path_factory.mktemp("blk") / "virtio.img")
     make_virtio_disk(disk)
     m = Machine("test_blk", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0 quiet", INITRD], smp=2, memory="2G",
+                modules=[f"{VMLINUZ} console=ttyS0 quiet", IMAGE], smp=2, memory="2G",
                 extra_args=["-drive", f"file={disk},format=raw,if=virtio"])
     m.start()
     try:
@@ -67,68 +67,11 @@ def dom0(tmp_path_factory):
         m.kill()
 
 
-def wait_log(m, name, pattern, count=1, timeout=600):
-    """Waits in dom0 until the guest's console log has `count` lines holding
-    pattern (a fixed string). Logs are never printed whole: the serial line
-    is slow, and the guest's terminal queries would travel with them."""
-    log = LOG.format(name)
-    limit = int(timeout * TIMEOUT_SCALE)
-    # Every minute the wait says where the guest is (for a failure's log).
-    status, out = run(m, f"i=0; until [ \"$(grep -acF -- '{pattern}' {log} 2>/dev/null)\" -ge "
-                         f"{count} ] 2>/dev/null; do i=$((i+1)); [ $i -gt {limit} ] && break; "
-                         f"[ $((i % 60)) = 0 ] && echo \"waiting: $(tail -n 1 {log} | tr -cd "
-                         f"'[:print:]')\"; sleep 1; done; "
-                         f"echo \"COUNT $(grep -acF -- '{pattern}' {log})\"",
-                      timeout=timeout + 60)
-    found = re.search(r"^COUNT (\d+)$", out, re.M)
-    got = int(found.group(1)) if status == 0 and found else 0
-    assert got >= count, f"{name}: no '{pattern}' (x{count}); its console:\n" + \
-        run(m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
-
-
-def log_lines(m, name, regex):
-    """The lines of the guest's console log matching an extended regex."""
-    return run(m, f"grep -aE '{regex}' {LOG.format(name)} | tr -d '\\033'")[1]
-
-
-class Guest:
-    """A guest's shell through its console pty; each command's output ends
-    with a numbered marker line and its exit status."""
-
-    # Markers are unique across Guest objects: a guest's log outlives them.
-    tags = itertools.count(1)
-
-    def __init__(self, m, name):
-        self.m, self.name = m, name
-
-    def sh(self, command, timeout=600):
-        """(exit status, output) of command (no single quotes in it)."""
-        tag = f"@@G{next(Guest.tags)}@@"
-        log = LOG.format(self.name)
-        tty = check(self.m, f"xenstore-read /local/domain/$(xl domid {self.name})/console/tty")
-        # Markers around the output; $? is expanded only by the guest's shell.
-        check(self.m, f"printf '%s\\n' 'echo {tag}B; {command}; echo {tag}$?' > {tty.strip()}")
-        limit = int(timeout * TIMEOUT_SCALE)
-        run(self.m, f"i=0; until grep -aq '^{tag}[0-9]' {log}; do i=$((i+1)); "
-                    f"[ $i -gt {limit} ] && break; sleep 1; done", timeout=timeout + 60)
-        # (xenconsoled's log keeps the guest's CR LF line ends)
-        text = run(self.m, f"tr -d '\\033\\r' < {log} | sed -n '/^{tag}B$/,/^{tag}[0-9]/p'")[1]
-        found = re.search(rf"^{re.escape(tag)}(\d+)$", text, re.M)
-        assert found, f"{self.name}: no answer to `{command}`; console:\n" + \
-            run(self.m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
-        begin = re.search(rf"^{re.escape(tag)}B$", text, re.M)
-        body = text[begin.end() + 1:found.start()] if begin else ""
-        return int(found.group(1)), body
-
+class Guest(domu_shell.Guest):
     def wait_disk(self, vdev):
         """Waits for /dev/<vdev> in the guest (blkfront connected it)."""
         self.ok(f"i=0; until [ -b /dev/{vdev} ]; do i=$((i+1)); [ $i -gt 300 ] && break; "
                 f"sleep 0.2; done; [ -b /dev/{vdev} ]")
-
-    def ok(self, command, timeout=600):
-        status, body = self.sh(command, timeout)
-        assert status == 0, f"{self.name}: `{command}` failed ({status}):\n{body}"
-        return body
 
 
 def create_sample(m, *overrides, expect_boot=True):
@@ -204,21 +147,22 @@ def test_safety_rules_and_nothing_left_behind(dom0):
              "grep -v '^disk' /root/other.cfg >> /root/qcow.cfg")
     # A missing file: named with its file, line and disk line, before anything is built.
     status, out = run(m, "xl create /root/missing.cfg")
-    assert status != 0
+    # (3: xl's exit status for a create that failed, as Xen's xl gives)
+    assert status == 3, out
     assert ("libxl: error: /root/missing.cfg:1: disk 'file:/root/nope.img,xvda,w': cannot use "
             "/root/nope.img: No such file or directory") in out, out
     # Formats other than raw say how to convert.
     status, out = run(m, "xl create /root/qcow.cfg")
-    assert status != 0 and "format qcow2 is not supported" in out and "qemu-img convert" in out, out
+    assert status == 3 and "format qcow2 is not supported" in out and "qemu-img convert" in out, out
     # The sample disk is in use read-write by "sample": refused to "other".
     status, out = run(m, "xl create /root/other.cfg")
-    assert status != 0, out
+    assert status == 3, out
     assert "File /srv/xen/sample-disk.img is already in use" in out, out
-    assert run(m, "xl list other")[0] != 0
+    assert run(m, "xl list other")[0] == 1
     # A device mounted in dom0 is refused too.
     check(m, "mkdir -p /mnt/p2 && mount -t ext4 /dev/vda2 /mnt/p2")
     status, out = run(m, "xl block-attach sample phy:/dev/vda2,xvdd,w")
-    assert status != 0 and "is mounted in the privileged domain" in out, out
+    assert status == 1 and "is mounted in the privileged domain" in out, out
     assert "libxl_device_disk_add failed." in out
     check(m, "umount /mnt/p2")
     # Nothing left behind: no domain, no backend, no leftover memory.

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from qemu import BUILD
 
 NO_DOM0 = r"No dom0 kernel: the bootloader passed no module"
 HOWTO_OPTIONS = "dom0_mem=256M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 com1=115200,8n1"
@@ -98,11 +97,17 @@ def test_missing_dom0_stops_clearly_then_reboots(machine):
     m.wait_exit()
 
 
-def test_noreboot_halts_instead(machine):
-    m = machine(append="noreboot")
+@pytest.mark.parametrize("smp", [1, 2])
+def test_noreboot_halts_instead(machine, smp):
+    """Halted for good, not just not yet rebooted: every CPU (the other one
+    too, idle until then) sits in HLT with interrupts off, and tern prints
+    nothing more."""
+    m = machine(append="noreboot", smp=smp)
     m.wait_for(NO_DOM0)
-    m.wait_for(r"Manual reset required \('noreboot' specified\)")
+    halt = m.wait_for(r"Manual reset required \('noreboot' specified\)$")
+    m.wait_stopped()
     assert m.running()
+    assert m.output[halt.end():].strip() == "", m.output[halt.end():]
 
 
 def test_loglvl_error_hides_info_but_not_the_panic(machine):

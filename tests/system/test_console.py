@@ -15,52 +15,22 @@ import socket
 import struct
 import subprocess
 import time
+import warnings
 
 import pytest
 
+from dom0 import BASE_IMAGE, IMAGE, boot, check, run
 from qemu import BUILD, ConsoleTimeout
 
-IMAGES = os.path.join(BUILD, "images")
-VMLINUZ = os.path.join(IMAGES, "vmlinuz")
-INITRD = os.path.join(IMAGES, "dom0.cpio.gz")
-# The same image without the sample guest's kernel and initramfs.
-BASE_INITRD = os.path.join(IMAGES, "dom0-base.cpio.gz")
-USERSPACE = r"TERN-INIT: userspace up"
 DOMU_UP = r"TERN-DOMU: userspace up"
-PROMPT = r"/ # "
+NO_TTY = r"xenconsole: Could not read tty from store"
 ESCAPE = "\x1d"
 
 
-def run(m, command, timeout=180):
-    """(status, output) of a dom0 shell command, without leftover prompts."""
-    status, out = m.shell(command, timeout=timeout)
-    out = re.sub(r"^(/ # (\x1b\[6n)?)+", "", out.lstrip("\n"))
-    return status, out.strip("\n")
-
-
-def check(m, command, timeout=180):
-    status, out = run(m, command, timeout)
-    assert status == 0, f"`{command}` failed in dom0 ({status}):\n{out}"
-    return out
-
-
-def dom0(machine, initrd=INITRD, kernel_args=""):
+def dom0(machine, image=IMAGE, kernel_args=""):
     """tern with the dom0 image: two pCPUs, so a domU has one dom0 does not own.
     kernel_args go on dom0's command line."""
-    if not os.path.exists(initrd):
-        pytest.fail(f"{initrd} is missing: run `make images`")
-    m = machine(append="dom0_mem=512M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
-                       "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0 {kernel_args}".rstrip(), initrd], smp=2,
-                memory="2G")
-    m.wait_for(USERSPACE + "|Could not set up DOM0")
-    if "Could not set up DOM0" in m.output:
-        why = re.findall(r"^\(tern\) dom0: .*$", m.output, re.M)
-        pytest.fail(f"tern could not start dom0 with {os.path.basename(initrd)} "
-                    f"({os.path.getsize(initrd)} bytes): " + "; ".join(why))
-    m.wait_for(PROMPT, whole_lines=False)
-    m.shell("stty -echo")
-    return m
+    return boot(machine, image, dom0_mem="512M", dom0_args=kernel_args)
 
 
 def wait_prompt(m, start, timeout=60):
@@ -71,10 +41,10 @@ def wait_prompt(m, start, timeout=60):
 
 
 def test_xencommons_starts_xenstored_and_xenconsoled(machine):
-    m = dom0(machine, BASE_INITRD)
+    m = dom0(machine, BASE_IMAGE)
     out = m.output
     assert "Starting xenstored..." in out and "Starting xenconsoled..." in out, out[-3000:]
-    assert "xencommons: xenstored, xenconsoled and tern-blkback running" in out
+    assert "xencommons: xenstored, xenconsoled, tern-blkback and tern-netback running" in out
     assert "TERN-INIT: xencommons failed" not in out
     status = check(m, "/etc/init.d/xencommons status")
     assert re.search(r"^xenstored is running \(pid \d+\)$", status, re.M), status
@@ -100,6 +70,23 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     check(m, "/etc/init.d/xencommons status")
 
 
+def wait_domu_console(m, start, timeout=600):
+    """Waits for the sample domU's userspace marker on its console after `xl
+    create -c`. xl gives up if xenconsoled has not published the console's
+    pty within 10 s (Xen's xenconsole: 5 s), as happens on a heavily loaded
+    machine; then it attaches again with `xl console`, as an administrator
+    would, with a warning that shows in the session's summary. Returns
+    whether it had to."""
+    found = m.wait_for(f"{DOMU_UP}|{NO_TTY}", start=start, timeout=timeout)
+    if found.group(0) == DOMU_UP:
+        return False
+    warnings.warn(f"{m.name}: xl create -c gave up waiting for the console's pty; "
+                  "attached again with xl console")
+    m.send("xl console sample\n")
+    m.wait_for(DOMU_UP, start=found.end(), timeout=timeout)
+    return True
+
+
 def create_sample_on_console(m):
     """`xl create -c` of the sample domU: Debian's kernel as a PVH domU, its
     busybox shell on hvc0 through xenconsoled, attached at once; returns the
@@ -108,7 +95,7 @@ def create_sample_on_console(m):
     start = len(m.output)
     m.send("xl create -c /etc/xen/sample.cfg\n")
     try:
-        m.wait_for(DOMU_UP, start=start, timeout=600)
+        wait_domu_console(m, start)
     except ConsoleTimeout as exc:
         pytest.fail("the sample domU's userspace marker never appeared on its console "
                     "(hypervisor domU support, domain builder, or xenconsoled): " + str(exc))
@@ -155,7 +142,8 @@ def test_sample_domu_console_detach_reattach_shutdown(machine):
 
     # Shutdown is a request the guest honours by powering itself off.
     # -w returns once it has shut down (Xen's meaning); its monitor then
-    # destroys it (on_poweroff="destroy"), a moment later on a busy machine.
+    # removes its devices (disk, vif) and destroys it (on_poweroff="destroy"),
+    # a moment later on a busy machine.
     check(m, "xl shutdown -w sample", timeout=300)
     status, out = run(m, "for i in $(seq 300); do xl list sample >/dev/null 2>&1 || break; "
                          "sleep 1; done; xl list sample", timeout=400)

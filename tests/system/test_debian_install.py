@@ -9,7 +9,7 @@ an entry in GRUB's menu on the serial line, and drives the systemd system
 that comes up (autologin on ttyS0).
 
 The guest is /etc/xen/auto/sample.cfg: Debian's kernel with a busybox
-initramfs (virtual disks are not in yet)."""
+initramfs, without disk or vif: this test is about the services."""
 
 import os
 import re
@@ -80,7 +80,7 @@ def test_grub_boots_tern_dom0_with_services_and_autostarted_guest(machine):
     # Boot finished with no failed unit; the services are up, in order.
     state = check(m, "systemctl is-system-running --wait; true")
     assert state.endswith("running"), check(m, "systemctl --failed --no-pager")
-    for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "tern-blkback", "xendomains"):
+    for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "tern-blkback", "tern-netback", "xendomains"):
         assert check(m, f"systemctl is-active {unit}").splitlines()[-1] == "active", unit
     check(m, "findmnt -n -t tmpfs /var/lib/xenstored")
     check(m, "test -c /dev/xen/privcmd && test -S /run/xenstored/socket")
@@ -117,7 +117,7 @@ def test_same_system_without_tern_boots_and_services_stay_off(machine):
     assert "(tern)" not in m.output
     state = check(m, "systemctl is-system-running --wait; true")
     assert state.endswith("running"), check(m, "systemctl --failed --no-pager")
-    for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "tern-blkback", "xendomains"):
+    for unit in ("xen-dom0-modules", "xenstored", "xenconsoled", "tern-blkback", "tern-netback", "xendomains"):
         assert check(m, f"systemctl is-active {unit}; true").splitlines()[-1] == "inactive", unit
         said = check(m, f"journalctl -b -u {unit} --no-pager")
         assert "not running on tern" in said, said

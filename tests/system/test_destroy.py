@@ -25,10 +25,8 @@ import time
 
 import pytest
 
+from dom0 import BASE_IMAGE, CONSOLE_NONE, XL, boot, check, free_memory, run
 from qemu import BUILD, TIMEOUT_SCALE
-from test_console import BASE_INITRD, VMLINUZ
-from test_domu import boot_dom0_with
-from test_xl import XL, check, run
 
 DESTROYMAP = os.path.join(BUILD, "dist", "usr", "lib", "tern", "tests", "destroymap")
 # The grant_map test guest leaves grant GREF_DOM0 of a page it filled for dom0.
@@ -50,14 +48,15 @@ STORED_LOG = "/var/log/xen/xenstored.log"
 
 
 def dom0(machine, tmp_path):
-    for path in (BASE_INITRD, VMLINUZ, GUEST, DESTROYMAP):
+    for path in (GUEST, DESTROYMAP):
         if not os.path.exists(path):
-            pytest.fail(f"{path} is missing: run `make all images guests`")
+            pytest.fail(f"{path} is missing: run `make all guests`")
     files = {"root/destroy/victim.cfg": (0o100644, CFG.encode())}
     for name, path in (("guest.elf", GUEST), ("destroymap", DESTROYMAP)):
         with open(path, "rb") as f:
             files[f"root/destroy/{name}"] = (0o100755, f.read())
-    return boot_dom0_with(machine, tmp_path, BASE_INITRD, files, dom0_mem="512M", memory="2G")
+    return boot(machine, BASE_IMAGE, dom0_mem="512M", console=CONSOLE_NONE, files=files,
+                tmp_path=tmp_path)
 
 
 def daemon_pids(m):
@@ -65,10 +64,6 @@ def daemon_pids(m):
     pids = dict(re.findall(r"^(xenstored|xenconsoled) is running \(pid (\d+)\)$", out, re.M))
     assert set(pids) == {"xenstored", "xenconsoled"}, out
     return pids
-
-
-def free_memory(m):
-    return int(check(m, f"{XL} info free_memory").strip())
 
 
 def log_size(m, path):

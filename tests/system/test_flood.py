@@ -17,16 +17,15 @@ IPI printed its line."""
 
 import fcntl
 import os
-import re
 import threading
 import time
 
 import pytest
 
 import domu_guests
+from dom0 import IMAGE, boot, check, run
 from qemu import BUILD, TIMEOUT_SCALE
-from test_console import ESCAPE, INITRD, check, run, wait_prompt
-from test_domu import boot_dom0_with
+from test_console import ESCAPE, wait_prompt
 from test_lifecycle import wait_userspace
 
 FLOOD = os.path.join(BUILD, "guests", "flood.elf")
@@ -92,11 +91,11 @@ def test_flooder_cannot_starve_its_neighbour_or_escape_destroy(machine, tmp_path
     with open(FLOOD, "rb") as f:
         files = {"root/guests/flood.elf": (0o100644, f.read()),
                  "root/guests/flood.cfg": (0o100644, FLOOD_CFG.encode())}
-    m = boot_dom0_with(machine, tmp_path, INITRD, files, dom0_mem="512M", memory="2G",
-                       console="com2 com2=9600,8n1",
-                       extra_args=["-serial", "mon:stdio", "-chardev",
-                                   f"pipe,id=com2,path={tmp_path / 'com2'}",
-                                   "-serial", "chardev:com2"])
+    m = boot(machine, IMAGE, dom0_mem="512M", memory="2G",
+             console="console=com2 com2=9600,8n1 guest_loglvl=all", files=files,
+             tmp_path=tmp_path, extra_args=["-serial", "mon:stdio", "-chardev",
+                                            f"pipe,id=com2,path={tmp_path / 'com2'}",
+                                            "-serial", "chardev:com2"])
     line.start()
     try:
         check(m, "xl create /etc/xen/sample.cfg")

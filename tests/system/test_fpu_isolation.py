@@ -28,9 +28,8 @@ import time
 
 import pytest
 
+from dom0 import CONSOLE_NONE, boot as boot_dom0, check, newc_archive, run
 from qemu import BUILD, TIMEOUT_SCALE
-from test_domu import boot_dom0_with, newc_archive
-from test_xl import check, run
 
 IMAGES = os.path.join(BUILD, "images")
 DOM0_IMAGE = os.path.join(IMAGES, "dom0.cpio.gz")
@@ -68,8 +67,8 @@ def boot(machine, tmp_path, smp=2):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all images`")
     files = {RAMDISK[1:]: (0o100644, guest_ramdisk())}
-    return boot_dom0_with(machine, tmp_path, DOM0_IMAGE, files, dom0_mem="512M", memory="2G",
-                          smp=smp)
+    return boot_dom0(machine, image=DOM0_IMAGE, dom0_mem="512M", memory="2G", smp=smp,
+                     console=CONSOLE_NONE, files=files, tmp_path=tmp_path)
 
 
 @pytest.fixture(scope="module")

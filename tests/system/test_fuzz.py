@@ -22,10 +22,8 @@ import time
 import pytest
 
 import domu_guests
+from dom0 import CONSOLE_NONE, IMAGE, boot, check, free_memory, run
 from qemu import BUILD, TIMEOUT_SCALE
-from test_console import INITRD, check, run
-from test_destroy import free_memory
-from test_domu import boot_dom0_with
 from test_flood import ping
 from test_lifecycle import listed, memory_back, wait_gone, wait_userspace
 
@@ -66,7 +64,8 @@ def test_fuzzers_leave_tern_dom0_and_other_domains_alone(machine, tmp_path):
             files[f"root/guests/{name}.elf"] = (0o100644, f.read())
     files["root/guests/spin.cfg"] = (0o100644, guest_cfg("spin", "spin").encode())
     files["root/guests/fuzz.cfg"] = (0o100644, guest_cfg("fuzz", "").encode())
-    m = boot_dom0_with(machine, tmp_path, INITRD, files, dom0_mem="512M", memory="2G")
+    m = boot(machine, IMAGE, dom0_mem="512M", memory="2G", console=CONSOLE_NONE, files=files,
+             tmp_path=tmp_path)
     free0 = free_memory(m)
 
     check(m, "xl create /etc/xen/sample.cfg")

@@ -9,9 +9,10 @@ The guests' consoles are logged by xenconsoled (--log=guest in the image's
 /etc/default/xencommons) under /var/log/xen/console/guest-<name>.log."""
 
 import re
+import time
 
-from test_console import check, dom0, run
-from test_destroy import free_memory
+from dom0 import check, cpu_seconds_over, free_memory, run
+from test_console import ESCAPE, dom0, wait_prompt
 
 DOMU_UP = "TERN-DOMU: userspace up"
 
@@ -41,6 +42,20 @@ def wait_userspace(m, name, line=DOMU_UP):
                          f"grep -c '{line}' {log}", timeout=1000)
     assert status == 0 and out.strip().endswith("1"), \
         f"{name}: no '{line}'; its console:\n" + run(m, f"tail -c 3000 {log}")[1]
+
+
+def console_command(m, name, command):
+    """Types command into the guest's shell through `xl console`, waits for
+    the shell to run it, and detaches (^] alone, as test_console.py does)."""
+    start = len(m.output)
+    m.send(f"xl console {name}\n")
+    time.sleep(2)
+    m.send(f"\n{command}\necho CONSOLE-$((6*7))\n")
+    m.wait_for(r"^CONSOLE-42", start=start, timeout=120)
+    start = len(m.output)
+    m.send(ESCAPE)
+    time.sleep(2)
+    wait_prompt(m, start)
 
 
 def listed(m, name):
@@ -95,11 +110,20 @@ def test_two_domus_one_crashes_the_other_keeps_running(machine):
     assert listed(m, "keeper") and listed(m, "other")
     uptime = check(m, "xl uptime")
     assert re.search(r"^keeper\s+\d+\s+\d+:\d\d:\d\d$", uptime, re.M), uptime
-    # Paused, a guest is shown so and gets no CPU; unpaused, it goes on.
+    # Paused, a guest is shown so and gets no CPU: with a busy loop in it, its
+    # CPU time grows while it runs, stands still while paused (pausing waits
+    # for its vCPU to stop), and grows again once unpaused.
+    console_command(m, "other", "(while :; do :; done) &")
+    elapsed, gained = cpu_seconds_over(m, 3)
+    assert gained["other"] >= 0.5 * elapsed, (elapsed, gained)
     check(m, "xl pause other")
     assert listed(m, "other").split()[4][2] == "p", check(m, "xl list")
+    elapsed, gained = cpu_seconds_over(m, 3)
+    assert gained["other"] == 0, (elapsed, gained)
     check(m, "xl unpause other")
     assert listed(m, "other").split()[4][2] == "-", check(m, "xl list")
+    elapsed, gained = cpu_seconds_over(m, 3)
+    assert gained["other"] >= 0.5 * elapsed, (elapsed, gained)
 
     # SysRq c makes the guest kernel panic: Linux reports a crash to Xen.
     check(m, "xl sysrq keeper c")
@@ -158,8 +182,8 @@ def test_both_event_channel_abis(machine):
     m = dom0(machine, kernel_args="xen.fifo_events=0")
     assert "xen:events: Using 2-level ABI" in m.output, "dom0 did not take the 2-level ABI"
     free0 = free_memory(m)
-    create(m, "twolevel", 'extra="console=hvc0 xen.fifo_events=0"')
-    create(m, "fifo")
+    create(m, "twolevel", *DISKLESS, 'extra="console=hvc0 xen.fifo_events=0"')
+    create(m, "fifo", *DISKLESS)
     wait_userspace(m, "twolevel")
     wait_userspace(m, "fifo")
     wait_userspace(m, "twolevel", "xen:events: Using 2-level ABI")

@@ -11,11 +11,10 @@ import re
 import time
 
 import domu_guests
+from dom0 import XL, check
 from qemu import TIMEOUT_SCALE
 from qmp import qmp_args, qmp_command
-from test_xl import check
 
-XL = domu_guests.XL
 UNKNOWN_NMI = "NMI received for unknown reason"
 # ICR: destination APIC ID 0 (dom0's CPU), then NMI delivery, level assert.
 NMI_TO_SELF = "devmem 0xfee00310 32 0x00000000; devmem 0xfee00300 32 0x00004400"

@@ -10,16 +10,8 @@ import json
 import os
 import re
 
-import pytest
+from dom0 import TOOLS_IMAGE, XL, boot, check, run
 
-from qemu import BUILD
-
-IMAGES = os.path.join(BUILD, "images")
-VMLINUZ = os.path.join(IMAGES, "vmlinuz")
-INITRD = os.path.join(IMAGES, "dom0-tools.cpio.gz")
-USERSPACE = r"TERN-INIT: userspace up"
-PROMPT = r"/ # "
-XL = "/usr/sbin/xl"
 HCFUZZ = "/usr/lib/tern/tests/hcfuzz"
 
 INFO_FIELDS = [
@@ -34,31 +26,9 @@ INFO_FIELDS = [
 LIST_HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
 
 
-def run(m, command, timeout=180):
-    """(status, output) of a dom0 shell command, without the shell's prompt:
-    the prompt of the previous command may arrive after Machine.shell()
-    returned, so it can start the next command's output."""
-    status, out = m.shell(command, timeout=timeout)
-    out = re.sub(r"^(/ # (\x1b\[6n)?)+", "", out.lstrip("\n"))
-    return status, out.strip("\n")
-
-
-def check(m, command, timeout=180):
-    status, out = run(m, command, timeout)
-    assert status == 0, f"`{command}` failed in dom0 ({status}):\n{out}"
-    return out
-
-
 def xen_dom0(machine):
     """Boots tern with dom0 and the tools; dom0 must run in Xen mode."""
-    if not os.path.exists(INITRD):
-        pytest.fail(f"{INITRD} is missing: run `make {os.path.relpath(INITRD, os.path.dirname(BUILD))}`")
-    m = machine(append="dom0_mem=256M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
-                       "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", INITRD], smp=2, memory="2G")
-    m.wait_for(USERSPACE)
-    m.wait_for(PROMPT, whole_lines=False)
-    m.shell("stty -echo")
+    m = boot(machine, TOOLS_IMAGE)
     hv_type = run(m, "cat /sys/hypervisor/type")[1].strip()
     assert "Hypervisor detected: Xen HVM" in m.output
     assert hv_type == "xen", f"/sys/hypervisor/type reads {hv_type!r}"

@@ -171,6 +171,15 @@ static int16_t map(unsigned int mapper, domid_t dom, grant_ref_t ref, uint64_t g
 	return op.status;
 }
 
+/* The granter ends a grant the way a guest does: only if nobody uses it. */
+static bool revoke(unsigned int d, grant_ref_t ref)
+{
+	uint16_t expected = GTF_permit_access;
+
+	return __atomic_compare_exchange_n(&entry(d, ref)->flags, &expected, 0, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 static int16_t unmap(unsigned int mapper, grant_handle_t handle, uint64_t gpa)
 {
 	struct gnttab_unmap_grant_ref op = { .host_addr = gpa, .handle = handle };
@@ -315,8 +324,11 @@ static void test_map_unmap(void **state)
 	assert_false(npt[0][0x100].readonly);
 	assert_int_equal(npt[0][0x100].granter, 1);
 	assert_int_equal(npt[0][0x100].gfn, 3);
-	/* The granter's revocation (cmpxchg from permit_access to 0) now fails. */
-	assert_int_not_equal(entry(1, 8)->flags, GTF_permit_access);
+	/* The granter's revocation, as Linux does it (cmpxchg of the flags from
+	 * permit_access to 0), fails while the page is mapped: nothing changes. */
+	assert_false(revoke(1, 8));
+	assert_int_equal(entry(1, 8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+	assert_int_equal(entry(1, 8)->domid, 0);
 
 	assert_int_equal(unmap(0, h, 0x100000), GNTST_okay);
 	assert_int_equal(entry(1, 8)->flags, GTF_permit_access);
@@ -324,6 +336,12 @@ static void test_map_unmap(void **state)
 	assert_int_equal(gts[0]->maptrack_used, 0);
 	/* Unmapped twice: the handle is gone. */
 	assert_int_equal(unmap(0, h, 0x100000), GNTST_bad_handle);
+	/* Now the revocation succeeds, and the grant cannot be mapped again. */
+	assert_true(revoke(1, 8));
+	assert_int_equal(entry(1, 8)->flags, 0);
+	assert_int_equal(map(0, 1, 8, 0x100000, GNTMAP_host_map, NULL), GNTST_general_error);
+	assert_int_equal(entry(1, 8)->flags, 0);
+	assert_false(npt[0][0x100].used);
 }
 
 static void test_readonly(void **state)

@@ -1,7 +1,8 @@
 /*
  * vCPU timers: one-shot deadlines (past deadlines with and without
  * VCPU_SSHOTTMR_future), periodic timers that catch up on missed periods with
- * one event, the earliest deadline for arming hardware, and refusals.
+ * one event, the earliest deadline for arming hardware, and the periods Xen
+ * refuses.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,10 +54,35 @@ static void test_periodic(void **state)
 	/* Earliest of both kinds. */
 	vcpu_timer_set_singleshot(&t, 4700000, false, 4500000);
 	assert_int_equal(vcpu_timer_next(&t), 4700000);
-	assert_int_equal(vcpu_timer_set_periodic(&t, 0, 4500000), 0);
+	vcpu_timer_stop_periodic(&t);
 	assert_int_equal(vcpu_timer_next(&t), 4700000);
-	assert_int_equal(vcpu_timer_set_periodic(&t, 10, 0), -EINVAL);
-	assert_int_equal(t.period, 0);
+	assert_true(vcpu_timer_expire(&t, 4700000));
+	assert_false(vcpu_timer_expire(&t, 99000000));
+	assert_int_equal(vcpu_timer_next(&t), 0);
+}
+
+/*
+ * The periods Xen takes (public/vcpu.h: "Periods smaller than one
+ * millisecond may not be supported"; Xen refuses them, and any above its
+ * STIME_DELTA_MAX, 2^62 - 1 ns, with -EINVAL): the bounds are accepted, the
+ * values just outside refused, and a refusal leaves the running timer alone.
+ */
+static void test_periodic_bounds(void **state)
+{
+	static const uint64_t refused[] = { 0, 1, 999999, 1ull << 62, ~0ull };
+	struct vcpu_timer t = { 0 };
+
+	(void)state;
+	assert_int_equal(vcpu_timer_set_periodic(&t, 1000000, 5000), 0);
+	assert_int_equal(vcpu_timer_next(&t), 1005000);
+	assert_int_equal(vcpu_timer_set_periodic(&t, (1ull << 62) - 1, 5000), 0);
+	assert_int_equal(vcpu_timer_next(&t), (1ull << 62) - 1 + 5000);
+	assert_int_equal(vcpu_timer_set_periodic(&t, 10000000, 5000), 0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(vcpu_timer_set_periodic(&t, refused[i], 7000), -EINVAL);
+		assert_int_equal(t.period, 10000000);
+		assert_int_equal(vcpu_timer_next(&t), 10005000);
+	}
 }
 
 int main(void)
@@ -64,6 +90,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_singleshot),
 		cmocka_unit_test(test_periodic),
+		cmocka_unit_test(test_periodic_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@ endef
 $(eval $(call dist_file,tools/init/xendomains,usr/libexec/tern/xendomains,755))
 $(eval $(call dist_file,tools/init/xencommons,usr/libexec/tern/xencommons,755))
 $(eval $(call dist_file,tools/init/tern-dom0,usr/libexec/tern/tern-dom0,755))
+$(eval $(call dist_file,tools/init/xen-bridge,usr/libexec/tern/xen-bridge,755))
 $(eval $(call dist_file,tools/init/tern.conf,lib/modprobe.d/tern.conf,644))
 $(eval $(call dist_file,tools/init/default/xencommons,etc/default/xencommons,644))
 $(eval $(call dist_file,tools/init/default/xendomains,etc/default/xendomains,644))

@@ -8,7 +8,7 @@ TC_LIB_MK := 1
 TC_DIR := tools/lib
 TC_OUT := $(BUILD)/tools
 TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c xs_client.c daemon.c \
-	gntdev.c xenbus_be.c supervise.c)
+	gntdev.c xenbus_be.c supervise.c back_ring.c backend_main.c)
 TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h hypervisor/include/tern/acpi_tables.h \
 	hypervisor/include/public/domctl.h hypervisor/include/public/version.h \
 	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h \

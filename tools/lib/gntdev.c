@@ -120,3 +120,24 @@ int tc_gntdev_copy(struct tc_gntdev *g, struct tc_gcopy *segs, unsigned n)
 	}
 	return 0;
 }
+
+struct tc_gcopy *tc_gcopy_room(struct tc_gcopy **buf, unsigned *cap, unsigned n)
+{
+	if (n > *cap) {
+		struct tc_gcopy *g = realloc(*buf, n * sizeof(*g));
+
+		if (!g)
+			return NULL;
+		*buf = g;
+		*cap = n;
+	}
+	return *buf;
+}
+
+int tc_gcopy_all_ok(const struct tc_gcopy *g, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (g[i].status != GNTST_okay)
+			return 0;
+	return 1;
+}

@@ -220,6 +220,11 @@ struct tc_gcopy {
  * -errno if the call itself failed (then every status is unknown).
  */
 int tc_gntdev_copy(struct tc_gntdev *g, struct tc_gcopy *segs, unsigned n);
+/* Room for n descriptors in a growing scratch array (*buf, *cap); NULL if
+ * memory ran out (the old array stays). */
+struct tc_gcopy *tc_gcopy_room(struct tc_gcopy **buf, unsigned *cap, unsigned n);
+/* Whether the n copies at g all succeeded. */
+int tc_gcopy_all_ok(const struct tc_gcopy *g, unsigned n);
 
 /*
  * Supervision: runs fn(arg) in a child process and starts it again each

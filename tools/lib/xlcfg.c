@@ -160,6 +160,11 @@ static void lex_string(struct lexer *lx)
 	lx->tok = T_STRING;
 	return;
 bad:
+	/* The rest of the string is part of the bad token, not new tokens. */
+	while (lx->p < lx->end && *lx->p != q && *lx->p != '\n')
+		lx->p++;
+	if (lx->p < lx->end && *lx->p == q)
+		lx->p++;
 	free(out);
 	lx->tok = T_ERROR;
 	lx->why = "bad escape or character in string";

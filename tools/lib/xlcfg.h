@@ -90,11 +90,17 @@ struct xlcfg_disk {
 /* One entry of vif = [ ... ] (section 2.5). */
 struct xlcfg_vif {
 	char *spec;
-	int devid;
+	char *file;        /* where it was written, for messages */
+	int line;
+	int devid;         /* devid=, else its place in the list */
 	int has_mac;
 	uint8_t mac[6];
-	char *bridge, *ip, *script, *model, *vifname, *backend, *rate, *gatewaydev;
+	char *bridge, *ip, *script, *model, *vifname, *backend, *rate, *gatewaydev, *vlan;
 	unsigned mtu;      /* 0 = default (1500) */
+	int trusted;       /* trusted (default) / untrusted */
+	/* rate=, as libxl writes it: bytes per interval, interval in us (0: none). */
+	uint64_t rate_bytes;
+	uint32_t rate_us;
 };
 
 #define XLCFG_MAX_VCPUS 64
@@ -149,6 +155,11 @@ int xlcfg_parse_disk(struct xlcfg_disk *disk, const char *spec, const char *file
 void xlcfg_disk_free(struct xlcfg_disk *disk);
 int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const char *file,
 		    int line, struct xlcfg_msgs *m);
+/* rate=N{GB,MB,KB,B,Gb,Mb,Kb,b}/s[@interval{s,ms,us}] (xl's grammar; 50 ms
+ * by default) into bytes per interval and the interval; -EINVAL with xl's
+ * message in m. */
+int xlcfg_parse_rate(const char *rate, uint64_t *bytes, uint32_t *usecs, const char *file,
+		     int line, struct xlcfg_msgs *m);
 void xlcfg_vif_free(struct xlcfg_vif *vif);
 /* vdev ("xvda", "hdc", "sda1", "0x0", "d0p1") to its device number; -EINVAL. */
 int xlcfg_vdev_number(const char *vdev, uint32_t *num);

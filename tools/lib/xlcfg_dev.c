@@ -413,6 +413,73 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return *s ? -EINVAL : 0;
 }
 
+/* "<digits><unit>" with xl's units: *n and the unit's text. */
+static int number_unit(const char *s, uint64_t *n, const char **unit)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*n = strtoull(s, &end, 10);
+	*unit = end;
+	return errno || *n == 0 || *n > UINT32_MAX ? -ERANGE : 0;
+}
+
+static int rate_error(struct xlcfg_msgs *m, const char *file, int line, const char *msg,
+		      const char *what)
+{
+	xlcfg_msg(m, 1, "%s:%d: config parsing error in vif: %s in `%s'", file, line, msg, what);
+	return -EINVAL;
+}
+
+int xlcfg_parse_rate(const char *rate, uint64_t *bytes, uint32_t *usecs, const char *file,
+		     int line, struct xlcfg_msgs *m)
+{
+	static const char *const units[] = { "GB/s", "MB/s", "KB/s", "B/s", "Gb/s", "Mb/s",
+					     "Kb/s", "b/s" };
+	static const uint64_t mult[] = { 1000000000, 1000000, 1000, 1 };
+	const char *at = strchr(rate, '@'), *unit;
+	uint64_t per_s, us = 50000, n;
+	char amount[64];
+	size_t i, alen = at ? (size_t)(at - rate) : strlen(rate);
+	int rc;
+
+	if (alen == 0)
+		return rate_error(m, file, line, "no rate specified", rate);
+	if (alen >= sizeof(amount))
+		return rate_error(m, file, line, "invalid rate", rate);
+	memcpy(amount, rate, alen);
+	amount[alen] = '\0';
+	rc = number_unit(amount, &per_s, &unit);
+	for (i = 0; rc != -EINVAL && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i]) == 0)
+			break;
+	if (rc == -EINVAL || i == sizeof(units) / sizeof(units[0]))
+		return rate_error(m, file, line, "invalid rate", amount);
+	if (rc)
+		return rate_error(m, file, line, "rate overflow", amount);
+	per_s *= mult[i % 4];
+	if (i >= 4)
+		per_s /= 8; /* bits */
+	if (at) {
+		rc = number_unit(at + 1, &n, &unit);
+		if (rc == -EINVAL || (strcmp(unit, "") && strcmp(unit, "s") && strcmp(unit, "ms") &&
+				      strcmp(unit, "us")))
+			return rate_error(m, file, line, "invalid replenishment interval", at + 1);
+		if (rc)
+			return rate_error(m, file, line, "replenishment interval overflow", at + 1);
+		us = n * (unit[0] == 'u' ? 1 : unit[0] == 'm' ? 1000 : 1000000);
+		if (us > UINT32_MAX)
+			return rate_error(m, file, line, "replenishment interval overflow", at + 1);
+	}
+	if (per_s > UINT64_MAX / us)
+		return rate_error(m, file, line, "rate overflow", rate);
+	*bytes = per_s * us / 1000000;
+	*usecs = (uint32_t)us;
+	return 0;
+}
+
 int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const char *file,
 		    int line, struct xlcfg_msgs *m)
 {
@@ -421,10 +488,13 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 
 	memset(vif, 0, sizeof(*vif));
 	vif->devid = devid;
+	vif->trusted = 1;
+	vif->line = line;
 	vif->spec = strdup(spec);
-	if (!copy || !vif->spec) {
+	vif->file = strdup(file);
+	if (!copy || !vif->spec || !vif->file) {
 		free(copy);
-		free(vif->spec);
+		xlcfg_vif_free(vif);
 		return -ENOMEM;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
@@ -437,8 +507,10 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 			continue;
 		eq = strchr(tok, '=');
 		if (!eq) {
-			if (strcmp(tok, "trusted") == 0 || strcmp(tok, "untrusted") == 0)
+			if (strcmp(tok, "trusted") == 0 || strcmp(tok, "untrusted") == 0) {
+				vif->trusted = tok[0] == 't';
 				continue;
+			}
 			xlcfg_msg(m, 1, "%s:%d: unrecognized argument `%s'", file, line, tok);
 			rc = -EINVAL;
 			break;
@@ -458,15 +530,22 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 					  strcmp(v, "ioemu") == 0 ? " (ioemu is for HVM guests)" : "");
 				rc = -EINVAL;
 			}
-		} else if (strcmp(k, "mtu") == 0) {
+		} else if (strcmp(k, "mtu") == 0 || strcmp(k, "devid") == 0) {
 			char *end;
-			unsigned long mtu = strtoul(v, &end, 10);
+			unsigned long n = strtoul(v, &end, 10);
+			int is_mtu = k[0] == 'm';
 
-			if (*end || !*v || mtu < 68 || mtu > 65535) {
-				xlcfg_msg(m, 1, "%s:%d: Invalid parameter `mtu'.", file, line);
+			if (*end || !*v || (is_mtu ? n < 68 || n > 65535 : n > 0x7fffffff)) {
+				xlcfg_msg(m, 1, "%s:%d: Invalid parameter `%s'.", file, line, k);
 				rc = -EINVAL;
 			}
-			vif->mtu = (unsigned)mtu;
+			if (is_mtu)
+				vif->mtu = (unsigned)n;
+			else
+				vif->devid = (int)n;
+		} else if (strcmp(k, "rate") == 0) {
+			rc = xlcfg_parse_rate(v, &vif->rate_bytes, &vif->rate_us, file, line, m);
+			field = &vif->rate;
 		} else if (strcmp(k, "accel") == 0) {
 			xlcfg_msg(m, 0, "%s:%d: the accel parameter for vifs is ignored", file, line);
 		} else if (strcmp(k, "netdev") == 0 || strcmp(k, "gatewaydev") == 0) {
@@ -486,11 +565,10 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 			field = &vif->vifname;
 		} else if (strcmp(k, "backend") == 0) {
 			field = &vif->backend;
-		} else if (strcmp(k, "rate") == 0) {
-			field = &vif->rate;
-		} else if (strcmp(k, "vlan") == 0 || strcmp(k, "forwarddev") == 0 ||
-			   strncmp(k, "colo_", 5) == 0) {
-			/* accepted, unused until there is a network backend */
+		} else if (strcmp(k, "vlan") == 0) {
+			field = &vif->vlan;
+		} else if (strcmp(k, "forwarddev") == 0 || strncmp(k, "colo_", 5) == 0) {
+			/* COLO replication: accepted as xl does; tern has no use for it */
 		} else {
 			*eq = '=';
 			xlcfg_msg(m, 1, "%s:%d: unrecognized argument `%s'", file, line, tok);
@@ -512,6 +590,8 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 void xlcfg_vif_free(struct xlcfg_vif *v)
 {
 	free(v->spec);
+	free(v->file);
+	free(v->vlan);
 	free(v->bridge);
 	free(v->ip);
 	free(v->script);

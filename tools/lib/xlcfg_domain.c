@@ -350,6 +350,16 @@ static int key_vif(struct ctx *c, const struct resolved *r)
 		else
 			bad = 1;
 	}
+	/* devid= may repeat another's place: two vifs cannot share one. */
+	for (unsigned i = 0; i < c->d->nvifs; i++) {
+		for (unsigned j = 0; j < i; j++) {
+			if (c->d->vifs[i].devid == c->d->vifs[j].devid) {
+				xlcfg_msg(c->m, 1, "%s:%d: vif devid %d is used twice", r->file,
+					  c->d->vifs[i].line, c->d->vifs[i].devid);
+				bad = 1;
+			}
+		}
+	}
 	return bad ? -EINVAL : 0;
 }
 
@@ -546,9 +556,6 @@ int xlcfg_domain_from_raw(struct xlcfg_domain *d, const struct xlcfg_raw *raw,
 	if (rc)
 		goto out;
 	bad |= check_whole(&c, file) != 0;
-	if (!bad && d->nvifs)
-		xlcfg_msg(m, 0, "warning: the network backend is not implemented yet: the guest "
-			  "gets no network");
 	rc = bad ? -EINVAL : 0;
 out:
 	for (unsigned i = 0; i < c.nr; i++)

@@ -15,3 +15,11 @@ $(XSCLI_BIN): tools/xenstore-cli/xenstore.c $(TC_HDRS) $(TC_LIB)
 
 $(XSCLI_LINKS): $(XSCLI_BIN)
 	ln -sf xenstore $@
+
+# One man page, and a link to it per name (MAN_DIR: tools/man/build.mk).
+XSCLI_MAN := $(MAN_DIR)/man1/xenstore.1.gz
+XSCLI_MAN_LINKS := $(foreach n,$(XSCLI_NAMES),$(MAN_DIR)/man1/xenstore-$(n).1.gz)
+ALL_TARGETS += $(XSCLI_MAN) $(XSCLI_MAN_LINKS)
+$(XSCLI_MAN): tools/man/xenstore.1.in $(XSCLI_BIN)
+$(XSCLI_MAN_LINKS): $(XSCLI_MAN)
+	ln -sf xenstore.1.gz $@

@@ -39,7 +39,7 @@ XS_ASAN_OBJS := $(patsubst $(XS_DIR)/%.c,$(XS_OUT)/asan/%.o,$(XS_LIB_SRCS))
 # Kept between runs, not deleted as intermediates.
 .SECONDARY: $(XS_ASAN_OBJS)
 XS_TEST_NAMES := test_path test_tree test_txn test_watch test_quota test_journal \
-	test_handle test_ring test_ring_domain
+	test_handle test_ring test_ring_domain test_unprivileged
 XS_TESTS := $(addprefix $(XS_OUT)/,$(XS_TEST_NAMES))
 UNIT_TESTS += $(XS_TESTS)
 

@@ -4,7 +4,7 @@ include tools/lib/build.mk
 
 XL_DIR := tools/xl
 XL_CORE := $(addprefix $(XL_DIR)/,xl.c xl_cmdtable.c xl_info.c xl_list.c xl_console.c \
-	xl_create.c xl_domain.c xl_sched.c xl_device.c xl_block.c)
+	xl_create.c xl_domain.c xl_sched.c xl_device.c xl_block.c xl_nic.c)
 XL_HDRS := $(XL_DIR)/xl.h $(XL_DIR)/xl_domain.h $(XL_DIR)/xl_device.h $(TC_HDRS)
 XL_BIN := $(TC_DIST)/usr/sbin/xl
 

@@ -78,7 +78,7 @@ int xl_block_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const str
 		{ "trusted", d->trusted ? "1" : "0" },
 		{ NULL, NULL },
 	};
-	struct xl_dev dev = { "vbd", domid, d->devnum, script, "add", be, fe, NULL };
+	struct xl_dev dev = { "vbd", domid, d->devnum, script, "add", be, fe, NULL, NULL };
 
 	snprintf(devnum, sizeof(devnum), "%u", d->devnum);
 	if (d->script && d->script[0] == '/')
@@ -96,7 +96,6 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 	struct xlcfg_disk disk;
 	struct tc_xs xs;
 	char *spec = NULL;
-	size_t len = 0;
 	uint16_t domid;
 	int optind, rc = xl_cmd_options(env, argc, argv, "block-attach", "", &optind, NULL, NULL);
 
@@ -109,17 +108,9 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 	}
 	if (xl_dom_resolve(env, argv[optind], &domid))
 		return 1;
-	/* The components are one spec, joined with commas. */
-	for (int i = optind + 1; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	spec = calloc(1, len + 1);
+	spec = xl_dev_spec(argc, argv, optind + 1);
 	if (!spec)
 		return 1;
-	for (int i = optind + 1; i < argc; i++) {
-		if (i > optind + 1)
-			strcat(spec, ",");
-		strcat(spec, argv[i]);
-	}
 	rc = xlcfg_parse_disk(&disk, spec, "block-attach", 1, &msgs);
 	free(spec);
 	if (msgs.text)

@@ -72,6 +72,14 @@ const struct xl_cmd xl_cmdtable[] = {
 	  "-f                      Force: remove the device even if the guest does not let go\n"
 	  "                        of it within 10 s.\n"
 	  "DevId may be the device number (51712) or the vdev (xvda)." },
+	{ "network-attach", xl_cmd_network_attach, "Create a new virtual network device",
+	  "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] "
+	  "[backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>] [accel=<accel>] "
+	  "[mtu=<mtu>]", "" },
+	{ "network-list", xl_cmd_network_list, "List virtual network interfaces for a domain",
+	  "<Domain(s)>", "" },
+	{ "network-detach", xl_cmd_network_detach, "Destroy a domain's virtual network device",
+	  "<Domain> <DevId|mac>", "" },
 	{ "console", xl_cmd_console, "Attach to domain's console", "[options] <Domain>",
 	  "-t <type>       console type, pv , serial or vuart\n-n <number>     console number\n-e <escape>     escape character" },
 };

@@ -73,6 +73,9 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 	for (unsigned i = 0; i < cfg->ndisks; i++)
 		if (xl_block_check(env, &cfg->disks[i]))
 			goto out;
+	for (unsigned i = 0; i < cfg->nvifs; i++)
+		if (xl_nic_check(env, &cfg->vifs[i]))
+			goto out;
 	if (xl_dom_find_name(&xs, cfg->name, &other) == 0) {
 		fprintf(env->err, "libxl: error: Domain with name \"%s\" already exists (domid "
 			"%u).\n", cfg->name, other);
@@ -123,6 +126,14 @@ static int create_domain(struct xl_env *env, struct tc_handle *h,
 			fprintf(env->err, "libxl: error: Domain %u: cannot add disk '%s' (%s:%d); "
 				"destroying the domain\n", res.domid, cfg->disks[i].spec,
 				cfg->disks[i].file, cfg->disks[i].line);
+			goto out;
+		}
+	}
+	for (unsigned i = 0; i < cfg->nvifs; i++) {
+		if (xl_nic_add(env, &xs, res.domid, &cfg->vifs[i])) {
+			fprintf(env->err, "libxl: error: Domain %u: cannot add vif '%s' (%s:%d); "
+				"destroying the domain\n", res.domid, cfg->vifs[i].spec,
+				cfg->vifs[i].file, cfg->vifs[i].line);
 			goto out;
 		}
 	}
@@ -391,6 +402,9 @@ int xl_cmd_create(struct xl_env *env, int argc, char **argv)
 									      EINVAL));
 		goto out;
 	}
+	/* Chosen once, so a restarted guest keeps its MACs. */
+	for (unsigned i = 0; i < cfg.nvifs; i++)
+		xl_nic_defaults(&cfg.vifs[i]);
 	if (o.dryrun) {
 		print_dryrun(env, &cfg);
 		status = 0;

@@ -34,6 +34,22 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
+char *xl_dev_spec(int argc, char **argv, int first)
+{
+	size_t len = 1;
+	char *spec;
+
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	spec = calloc(1, len);
+	for (int i = first; spec && i < argc; i++) {
+		if (i > first)
+			strcat(spec, ",");
+		strcat(spec, argv[i]);
+	}
+	return spec;
+}
+
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key)
 {
 	char path[256], *v = NULL, *end;
@@ -198,8 +214,20 @@ static int write_nodes(struct tc_xs *xs, const struct xl_dev *dev, const char *b
 		W(fe, "state", "1");
 		for (const struct xl_dev_kv *kv = dev->fe; kv && kv->key; kv++)
 			W(fe, kv->key, kv->value);
+		for (const struct xl_dev_kv *kv = dev->fe_ro; kv && kv->key; kv++) {
+			W(fe, kv->key, kv->value);
+			if (rc == 0)
+				rc = tc_xs_set_perms(xs, tx, path, be_perm);
+		}
 		W(libxl, "frontend", fe);
 		W(libxl, "backend", be);
+		/* The script's environment, for its run at removal. */
+		for (const struct xl_dev_kv *kv = dev->env; kv && kv->key; kv++) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "hotplug-env/%s", kv->key);
+			W(libxl, key, kv->value);
+		}
 #undef W
 		if (rc) {
 			tc_xs_txn_end(xs, tx, 0);
@@ -302,6 +330,44 @@ static int rm_ignoring_absent(struct tc_xs *xs, const char *path)
 	return rc == -ENOENT ? 0 : rc;
 }
 
+/* The environment xl_dev_add gave the script (NULL if none), malloc'ed. */
+static struct xl_dev_kv *saved_env(struct tc_xs *xs, const char *kind, uint16_t domid,
+				   uint32_t devid)
+{
+	char dir[160], path[256], *names = NULL;
+	struct xl_dev_kv *env;
+	uint32_t len = 0, n = 0, i = 0;
+
+	snprintf(dir, sizeof(dir), "/libxl/%u/device/%s/%u/hotplug-env", domid, kind, devid);
+	if (tc_xs_directory(xs, 0, dir, &names, &len) || len == 0) {
+		free(names);
+		return NULL;
+	}
+	for (uint32_t pos = 0; pos < len; pos += (uint32_t)strlen(names + pos) + 1)
+		n++;
+	env = calloc(n + 1, sizeof(*env));
+	for (uint32_t pos = 0; env && pos < len; pos += (uint32_t)strlen(names + pos) + 1) {
+		char *value = NULL;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names + pos);
+		if (tc_xs_get(xs, 0, path, &value) == 0) {
+			env[i].key = strdup(names + pos);
+			env[i++].value = value;
+		}
+	}
+	free(names);
+	return env;
+}
+
+static void free_env(struct xl_dev_kv *env)
+{
+	for (struct xl_dev_kv *kv = env; kv && kv->key; kv++) {
+		free((char *)kv->key);
+		free((char *)kv->value);
+	}
+	free(env);
+}
+
 int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16_t domid,
 		  uint32_t devid, enum xl_dev_how how, int timeout_ms)
 {
@@ -354,8 +420,11 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
 	}
 	snprintf(path, sizeof(path), "%s/script", be);
 	if (tc_xs_get(xs, 0, path, &script) == 0 && script[0] == '/') {
+		struct xl_dev_kv *script_env = saved_env(xs, kind, domid, devid);
+
 		rc = xl_dev_run_script(script, strcmp(kind, "vif") ? "remove" : "offline", kind, be,
-				       NULL, XL_DEV_HOTPLUG_TIMEOUT_MS);
+				       script_env, XL_DEV_HOTPLUG_TIMEOUT_MS);
+		free_env(script_env);
 		if (rc)
 			fprintf(env->err, "libxl: error: Domain %u: %s remove exited with status %d\n",
 				domid, script, rc);

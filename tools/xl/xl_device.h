@@ -38,6 +38,7 @@ struct xl_dev {
 	const struct xl_dev_kv *be; /* keys beyond the ones every device has */
 	const struct xl_dev_kv *fe;
 	const struct xl_dev_kv *env;/* extra environment for the script (vif, netdev) */
+	const struct xl_dev_kv *fe_ro;/* frontend keys the guest may read but not change (vif mtu) */
 };
 
 /* /local/domain/0/backend/<kind>/<domid>/<devid> and its frontend's path. */
@@ -72,6 +73,10 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
 /* Every device of a domain that will not run again (XL_DEV_GUEST_GONE):
  * for destroy and for a failed create. */
 void xl_dev_remove_all(struct xl_env *env, struct tc_xs *xs, uint16_t domid, int timeout_ms);
+
+/* xl's *-attach components argv[first..argc) as one spec, joined with
+ * commas (malloc'ed; NULL if memory ran out). */
+char *xl_dev_spec(int argc, char **argv, int first);
 
 /* dir/key as a decimal number, or -1 if absent or not a number (as libxl shows it). */
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key);

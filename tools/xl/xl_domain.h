@@ -23,12 +23,24 @@ int xl_cmd_sysrq(struct xl_env *env, int argc, char **argv);
 int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv);
 int xl_cmd_block_detach(struct xl_env *env, int argc, char **argv);
 int xl_cmd_block_list(struct xl_env *env, int argc, char **argv);
+int xl_cmd_network_attach(struct xl_env *env, int argc, char **argv);
+int xl_cmd_network_detach(struct xl_env *env, int argc, char **argv);
+int xl_cmd_network_list(struct xl_env *env, int argc, char **argv);
 
 /* A disk's format, backend and target, before anything is built: 0, or 1
  * after a message naming the disk line. */
 int xl_block_check(struct xl_env *env, const struct xlcfg_disk *disk);
 /* Adds a disk to a domain (its nodes, InitWait, the hotplug script); 0 or -errno after a message. */
 int xl_block_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const struct xlcfg_disk *d);
+
+/* A vif's backend, name and script, before anything is built: 0, or 1
+ * after a message naming the vif line. */
+int xl_nic_check(struct xl_env *env, const struct xlcfg_vif *v);
+/* What xl chooses for a vif the config leaves open: a random MAC in Xen's
+ * 00:16:3e range (once: the config keeps it for the domain's life). */
+void xl_nic_defaults(struct xlcfg_vif *v);
+/* Adds a vif to a domain (its nodes, InitWait, the hotplug script); 0 or -errno after a message. */
+int xl_nic_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const struct xlcfg_vif *v);
 
 /* privcmd for these commands (after xl_open's checks); NULL after a message. */
 struct tc_handle *xl_dom_tc(struct xl_env *env);

@@ -46,6 +46,9 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
 		return -EFAULT;
+	/* As in Xen: foreign frames only come through add_to_physmap_batch. */
+	if (xatp.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS;
 	d = target_domain(v, xatp.domid, &rc);
 	if (!d)
 		return rc;
@@ -97,23 +100,25 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 	d = target_domain(v, b.domid, &rc);
 	if (!d)
 		return rc;
-	if (!v->domain->is_privileged)
-		return -EPERM;
-	foreign = domain_by_id(b.foreign_domid);
-	/* A dying domain's RAM is on its way back to the heap. */
-	if (!foreign || foreign == d || foreign->dying)
+	/* Only dom0 maps foreign frames; others get -EPERM for each entry, as
+	 * from Xen (the call itself succeeds). A dying domain's RAM is on its
+	 * way back to the heap. */
+	foreign = v->domain->is_privileged ? domain_by_id(b.foreign_domid) : NULL;
+	if (v->domain->is_privileged && (!foreign || foreign == d || foreign->dying))
 		return -ESRCH;
 	for (uint64_t i = start; i < b.size; i++) {
 		xen_ulong_t idx;
 		xen_pfn_t gpfn;
-		int err;
+		int err = -EPERM;
 
 		if (i - start == BATCH_STEP)
 			return continue_batch(v, XENMEM_add_to_physmap_batch, i);
 		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
 		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
 			return -EFAULT;
-		err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT, true);
+		if (foreign)
+			err = p2m_map_foreign(d, gpfn << PAGE_SHIFT, foreign, idx << PAGE_SHIFT,
+					      true);
 		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
 			return -EFAULT;
 	}
@@ -174,9 +179,10 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -EFAULT;
+	/* A domain that may not be named gets Xen's answer: no extents done. */
 	d = target_domain(v, r.domid, &rc);
 	if (!d)
-		return rc;
+		return 0;
 	/* dom0's RAM is fixed at boot; only domUs grow this way. */
 	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9) ||
 	    !memop_batch_fits(r.nr_extents, hypercall_arg_max(v)) || start > r.nr_extents)

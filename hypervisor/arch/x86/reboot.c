@@ -3,6 +3,7 @@
 #include <asm/desc.h>
 #include <asm/io.h>
 #include <tern/arch.h>
+#include <tern/sched.h>
 
 #define RESET_CONTROL 0xcf9   /* PCI reset control register (chipset) */
 #define RESET_CPU_HARD 0x06
@@ -24,8 +25,21 @@ void machine_restart(void)
 	cpu_halt_forever();
 }
 
+static bool halting;
+
+bool machine_halting(void)
+{
+	return __atomic_load_n(&halting, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * As Xen does, every CPU stops, so no domU runs on with nobody to manage it:
+ * the others are kicked and halt in the kick's handler (traps.c). CPU0 is
+ * dom0's and takes no kicks; it is the one halting when dom0 ends.
+ */
 void machine_halt(void)
 {
-	/* The other CPUs sit in HLT with interrupts off already (smpboot.c). */
+	__atomic_store_n(&halting, true, __ATOMIC_RELEASE);
+	arch_kick_cpus(~0ull);
 	cpu_halt_forever();
 }

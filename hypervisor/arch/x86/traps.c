@@ -8,6 +8,7 @@
 #include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 
 #define STACK_TRACE_MAX 32
@@ -69,6 +70,8 @@ void trap_dispatch(struct cpu_regs *regs)
 	if (vector == TIMER_VECTOR || vector == KICK_VECTOR) {
 		/* Only wakes the CPU: the run loop looks at the timers itself. */
 		lapic_eoi();
+		if (machine_halting())
+			cpu_halt_forever();
 		return;
 	}
 	if (vector >= 32) {

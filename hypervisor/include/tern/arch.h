@@ -31,6 +31,8 @@ uint64_t rtc_read_seconds(void);
 __attribute__((noreturn)) void machine_restart(void);
 /* Stops every CPU but this one and halts this one. */
 __attribute__((noreturn)) void machine_halt(void);
+/* Whether machine_halt() has begun: every CPU that notices stops too. */
+bool machine_halting(void);
 
 unsigned int smp_processor_id(void);
 

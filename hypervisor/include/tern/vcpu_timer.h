@@ -9,7 +9,10 @@
 
 #include <tern/types.h>
 
-#define VCPU_TIMER_MIN_PERIOD_NS 100000ull /* 100 us: a shorter period is refused */
+/* The periods Xen's VCPUOP_set_periodic_timer takes: at least 1 ms and at
+ * most 2^62 - 1 ns (its STIME_DELTA_MAX); others are -EINVAL. */
+#define VCPU_TIMER_MIN_PERIOD_NS 1000000ull
+#define VCPU_TIMER_MAX_PERIOD_NS ((1ull << 62) - 1)
 
 struct vcpu_timer {
 	uint64_t singleshot; /* deadline, 0: not armed */
@@ -21,8 +24,10 @@ struct vcpu_timer {
 int vcpu_timer_set_singleshot(struct vcpu_timer *t, uint64_t deadline, bool future_only,
 			      uint64_t now);
 void vcpu_timer_stop_singleshot(struct vcpu_timer *t);
-/* period 0 stops it; a period below the minimum is -EINVAL. */
+/* Starts the periodic timer; a period out of range is -EINVAL and changes
+ * nothing (0 included: stopping is vcpu_timer_stop_periodic). */
 int vcpu_timer_set_periodic(struct vcpu_timer *t, uint64_t period, uint64_t now);
+void vcpu_timer_stop_periodic(struct vcpu_timer *t);
 
 /* Returns true if a timer fired by now (both disarm or move on as due); the
  * caller then raises one VIRQ_TIMER, however many periods were missed. */

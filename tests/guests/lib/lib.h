@@ -32,6 +32,7 @@
 #define ENOSYS 38
 #define ETIME 62
 #define EOPNOTSUPP 95
+#define ENOBUFS 105
 
 /* What every test defines. */
 extern const char test_title[];

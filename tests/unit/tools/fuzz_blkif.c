@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct blk_journal jn;
 	static struct blk_req req;
 	struct blk_limits lim;
-	struct blk_ring ring;
+	struct back_ring ring;
 	unsigned redo[BLK_SLOTS];
 	size_t n;
 

@@ -18,7 +18,7 @@
 #include "blk_ring.h"
 
 static uint8_t page[4096] __attribute__((aligned(4096)));
-static struct blk_ring ring;
+static struct back_ring ring;
 static const struct blk_limits lim = { 1000, 0, 1, 256 };
 static const struct blk_limits ro = { 1000, 1, 0, 256 };
 

@@ -66,7 +66,7 @@ int blk_journal_free_slot(const struct blk_journal *j)
 	return -1;
 }
 
-unsigned blk_journal_recover(struct blk_journal *j, struct blk_ring *r, unsigned redo[BLK_SLOTS])
+unsigned blk_journal_recover(struct blk_journal *j, struct back_ring *r, unsigned redo[BLK_SLOTS])
 {
 	uint32_t shown = r->sring->rsp_prod;
 	unsigned order[BLK_SLOTS], n = 0, nredo = 0;

@@ -77,6 +77,6 @@ int blk_journal_free_slot(const struct blk_journal *j);
  * have been published), frees what was delivered, and lists in redo[] the
  * slots whose requests must be carried out again. Returns how many.
  */
-unsigned blk_journal_recover(struct blk_journal *j, struct blk_ring *r, unsigned redo[BLK_SLOTS]);
+unsigned blk_journal_recover(struct blk_journal *j, struct back_ring *r, unsigned redo[BLK_SLOTS]);
 
 #endif

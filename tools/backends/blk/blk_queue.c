@@ -49,18 +49,9 @@ static void answer(struct blk_slot *s, int16_t status)
 	mark_dirty(q);
 }
 
-/* Room for n copy descriptors in the daemon's scratch array. */
 static struct tc_gcopy *gcopy_room(struct blk_ctx *ctx, unsigned n)
 {
-	if (n > ctx->gcopy_cap) {
-		struct tc_gcopy *g = realloc(ctx->gcopy, n * sizeof(*g));
-
-		if (!g)
-			return NULL;
-		ctx->gcopy = g;
-		ctx->gcopy_cap = n;
-	}
-	return ctx->gcopy;
+	return tc_gcopy_room(&ctx->gcopy, &ctx->gcopy_cap, n);
 }
 
 /* The descriptors moving slot s's data between its buffer and its

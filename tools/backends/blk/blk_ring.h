@@ -1,10 +1,6 @@
 /*
- * The backend's side of one blkif shared ring (pure: it only touches the
- * ring memory it is given, so the unit tests and the fuzzer run it on
- * plain memory). The frontend owns the request side and can write anything
- * at any time: indices are read once, requests are copied out before they
- * are looked at, and a request producer that claims more requests than the
- * ring could hold breaks the ring (-EPROTO) instead of being believed.
+ * One blkif shared ring, backend side: the shared backend ring
+ * (tools/lib/back_ring.h) with blkif's entries.
  */
 #ifndef TERN_BLK_RING_H
 #define TERN_BLK_RING_H
@@ -13,30 +9,35 @@
 
 #include <xen/io/blkif.h>
 
-struct blk_ring {
-	volatile struct xen_sring_hdr *sring;
-	union blkif_sring_entry *ents;
-	unsigned nr_ents;      /* a power of two */
-	uint32_t req_cons;     /* next request to take */
-	uint32_t rsp_prod_pvt; /* next response slot, not yet published */
-	uint32_t rsp_pushed;   /* what we last published as rsp_prod */
-};
+#include "back_ring.h"
 
 /* A ring over pages * 4 KiB at mem; 0, or -EINVAL for a bad page count. */
-int blk_ring_attach(struct blk_ring *r, void *mem, unsigned pages);
-/* Starts afresh on a ring the frontend has just set up: every index is
- * where the frontend left the producer (0 on a new ring). */
-void blk_ring_reset(struct blk_ring *r);
+static inline int blk_ring_attach(struct back_ring *r, void *mem, unsigned pages)
+{
+	return back_ring_attach(r, mem, pages, sizeof(union blkif_sring_entry));
+}
 
 /* Copies the next request out. 1: got one; 0: none; -EPROTO: the frontend's
  * req_prod is impossible (the ring is broken from then on). */
-int blk_ring_take(struct blk_ring *r, struct blkif_request *out);
+static inline int blk_ring_take(struct back_ring *r, struct blkif_request *out)
+{
+	return back_ring_take(r, out, sizeof(*out));
+}
+
 /* Writes a response into the next response slot (not yet visible). */
-void blk_ring_put_response(struct blk_ring *r, uint64_t id, uint8_t op, int16_t status);
+void blk_ring_put_response(struct back_ring *r, uint64_t id, uint8_t op, int16_t status);
+
 /* Publishes the responses written; 1 if the frontend wants an event. */
-int blk_ring_push(struct blk_ring *r);
+static inline int blk_ring_push(struct back_ring *r)
+{
+	return back_ring_push(r);
+}
+
 /* Before going idle: asks for an event on the next request and says
  * whether one arrived meanwhile (1) or not (0); -EPROTO as take. */
-int blk_ring_final_check(struct blk_ring *r);
+static inline int blk_ring_final_check(struct back_ring *r)
+{
+	return back_ring_final_check(r);
+}
 
 #endif

@@ -73,7 +73,7 @@ struct blk_queue {
 	unsigned npages;
 	uint32_t remote_port;
 	struct tc_grant_map map;
-	struct blk_ring ring;
+	struct back_ring ring;
 	int port;                   /* local event channel port, -1 if none */
 	struct blk_journal *jn;
 	char jn_path[160];

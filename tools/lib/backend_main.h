@@ -1,0 +1,39 @@
+/*
+ * What every dom0 backend daemon (tern-blkback, tern-netback) does around
+ * its event loop: the same options, background start, pid files, a log
+ * file, and a supervisor that starts the worker again when it dies
+ * (tc_supervise), so a crash costs guests what was in flight, not their
+ * devices.
+ *
+ *   <name> [-N|--no-fork] [--pid-file=FILE] [--worker-pid-file=FILE]
+ *          [--log=FILE|-] [--state-dir=DIR] [--no-supervise]
+ */
+#ifndef TERN_TOOLS_BACKEND_MAIN_H
+#define TERN_TOOLS_BACKEND_MAIN_H
+
+#include <stdarg.h>
+
+struct tc_backend_opts {
+	int no_fork, no_supervise;
+	const char *pid_file, *worker_pid_file, *log, *state_dir;
+};
+
+struct tc_backend_desc {
+	const char *name;              /* "tern-netback": usage and log lines */
+	const char *default_log;
+	const char *default_state_dir;
+	/* The worker: returns 0 when stopped by a signal, non-zero after an error. */
+	int (*run)(const struct tc_backend_opts *o);
+};
+
+/* Parses the options, daemonizes, supervises run(); main's exit status. */
+int tc_backend_main(int argc, char **argv, const struct tc_backend_desc *d);
+
+/* One log line, "<date> <name>[<pid>]: <message>", to stderr (the log file). */
+void tc_backend_vlog(const char *name, const char *fmt, va_list ap);
+
+/* Set by SIGTERM/SIGINT in a worker that called tc_backend_catch_signals(). */
+extern volatile int tc_backend_stop;
+void tc_backend_catch_signals(void);
+
+#endif
