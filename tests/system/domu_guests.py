@@ -6,7 +6,10 @@ created with `xl create` from a config made of the defaults below plus its
 fragment. A domU's console_io output reaches tern's console with a "(dN) "
 prefix, so its result line is read back with `xl dmesg`. Unless its
 `domu.cfg` says "# also as the initial domain", such a guest runs only as a
-domU (tests/system/test_guests.py skips it).
+domU (tests/system/test_guests.py skips it). A guest whose `domu.cfg` says
+"# instances: N" runs as N domUs at once (all created paused, then unpaused
+together; with `cpus = "1"` they share a pCPU), for tests of what one domain
+may see of another; each must succeed.
 
 Used by test_domu_guests.py and by any test that needs a guest in a domU."""
 
@@ -22,6 +25,7 @@ GUEST_SRC = os.path.join(ROOT, "tests", "guests")
 GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
 ALSO_DOM0 = "# also as the initial domain"
+INSTANCES = re.compile(r"^# instances: (\d+)$", re.M)
 RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
 # What a live domU may hold beyond its RAM: its nested page tables (their
 # allowance, docs/design.md), vCPU and permission-map pages, the frame and
@@ -47,6 +51,12 @@ def domu_guest_names():
 def runs_as_initial_domain(name):
     fragment = domu_fragment(name)
     return fragment is None or ALSO_DOM0 in fragment.splitlines()
+
+
+def instances(name):
+    """How many domUs of the guest run at once (its domu.cfg's "# instances: N")."""
+    found = INSTANCES.search(domu_fragment(name) or "")
+    return int(found.group(1)) if found else 1
 
 
 def guest_config(name, cfg_name=None, cmdline="", extra=()):
@@ -96,7 +106,8 @@ def create(m, cfg_path, *overrides):
 
 def wait_line(m, domid, pattern, timeout=300):
     """Waits for a line of domain `domid`'s in `xl dmesg` that matches
-    pattern; returns (the match, the domain's lines)."""
+    pattern; returns (the match, the domain's lines). A domain that tern
+    stopped (crashed) first fails at once, with tern's lines about it."""
     prefix = f"(d{domid}) "
     deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
@@ -106,6 +117,9 @@ def wait_line(m, domid, pattern, timeout=300):
             found = re.match(pattern, line)
             if found:
                 return found, "\n".join(lines)
+        crashed = re.findall(rf"^.*(?:d{domid}v\d+|Domain {domid} ).*$", log, re.M)
+        assert not any("crashed" in l for l in crashed), \
+            f"d{domid} was stopped by tern:\n" + "\n".join(crashed[-20:] + lines[-20:])
         assert time.monotonic() < deadline, \
             f"d{domid} printed no /{pattern}/; its lines:\n" + "\n".join(lines[-40:])
         time.sleep(1)
@@ -144,33 +158,47 @@ def listed_memory(m, domid):
     return int(re.search(rf"^\S+\s+{domid}\s+(\d+)\s", out, re.M).group(1))
 
 
-def release(m, domid, free_before):
-    """While the domain is still there (preserved after it stopped) the host
-    has lent it its RAM and at most DOMAIN_OVERHEAD_MIB more; once destroyed,
-    every page is back (within the MiB that dom0's own page tables may keep
-    for a moment)."""
-    ram = listed_memory(m, domid)
-    if ram is not None:
+def release(m, domids, free_before):
+    """While the domains are still there (preserved after they stopped) the
+    host has lent each its RAM and at most DOMAIN_OVERHEAD_MIB more; once
+    destroyed, every page is back (within the MiB that dom0's own page
+    tables may keep for a moment)."""
+    live = [(d, ram) for d in domids if (ram := listed_memory(m, d)) is not None]
+    if live:
         used = free_before - free_memory(m)
-        assert used <= ram + DOMAIN_OVERHEAD_MIB, \
-            f"d{domid} holds {used} MiB of host memory for {ram} MiB of RAM"
-        run(m, f"{XL} destroy {domid}")
+        allowed = sum(ram + DOMAIN_OVERHEAD_MIB for _, ram in live)
+        assert used <= allowed, \
+            f"{', '.join(f'd{d}' for d, _ in live)} hold {used} MiB of host memory, " \
+            f"more than their RAM and overhead ({allowed} MiB)"
+        for domid, _ in live:
+            run(m, f"{XL} destroy {domid}")
     deadline = time.monotonic() + 120 * TIMEOUT_SCALE
-    while listed_memory(m, domid) is not None:
-        assert time.monotonic() < deadline, f"d{domid} is still listed"
-        time.sleep(1)
+    for domid in domids:
+        while listed_memory(m, domid) is not None:
+            assert time.monotonic() < deadline, f"d{domid} is still listed"
+            time.sleep(1)
     free_after = free_memory(m)
     assert free_before - 1 <= free_after <= free_before, \
-        f"free memory {free_before} MiB before d{domid}, {free_after} MiB after its destroy"
+        f"free memory {free_before} MiB before {domids}, {free_after} MiB after their destroy"
+
+
+SEVERITY = ["SUCCESS", "SKIP", "ERROR", "FAILURE"]
 
 
 def run_guest(m, name, *overrides, timeout=300):
-    """Creates guest `name` from its config, waits for its result, checks the
-    host is fine and, once the domain is gone, has all its memory back;
-    returns (outcome, reason, its console lines)."""
+    """Creates guest `name` from its config (as many domUs as its
+    instances), waits for their results, checks the host is fine and, once
+    the domains are gone, has all their memory back; returns (the most
+    severe outcome, its reason, every instance's console lines)."""
     free_before = free_memory(m)
-    domid = create(m, f"{GUEST_DIR}/{name}.cfg", *overrides)
-    outcome, reason, lines = wait_result(m, domid, timeout)
+    count = instances(name)
+    names = [[]] if count == 1 else [[f'name="{name}-{i}"'] for i in range(count)]
+    # Paused until all exist, so instances that share a pCPU run side by side.
+    domids = [create(m, f"{GUEST_DIR}/{name}.cfg", "-p", *n, *overrides) for n in names]
+    for domid in domids:
+        check(m, f"{XL} unpause {domid}")
+    results = [wait_result(m, domid, timeout) for domid in domids]
     assert_host_healthy(m)
-    release(m, domid, free_before)
-    return outcome, reason, lines
+    release(m, domids, free_before)
+    outcome, reason, _ = max(results, key=lambda r: SEVERITY.index(r[0]))
+    return outcome, reason, "\n".join(f"d{d}: {r[2]}" for d, r in zip(domids, results))

@@ -19,7 +19,9 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, "build")
-TERN_ELF = os.path.join(BUILD, "tern.elf")
+# The hypervisor under test; TERN_ELF=<path> runs the tests against another
+# build (e.g. an older commit's, to see a regression test fail there).
+TERN_ELF = os.environ.get("TERN_ELF", os.path.join(BUILD, "tern.elf"))
 LOG_DIR = os.path.join(BUILD, "test-logs")
 
 # Software emulation on a shared machine: boots can take many times longer

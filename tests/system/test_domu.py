@@ -243,3 +243,31 @@ def test_triple_fault_crashes_only_that_domain(machine, tmp_path):
     check(m, f"{XL} destroy faulty")
     assert "faulty" not in check(m, f"{XL} list")
 
+
+
+def test_failed_vmrun_stops_only_that_domain(machine, tmp_path):
+    """A guest that loads CR0 with NW set and CD clear: a CPU gives it #GP
+    (the guest then reports an unexpected exception); QEMU takes the value
+    and the next VMRUN fails. tern must name the broken rule and stop that
+    domain alone; dom0 and tern go on."""
+    m = dom0_with_guests(machine, tmp_path)
+    start_xenstored(m)
+    check(m, f"{XL} create {DIR}/spin.cfg 'name=\"badcr0\"' 'cmdline=\"bad-cr0\"' "
+             "'on_crash=\"preserve\"'")
+    log = ""
+    for _ in range(120):
+        log = check(m, f"{XL} dmesg")
+        if "Domain 1 (domU) crashed" in log or "(d1) Test result" in log:
+            break
+        time.sleep(1)
+    assert "(d1) loading CR0" in log, log[-2000:]
+    if "(d1) Test result" not in log:
+        assert "d1v0: VMRUN refused the guest state: CR0.NW set with CR0.CD clear" in log, \
+            log[-2000:]
+        state = [l for l in check(m, f"{XL} list").splitlines() if l.startswith("badcr0 ")]
+        assert state and state[0].split()[4] == "---sc-", check(m, f"{XL} list")
+    else:
+        assert "(d1) ERROR: unexpected exception #GP" in log, log[-2000:]
+    check(m, f"{XL} destroy badcr0")
+    check(m, f"{XL} info >/dev/null")
+    assert not re.search(r"Panic on CPU|FATAL TRAP", check(m, f"{XL} dmesg"))

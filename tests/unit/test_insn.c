@@ -136,6 +136,62 @@ static void test_prefix_flood_stays_in_bounds(void **state)
 	assert_int_equal(insn_decode_mem(bytes, sizeof(bytes), &s), -ENODATA);
 }
 
+struct mov_cr_case {
+	const char *what;
+	uint8_t bytes[8];
+	size_t n;
+	bool long_mode;
+	unsigned int len, cr, gpr;
+	bool to_cr;
+};
+
+static const struct mov_cr_case mov_cr_cases[] = {
+	{ "mov %rax,%cr4", { 0x0f, 0x22, 0xe0 }, 3, true, 3, 4, 0, true },
+	{ "mov %rdi,%cr4", { 0x0f, 0x22, 0xe7 }, 3, true, 3, 4, 7, true },
+	{ "mov %r9,%cr4", { 0x41, 0x0f, 0x22, 0xe1 }, 4, true, 4, 4, 9, true },
+	{ "mov %rax,%cr8 (REX.R)", { 0x44, 0x0f, 0x22, 0xc0 }, 4, true, 4, 8, 0, true },
+	{ "mov %cr4,%rdx", { 0x0f, 0x20, 0xe2 }, 3, true, 3, 4, 2, false },
+	{ "mov %eax,%cr4 (32-bit code)", { 0x0f, 0x22, 0xe0 }, 3, false, 3, 4, 0, true },
+	{ "mod bits ignored", { 0x0f, 0x22, 0x21 }, 3, true, 3, 4, 1, true },
+	{ "operand-size prefix", { 0x66, 0x0f, 0x22, 0xe3 }, 4, true, 4, 4, 3, true },
+	{ "lock mov %eax,%cr0 is CR8 (AMD)", { 0xf0, 0x0f, 0x22, 0xc0 }, 4, false, 4, 8, 0, true },
+};
+
+static void test_mov_cr_decode(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(mov_cr_cases) / sizeof(mov_cr_cases[0]); i++) {
+		const struct mov_cr_case *c = &mov_cr_cases[i];
+		struct insn_mov_cr m;
+
+		if (insn_decode_mov_cr(c->bytes, c->n, c->long_mode, &m) || m.len != c->len ||
+		    m.cr != c->cr || m.gpr != c->gpr || m.to_cr != c->to_cr)
+			fail_msg("%s: len %u cr %u gpr %u to_cr %d", c->what, m.len, m.cr, m.gpr,
+				 m.to_cr);
+	}
+}
+
+static void test_mov_cr_refusals(void **state)
+{
+	(void)state;
+	struct insn_mov_cr m;
+	/* 0x41 outside 64-bit code is INC %ecx, not REX.B. */
+	const uint8_t inc_then_mov[] = { 0x41, 0x0f, 0x22, 0xe1 };
+	const uint8_t mov_mem[] = { 0x89, 0x02 };
+	const uint8_t mov_dr[] = { 0x0f, 0x23, 0xc0 };
+	const uint8_t half[] = { 0x0f, 0x22 };
+	uint8_t flood[15];
+
+	assert_int_equal(insn_decode_mov_cr(inc_then_mov, 4, false, &m), -EINVAL);
+	assert_int_equal(insn_decode_mov_cr(mov_mem, 2, true, &m), -EINVAL);
+	assert_int_equal(insn_decode_mov_cr(mov_dr, 3, true, &m), -EINVAL);
+	assert_int_equal(insn_decode_mov_cr(half, 2, true, &m), -ENODATA);
+	assert_int_equal(insn_decode_mov_cr(half, 0, true, &m), -ENODATA);
+	for (size_t i = 0; i < sizeof(flood); i++)
+		flood[i] = 0x66;
+	assert_int_equal(insn_decode_mov_cr(flood, sizeof(flood), true, &m), -ENODATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +201,8 @@ int main(void)
 		cmocka_unit_test(test_non_accesses_are_refused),
 		cmocka_unit_test(test_truncated_bytes_are_reported),
 		cmocka_unit_test(test_prefix_flood_stays_in_bounds),
+		cmocka_unit_test(test_mov_cr_decode),
+		cmocka_unit_test(test_mov_cr_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

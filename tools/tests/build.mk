@@ -70,3 +70,15 @@ $(DOM0_TOOLS_INITRD): $(MEMATTACK_BIN)
 $(MEMATTACK_BIN): $(MEMATTACK_DIR)/memattack.c $(TC_HDRS) $(TC_LIB)
 	@mkdir -p $(@D)
 	$(TC_CC) $(TC_CFLAGS) -static -o $@ $< $(TC_LIB)
+
+# veccheck: a domU program that keeps its vector registers live and checks
+# they stay its own (tests/system/test_fpu_isolation.py adds it to the sample
+# guest's initramfs).
+VECCHECK_BIN := $(TC_TESTBIN)/veccheck
+
+ALL_TARGETS += $(VECCHECK_BIN)
+SYSTEM_TEST_DEPS += $(VECCHECK_BIN)
+
+$(VECCHECK_BIN): tools/tests/veccheck/veccheck.c
+	@mkdir -p $(@D)
+	$(TC_CC) $(TC_CFLAGS) -static -o $@ $<

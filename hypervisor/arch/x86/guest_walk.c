@@ -3,8 +3,6 @@
 #include <asm/x86-defs.h>
 #include <tern/errno.h>
 
-#define X86_CR4_PSE (1u << 4)
-#define X86_CR4_LA57 (1u << 12)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
 /* Walks levels of 512 8-byte entries (PAE and long mode), top level first. */

@@ -1,8 +1,10 @@
-/* A decoder for loads and stores, just large enough for MMIO emulation. */
+/* A decoder for loads and stores, just large enough for MMIO emulation, and
+ * for MOV to/from control registers. */
 #include <asm/insn.h>
 #include <tern/errno.h>
 
 #define PREFIX_OPSIZE 0x66
+#define PREFIX_LOCK 0xf0
 
 static bool is_legacy_prefix(uint8_t b)
 {
@@ -116,5 +118,40 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		i += imm_len;
 	}
 	out->len = i;
+	return 0;
+}
+
+int insn_decode_mov_cr(const uint8_t *bytes, size_t avail, bool long_mode,
+		       struct insn_mov_cr *out)
+{
+	size_t i = 0;
+	bool lock = false, rex_r = false, rex_b = false;
+	uint8_t modrm;
+
+	if (avail > INSN_MAX_LEN)
+		avail = INSN_MAX_LEN;
+	while (i < avail && is_legacy_prefix(bytes[i]))
+		lock |= bytes[i++] == PREFIX_LOCK;
+	if (long_mode && i < avail && (bytes[i] & 0xf0) == 0x40) {
+		rex_r = bytes[i] & 4;
+		rex_b = bytes[i] & 1;
+		i++;
+	}
+	/* 0F, then 20 (read) or 22 (write), then ModRM. */
+	if (i < avail && bytes[i] != 0x0f)
+		return -EINVAL;
+	if (i + 1 < avail && (bytes[i + 1] | 2) != 0x22)
+		return -EINVAL;
+	if (i + 3 > avail)
+		return -ENODATA;
+	modrm = bytes[i + 2];
+	*out = (struct insn_mov_cr){
+		.len = (unsigned int)(i + 3),
+		.cr = ((modrm >> 3) & 7) | (rex_r ? 8 : 0),
+		.gpr = (modrm & 7) | (rex_b ? 8 : 0),
+		.to_cr = bytes[i + 1] == 0x22,
+	};
+	if (lock && out->cr == 0)
+		out->cr = 8; /* AMD's alternative encoding of CR8 (CPUID AltMovCr8) */
 	return 0;
 }

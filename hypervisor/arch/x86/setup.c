@@ -4,6 +4,7 @@
  */
 #include <asm/apic.h>
 #include <asm/dom0.h>
+#include <asm/cpu_state.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -175,6 +176,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	bsp->online = true;
 	/* Before the APs start: each enables the extension for its own guests. */
 	hvm = hvm_probe();
+	cpu_state_probe();
 	pr_info("Brought up %u CPUs\n", smp_boot_cpus(&boot_info.map));
 
 	print_modules();

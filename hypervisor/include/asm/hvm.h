@@ -9,8 +9,10 @@
 #include <tern/types.h>
 #include <tern/vcpu_timer.h>
 #include <asm/asid.h>
+#include <asm/cpu_state.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
+#include <asm/vmcb_check.h>
 
 struct vmcb;
 struct domain;
@@ -69,7 +71,9 @@ struct vcpu {
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
+	struct vmcb_entry_state vmcb_entry; /* what the last VMRUN was given (vmcb_check.h) */
 	struct guest_regs regs;
+	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
 
 /* Where and how a vCPU starts: 32-bit flat protected mode, paging off. */

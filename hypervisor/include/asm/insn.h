@@ -1,6 +1,6 @@
 /*
- * Decoding the few instructions that write memory-mapped registers, for the
- * intercepted writes the hypervisor must carry out itself (dom0's LAPIC).
+ * Decoding the few instructions the hypervisor must carry out itself: writes
+ * to memory-mapped registers (dom0's LAPIC) and MOV to a control register.
  * QEMU's SVM has no decode assists, so the bytes come from guest memory.
  */
 #ifndef ASM_INSN_H
@@ -29,5 +29,23 @@ struct insn_mem {
  * instruction.
  */
 int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out);
+
+struct insn_mov_cr {
+	unsigned int len;   /* bytes of the whole instruction */
+	unsigned int cr;    /* the control register: 0 .. 15 */
+	unsigned int gpr;   /* the general register: 0 rax .. 15 r15 (encoding order) */
+	bool to_cr;         /* MOV CRn, reg (a write); else a read */
+};
+
+/*
+ * Decodes MOV to or from a control register (0F 22 /r, 0F 20 /r) with any
+ * legacy prefixes, REX in 64-bit code (long_mode; elsewhere 40-4F are
+ * INC/DEC), and AMD's LOCK MOV CR0 meaning CR8. The ModRM mod bits are
+ * ignored, as the CPU does. Returns 0, -EINVAL for another instruction,
+ * -ENODATA if the bytes end inside it. Without decode assists this is how
+ * an intercepted CR write finds its source register.
+ */
+int insn_decode_mov_cr(const uint8_t *bytes, size_t avail, bool long_mode,
+		       struct insn_mov_cr *out);
 
 #endif

@@ -6,6 +6,7 @@
 #define ASM_PERCPU_H
 
 #include <asm/asid.h>
+#include <asm/cpu_state.h>
 #include <asm/desc.h>
 #include <tern/ratelimit.h>
 
@@ -21,6 +22,7 @@ struct percpu {
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
 	struct asid_pcpu asids;   /* the ASIDs this CPU hands out (svm.c) */
+	struct cpu_state_pcpu state; /* whose FPU/debug/TSC_AUX state the registers hold */
 	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
 	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
 	struct ratelimit nmi_log;

@@ -16,6 +16,8 @@ struct vmcb_segment {
 };
 _Static_assert(sizeof(struct vmcb_segment) == 16, "VMCB segment");
 
+#define VMCB_ATTR_L (1u << 9)  /* CS.L: 64-bit code (descriptor bit 53) */
+
 /* attrib values for flat segments. */
 #define VMCB_ATTR_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
 #define VMCB_ATTR_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
@@ -26,6 +28,7 @@ _Static_assert(sizeof(struct vmcb_segment) == 16, "VMCB segment");
 
 struct vmcb_control {
 	uint32_t intercept_cr;   /* reads in bits 0-15, writes in 16-31 */
+#define VMCB_INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 	uint32_t intercept_dr;
 	uint32_t intercept_exceptions;
 	uint32_t intercept_misc1;
@@ -35,6 +38,7 @@ struct vmcb_control {
 #define VMCB_INTERCEPT_INIT (1u << 3)
 #define VMCB_INTERCEPT_CPUID (1u << 18)
 #define VMCB_INTERCEPT_IRET (1u << 20)
+#define VMCB_INTERCEPT_INVD (1u << 22)
 #define VMCB_INTERCEPT_HLT (1u << 24)
 #define VMCB_INTERCEPT_INVLPGA (1u << 26)
 #define VMCB_INTERCEPT_IOIO_PROT (1u << 27)
@@ -48,6 +52,8 @@ struct vmcb_control {
 #define VMCB_INTERCEPT_STGI (1u << 4)
 #define VMCB_INTERCEPT_CLGI (1u << 5)
 #define VMCB_INTERCEPT_SKINIT (1u << 6)
+#define VMCB_INTERCEPT_WBINVD (1u << 9)
+#define VMCB_INTERCEPT_XSETBV (1u << 13)
 	uint32_t intercept_misc3;
 	uint8_t reserved1[0x3c - 0x18];
 	uint16_t pause_filter_threshold;
@@ -70,6 +76,9 @@ struct vmcb_control {
 	uint64_t interrupt_shadow;
 	uint64_t exitcode;
 	uint64_t exitinfo1;
+/* CR access exits with decode assists: the general register, and valid. */
+#define VMCB_CR_INFO_VALID (1ull << 63)
+#define VMCB_CR_INFO_GPR 0xfull
 	uint64_t exitinfo2;
 	uint64_t exitintinfo;
 	uint64_t np_control;
@@ -84,6 +93,7 @@ struct vmcb_control {
 #define VMCB_EVENT_TYPE_EXCEPTION (3ull << 8)
 	uint64_t n_cr3;
 	uint64_t lbr_virt;
+#define VMCB_LBR_VIRT_ENABLE (1ull << 0) /* VMRUN switches DEBUGCTL and the LBR MSRs */
 	uint32_t clean_bits;
 	uint32_t reserved3;
 	uint64_t next_rip;
@@ -127,6 +137,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, control.exitcode) == 0x070, "exit
 _Static_assert(__builtin_offsetof(struct vmcb, control.np_control) == 0x090, "np enable");
 _Static_assert(__builtin_offsetof(struct vmcb, control.eventinj) == 0x0a8, "eventinj");
 _Static_assert(__builtin_offsetof(struct vmcb, control.n_cr3) == 0x0b0, "n_cr3");
+_Static_assert(__builtin_offsetof(struct vmcb, control.lbr_virt) == 0x0b8, "lbr virtualization");
 _Static_assert(__builtin_offsetof(struct vmcb, control.next_rip) == 0x0c8, "nrip");
 _Static_assert(__builtin_offsetof(struct vmcb, control.insn_len) == 0x0d0, "insn bytes");
 _Static_assert(__builtin_offsetof(struct vmcb, save.es) == 0x400, "save area");
@@ -134,14 +145,18 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.tr) == 0x490, "tr");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cpl) == 0x4cb, "cpl");
 _Static_assert(__builtin_offsetof(struct vmcb, save.efer) == 0x4d0, "efer");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cr4) == 0x548, "cr4");
+_Static_assert(__builtin_offsetof(struct vmcb, save.dr7) == 0x560, "dr7");
+_Static_assert(__builtin_offsetof(struct vmcb, save.dr6) == 0x568, "dr6");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rip) == 0x578, "rip");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rsp) == 0x5d8, "rsp");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == 0x5f8, "rax");
 _Static_assert(__builtin_offsetof(struct vmcb, save.star) == 0x600, "star");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cr2) == 0x640, "cr2");
 _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
+_Static_assert(__builtin_offsetof(struct vmcb, save.dbgctl) == 0x670, "dbgctl");
 
 /* #VMEXIT codes (APM vol. 2, table C-1). */
+#define VMCB_EXIT_CR_WRITE(n) (0x010 + (n))
 #define VMCB_EXIT_EXCP_BASE 0x040
 #define VMCB_EXIT_INTR 0x060
 #define VMCB_EXIT_NMI 0x061
@@ -149,6 +164,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define VMCB_EXIT_INIT 0x063
 #define VMCB_EXIT_CPUID 0x072
 #define VMCB_EXIT_IRET 0x074
+#define VMCB_EXIT_INVD 0x076
 #define VMCB_EXIT_HLT 0x078
 #define VMCB_EXIT_INVLPGA 0x07a
 #define VMCB_EXIT_IOIO 0x07b
@@ -161,8 +177,12 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define VMCB_EXIT_STGI 0x084
 #define VMCB_EXIT_CLGI 0x085
 #define VMCB_EXIT_SKINIT 0x086
+#define VMCB_EXIT_WBINVD 0x089
+#define VMCB_EXIT_XSETBV 0x08d
 #define VMCB_EXIT_NPF 0x400
 #define VMCB_EXIT_INVALID ((uint64_t)-1)
+/* The same as QEMU 7.2 writes it (its exit codes are 32 bits wide). */
+#define VMCB_EXIT_INVALID_32 0xffffffffull
 
 /* IOIO exit information (EXITINFO1). */
 #define VMCB_IOIO_IN (1u << 0)

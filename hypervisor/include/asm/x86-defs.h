@@ -11,10 +11,31 @@
 #define X86_CR0_WP (1 << 16)
 #define X86_CR0_PG 0x80000000
 
+#define X86_CR0_CD (1 << 30)
+#define X86_CR0_NW (1 << 29)
+
+#define X86_CR4_VME (1 << 0)
+#define X86_CR4_PVI (1 << 1)
+#define X86_CR4_TSD (1 << 2)
+#define X86_CR4_DE (1 << 3)
+#define X86_CR4_PSE (1 << 4)
 #define X86_CR4_PAE (1 << 5)
+#define X86_CR4_MCE (1 << 6)
 #define X86_CR4_PGE (1 << 7)
+#define X86_CR4_PCE (1 << 8)
 #define X86_CR4_OSFXSR (1 << 9)
 #define X86_CR4_OSXMMEXCPT (1 << 10)
+#define X86_CR4_UMIP (1 << 11)
+#define X86_CR4_LA57 (1 << 12)
+#define X86_CR4_VMXE (1 << 13)
+#define X86_CR4_SMXE (1 << 14)
+#define X86_CR4_FSGSBASE (1 << 16)
+#define X86_CR4_PCIDE (1 << 17)
+#define X86_CR4_OSXSAVE (1 << 18)
+#define X86_CR4_SMEP (1 << 20)
+#define X86_CR4_SMAP (1 << 21)
+#define X86_CR4_PKE (1 << 22)
+#define X86_CR4_CET (1 << 23)
 
 #define MSR_EFER 0xc0000080
 #define EFER_SCE (1 << 0)
@@ -22,6 +43,10 @@
 #define EFER_LMA (1 << 10)
 #define EFER_NXE (1 << 11)
 #define EFER_SVME (1 << 12)
+#define EFER_LMSLE (1 << 13)
+#define EFER_FFXSR (1 << 14)
+#define EFER_TCE (1 << 15)
+#define EFER_AUTOIBRS (1 << 21)
 
 #define MSR_TSC 0x10
 #define MSR_MTRR_CAP 0xfe

@@ -216,6 +216,43 @@ static inline int wrmsr_safe(uint32_t msr, uint64_t val)
 	return trap_caught;
 }
 
+/* Control registers and XCR0, with the same expected-fault convention. */
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+static inline int write_cr4_safe(uint64_t v)
+{
+	trap_caught = TRAP_NONE;
+	__asm__ volatile("1: mov %0, %%cr4\n2:\n\t" EX_TABLE_ENTRY("1b", "2b")
+			 : : "r"(v) : "memory");
+	return trap_caught;
+}
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return (uint64_t)hi << 32 | lo;
+}
+static inline int xsetbv_safe(uint32_t index, uint64_t v)
+{
+	trap_caught = TRAP_NONE;
+	__asm__ volatile("1: xsetbv\n2:\n\t" EX_TABLE_ENTRY("1b", "2b")
+			 : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+	return trap_caught;
+}
+/* XMM0-15 (ymm: YMM0-15) from or to 16 x 32 bytes (vectors.c). Nothing else
+ * in a test guest touches them: it is built with -mgeneral-regs-only. */
+void vectors_load(const uint8_t (*v)[32], bool ymm);
+void vectors_store(uint8_t (*v)[32], bool ymm);
+
+#define X86_EXC_UD 6
+#define X86_EXC_GP 13
+
 /*
  * Events (event.c): shared_info and vcpu_info mapped into pages of this
  * image, and an upcall handler that counts, per port, the events it took

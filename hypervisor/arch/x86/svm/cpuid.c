@@ -4,13 +4,20 @@
  * dom0 sees no x2APIC (tern follows its LAPIC in xAPIC mode only); a domU
  * sees its virtual x2APIC (asm/vlapic.h) and its APIC id everywhere the CPU
  * reports one, but no TSC-deadline timer, MTRRs or machine checks. Unknown
- * leaves read as zero (the CPU's own answer for them).
+ * leaves read as zero (the CPU's own answer for them). VMX and SMX are
+ * hidden like SVM. What shows of the extended state (XSAVE, AVX, AVX-512,
+ * PKU, leaf 0xD) is xstate_policy.c's, the same for every domain.
  */
 #include <asm/cpu.h>
+#include <asm/cpu_state.h>
+#include <asm/creg_policy.h>
 #include <asm/svm.h>
+#include <asm/xstate.h>
 #include <public/hvm.h>
 #include <tern/domain.h>
 
+#define LEAF1_ECX_VMX (1u << 5)
+#define LEAF1_ECX_SMX (1u << 6)
 #define LEAF1_ECX_X2APIC (1u << 21)
 #define LEAF1_ECX_TSC_DEADLINE (1u << 24)
 #define LEAF1_EBX_APIC_ID_SHIFT 24
@@ -65,9 +72,11 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 		r = xen_leaf(v, leaf);
 	else if (host_has_leaf(leaf))
 		r = cpuid(leaf, subleaf);
+	xstate_cpuid(cpu_state_xstate_host(), leaf, subleaf, v->vmcb->save.cr4,
+		     leaf == 0xd ? cpu_state_xcr0(v) : 0, &r);
 	switch (leaf) {
 	case 1:
-		r.ecx &= ~LEAF1_ECX_X2APIC;
+		r.ecx &= ~(LEAF1_ECX_X2APIC | LEAF1_ECX_VMX | LEAF1_ECX_SMX);
 		r.ecx |= LEAF1_ECX_HYPERVISOR;
 		if (!v->domain->passthrough) {
 			r.ecx = (r.ecx | LEAF1_ECX_X2APIC) & ~LEAF1_ECX_TSC_DEADLINE;
@@ -99,4 +108,33 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 	out[1] = r.ebx;
 	out[2] = r.ecx;
 	out[3] = r.edx;
+}
+
+void svm_guest_creg_features(const struct vcpu *v, struct creg_features *f)
+{
+	uint32_t r[4];
+
+	svm_cpuid_dom0(v, 1, 0, r);
+	f->l1_ecx = r[2];
+	f->l1_edx = r[3];
+	svm_cpuid_dom0(v, 7, 0, r);
+	f->l7_ebx = r[1];
+	f->l7_ecx = r[2];
+	svm_cpuid_dom0(v, 0x80000001, 0, r);
+	f->ext1_ecx = r[2];
+	f->ext1_edx = r[3];
+	svm_cpuid_dom0(v, 0x80000021, 0, r);
+	f->ext21_eax = r[0];
+}
+
+void svm_host_creg_features(struct creg_features *f)
+{
+	struct cpuid_regs l1 = cpuid(1, 0), ext1 = cpuid(0x80000001, 0);
+	struct cpuid_regs l7 = host_has_leaf(7) ? cpuid(7, 0) : (struct cpuid_regs){ 0 };
+
+	*f = (struct creg_features){
+		.l1_ecx = l1.ecx, .l1_edx = l1.edx, .l7_ebx = l7.ebx, .l7_ecx = l7.ecx,
+		.ext1_ecx = ext1.ecx, .ext1_edx = ext1.edx,
+		.ext21_eax = host_has_leaf(0x80000021) ? cpuid(0x80000021, 0).eax : 0,
+	};
 }

@@ -3,7 +3,10 @@
  * exit nobody expects stops the domain with its state printed, never the
  * hypervisor.
  */
+#include <asm/cpu.h>
+#include <asm/cpu_state.h>
 #include <asm/svm.h>
+#include <asm/vmcb_check.h>
 #include <asm/x86-defs.h>
 #include <tern/console.h>
 #include <tern/domain.h>
@@ -15,6 +18,8 @@
 #define INSN_LEN_CPUID 2
 #define INSN_LEN_MSR 2
 #define INSN_LEN_HLT 1
+#define INSN_LEN_XSETBV 3
+#define INSN_LEN_WBINVD 2 /* and INVD */
 #define X86_EFLAGS_IF (1u << 9)
 
 void svm_skip_instruction(struct vcpu *v, unsigned int len)
@@ -35,6 +40,53 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 	if (has_error)
 		event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error << 32);
 	v->vmcb->control.eventinj = event;
+}
+
+void svm_inject_gp(struct vcpu *v)
+{
+	svm_inject_exception(v, X86_EXC_GP, v->vmcb->save.cr0 & X86_CR0_PE, 0);
+}
+
+/* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */
+static void handle_xsetbv(struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	uint64_t value = (uint32_t)s->rax | v->regs.rdx << 32;
+
+	if (!(s->cr4 & X86_CR4_OSXSAVE))
+		svm_inject_exception(v, X86_EXC_UD, false, 0);
+	else if (s->cpl != 0 || cpu_state_set_xcr0(v, (uint32_t)v->regs.rcx, value))
+		svm_inject_gp(v);
+	else
+		svm_skip_instruction(v, INSN_LEN_XSETBV);
+}
+
+/*
+ * INVD would drop dirty lines of the hypervisor and of every domain, and
+ * WBINVD from a domain without devices has nothing to write back for: for
+ * those both do nothing. dom0 owns devices, so its INVD becomes WBINVD (its
+ * WBINVD is not intercepted; QEMU 7.2 reports its INVD as WBINVD).
+ */
+static void handle_cache_flush(struct vcpu *v)
+{
+	if (v->domain->passthrough)
+		__asm__ volatile("wbinvd" : : : "memory");
+	svm_skip_instruction(v, INSN_LEN_WBINVD);
+}
+
+/* VMRUN refused the state (exit code -1): say which rule it broke. */
+static void report_invalid_state(struct vcpu *v)
+{
+	struct vmcb_limits lim;
+	const char *rule;
+
+	svm_host_creg_features(&lim.host);
+	lim.phys_bits = cpuid(0x80000008, 0).eax & 0xff;
+	vmcb_entry_put_back(v->vmcb, &v->vmcb_entry);
+	rule = vmcb_check_state(v->vmcb, &lim);
+	pr_err("d%uv%u: VMRUN refused the guest state: %s\n", v->domain->id, v->id,
+	       rule ? rule : "it breaks no consistency rule tern knows of "
+			     "(the processor or emulator refused it on its own)");
 }
 
 static void handle_cpuid(struct vcpu *v)
@@ -103,7 +155,19 @@ void svm_handle_exit(struct vcpu *v)
 	case VMCB_EXIT_NPF:
 		svm_handle_npf(v);
 		break;
+	case VMCB_EXIT_CR_WRITE(4):
+		svm_handle_cr4_write(v);
+		break;
+	case VMCB_EXIT_XSETBV:
+		handle_xsetbv(v);
+		break;
+	case VMCB_EXIT_INVD:
+	case VMCB_EXIT_WBINVD:
+		handle_cache_flush(v);
+		break;
 	case VMCB_EXIT_INVALID:
+	case VMCB_EXIT_INVALID_32:
+		report_invalid_state(v);
 		unexpected_exit(v, "VMRUN refused the guest state");
 		break;
 	default:

@@ -1,20 +1,27 @@
 /*
  * MSR intercepts. dom0 reaches almost every MSR natively; the permission map
  * intercepts only those the hypervisor owns: EFER (SVME must stay set under
- * VMRUN and stay invisible), APIC_BASE writes (no x2APIC, no relocation:
- * tern follows dom0's LAPIC at its firmware address) and the SVM MSRs. A
- * domU reaches only the MSRs the CPU keeps per guest; the few others Linux
- * reads without checking are answered here. Everything else gets #GP, as on
- * a CPU that does not have it.
+ * VMRUN and stay invisible; writes follow creg_policy.c), APIC_BASE writes
+ * (no x2APIC, no relocation: tern follows dom0's LAPIC at its firmware
+ * address), TSC_AUX writes (it is switched per vCPU: cpu_state.c) and the
+ * SVM MSRs. A domU reaches only the MSRs the CPU keeps per guest, and its
+ * own DEBUGCTL; the few others Linux reads without checking are answered
+ * here. Everything else gets #GP, as on a CPU that does not have it.
  */
 #include <asm/cpu.h>
+#include <asm/cpu_state.h>
 #include <asm/svm.h>
 #include <public/hvm.h>
+#include <tern/console.h>
+#include <tern/domain.h>
 #include <tern/hypercall.h>
 #include <tern/string.h>
 
 #define MSRPM_SIZE 0x2000
-#define X86_EXC_GP 13
+#define MSR_DEBUGCTL 0x1d9
+#define DEBUGCTL_LBR (1u << 0)
+#define DEBUGCTL_BTF (1u << 1)
+#define MSR_TSC_AUX 0xc0000103
 #define MSR_SVM_LAST 0xc001011f /* SVM's MSRs: VM_CR .. the SVM key */
 
 struct msrpm_range {
@@ -67,7 +74,7 @@ static const uint32_t guest_owned_msrs[] = {
 	0x277,                           /* PAT (the guest's, with nested paging) */
 	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
 	MSR_FS_BASE, MSR_GS_BASE, 0xc0000102, /* KERNEL_GS_BASE */
-	0xc0000103,                      /* TSC_AUX */
+	MSR_TSC_AUX,                     /* reads; writes are switched state */
 };
 
 void svm_msrpm_init(uint8_t *msrpm, bool passthrough)
@@ -79,6 +86,7 @@ void svm_msrpm_init(uint8_t *msrpm, bool passthrough)
 			msrpm_pass(msrpm, guest_owned_msrs[i]);
 	msrpm_intercept(msrpm, MSR_EFER, INTERCEPT_READ | INTERCEPT_WRITE);
 	msrpm_intercept(msrpm, MSR_APIC_BASE, INTERCEPT_WRITE);
+	msrpm_intercept(msrpm, MSR_TSC_AUX, INTERCEPT_WRITE);
 	for (uint32_t msr = MSR_VM_CR; msr <= MSR_SVM_LAST; msr++)
 		msrpm_intercept(msrpm, msr, INTERCEPT_READ | INTERCEPT_WRITE);
 }
@@ -115,14 +123,45 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		/* Linux reads it unchecked on family 0xf (C1E): no C1E here. */
 		*val = 0;
 		return !v->domain->passthrough;
+	case MSR_DEBUGCTL:
+		*val = v->vmcb->save.dbgctl; /* a domU's (dom0 reads its CPU's natively) */
+		return true;
 	default:
 		return false;
 	}
 }
 
+/*
+ * EFER: the bits the guest's CPUID shows, LME not changed under paging
+ * (creg_policy.c); LMA is the CPU's, SVME stays set and hidden.
+ */
+static bool efer_write(struct vcpu *v, uint64_t val)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+
+	if (!svm_creg_write_allowed(v, "EFER", creg_efer_check, val))
+		return false;
+	s->efer = (val & ~(uint64_t)EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
+	return true;
+}
+
+/*
+ * A domU's DEBUGCTL, as Xen gives HVM guests on AMD: LBR and BTF, others
+ * #GP. It lives in the VMCB, which VMRUN loads with LBR virtualization; on
+ * CPUs without it (QEMU) the value is kept and read back, with no effect.
+ */
+static bool debugctl_write(struct vcpu *v, uint64_t val)
+{
+	if (val & ~(uint64_t)(DEBUGCTL_LBR | DEBUGCTL_BTF))
+		return false;
+	v->vmcb->save.dbgctl = val;
+	if (svm_features.lbr_virt && val)
+		v->vmcb->control.lbr_virt |= VMCB_LBR_VIRT_ENABLE;
+	return true;
+}
+
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	const uint64_t efer_writable = EFER_SCE | EFER_LME | EFER_NXE;
 	struct vlapic_ipi ipi;
 	uint64_t apic_base;
 	int rc;
@@ -135,11 +174,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 	switch (msr) {
 	case MSR_EFER:
-		if (val & ~(efer_writable | EFER_LMA))
-			return false;
-		v->vmcb->save.efer = (val & efer_writable) |
-				     (v->vmcb->save.efer & EFER_LMA) | EFER_SVME;
-		return true;
+		return efer_write(v, val);
+	case MSR_TSC_AUX:
+		return cpu_state_set_tsc_aux(v, val) == 0;
+	case MSR_DEBUGCTL:
+		return !v->domain->passthrough && debugctl_write(v, val);
 	case XEN_HYPERCALL_PAGE_MSR:
 		return hypercall_page_install(v->domain, val) == 0;
 	case MSR_MTRR_DEF_TYPE:
@@ -175,7 +214,7 @@ void svm_handle_msr(struct vcpu *v)
 		}
 	}
 	if (!ok) {
-		svm_inject_exception(v, X86_EXC_GP, true, 0);
+		svm_inject_gp(v);
 		return;
 	}
 	svm_skip_instruction(v, 2);

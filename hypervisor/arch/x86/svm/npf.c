@@ -18,39 +18,10 @@
 #define NPF_PRESENT (1ull << 0)
 #define NPF_WRITE (1ull << 1)
 
-/* Fetches up to INSN_MAX_LEN bytes at the guest's RIP; returns how many. */
-static size_t fetch_instruction(struct vcpu *v, uint8_t *buf)
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-	uint64_t va = s->cs.base + s->rip;
-	size_t got = 0;
-
-	/* Byte by byte to the end of each page: the instruction may end before a hole. */
-	while (got < INSN_MAX_LEN) {
-		size_t chunk = MIN(INSN_MAX_LEN - got, PAGE_SIZE - ((va + got) & ~PAGE_MASK));
-
-		if (copy_from_guest(v, buf + got, va + got, chunk))
-			break;
-		got += chunk;
-	}
-	return got;
-}
-
-static uint64_t *guest_gpr(struct vcpu *v, unsigned int reg)
-{
-	struct guest_regs *r = &v->regs;
-	uint64_t *by_encoding[16] = {
-		&v->vmcb->save.rax, &r->rcx, &r->rdx, &r->rbx, &v->vmcb->save.rsp, &r->rbp,
-		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-	};
-
-	return by_encoding[reg & 15];
-}
-
 static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = fetch_instruction(v, bytes);
+	size_t n = svm_fetch_insn(v, bytes);
 	unsigned int reg = gpa & ~PAGE_MASK;
 	struct insn_mem st;
 	uint32_t val;
@@ -62,9 +33,9 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 	/* LAPIC registers are 32 bits wide and 16-byte aligned. */
 	if (st.load || st.size != 4 || reg & 0xf)
 		return -EINVAL;
-	val = st.src_is_reg ? (uint32_t)*guest_gpr(v, st.reg) : (uint32_t)st.imm;
+	val = st.src_is_reg ? (uint32_t)*svm_guest_gpr(v, st.reg) : (uint32_t)st.imm;
 	if (st.exchange)
-		*guest_gpr(v, st.reg) = mmio_read32(dom0_lapic_base + reg);
+		*svm_guest_gpr(v, st.reg) = mmio_read32(dom0_lapic_base + reg);
 	dom0_lapic_write(reg, val);
 	v->vmcb->save.rip += st.len;
 	return 0;
@@ -78,14 +49,14 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 static int emulate_nothing(struct vcpu *v)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = fetch_instruction(v, bytes);
+	size_t n = svm_fetch_insn(v, bytes);
 	struct insn_mem st;
 	int rc = insn_decode_mem(bytes, n, &st);
 
 	if (rc)
 		return rc;
 	if (st.load) {
-		uint64_t *reg = guest_gpr(v, st.reg);
+		uint64_t *reg = svm_guest_gpr(v, st.reg);
 		uint64_t ones = st.size == 8 ? ~0ull : (1ull << (8 * st.size)) - 1;
 
 		/* A 32-bit register write zero-extends; 8 and 16 bits merge. */

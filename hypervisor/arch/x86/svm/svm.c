@@ -3,9 +3,11 @@
  * and running it.
  */
 #include <asm/cpu.h>
+#include <asm/cpu_state.h>
 #include <asm/guest_walk.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
+#include <asm/vmcb_check.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
@@ -17,6 +19,7 @@
 #define CPUID_ECX_SVM (1u << 2)
 #define CPUID_SVM_FEATURES 0x8000000a
 #define SVM_EDX_NP (1u << 0)
+#define SVM_EDX_LBRV (1u << 1)
 #define SVM_EDX_NRIPS (1u << 3)
 #define SVM_EDX_FLUSH_BY_ASID (1u << 6)
 #define SVM_EDX_DECODE_ASSISTS (1u << 7)
@@ -44,14 +47,16 @@ bool svm_probe(void)
 	svm_features.nrip_save = r.edx & SVM_EDX_NRIPS;
 	svm_features.flush_by_asid = r.edx & SVM_EDX_FLUSH_BY_ASID;
 	svm_features.decode_assists = r.edx & SVM_EDX_DECODE_ASSISTS;
+	svm_features.lbr_virt = r.edx & SVM_EDX_LBRV;
 	if (!svm_features.nested_paging) {
 		pr_err("SVM: this CPU has no nested paging, which tern requires\n");
 		return false;
 	}
-	pr_info("SVM: %u ASIDs, nested paging%s%s%s\n", svm_features.nr_asids,
+	pr_info("SVM: %u ASIDs, nested paging%s%s%s%s\n", svm_features.nr_asids,
 		svm_features.nrip_save ? ", next-RIP save" : "",
 		svm_features.decode_assists ? ", decode assists" : "",
-		svm_features.flush_by_asid ? ", flush by ASID" : "");
+		svm_features.flush_by_asid ? ", flush by ASID" : "",
+		svm_features.lbr_virt ? ", LBR virtualization" : "");
 	return true;
 }
 
@@ -65,6 +70,7 @@ static int svm_cpu_enable(void)
 	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave);
 	this_cpu()->svm_host_vmcb_pa = (uintptr_t)host_vmcb;
 	asid_pcpu_init(&this_cpu()->asids, svm_features.nr_asids);
+	cpu_state_cpu_init();
 	return 0;
 }
 
@@ -141,24 +147,32 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	struct vmcb *vmcb = v->vmcb ? memset(v->vmcb, 0, PAGE_SIZE) : alloc_pages(0);
 	struct vmcb_control *c;
 
-	if (!vmcb)
+	if (!vmcb || cpu_state_vcpu_init(v)) {
+		if (vmcb && vmcb != v->vmcb)
+			free_pages(vmcb, 0);
 		return -ENOMEM;
+	}
 	v->vmcb = vmcb;
 	v->vmcb_pa = (uintptr_t)vmcb;
 	c = &vmcb->control;
 	/*
 	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
 	 * in the permission map, the SVM instructions, triple faults, INIT
-	 * (which would otherwise reset the CPU tern runs on) and NMIs (handed on
-	 * by tern: svm/nmi.c). Interrupts and I/O ports stay native: dom0 owns
-	 * the devices.
+	 * (which would otherwise reset the CPU tern runs on), NMIs (handed on by
+	 * tern: svm/nmi.c), CR4 and XCR0 writes (checked: a bad value would stop
+	 * VMRUN, cr.c, cpu_state.c) and INVD (it would drop everyone's dirty
+	 * cache lines). Interrupts and I/O ports stay native: dom0 owns the
+	 * devices.
 	 */
 	c->intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
 			     VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_INVLPGA |
-			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT | VMCB_INTERCEPT_NMI;
+			     VMCB_INTERCEPT_SHUTDOWN | VMCB_INTERCEPT_INIT | VMCB_INTERCEPT_NMI |
+			     VMCB_INTERCEPT_INVD;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
 			     VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
-			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT;
+			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT |
+			     VMCB_INTERCEPT_XSETBV;
+	c->intercept_cr = VMCB_INTERCEPT_CR_WRITE(4);
 	c->iopm_base_pa = d->iopm_pa;
 	c->msrpm_base_pa = d->msrpm_pa;
 	c->np_control = VMCB_NP_ENABLE; /* ASID and TLB control: set at each entry */
@@ -170,6 +184,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	if (!d->passthrough) {
 		c->vintr = VMCB_VINTR_MASKING;
 		c->intercept_misc1 |= VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_HLT;
+		c->intercept_misc2 |= VMCB_INTERCEPT_WBINVD; /* nothing to write back for */
 	}
 	vmcb_set_start_state(vmcb, start);
 	v->regs = (struct guest_regs){ .rsi = start->esi, .rbx = start->ebx };
@@ -240,6 +255,7 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 	svm_deliver_interrupt(v);
 	svm_nmi_before_entry(v);
 	svm_tlb_enter(v);
+	vmcb_entry_keep(&v->vmcb_entry, v->vmcb);
 	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	svm_nmi_after_exit(v, v->vmcb->control.exitcode);
@@ -248,6 +264,8 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 
 static void svm_vcpu_run(struct vcpu *v)
 {
+	/* dom0 has its CPU to itself: its state stays in the registers. */
+	cpu_state_load(v);
 	for (;;)
 		svm_enter(v, 0);
 }
@@ -257,11 +275,14 @@ static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 	const struct domain *d = v->domain;
 
 	v->yielded = false;
+	cpu_state_load(v);
 	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
 	       !v->yielded && system_time_ns() < deadline) {
 		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
 		svm_enter(v, deadline);
 	}
+	/* Before the scheduler may hand v to another pCPU. */
+	cpu_state_save(v);
 }
 
 static void svm_vcpu_destroy(struct vcpu *v)
@@ -269,6 +290,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	if (v->vmcb)
 		free_pages(v->vmcb, 0);
 	v->vmcb = NULL;
+	cpu_state_vcpu_free(v);
 }
 
 static void svm_domain_destroy(struct domain *d)

@@ -12,8 +12,6 @@
 #include <tern/hypercall.h>
 #include <tern/string.h>
 
-/* CS.L in the VMCB's attribute encoding (descriptor bit 53). */
-#define VMCB_ATTR_L (1u << 9)
 #define INSN_LEN_VMMCALL 3
 
 /* The argument registers in order, for either width. */
