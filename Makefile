@@ -95,7 +95,7 @@ check-unit: $(UNIT_TESTS) $(DOM0_KERNEL)
 check-fuzz: $(CHECK_FUZZ)
 
 check-system: all $(SYSTEM_TEST_DEPS)
-	python3=/usr/bin/python3; $$python3 -m pytest -v -rs $(PYTEST_DIRS) $(PYTEST_ARGS)
+	python3=/usr/bin/python3; $$python3 -m pytest -v -rs --durations=30 $(PYTEST_DIRS) $(PYTEST_ARGS)
 
 demo: deps
 	$(MAKE) all $(SYSTEM_TEST_DEPS)
