@@ -1,6 +1,6 @@
 """The dom0 tools on tern (issue 4): Debian's kernel as dom0 in Xen HVM mode,
 its /dev/xen devices, and `xl info`, `xl list`, `xl dmesg` in Xen's formats
-(toolstack-reference.md 1.1 and 7), plus a hypercall fuzz run from dom0 that
+(docs/toolstack.md), plus a hypercall fuzz run from dom0 that
 must leave the hypervisor and dom0 alive.
 
 dom0 boots the test initramfs with build/dist appended

@@ -1,5 +1,5 @@
 /*
- * Building a PVH domain (guest-abi.md 1.1-1.3, 2.1) through struct
+ * Building a PVH domain (docs/pvh-boot.md) through struct
  * dombuild_ops.
  *
  * Guest physical layout, for memory = M bytes:

@@ -1,6 +1,6 @@
 /*
  * The PVH domain builder: from a kernel file and an xl.cfg to a paused domain
- * whose vCPU 0 starts at the kernel's PVH entry (guest-abi.md 1.1-1.3).
+ * whose vCPU 0 starts at the kernel's PVH entry (docs/pvh-boot.md).
  *
  *   decompress.c       gzip, xz, zstd, lz4, lzma, bzip2 payloads
  *   dombuild_kernel.c  ELF (32 or 64 bit) with the PVH note, or a bzImage
@@ -188,7 +188,7 @@ int dombuild_read_file(const char *path, const char *what, uint8_t **data, size_
 struct tc_xs;
 /*
  * Writes /local/domain/N, /vm/<uuid> and /libxl/N as libxl does before and
- * after a build (toolstack-reference.md 4.1, 4.5, 4.6), then INTRODUCEs the
+ * after a build (docs/toolstack.md), then INTRODUCEs the
  * domain so xenstored serves its ring.
  */
 int dombuild_xs_write(struct tc_xs *xs, const struct xlcfg_domain *cfg, const uint8_t uuid[16],

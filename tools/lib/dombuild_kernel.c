@@ -1,5 +1,5 @@
 /*
- * Kernel images for PVH (guest-abi.md 1.1): an ELF (32- or 64-bit) with the
+ * Kernel images for PVH (docs/pvh-boot.md, "The image"): an ELF (32- or 64-bit) with the
  * note "Xen" / XEN_ELFNOTE_PHYS32_ENTRY giving the 32-bit entry, or a
  * bzImage whose payload (setup header payload_offset @0x248, payload_length
  * @0x24c, counted from the protected-mode part at (setup_sects + 1) * 512)

@@ -1,6 +1,6 @@
 /*
  * A new domain's xenstore nodes, as libxl writes them
- * (toolstack-reference.md 4.1, 4.5, 4.6; guest-abi.md 2.1): the domain may
+ * (docs/toolstack.md, "A domain's xenstore nodes"): the domain may
  * read its own directory and write control/, data/ and a few others; the
  * console frontend and dom0's console backend; /vm/<uuid>; /libxl/N. All in
  * one transaction, retried on EAGAIN, then INTRODUCE.

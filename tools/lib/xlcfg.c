@@ -1,5 +1,5 @@
 /*
- * xl.cfg syntax (toolstack-reference.md 2.1): statements KEY = VALUE or
+ * xl.cfg syntax (docs/toolstack.md, "Syntax"): statements KEY = VALUE or
  * KEY += VALUE, ended by a newline or ';'; '#' comments to the end of the
  * line; VALUE is a quoted string (single or double quotes, backslash
  * escapes), a number token kept as written, or a list [ v, v, ... ] that may

@@ -1,6 +1,6 @@
 /*
- * xl.cfg: the domain configuration file xl reads (toolstack-reference.md
- * section 2). Two layers:
+ * xl.cfg: the domain configuration file xl reads (docs/toolstack.md,
+ * "xl.cfg"). Two layers:
  *
  *   xlcfg.c         the syntax: KEY = VALUE / KEY += VALUE statements with
  *                   strings, numbers and (nested) lists, into xlcfg_setting.

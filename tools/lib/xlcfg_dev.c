@@ -1,6 +1,6 @@
 /*
- * disk = [ 'DISKSPEC' ] and vif = [ 'k=v,...' ] entries
- * (toolstack-reference.md 2.4, 2.5). Parsed and checked as xl does, so a
+ * disk = [ 'DISKSPEC' ] and vif = [ 'k=v,...' ] entries (docs/toolstack.md,
+ * "Disks" and "Network interfaces"). Parsed and checked as xl does, so a
  * config that xl accepts parses the same; xl_block.c turns a disk into its
  * xenstore nodes.
  */

@@ -1,5 +1,5 @@
 /*
- * xl.cfg keys into struct xlcfg_domain (toolstack-reference.md 2.2, 2.3).
+ * xl.cfg keys into struct xlcfg_domain (docs/toolstack.md, "Keys").
  *
  * Unlike xl, which ignores keys it does not know and turns a badly typed
  * value into a warning, tern refuses both with the file, line and reason: a

@@ -1,6 +1,6 @@
 /*
  * xl: tern's dom0 toolstack command, with Xen's xl command names, options,
- * output formats and exit codes (docs: toolstack-reference.md section 1).
+ * output formats and exit codes (docs/toolstack.md, "xl commands").
  *
  * Commands reach the hypervisor and xenstore only through a struct
  * xl_backend, so the unit tests (tests/unit/tools/) run them on canned data;

@@ -1,6 +1,6 @@
 /*
  * `xl create [-c] [-p] [-e] [-F] [-n] [-q] [-f] cfg [key=value...]`
- * (toolstack-reference.md 1.1): parse the config, build the domain paused
+ * (docs/toolstack.md): parse the config, build the domain paused
  * (tools/lib/dombuild*.c), write its xenstore nodes and INTRODUCE it, then
  * unpause it and leave a monitor process behind.
  *

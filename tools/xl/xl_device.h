@@ -1,9 +1,10 @@
 /*
- * A domain's split devices as libxl manages them (toolstack-reference.md
- * 4.2, backends.md "Hotplug contract"), for every kind (vbd, vif): the
- * backend and frontend directories, the record under /libxl/<domid>/device,
- * the backend's InitWait, the hotplug script and its hotplug-status, and
- * the way back (Closing, Closed, the script's remove, the directories).
+ * A domain's split devices as libxl manages them (docs/toolstack.md,
+ * "Split devices"; docs/blkback.md, "Hotplug contract"), for every kind
+ * (vbd, vif): the backend and frontend directories, the record under
+ * /libxl/<domid>/device, the backend's InitWait, the hotplug script and its
+ * hotplug-status, and the way back (Closing, Closed, the script's remove,
+ * the directories).
  *
  * Messages for the user go to env->err, in libxl's "libxl: error: " form.
  */

@@ -1,6 +1,6 @@
 /*
  * `xl shutdown`, `reboot`, `destroy`, `pause`, `unpause`, `domid`, `domname`,
- * `uptime` (toolstack-reference.md 1.1, 1.2), and the helpers
+ * `uptime` (docs/toolstack.md), and the helpers
  * xl_create.c shares: privcmd, xenstore, domain name lookup, destroy.
  */
 #include <ctype.h>

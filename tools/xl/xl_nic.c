@@ -1,6 +1,6 @@
 /*
  * Virtual network interfaces: a vif = [...] entry into its vif nodes
- * (libxl's layout: toolstack-reference.md 4.4), checked before anything is
+ * (libxl's layout: docs/netback.md, "xenstore keys"), checked before anything is
  * built, and `xl network-attach`, `network-detach`, `network-list` with
  * Xen's output. The backend is tern-netback (tools/backends/net); the
  * hotplug script (vif-bridge by default) puts the interface in its bridge.

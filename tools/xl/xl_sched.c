@@ -1,7 +1,7 @@
 /*
- * `xl vcpu-list [Domain ...]` and `xl sched-credit` (toolstack-reference.md
- * 1.2): the vCPUs with their pCPU, state, run time and hard and soft affinity, and
- * the credit scheduler's weight and cap of each domain.
+ * `xl vcpu-list [Domain ...]` and `xl sched-credit` (docs/toolstack.md):
+ * the vCPUs with their pCPU, state, run time and hard and soft affinity,
+ * and the credit scheduler's weight and cap of each domain.
  */
 #include <errno.h>
 #include <stdlib.h>

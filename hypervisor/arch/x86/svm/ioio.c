@@ -1,7 +1,7 @@
 /*
  * Intercepted I/O ports: all of them for a domain without devices, and for
  * dom0 (whose ports are its own) Linux's probe of Xen's emulated-device
- * unplug port (0x10, guest-abi.md 3.1): on a PC that port is the DMA
+ * unplug port (0x10, docs/design.md "The Xen guest ABI"): on a PC that port is the DMA
  * controller, whose state a read would change. Reads see all-ones (nothing
  * there), writes go nowhere.
  */
