@@ -1,6 +1,7 @@
 /* The frame of a dom0 backend daemon (backend_main.h). */
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,30 +14,30 @@ volatile int tc_backend_stop;
 static const struct tc_backend_desc *desc;
 static struct tc_backend_opts opts;
 
-void tc_backend_vlog(const char *name, const char *fmt, va_list ap)
+void tc_backend_log(const char *fmt, ...)
 {
 	char stamp[32];
 	time_t t = time(NULL);
+	va_list ap;
 
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime(&t));
-	fprintf(stderr, "%s %s[%ld]: ", stamp, name, (long)getpid());
+	fprintf(stderr, "%s %s[%ld]: ", stamp, desc->name, (long)getpid());
+	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
 }
 
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tc_backend_vlog(desc->name, fmt, ap);
-	va_end(ap);
-}
-
 static void supervisor_log(const char *msg)
 {
-	say("%s", msg);
+	tc_backend_log("%s", msg);
+}
+
+void tc_backend_xbe_log(struct xbe *b, const char *msg)
+{
+	(void)b;
+	tc_backend_log("%s", msg);
 }
 
 static void on_signal(int sig)

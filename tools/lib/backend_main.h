@@ -11,8 +11,6 @@
 #ifndef TERN_TOOLS_BACKEND_MAIN_H
 #define TERN_TOOLS_BACKEND_MAIN_H
 
-#include <stdarg.h>
-
 struct tc_backend_opts {
 	int no_fork, no_supervise;
 	const char *pid_file, *worker_pid_file, *log, *state_dir;
@@ -29,8 +27,13 @@ struct tc_backend_desc {
 /* Parses the options, daemonizes, supervises run(); main's exit status. */
 int tc_backend_main(int argc, char **argv, const struct tc_backend_desc *d);
 
-/* One log line, "<date> <name>[<pid>]: <message>", to stderr (the log file). */
-void tc_backend_vlog(const char *name, const char *fmt, va_list ap);
+/* One log line, "<date> <name>[<pid>]: <message>", to stderr (the log file),
+ * <name> being the daemon's (tc_backend_desc). */
+void tc_backend_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* xbe_ops.log for a daemon: the xenbus layer's messages in its log. */
+struct xbe;
+void tc_backend_xbe_log(struct xbe *b, const char *msg);
 
 /* Set by SIGTERM/SIGINT in a worker that called tc_backend_catch_signals(). */
 extern volatile int tc_backend_stop;

@@ -80,7 +80,7 @@ static int copies_ok(struct blk_slot *s, int rc, const struct tc_gcopy *g, unsig
 	for (unsigned i = 0; i < n && rc == 0 && status == 0; i++)
 		status = g[i].status;
 	if ((rc || status) && q->rejected++ < BLK_REJECTS_LOGGED)
-		blk_log("%s queue %u: request %llu: grant copy failed (%s %d)", q->vbd->xd->be_path,
+		tc_backend_log("%s queue %u: request %llu: grant copy failed (%s %d)", q->vbd->xd->be_path,
 			q->idx, (unsigned long long)s->req.id, rc ? "the call:" : "GNTST",
 			rc ? rc : status);
 	return rc == 0 && status == GNTST_okay;
@@ -280,7 +280,7 @@ static struct blk_slot *begin(struct blk_queue *q, unsigned idx, const struct bl
 	if (st != BLKIF_RSP_OKAY) {
 		/* Said a few times per queue: a guest must not fill the log. */
 		if (q->rejected++ < BLK_REJECTS_LOGGED)
-			blk_log("%s queue %u: request %llu (operation %u, sector %llu) refused: %s",
+			tc_backend_log("%s queue %u: request %llu (operation %u, sector %llu) refused: %s",
 				q->vbd->xd->be_path, q->idx, (unsigned long long)s->req.id,
 				raw->operation, (unsigned long long)raw->u.rw.sector_number,
 				st == BLKIF_RSP_EOPNOTSUPP ? "not supported" : "invalid");
@@ -336,7 +336,7 @@ static void kick_inner(struct blk_queue *q)
 			rc = blk_ring_final_check(&q->ring);
 		if (rc < 0) {
 			q->broken = 1;
-			blk_log("%s queue %u: the frontend's ring indexes are impossible (req_prod %u, "
+			tc_backend_log("%s queue %u: the frontend's ring indexes are impossible (req_prod %u, "
 				"taken %u, ring of %u): ignoring the ring until it reconnects",
 				q->vbd->xd->be_path, q->idx, q->ring.sring->req_prod, q->ring.req_cons,
 				q->ring.nr_ents);
@@ -374,7 +374,7 @@ void blk_queue_io_done(struct blk_slot *s, int res)
 			return;
 	}
 	if (rw ? res < 0 || (uint64_t)res != len : res != 0) {
-		blk_log("%s: %s of %llu sectors at %llu failed: %s", s->q->vbd->xd->be_path,
+		tc_backend_log("%s: %s of %llu sectors at %llu failed: %s", s->q->vbd->xd->be_path,
 			s->req.op == BLKIF_OP_READ ? "read" : s->req.op == BLKIF_OP_DISCARD ?
 			"discard" : "write", (unsigned long long)s->req.nr_sectors,
 			(unsigned long long)s->req.sector,
@@ -470,11 +470,11 @@ int blk_queue_start(struct blk_queue *q, int reattach)
 	}
 	if (reattach && blk_journal_matches(q->jn, q->refs[0])) {
 		nredo = blk_journal_recover(q->jn, &q->ring, redo);
-		blk_log("%s queue %u: picked up at request %u; %u request(s) to do again",
+		tc_backend_log("%s queue %u: picked up at request %u; %u request(s) to do again",
 			v->xd->be_path, q->idx, q->ring.req_cons, nredo);
 	} else {
 		if (reattach)
-			blk_log("%s queue %u: no journal of this ring: starting at its last response",
+			tc_backend_log("%s queue %u: no journal of this ring: starting at its last response",
 				v->xd->be_path, q->idx);
 		blk_journal_init(q->jn, q->refs[0], q->ring.req_cons);
 	}
@@ -520,7 +520,7 @@ unsigned blk_queue_stop(struct blk_queue *q)
 	}
 	if (q->busy) {
 		/* Their completions will still name these slots: keep it all. */
-		blk_log("%s queue %u: %u request(s) still at the disk after %d s: keeping their "
+		tc_backend_log("%s queue %u: %u request(s) still at the disk after %d s: keeping their "
 			"buffers", q->vbd->xd->be_path, q->idx, q->busy, BLK_STOP_WAIT_S);
 		return q->busy;
 	}

@@ -182,7 +182,7 @@ static int vbd_connect(struct xbe_dev *d)
 		if (rc)
 			goto fail;
 	}
-	blk_log("%s: %s, %llu sectors%s%s, %u queue(s) of %u page(s)", d->be_path,
+	tc_backend_log("%s: %s, %llu sectors%s%s, %u queue(s) of %u page(s)", d->be_path,
 		v->disk.is_blockdev ? "block device" : "file", (unsigned long long)v->lim.sectors,
 		v->disk.readonly ? ", read-only" : "", v->disk.direct ? ", O_DIRECT" : ", buffered",
 		v->nqueues, 1u << order);
@@ -228,12 +228,6 @@ static void vbd_remove(struct xbe_dev *d)
 	d->priv = NULL;
 }
 
-static void vbd_log(struct xbe *b, const char *msg)
-{
-	(void)b;
-	blk_log("%s", msg);
-}
-
 const struct xbe_ops blk_vbd_ops = {
 	.type = "vbd",
 	.needs_hotplug = 1,
@@ -241,5 +235,5 @@ const struct xbe_ops blk_vbd_ops = {
 	.connect = vbd_connect,
 	.disconnect = vbd_disconnect,
 	.remove = vbd_remove,
-	.log = vbd_log,
+	.log = tc_backend_xbe_log,
 };

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +19,6 @@
 
 #define BLK_DEFAULT_STATE_DIR "/run/tern-blkback"
 #define BLK_DEFAULT_LOG "/var/log/xen/blkback.log"
-
-void blk_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tc_backend_vlog("tern-blkback", fmt, ap);
-	va_end(ap);
-}
 
 /* The worker: the event loop over xenstore, event channels and io_uring. */
 static int run(const struct tc_backend_opts *o)
@@ -42,24 +32,24 @@ static int run(const struct tc_backend_opts *o)
 	mkdir(o->state_dir, 0700);
 	rc = blk_io_init(&ctx);
 	if (rc) {
-		blk_log("cannot set up io_uring: %s", strerror(-rc));
+		tc_backend_log("cannot set up io_uring: %s", strerror(-rc));
 		return 1;
 	}
 	rc = tc_gntdev_open(&ctx.gnt);
 	if (rc) {
-		blk_log("cannot open %s: %s", TC_GNTDEV_PATH, strerror(-rc));
+		tc_backend_log("cannot open %s: %s", TC_GNTDEV_PATH, strerror(-rc));
 		blk_io_fini(&ctx);
 		return 1;
 	}
 	rc = xbe_init(&ctx.xbe, &blk_vbd_ops, &ctx);
 	if (rc) {
-		blk_log("cannot start: %s (is xenstored running, and /dev/xen/evtchn there?)",
+		tc_backend_log("cannot start: %s (is xenstored running, and /dev/xen/evtchn there?)",
 			strerror(-rc));
 		tc_gntdev_close(&ctx.gnt);
 		blk_io_fini(&ctx);
 		return 1;
 	}
-	blk_log("serving %s", ctx.xbe.base);
+	tc_backend_log("serving %s", ctx.xbe.base);
 	while (!tc_backend_stop) {
 		struct pollfd p[3] = {
 			{ xbe_xs_fd(&ctx.xbe), POLLIN, 0 },
@@ -70,7 +60,7 @@ static int run(const struct tc_backend_opts *o)
 		if (!xbe_xs_pending(&ctx.xbe) && poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			blk_log("poll: %s", strerror(errno));
+			tc_backend_log("poll: %s", strerror(errno));
 			break;
 		}
 		if (p[2].revents & POLLIN)
@@ -80,12 +70,12 @@ static int run(const struct tc_backend_opts *o)
 		if ((p[0].revents & (POLLIN | POLLHUP)) || xbe_xs_pending(&ctx.xbe)) {
 			rc = xbe_handle_xs(&ctx.xbe);
 			if (rc) {
-				blk_log("lost xenstore: %s", strerror(-rc));
+				tc_backend_log("lost xenstore: %s", strerror(-rc));
 				break;
 			}
 		}
 	}
-	blk_log("stopping%s", tc_backend_stop ? "" : " after an error");
+	tc_backend_log("stopping%s", tc_backend_stop ? "" : " after an error");
 	xbe_fini(&ctx.xbe);
 	tc_gntdev_close(&ctx.gnt);
 	blk_io_fini(&ctx);

@@ -20,6 +20,7 @@
 #include "blk_journal.h"
 #include "blk_req.h"
 #include "blk_ring.h"
+#include "backend_main.h"
 #include "ternctl.h"
 #include "xenbus_be.h"
 
@@ -125,6 +126,5 @@ void blk_io_submit(struct blk_ctx *ctx);
 /* Handles the completions there are (wait: block for at least one). */
 void blk_io_reap(struct blk_ctx *ctx, int wait);
 
-void blk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -37,7 +37,7 @@ static void ring_broken(struct net_queue *q, const char *which)
 	q->broken = 1;
 	v->stats.ring_broken++;
 	v->stats_dirty = 1;
-	net_log("%s queue %u: the frontend's %s ring indexes are impossible: ignoring the queue "
+	tc_backend_log("%s queue %u: the frontend's %s ring indexes are impossible: ignoring the queue "
 		"until it reconnects", v->ifname, q->idx, which);
 }
 
@@ -361,7 +361,7 @@ void net_queue_rx_event(void *arg)
 	if (q->carrier_off && back_ring_pending(&q->rx) > 0) {
 		q->carrier_off = 0;
 		net_tap_carrier(q->tap_fd, 1);
-		net_log("%s queue %u: the guest takes frames again", q->vif->ifname, q->idx);
+		tc_backend_log("%s queue %u: the guest takes frames again", q->vif->ifname, q->idx);
 	}
 	if (q->rx_held)
 		rx_kick(q);
@@ -402,7 +402,7 @@ static void rx_stalled(struct net_queue *q)
 	if (!q->carrier_off) {
 		q->carrier_off = 1;
 		net_tap_carrier(q->tap_fd, 0);
-		net_log("%s queue %u: the guest has taken no frame for %d ms: %u dropped, carrier off",
+		tc_backend_log("%s queue %u: the guest has taken no frame for %d ms: %u dropped, carrier off",
 			v->ifname, q->idx, NET_RX_STALL_MS, dropped);
 	}
 	/* Its next buffers bring the carrier back. */

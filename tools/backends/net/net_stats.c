@@ -31,7 +31,7 @@ void net_stats_count_drop(struct net_vif *v, uint64_t *counter, const char *what
 	v->stats_dirty = 1;
 	if (bit < 64 && !(v->reported & (1ull << bit))) {
 		v->reported |= 1ull << bit;
-		net_log("%s: %s (counted in %s/%s.stats; further ones are not logged)",
+		tc_backend_log("%s: %s (counted in %s/%s.stats; further ones are not logged)",
 			v->ifname, what, v->ctx->state_dir, v->ifname);
 	}
 }

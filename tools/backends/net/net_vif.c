@@ -209,7 +209,7 @@ static int vif_connect(struct xbe_dev *d)
 		if (rc)
 			goto fail;
 	}
-	net_log("%s: %s %s, %u queue(s), mtu %u%s%s", d->be_path, d->reattach ? "re-attached" :
+	tc_backend_log("%s: %s %s, %u queue(s), mtu %u%s%s", d->be_path, d->reattach ? "re-attached" :
 		"connected", v->ifname, v->nqueues, v->mtu, v->caps.gso_v4 ? ", gso" : "",
 		v->credit.per_interval ? ", rate-limited" : "");
 	v->stats_dirty = 1;
@@ -257,12 +257,6 @@ static void vif_remove(struct xbe_dev *d)
 	d->priv = NULL;
 }
 
-static void vif_log(struct xbe *b, const char *msg)
-{
-	(void)b;
-	net_log("%s", msg);
-}
-
 const struct xbe_ops net_vif_ops = {
 	.type = "vif",
 	.needs_hotplug = 1,
@@ -270,5 +264,5 @@ const struct xbe_ops net_vif_ops = {
 	.connect = vif_connect,
 	.disconnect = vif_disconnect,
 	.remove = vif_remove,
-	.log = vif_log,
+	.log = tc_backend_xbe_log,
 };

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +25,6 @@
  * in softirq context, ahead of any process): it must not wait behind the
  * programs whose traffic it carries. */
 #define NET_WORKER_NICE (-10)
-
-void net_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tc_backend_vlog("tern-netback", fmt, ap);
-	va_end(ap);
-}
 
 uint64_t net_now_us(void)
 {
@@ -113,23 +103,23 @@ static int run(const struct tc_backend_opts *o)
 	memset(&ctx, 0, sizeof(ctx));
 	tc_backend_catch_signals();
 	if (setpriority(PRIO_PROCESS, 0, NET_WORKER_NICE))
-		net_log("cannot raise the worker's priority: %s", strerror(errno));
+		tc_backend_log("cannot raise the worker's priority: %s", strerror(errno));
 	ctx.state_dir = o->state_dir;
 	mkdir(o->state_dir, 0755);
 	rc = xbe_init(&ctx.xbe, &net_vif_ops, &ctx);
 	if (rc) {
-		net_log("cannot start: %s (is xenstored running, and /dev/xen/evtchn there?)",
+		tc_backend_log("cannot start: %s (is xenstored running, and /dev/xen/evtchn there?)",
 			strerror(-rc));
 		return 1;
 	}
-	net_log("serving %s", ctx.xbe.base);
+	tc_backend_log("serving %s", ctx.xbe.base);
 	while (!tc_backend_stop) {
 		int timeout = build_round(&ctx, &ps);
 
 		if (!xbe_xs_pending(&ctx.xbe) && poll(ps.fds, ps.n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			net_log("poll: %s", strerror(errno));
+			tc_backend_log("poll: %s", strerror(errno));
 			break;
 		}
 		/* Taps first: a vif may go away in the xenstore handling below. */
@@ -141,12 +131,12 @@ static int run(const struct tc_backend_opts *o)
 		if ((ps.fds[0].revents & (POLLIN | POLLHUP)) || xbe_xs_pending(&ctx.xbe)) {
 			rc = xbe_handle_xs(&ctx.xbe);
 			if (rc) {
-				net_log("lost xenstore: %s", strerror(-rc));
+				tc_backend_log("lost xenstore: %s", strerror(-rc));
 				break;
 			}
 		}
 	}
-	net_log("stopping%s", tc_backend_stop ? "" : " after an error");
+	tc_backend_log("stopping%s", tc_backend_stop ? "" : " after an error");
 	xbe_fini(&ctx.xbe);
 	free(ctx.gcopy);
 	free(ps.fds);

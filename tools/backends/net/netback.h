@@ -26,6 +26,7 @@
 #include "net_pkt.h"
 #include "net_rx.h"
 #include "net_tx.h"
+#include "backend_main.h"
 #include "ternctl.h"
 #include "xenbus_be.h"
 
@@ -142,6 +143,5 @@ void net_stats_remove(struct net_vif *v);
 
 uint64_t net_now_ms(void);
 uint64_t net_now_us(void);
-void net_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
