@@ -10,7 +10,7 @@ import itertools
 import re
 
 from dom0 import check, run
-from qemu import TIMEOUT_SCALE
+from qemu import MARKER_END, TIMEOUT_SCALE
 
 LOG = "/var/log/xen/console/guest-{}.log"
 
@@ -69,11 +69,13 @@ class Guest:
         run(self.m, f"i=0; until grep -aq '^{tag}[0-9]' {log}; do i=$((i+1)); "
                     f"[ $i -gt {limit} ] && break; sleep 1; done", timeout=timeout + 60)
         # (xenconsoled's log keeps the guest's CR LF line ends)
-        text = run(self.m, f"tr -d '\\033\\r' < {log} | sed -n '/^{tag}B$/,/^{tag}[0-9]/p'")[1]
-        found = re.search(rf"^{re.escape(tag)}(\d+)$", text, re.M)
+        # (a marker is unique as a line's start: the guest's kernel may go on
+        # printing on the marker's line, MARKER_END)
+        text = run(self.m, f"tr -d '\\033\\r' < {log} | sed -n '/^{tag}B/,/^{tag}[0-9]/p'")[1]
+        found = re.search(rf"^{re.escape(tag)}(\d+){MARKER_END}", text, re.M)
         assert found, f"{self.name}: no answer to `{command}`; console:\n" + \
             run(self.m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
-        begin = re.search(rf"^{re.escape(tag)}B$", text, re.M)
+        begin = re.search(rf"^{re.escape(tag)}B{MARKER_END}", text, re.M)
         body = text[begin.end() + 1:found.start()] if begin else ""
         return int(found.group(1)), body
 

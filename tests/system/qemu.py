@@ -30,6 +30,11 @@ DEFAULT_TIMEOUT = 180
 # On a machine busier than CI's (several emulators at once), every wait can be
 # stretched: TERN_TEST_TIMEOUT_SCALE=3 makes each one three times as long.
 TIMEOUT_SCALE = float(os.environ.get("TERN_TEST_TIMEOUT_SCALE", "1"))
+# Where a marker line printed by a shell ends: at the end of the line, or
+# where a kernel message the same console printed meanwhile goes on from it
+# ("@@7@@> 0[    4.269141] Uhhuh. NMI ..."): the kernel does not wait for
+# a line to end before printing its own.
+MARKER_END = r"(?:$|(?=\[ *\d+\.\d+\]))"
 
 
 class ConsoleTimeout(AssertionError):
@@ -146,8 +151,8 @@ class Machine:
         start = len(self.output)
         self.send(f"printf '%s<\\n' '{tag}'; {command}; echo \"{tag}> $?\"\n")
         # Not anchored: the line may have begun (with a prompt) before start.
-        begin = self.wait_for(re.escape(tag + "<") + "$", timeout=timeout, start=start)
-        end = self.wait_for(re.escape(tag + ">") + r" (\d+)$", timeout=timeout,
+        begin = self.wait_for(re.escape(tag + "<") + MARKER_END, timeout=timeout, start=start)
+        end = self.wait_for(re.escape(tag + ">") + r" (\d+)" + MARKER_END, timeout=timeout,
                             start=begin.end() + 1)
         return int(end.group(1)), self.output[begin.end() + 1:end.start()]
 

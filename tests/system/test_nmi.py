@@ -10,8 +10,6 @@ domU carry on."""
 import re
 import time
 
-import pytest
-
 import domu_guests
 from dom0 import XL, check
 from qemu import TIMEOUT_SCALE
@@ -47,15 +45,6 @@ def wait_dom0_nmis(m, more_than, timeout=60):
         time.sleep(1)
 
 
-# Known regression, open: since the memory-isolation merge (bea8924; 0 of 8
-# runs failed at 54703d1 just before it, 1 of 8 at it, 3 of 10 at 0dc9abb)
-# dom0's shell sometimes stops answering around its first NMI to itself (the
-# console goes quiet in the middle of `xl dmesg`'s output; QEMU runs with
-# -no-reboot and does not exit, so no triple fault). Marked so CI can land
-# the rest; the run still executes and reports XFAIL/XPASS. Fix it and
-# remove this.
-@pytest.mark.xfail(reason="intermittent hang around dom0's first self NMI since bea8924",
-                   strict=False)
 def test_nmis_reach_dom0_and_stop_nothing(machine, tmp_path):
     sock = tmp_path / "qmp.sock"
     m = domu_guests.boot_dom0_for(machine, tmp_path, ["spin"], dom0_args="iomem=relaxed",
