@@ -244,7 +244,6 @@ def test_triple_fault_crashes_only_that_domain(machine, tmp_path):
     assert "faulty" not in check(m, f"{XL} list")
 
 
-
 def test_failed_vmrun_stops_only_that_domain(machine, tmp_path):
     """A guest that loads CR0 with NW set and CD clear: a CPU gives it #GP
     (the guest then reports an unexpected exception); QEMU takes the value
