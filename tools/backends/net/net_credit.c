@@ -30,20 +30,17 @@ void net_credit_init(struct net_credit *c, uint64_t per_interval, uint64_t inter
 	c->next_refill_us = now_us + c->interval_us;
 }
 
-int net_credit_take(struct net_credit *c, uint64_t len, uint64_t now_us)
+int net_credit_covers(struct net_credit *c, uint64_t len, uint64_t now_us)
 {
 	if (c->per_interval == 0)
 		return 1;
 	if (now_us >= c->next_refill_us) {
 		uint64_t periods = (now_us - c->next_refill_us) / c->interval_us + 1;
-		uint64_t add = periods > c->cap / (c->per_interval ? c->per_interval : 1) + 1 ?
-				       c->cap : periods * c->per_interval;
+		uint64_t add = periods > c->cap / c->per_interval + 1 ? c->cap
+								       : periods * c->per_interval;
 
 		c->left = c->left + add > c->cap ? c->cap : c->left + add;
 		c->next_refill_us += periods * c->interval_us;
 	}
-	if (c->left < len)
-		return 0;
-	c->left -= len;
-	return 1;
+	return c->left >= len;
 }

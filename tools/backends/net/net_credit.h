@@ -24,8 +24,15 @@ struct net_credit {
 int net_credit_parse(const char *s, uint64_t *per_interval, uint64_t *interval_us);
 void net_credit_init(struct net_credit *c, uint64_t per_interval, uint64_t interval_us,
 		     uint64_t now_us);
-/* Whether len bytes may go now (1, and they are charged) or not (0). */
-int net_credit_take(struct net_credit *c, uint64_t len, uint64_t now_us);
+/* Whether len bytes may go now (1) or not (0), after adding the credit the
+ * time since the last refill earned. Nothing is charged: a packet the ring
+ * does not wholly hold yet is looked at again later. */
+int net_credit_covers(struct net_credit *c, uint64_t len, uint64_t now_us);
+/* Charges len bytes that went (after net_credit_covers said yes). */
+static inline void net_credit_charge(struct net_credit *c, uint64_t len)
+{
+	c->left = len < c->left ? c->left - len : 0;
+}
 /* When more credit comes (meaningful after a refusal). */
 static inline uint64_t net_credit_next(const struct net_credit *c)
 {

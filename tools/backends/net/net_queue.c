@@ -138,7 +138,7 @@ static int tx_round(struct net_queue *q)
 			break;
 		if (v->credit.per_interval) {
 			back_ring_peek(&q->tx, 0, &first, sizeof(first));
-			if (!net_credit_take(&v->credit, first.size, net_now_us())) {
+			if (!net_credit_covers(&v->credit, first.size, net_now_us())) {
 				q->tx_credit_wait = 1;
 				v->stats.tx_rate_waits++;
 				v->stats_dirty = 1;
@@ -148,6 +148,9 @@ static int tx_round(struct net_queue *q)
 		rc = net_tx_take(&q->tx, v->mtu + NET_ETH_HLEN + NET_VLAN_HLEN, p, &refused);
 		if (rc <= 0)
 			break;
+		/* Charged only now: a packet not wholly posted was not taken. */
+		if (v->credit.per_interval)
+			net_credit_charge(&v->credit, p->size);
 		taken++;
 		if (refused != NET_TX_ACCEPTED) {
 			count_refusal(v, refused);
