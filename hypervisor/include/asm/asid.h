@@ -48,10 +48,12 @@ void asid_pcpu_init(struct asid_pcpu *c, uint32_t nr_asids);
 
 /*
  * The ASID and TLB flush for v's next VMRUN on pCPU pcpu (whose state is c);
- * table_changed: v's domain's nested table changed since v last entered
- * the guest; flush_by_asid: the CPU can flush a single ASID. Updates v and c.
+ * stale: v's translations must go (its domain's nested table changed since
+ * v last entered the guest, or the guest asked for a flush, e.g. by a
+ * CR4.PGE toggle tern emulated); flush_by_asid: the CPU can flush a single
+ * ASID. Updates v and c.
  */
 struct asid_vmrun asid_for_vmrun(struct asid_pcpu *c, unsigned int pcpu, struct asid_vcpu *v,
-				 bool table_changed, bool flush_by_asid);
+				 bool stale, bool flush_by_asid);
 
 #endif

@@ -61,8 +61,10 @@ struct vcpu {
 	struct spinlock runstate_lock;
 	uint64_t runstate_gva;
 	/* TLBs (svm.c, p2m.c): in guest mode now, with the ASID asid and its
-	 * domain's nested table as of npt_epoch. */
+	 * domain's nested table as of npt_epoch; guest_tlb_flush: an emulated
+	 * instruction of the guest's flushes its TLB at the next entry. */
 	bool in_guest;
+	bool guest_tlb_flush;
 	uint64_t npt_epoch;
 	struct asid_vcpu asid;
 	struct vlapic lapic;       /* its local APIC (domains without devices) */

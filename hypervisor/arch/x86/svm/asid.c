@@ -16,13 +16,13 @@ static bool asid_valid(const struct asid_pcpu *c, unsigned int pcpu, const struc
 }
 
 struct asid_vmrun asid_for_vmrun(struct asid_pcpu *c, unsigned int pcpu, struct asid_vcpu *v,
-				 bool table_changed, bool flush_by_asid)
+				 bool stale, bool flush_by_asid)
 {
 	struct asid_vmrun run = { 0, ASID_FLUSH_NONE };
 
 	if (asid_valid(c, pcpu, v)) {
 		run.asid = v->asid;
-		if (!table_changed)
+		if (!stale)
 			return run;
 		if (flush_by_asid) {
 			run.flush = ASID_FLUSH_OWN;

@@ -63,7 +63,7 @@ static void emulate_cr4_write(struct vcpu *v, uint64_t value, unsigned int len)
 		return;
 	}
 	if ((s->cr4 ^ value) & CR4_FLUSHING)
-		v->vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;
+		v->guest_tlb_flush = true;
 	s->cr4 = value;
 	svm_skip_instruction(v, len);
 }

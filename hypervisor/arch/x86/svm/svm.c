@@ -239,8 +239,9 @@ static void svm_tlb_enter(struct vcpu *v)
 	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 	epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_SEQ_CST);
 	run = asid_for_vmrun(&this_cpu()->asids, smp_processor_id(), &v->asid,
-			     epoch != v->npt_epoch, svm_features.flush_by_asid);
+			     epoch != v->npt_epoch || v->guest_tlb_flush, svm_features.flush_by_asid);
 	__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
+	v->guest_tlb_flush = false;
 	v->vmcb->control.asid = run.asid;
 	v->vmcb->control.tlb_control = tlb_control[run.flush];
 }
