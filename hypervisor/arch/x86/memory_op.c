@@ -19,7 +19,9 @@
 #define BATCH_STEP 64           /* add_to_physmap_batch entries */
 #define POPULATE_STEP_PAGES 4096 /* pages populate_physmap gives (16 MiB) */
 
-/* The domain an operation names: itself, or (for dom0) another. */
+/* The domain an operation names: itself, or (for dom0) another. A dying
+ * domain is being taken apart in steps (domain_destroy.c), between which
+ * dom0 runs: what a memory operation gave it then would never be freed. */
 static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
 {
 	struct domain *d = v->domain, *t;
@@ -31,8 +33,10 @@ static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
 		return NULL;
 	}
 	t = domain_by_id(domid);
-	if (!t)
+	if (!t || t->dying) {
 		*rc = -ESRCH;
+		return NULL;
+	}
 	return t;
 }
 
