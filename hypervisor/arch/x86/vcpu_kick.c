@@ -101,7 +101,7 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 	 * the address's low 32 bits. */
 	t->runstate_gva = 0;
 	vcpu_timer_stop_singleshot(&t->timer);
-	vcpu_timer_set_periodic(&t->timer, 0, 0);
+	vcpu_timer_stop_periodic(&t->timer);
 	t->poll_deadline = 0;
 	__atomic_store_n(&t->polling, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->blocked, false, __ATOMIC_RELEASE);
