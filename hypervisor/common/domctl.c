@@ -41,7 +41,6 @@ static long createdomain(struct tern_domctl *op)
 	memcpy(d->handle, c->handle, sizeof(d->handle));
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		d->vcpu[i].affinity = online_cpus() & ~1ull;
-	d->shared_info_gfn = ~0ull;
 	rc = domu_arch_init(d);
 	if (!rc)
 		rc = evtchn_domain_init(d, c->max_evtchn_port ? c->max_evtchn_port :
@@ -166,8 +165,6 @@ static long domu_op(struct vcpu *caller, struct tern_domctl *op, struct domain *
 			return -EINVAL;
 		d->paused = false;
 		vcpu_runstate_domain(d);
-		if (!d->start_time_ns)
-			d->start_time_ns = system_time_ns();
 		arch_kick_cpus(d->vcpu[0].affinity);
 		return 0;
 	case TERN_DOMCTL_max_mem:

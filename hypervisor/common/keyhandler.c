@@ -9,6 +9,7 @@
 #include <tern/domain.h>
 #include <tern/evtchn.h>
 #include <tern/keyhandler.h>
+#include <tern/runstate.h>
 #include <public/xen.h>
 
 static const char *domain_state(const struct domain *d)
@@ -26,7 +27,7 @@ static long ms_from_now(uint64_t t, uint64_t now)
 	return (long)((int64_t)(t - now) / 1000000);
 }
 
-static void dump_vcpu(const struct vcpu *v, uint64_t now)
+static void dump_vcpu(struct vcpu *v, uint64_t now)
 {
 	const struct vcpu_info *vi = v->vcpu_info;
 	const struct vcpu_timer *t = &v->timer;
@@ -34,7 +35,7 @@ static void dump_vcpu(const struct vcpu *v, uint64_t now)
 	pr_info("  d%uv%u: %s%s%s on CPU%u, ran %lu ms, affinity %#lx\n", v->domain->id, v->id,
 		v->online || v->domain->is_privileged ? "online" : "offline",
 		v->blocked ? " blocked" : "", v->running ? " running" : "", v->pcpu,
-		(unsigned long)(v->run_time_ns / 1000000), (unsigned long)v->affinity);
+		(unsigned long)(vcpu_run_time(v) / 1000000), (unsigned long)v->affinity);
 	pr_info("    events: upcall vector %#x, pending %u, mask %u, selector %#lx, to inject %u\n",
 		vcpu_upcall_vector(v), vi ? vi->evtchn_upcall_pending : 0,
 		vi ? vi->evtchn_upcall_mask : 0, vi ? (unsigned long)vi->evtchn_pending_sel : 0,
@@ -55,7 +56,7 @@ static void dump_domains(void)
 
 	pr_info("'q' pressed -> dumping domain info (now %lu ms)\n", (unsigned long)(now / 1000000));
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
-		const struct domain *d = domain_by_id((domid_t)id);
+		struct domain *d = domain_by_id((domid_t)id);
 
 		if (!d)
 			continue;

@@ -198,7 +198,6 @@ void sched_done(struct vcpu *v, uint64_t ran_ns)
 {
 	struct sched_domain *s = &v->domain->sched;
 
-	v->run_time_ns += ran_ns;
 	v->sched_ns += ran_ns;
 	clamp_siblings(v->domain);
 	s->vtime += ran_ns * SCHED_WEIGHT_DEFAULT / s->weight;

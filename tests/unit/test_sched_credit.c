@@ -34,8 +34,10 @@ struct sim_cpu {
 };
 static struct sim_cpu cpus[NCPUS];
 static uint64_t now;
-/* Time each domain's vCPUs ran on each pCPU. */
+/* Time each domain's vCPUs ran on each pCPU, and each vCPU's in all. */
 static uint64_t ran_on[NDOMS][NCPUS];
+#define NVCPUS 4
+static uint64_t vcpu_ran[NDOMS][NVCPUS];
 
 static int setup(void **state)
 {
@@ -44,6 +46,7 @@ static int setup(void **state)
 	memset(table, 0, sizeof(table));
 	memset(cpus, 0, sizeof(cpus));
 	memset(ran_on, 0, sizeof(ran_on));
+	memset(vcpu_ran, 0, sizeof(vcpu_ran));
 	now = 1000 * MS; /* not at 0: periods and virtual times are mid-way */
 	/* dom0, which is never picked. */
 	doms[0].is_privileged = true;
@@ -74,6 +77,7 @@ static void done(unsigned int cpu)
 	struct sim_cpu *c = &cpus[cpu];
 
 	ran_on[c->v->domain->id][cpu] += now - c->start;
+	vcpu_ran[c->v->domain->id][c->v->id] += now - c->start;
 	sched_done(c->v, now - c->start);
 	c->v = NULL;
 }
@@ -118,7 +122,7 @@ static uint64_t ran(const struct domain *d)
 	uint64_t t = 0;
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		t += d->vcpu[i].run_time_ns;
+		t += vcpu_ran[d->id][i];
 	return t;
 }
 
@@ -188,8 +192,8 @@ static void test_weight_is_per_domain_not_per_vcpu(void **state)
 	assert_near_ms(ran(a), 1500, 30);
 	assert_near_ms(ran(b), 1500, 30);
 	/* a's two vCPUs share its half evenly. */
-	assert_near_ms(a->vcpu[0].run_time_ns, 750, 30);
-	assert_near_ms(a->vcpu[1].run_time_ns, 750, 30);
+	assert_near_ms(vcpu_ran[a->id][0], 750, 30);
+	assert_near_ms(vcpu_ran[a->id][1], 750, 30);
 }
 
 static void test_two_pcpus_run_two_domains_each_fully(void **state)
@@ -400,7 +404,7 @@ static void test_soft_affinity_keeps_shares(void **state)
 	assert_near_ms(ran(a), 1500, 60);
 	assert_near_ms(ran(b), 1500, 60);
 	sched_set_params(&b->sched, 512, 0, now);
-	a->vcpu[0].run_time_ns = b->vcpu[0].run_time_ns = 0;
+	vcpu_ran[a->id][0] = vcpu_ran[b->id][0] = 0;
 	run(1, 3000 * MS);
 	assert_near_ms(ran(a), 1000, 60);
 	assert_near_ms(ran(b), 2000, 60);
@@ -455,11 +459,11 @@ static void test_vcpus_of_a_domain_take_turns_at_once(void **state)
 	d->vcpu[1].affinity = 1ull << 2;
 	run(2, 3000 * MS);
 	d->vcpu[1].affinity = 1ull << 1;
-	d->vcpu[0].run_time_ns = d->vcpu[1].run_time_ns = 0;
+	vcpu_ran[d->id][0] = vcpu_ran[d->id][1] = 0;
 	d->vcpu[0].sched_ns += 5000 * MS; /* as if vCPU 0 had run 5 s more */
 	run(2, 600 * MS);
-	assert_near_ms(d->vcpu[0].run_time_ns, 300, 35);
-	assert_near_ms(d->vcpu[1].run_time_ns, 300, 35);
+	assert_near_ms(vcpu_ran[d->id][0], 300, 35);
+	assert_near_ms(vcpu_ran[d->id][1], 300, 35);
 }
 
 static void test_states_never_picked(void **state)
@@ -490,7 +494,7 @@ static void test_states_never_picked(void **state)
 	assert_null(sched_pick(&cpus[2].pc, table, NDOMS, 2, now).vcpu);
 	sched_done(v, 1 * MS);
 	assert_false(v->running);
-	assert_int_equal(v->run_time_ns, 1 * MS);
+	assert_int_equal(v->sched_ns, 1 * MS);
 	/* Charged for what it ran; blocked, its pCPU idles. */
 	run(1, 10 * MS);
 	v->blocked = true;

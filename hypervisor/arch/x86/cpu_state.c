@@ -16,6 +16,7 @@
 #include <asm/cpu_state.h>
 #include <asm/debugreg.h>
 #include <asm/percpu.h>
+#include <asm/x86-defs.h>
 #include <asm/xstate.h>
 #include <tern/arch.h>
 #include <tern/console.h>
@@ -26,8 +27,6 @@
 
 #define MSR_PRED_CMD 0x49
 #define PRED_CMD_IBPB 1
-#define MSR_TSC_AUX 0xc0000103
-#define L1_ECX_XSAVE (1u << 26)
 #define L7_ECX_RDPID (1u << 22)
 #define L7_EDX_IBRS_IBPB (1u << 26)      /* Intel: IBPB with SPEC_CTRL */
 #define EXT1_EDX_RDTSCP (1u << 27)

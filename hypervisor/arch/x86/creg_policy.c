@@ -15,10 +15,7 @@
 #define L1_EDX_PGE (1u << 13)
 #define L1_EDX_FXSR (1u << 24)
 #define L1_EDX_SSE (1u << 25)
-#define L1_ECX_VMX (1u << 5)
-#define L1_ECX_SMX (1u << 6)
 #define L1_ECX_PCID (1u << 17)
-#define L1_ECX_XSAVE (1u << 26)
 #define L7_EBX_FSGSBASE (1u << 0)
 #define L7_EBX_SMEP (1u << 7)
 #define L7_EBX_SMAP (1u << 20)
@@ -28,7 +25,6 @@
 #define EXT1_EDX_SYSCALL (1u << 11)
 #define EXT1_EDX_NX (1u << 20)
 #define EXT1_EDX_FFXSR (1u << 25)
-#define EXT1_EDX_LM (1u << 29)
 #define EXT1_ECX_TCE (1u << 17)
 #define EXT21_EAX_AUTOIBRS (1u << 8)
 

@@ -57,15 +57,9 @@ static void change_free_table(void *ctx, uint64_t paddr)
 	c->freed[c->nr_freed++] = paddr;
 }
 
-static uint64_t *direct_table(void *ctx, uint64_t paddr)
-{
-	(void)ctx;
-	return (uint64_t *)(uintptr_t)paddr;
-}
-
 static struct npt_mem change_mem(struct p2m_change *c)
 {
-	return (struct npt_mem){ c, change_alloc_table, change_free_table, direct_table,
+	return (struct npt_mem){ c, change_alloc_table, change_free_table, npt_direct_map,
 				 npt_pages_1g };
 }
 
@@ -203,7 +197,7 @@ int p2m_reset_gfn(struct domain *d, uint64_t gfn)
  * otherwise still). */
 static bool maps_locked(struct domain *d, uint64_t gfn, paddr_t hpa)
 {
-	struct npt_mem mem = { .map = direct_table };
+	struct npt_mem mem = { .map = npt_direct_map };
 	paddr_t now;
 
 	return d->npt_root && p2m_gfn_below(gfn, NPT_LIMIT) &&
@@ -341,7 +335,7 @@ static void destroy_free_table(void *ctx, uint64_t paddr)
 
 void p2m_destroy(struct domain *d)
 {
-	struct npt_mem mem = { .ctx = d, .free_table = destroy_free_table, .map = direct_table };
+	struct npt_mem mem = { .ctx = d, .free_table = destroy_free_table, .map = npt_direct_map };
 
 	/* Its vCPUs will not run again: what their TLBs hold is tagged with
 	 * ASIDs that no pCPU hands out again before a full flush. */

@@ -14,14 +14,8 @@
 #include <tern/setup.h>
 #include <tern/string.h>
 
-static uint64_t *direct_table(void *ctx, uint64_t paddr)
-{
-	(void)ctx;
-	return (uint64_t *)(uintptr_t)paddr;
-}
-
 /* Lookups only: nothing is allocated or freed through it. */
-static struct npt_mem lookup_mem = { .map = direct_table };
+static struct npt_mem lookup_mem = { .map = npt_direct_map };
 
 /* Host frames the hypervisor may dereference: RAM of the heap (domUs'
  * memory, hypervisor pages given to guests) or dom0's, below the end of

@@ -131,9 +131,8 @@ static void start_dom0(void)
 	if (rc)
 		panic("Could not set up DOM0 guest OS (%d)", rc);
 	pr_info("dom0: starting on CPU0 with %s\n", hvm->name);
-	dom0.start_time_ns = system_time_ns();
 	/* Its one vCPU has CPU0 to itself: always running. */
-	runstate_init(&dom0.vcpu[0].runstate, dom0.start_time_ns);
+	runstate_init(&dom0.vcpu[0].runstate, system_time_ns());
 	dom0.vcpu[0].runstate.state = RUNSTATE_running;
 	hvm->vcpu_run(&dom0.vcpu[0]);
 	panic("dom0 returned");

@@ -3,13 +3,13 @@
  * XCR0. Pure: the host's facts come in a struct, so tests/unit runs it.
  */
 #include <asm/cpu.h>
+#include <asm/x86-defs.h>
 #include <asm/xstate.h>
 
 #define LEGACY_AND_HEADER 576 /* an area with x87 and SSE only */
 
 /* CPUID bits whose instructions use the registers of one component. */
 #define L1_ECX_FMA (1u << 12)
-#define L1_ECX_XSAVE (1u << 26)
 #define L1_ECX_OSXSAVE (1u << 27)
 #define L1_ECX_AVX (1u << 28)
 #define L1_ECX_F16C (1u << 29)

@@ -53,8 +53,7 @@ struct vcpu {
 	bool yielded;              /* SCHEDOP_yield: its slice ends now */
 	uint64_t poll_deadline;    /* SCHEDOP_poll's timeout (system time), 0: none */
 	volatile bool running;     /* on a pCPU now */
-	uint64_t run_time_ns;      /* time it has run */
-	uint64_t sched_ns;         /* the same, as its domain's vCPUs are ordered by (sched_credit.c) */
+	uint64_t sched_ns;         /* its run time as its domain's vCPUs are ordered by (sched_credit.c) */
 	/* Time in each state (tern/runstate.h), changed from several CPUs under
 	 * runstate_lock, and where the guest wants to see it (0: nowhere). */
 	struct vcpu_runstate_info runstate;

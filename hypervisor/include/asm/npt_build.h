@@ -51,6 +51,14 @@ struct npt_mem {
 	bool pages_1g;
 };
 
+/* npt_mem.map in the hypervisor, whose direct map is one-to-one (the unit
+ * tests map fake memory instead). */
+static inline uint64_t *npt_direct_map(void *ctx, uint64_t paddr)
+{
+	(void)ctx;
+	return (uint64_t *)(uintptr_t)paddr;
+}
+
 /*
  * Builds dom0's table: guest-physical [0, limit) maps one-to-one, with 1 GiB,
  * 2 MiB or 4 KiB pages, the largest that fits, except the frames that

@@ -48,6 +48,14 @@
 #define EFER_TCE (1 << 15)
 #define EFER_AUTOIBRS (1 << 21)
 
+#define MSR_TSC_AUX 0xc0000103
+
+/* CPUID feature bits that more than one file tests (leaf 1, 0x80000001). */
+#define L1_ECX_VMX (1u << 5)
+#define L1_ECX_SMX (1u << 6)
+#define L1_ECX_XSAVE (1u << 26)
+#define EXT1_EDX_LM (1u << 29)
+
 #define MSR_TSC 0x10
 #define MSR_MTRR_CAP 0xfe
 #define MSR_MTRR_DEF_TYPE 0x2ff

@@ -24,7 +24,6 @@ struct domain {
 	struct shared_info *shared_info; /* a hypervisor page the guest maps (memory_op) */
 	uint64_t shared_info_gfn;        /* where the guest mapped it (~0: nowhere) */
 	uint8_t handle[16];              /* its UUID, from the toolstack */
-	uint64_t start_time_ns;          /* when its first vCPU first ran */
 	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
 	struct grant_table *grant_table; /* grant table (common/grant_table.c) */
 	paddr_t npt_root;      /* nested page table (guest-physical -> host-physical) */

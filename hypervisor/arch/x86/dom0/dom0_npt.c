@@ -31,16 +31,10 @@ static void boot_free_table(void *ctx, uint64_t paddr)
 	free_pages((void *)(uintptr_t)paddr, 0);
 }
 
-static uint64_t *boot_map_table(void *ctx, uint64_t paddr)
-{
-	(void)ctx;
-	return (uint64_t *)(uintptr_t)paddr;
-}
-
 /* ctx: the host memory map, which frame_hidden() reads. */
 static struct npt_mem boot_npt_mem(void)
 {
-	return (struct npt_mem){ &boot_info.map, boot_alloc_table, boot_free_table, boot_map_table,
+	return (struct npt_mem){ &boot_info.map, boot_alloc_table, boot_free_table, npt_direct_map,
 				 cpu_has_1g_pages() };
 }
 

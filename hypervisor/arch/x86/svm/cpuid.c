@@ -12,12 +12,11 @@
 #include <asm/cpu_state.h>
 #include <asm/creg_policy.h>
 #include <asm/svm.h>
+#include <asm/x86-defs.h>
 #include <asm/xstate.h>
 #include <public/hvm.h>
 #include <tern/domain.h>
 
-#define LEAF1_ECX_VMX (1u << 5)
-#define LEAF1_ECX_SMX (1u << 6)
 #define LEAF1_ECX_X2APIC (1u << 21)
 #define LEAF1_ECX_TSC_DEADLINE (1u << 24)
 #define LEAF1_EBX_APIC_ID_SHIFT 24
@@ -76,7 +75,7 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 		     leaf == 0xd ? cpu_state_xcr0(v) : 0, &r);
 	switch (leaf) {
 	case 1:
-		r.ecx &= ~(LEAF1_ECX_X2APIC | LEAF1_ECX_VMX | LEAF1_ECX_SMX);
+		r.ecx &= ~(LEAF1_ECX_X2APIC | L1_ECX_VMX | L1_ECX_SMX);
 		r.ecx |= LEAF1_ECX_HYPERVISOR;
 		if (!v->domain->passthrough) {
 			r.ecx = (r.ecx | LEAF1_ECX_X2APIC) & ~LEAF1_ECX_TSC_DEADLINE;

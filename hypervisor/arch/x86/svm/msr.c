@@ -11,6 +11,7 @@
 #include <asm/cpu.h>
 #include <asm/cpu_state.h>
 #include <asm/svm.h>
+#include <asm/x86-defs.h>
 #include <public/hvm.h>
 #include <tern/console.h>
 #include <tern/domain.h>
@@ -21,7 +22,6 @@
 #define MSR_DEBUGCTL 0x1d9
 #define DEBUGCTL_LBR (1u << 0)
 #define DEBUGCTL_BTF (1u << 1)
-#define MSR_TSC_AUX 0xc0000103
 #define MSR_SVM_LAST 0xc001011f /* SVM's MSRs: VM_CR .. the SVM key */
 
 struct msrpm_range {

@@ -6,7 +6,6 @@
 #include <asm/vmcb_check.h>
 #include <asm/x86-defs.h>
 
-#define EXT1_EDX_LM (1u << 29)
 #define VMCB_ATTR_D (1u << 10) /* CS.D in the attribute encoding */
 #define EVENT_TYPE(e) (((e) >> 8) & 7)
 #define EVENT_VECTOR(e) ((e) & 0xff)

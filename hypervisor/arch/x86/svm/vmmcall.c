@@ -47,7 +47,7 @@ void svm_handle_vmmcall(struct vcpu *v)
 		s->rax = (uint64_t)-EPERM;
 		return;
 	}
-	v->hcall.compat = !((s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L));
+	v->hcall.compat = !svm_long_mode64(v);
 	nr = s->rax & hypercall_arg_max(v);
 	for (unsigned int i = 0; i < ARRAY_SIZE(args); i++)
 		args[i] = *arg_register(v, i) & hypercall_arg_max(v);
