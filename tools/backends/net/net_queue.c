@@ -361,10 +361,15 @@ void net_queue_rx_event(void *arg)
 
 	if (q->broken)
 		return;
-	if (q->carrier_off && back_ring_pending(&q->rx) > 0) {
-		q->carrier_off = 0;
-		net_tap_carrier(q->tap_fd, 1);
-		tc_backend_log("%s queue %u: the guest takes frames again", q->vif->ifname, q->idx);
+	if (q->rx_stopped && back_ring_pending(&q->rx) > 0) {
+		struct net_vif *v = q->vif;
+
+		q->rx_stopped = 0;
+		tc_backend_log("%s queue %u: the guest takes frames again", v->ifname, q->idx);
+		if (--v->nstopped == 0) {
+			net_tap_carrier(q->tap_fd, 1);
+			tc_backend_log("%s: carrier on", v->ifname);
+		}
 	}
 	if (q->rx_held)
 		rx_kick(q);
@@ -402,11 +407,14 @@ static void rx_stalled(struct net_queue *q)
 	for (unsigned i = 0; i < dropped; i++)
 		net_stats_count_drop(v, &v->stats.rx_stall_dropped, "dropped frames for a guest that "
 				     "posts no receive buffers");
-	if (!q->carrier_off) {
-		q->carrier_off = 1;
-		net_tap_carrier(q->tap_fd, 0);
-		tc_backend_log("%s queue %u: the guest has taken no frame for %d ms: %u dropped, carrier off",
+	if (!q->rx_stopped) {
+		q->rx_stopped = 1;
+		tc_backend_log("%s queue %u: the guest has taken no frame for %d ms: %u dropped",
 			v->ifname, q->idx, NET_RX_STALL_MS, dropped);
+		if (v->nstopped++ == 0) {
+			net_tap_carrier(q->tap_fd, 0);
+			tc_backend_log("%s: carrier off", v->ifname);
+		}
 	}
 	/* Its next buffers bring the carrier back. */
 	if (back_ring_await_more(&q->rx))
@@ -506,9 +514,11 @@ int net_queue_start(struct net_queue *q)
 		q->rx_frames[i].data = q->mem + (size_t)NET_TX_ARENA_PAGES * PAGE +
 				       (size_t)i * NET_RX_FRAME_PAGES * PAGE;
 	rc = net_tap_open_queue(v->ifname, &q->tap_fd);
+	/* The interface's settings, once (a stopped worker may have left the
+	 * carrier off). */
 	if (rc == 0 && q->idx == 0)
 		rc = net_tap_set_offload(q->tap_fd, &v->caps);
-	if (rc == 0)
+	if (rc == 0 && q->idx == 0)
 		rc = net_tap_carrier(q->tap_fd, 1);
 	if (rc) {
 		snprintf(v->xd->error, sizeof(v->xd->error), "queue %u: tap %s: %s", q->idx,

@@ -236,6 +236,7 @@ static void vif_disconnect(struct xbe_dev *d)
 	free(v->queues);
 	v->queues = NULL;
 	v->nqueues = 0;
+	v->nstopped = 0; /* the next connection's first queue turns the carrier on */
 	tc_gntdev_close(&v->gnt);
 	net_stats_flush(v, 1);
 }

@@ -88,7 +88,7 @@ struct net_queue {
 	struct net_rx_frame rx_frames[NET_RX_BATCH];
 	int rx_held;                     /* rx_frames[0] waits for room */
 	uint64_t rx_stall_since_ms;      /* when it started waiting; 0: not */
-	int carrier_off;
+	int rx_stopped;                  /* stalled: dropping until the guest posts buffers */
 	int tx_credit_wait;              /* TX stopped until the credit refills */
 };
 
@@ -104,6 +104,9 @@ struct net_vif {
 	struct tc_gntdev gnt;
 	unsigned nqueues;
 	struct net_queue *queues;
+	/* Queues stopped. The carrier is the whole interface's: off while any
+	 * queue is stopped, on again once none is (as Linux's netback). */
+	unsigned nstopped;
 	struct net_stats stats;
 	uint64_t reported;               /* drop kinds already logged (bits) */
 	int stats_dirty;
