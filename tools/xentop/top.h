@@ -19,6 +19,7 @@
 /* One vif's counters, as dom0's network device vif<domid>.<devid> has them. */
 struct top_net {
 	unsigned id;
+	char ifname[16];              /* its interface in dom0: vif<domid>.<id> or its vifname */
 	uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;
 	uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
 };

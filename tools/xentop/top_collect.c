@@ -71,8 +71,20 @@ static void fill(struct tc_handle *h, struct tc_xs *xs, int want_vcpus,
 	}
 	nets = devices(xs, "vif", d->id, ids, 0);
 	d->nets = nets;
-	for (unsigned i = 0; i < nets && i < TOP_MAX_DEVS; i++)
+	for (unsigned i = 0; i < nets && i < TOP_MAX_DEVS; i++) {
+		char path[96], *name = NULL;
+
 		d->net[i].id = ids[i];
+		/* A vif named with vifname= is found under that name. */
+		snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/vifname", d->id,
+			 ids[i]);
+		if (tc_xs_get(xs, 0, path, &name) == 0 && name[0])
+			snprintf(d->net[i].ifname, sizeof(d->net[i].ifname), "%s", name);
+		else
+			snprintf(d->net[i].ifname, sizeof(d->net[i].ifname), "vif%u.%u", d->id,
+				 ids[i]);
+		free(name);
+	}
 	d->vbds = devices(xs, "vbd", d->id, d->vbd_dev, 0);
 	d->vbds += devices(xs, "qdisk", d->id, d->vbd_dev, d->vbds);
 }
@@ -82,22 +94,23 @@ void top_net_counters(struct top_sample *s, const char *text)
 	const char *line = text;
 
 	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		unsigned domid, devid;
+		char name[16];
 		struct top_net c;
 
-		if (sscanf(line, " vif%u.%u: %llu %llu %llu %llu %*u %*u %*u %*u %llu %llu %llu %llu",
-			   &domid, &devid, (unsigned long long *)&c.rx_bytes,
+		if (sscanf(line, " %15[^: ]: %llu %llu %llu %llu %*u %*u %*u %*u %llu %llu %llu %llu",
+			   name, (unsigned long long *)&c.rx_bytes,
 			   (unsigned long long *)&c.rx_pkts, (unsigned long long *)&c.rx_errs,
 			   (unsigned long long *)&c.rx_drop, (unsigned long long *)&c.tx_bytes,
 			   (unsigned long long *)&c.tx_pkts, (unsigned long long *)&c.tx_errs,
-			   (unsigned long long *)&c.tx_drop) != 10)
+			   (unsigned long long *)&c.tx_drop) != 9)
 			continue;
 		for (unsigned i = 0; i < s->ndoms; i++) {
 			struct top_domain *d = &s->doms[i];
 
-			for (unsigned n = 0; d->id == domid && n < d->nets && n < TOP_MAX_DEVS; n++)
-				if (d->net[n].id == devid) {
-					c.id = devid;
+			for (unsigned n = 0; n < d->nets && n < TOP_MAX_DEVS; n++)
+				if (strcmp(d->net[n].ifname, name) == 0) {
+					c.id = d->net[n].id;
+					memcpy(c.ifname, name, sizeof(c.ifname));
 					d->net[n] = c;
 				}
 		}

@@ -35,7 +35,7 @@ static int setup(void **state)
 						  .cpu_ns = 1 * S + i * S / 2, .mem_kb = 131072,
 						  .max_kb = 131072, .vcpus = 2, .nets = 1, .vbds = 1 };
 		doms[i][0].vbd_dev[0] = 51712;
-		doms[i][0].net[0].id = 0;
+		doms[i][0].net[0] = (struct top_net){ .id = 0, .ifname = "vif3.0" };
 		doms[i][1] = (struct top_domain){ .id = 0, .name = "Domain-0",
 						  .flags = TERN_DOMINF_running, .cpu_ns = 10 * S + i * S,
 						  .mem_kb = 262144, .max_kb = 262144, .vcpus = 1 };
@@ -117,6 +117,13 @@ static void test_vif_counters_and_widths(void **state)
 	assert_int_equal(doms[1][0].net[0].rx_bytes, 2048000000000ull);
 	assert_int_equal(doms[1][0].net[0].tx_pkts, 9);
 	assert_int_equal(doms[1][0].net[0].tx_drop, 4);
+	/* A vif named with vifname= counts under that name. */
+	strcpy(doms[0][0].net[0].ifname, "web0");
+	top_net_counters(&samples[0], "  vif3.0: 1 1 1 1 0 0 0 0 1 1 1 1 0 0 0 0\n"
+				      "  web0:  4096  3 0 0 0 0 0 0  8192 2 0 0 0 0 0 0\n");
+	assert_int_equal(doms[0][0].net[0].rx_bytes, 4096);
+	assert_int_equal(doms[0][0].net[0].rx_pkts, 3);
+	assert_int_equal(doms[0][0].net[0].id, 0);
 	t = table(&o, 0);
 	/* NETRX(k) widens to its 10 digits, header and rows alike. */
 	assert_non_null(strstr(t, " NETTX(k)   NETRX(k) VBDS"));
