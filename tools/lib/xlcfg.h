@@ -95,7 +95,7 @@ struct xlcfg_vif {
 	int devid;         /* devid=, else its place in the list */
 	int has_mac;
 	uint8_t mac[6];
-	char *bridge, *ip, *script, *model, *vifname, *backend, *rate, *gatewaydev, *vlan;
+	char *bridge, *ip, *script, *model, *vifname, *backend, *gatewaydev;
 	unsigned mtu;      /* 0 = default (1500) */
 	int trusted;       /* trusted (default) / untrusted */
 	/* rate=, as libxl writes it: bytes per interval, interval in us (0: none). */

@@ -545,7 +545,6 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 				vif->devid = (int)n;
 		} else if (strcmp(k, "rate") == 0) {
 			rc = xlcfg_parse_rate(v, &vif->rate_bytes, &vif->rate_us, file, line, m);
-			field = &vif->rate;
 		} else if (strcmp(k, "accel") == 0) {
 			xlcfg_msg(m, 0, "%s:%d: the accel parameter for vifs is ignored", file, line);
 		} else if (strcmp(k, "netdev") == 0 || strcmp(k, "gatewaydev") == 0) {
@@ -566,7 +565,13 @@ int xlcfg_parse_vif(struct xlcfg_vif *vif, int devid, const char *spec, const ch
 		} else if (strcmp(k, "backend") == 0) {
 			field = &vif->backend;
 		} else if (strcmp(k, "vlan") == 0) {
-			field = &vif->vlan;
+			/* Xen's vif-bridge makes the port a member of that VLAN;
+			 * tern's does not yet, and a guest silently on the wrong
+			 * network is worse than a refusal. */
+			xlcfg_msg(m, 1, "%s:%d: vlan= is not implemented by tern yet: put the vif "
+				  "in a bridge on that VLAN's interface (e.g. one holding eth0.%s)",
+				  file, line, v);
+			rc = -EINVAL;
 		} else if (strcmp(k, "forwarddev") == 0 || strncmp(k, "colo_", 5) == 0) {
 			/* COLO replication: accepted as xl does; tern has no use for it */
 		} else {
@@ -591,14 +596,12 @@ void xlcfg_vif_free(struct xlcfg_vif *v)
 {
 	free(v->spec);
 	free(v->file);
-	free(v->vlan);
 	free(v->bridge);
 	free(v->ip);
 	free(v->script);
 	free(v->model);
 	free(v->vifname);
 	free(v->backend);
-	free(v->rate);
 	free(v->gatewaydev);
 	memset(v, 0, sizeof(*v));
 }

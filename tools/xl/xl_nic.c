@@ -138,8 +138,6 @@ int xl_nic_add(struct xl_env *env, struct tc_xs *xs, uint16_t domid, const struc
 		be[nb++] = (struct xl_dev_kv){ "rate", rate };
 	if (m != XL_DEFAULT_MTU)
 		be[nb++] = (struct xl_dev_kv){ "mtu", mtu };
-	if (v->vlan)
-		be[nb++] = (struct xl_dev_kv){ "vlan", v->vlan };
 	be[nb] = (struct xl_dev_kv){ NULL, NULL };
 	fe[nf++] = (struct xl_dev_kv){ "handle", handle };
 	fe[nf++] = (struct xl_dev_kv){ "mac", mac };

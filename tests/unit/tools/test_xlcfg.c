@@ -332,7 +332,7 @@ static void test_vif_every_key(void **state)
 	assert_int_equal(xlcfg_parse_vif(&v, 0, "mac=00:16:3e:01:02:03, bridge=br1, ip=10.0.0.9, "
 					 "vifname=web0, script=vif-custom, model=e1000, type=vif, "
 					 "rate=10Mb/s@20ms, mtu=1400, devid=7, backend=Domain-0, "
-					 "gatewaydev=eth1, vlan=10, untrusted", "g.cfg", 3, &m), 0);
+					 "gatewaydev=eth1, untrusted", "g.cfg", 3, &m), 0);
 	assert_null(m.text);
 	assert_int_equal(v.devid, 7);
 	assert_memory_equal(v.mac, ((uint8_t[]){ 0, 0x16, 0x3e, 1, 2, 3 }), 6);
@@ -343,7 +343,6 @@ static void test_vif_every_key(void **state)
 	assert_string_equal(v.model, "e1000");
 	assert_string_equal(v.backend, "Domain-0");
 	assert_string_equal(v.gatewaydev, "eth1");
-	assert_string_equal(v.vlan, "10");
 	assert_int_equal(v.mtu, 1400);
 	assert_false(v.trusted);
 	/* 10 Mbit/s = 1.25 MB/s: 25000 bytes per 20 ms, as libxl computes it. */
@@ -356,6 +355,12 @@ static void test_vif_every_key(void **state)
 	assert_true(v.trusted);
 	assert_int_equal(v.rate_us, 0);
 	xlcfg_vif_free(&v);
+	/* vlan= is refused, with why, rather than ignored. */
+	assert_int_equal(xlcfg_parse_vif(&v, 0, "bridge=br1, vlan=10", "g.cfg", 5, &m), -EINVAL);
+	assert_string_equal(m.text, "g.cfg:5: vlan= is not implemented by tern yet: put the vif in "
+				    "a bridge on that VLAN's interface (e.g. one holding eth0.10)\n");
+	xlcfg_vif_free(&v);
+	xlcfg_msgs_free(&m);
 }
 
 static void test_vif_rates(void **state)
