@@ -54,7 +54,7 @@
 #define PAGEMAP_PRESENT (1ull << 63)
 
 struct fuzz {
-	uint64_t rng;
+	struct hcgen_rng rng;        /* the random calls' sequence */
 	uint8_t *map;  /* the whole mapping */
 	uint8_t *rw, *ro, *untouched, *guard_end;
 	uint8_t *hole; /* PROT_NONE, never populated */
@@ -63,20 +63,6 @@ struct fuzz {
 	struct hcgen_world world;
 	uint64_t arena_gfns[ARENA_PAGES];
 };
-
-/* xorshift64*: small, fast, and the same sequence for the same seed. */
-static uint64_t rnd(struct fuzz *f)
-{
-	f->rng ^= f->rng >> 12;
-	f->rng ^= f->rng << 25;
-	f->rng ^= f->rng >> 27;
-	return f->rng * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t rnd_below(struct fuzz *f, uint64_t n)
-{
-	return n ? rnd(f) % n : 0;
-}
 
 static uint64_t addr_of(const void *p)
 {
@@ -96,31 +82,32 @@ static uint64_t rnd_word(struct fuzz *f)
 		0x100000000ull, ~0ull, ~0ull - 1, 0x8000000000000000ull,
 	};
 
-	switch (rnd_below(f, 12)) {
+	switch (hcgen_below(&f->rng, 12)) {
 	case 0:
 	case 1:
-		return rnd_below(f, 16);
+		return hcgen_below(&f->rng, 16);
 	case 2:
-		return edges[rnd_below(f, sizeof(edges) / sizeof(edges[0]))];
+		return edges[hcgen_below(&f->rng, sizeof(edges) / sizeof(edges[0]))];
 	case 3:
-		return rnd_below(f, 0x10000);
+		return hcgen_below(&f->rng, 0x10000);
 	case 4:
-		return (uint32_t)rnd(f);
+		return (uint32_t)hcgen_rand(&f->rng);
 	case 5: /* read-write memory, sometimes aligned */
-		return addr_of(f->rw) + (rnd_below(f, 2) ? rnd_below(f, RW_PAGES * PAGE) & ~7ull :
-					rnd_below(f, RW_PAGES * PAGE));
+		return addr_of(f->rw) + (hcgen_below(&f->rng, 2) ?
+					 hcgen_below(&f->rng, RW_PAGES * PAGE) & ~7ull :
+					 hcgen_below(&f->rng, RW_PAGES * PAGE));
 	case 6: /* near the end of the read-write memory: runs into the ro page */
-		return addr_of(f->ro) - rnd_below(f, 256);
+		return addr_of(f->ro) - hcgen_below(&f->rng, 256);
 	case 7: /* read-only, then never-touched pages, then the guard */
-		return addr_of(f->ro) + rnd_below(f, 4 * PAGE);
+		return addr_of(f->ro) + hcgen_below(&f->rng, 4 * PAGE);
 	case 8: /* nothing mapped */
-		return addr_of(f->hole) + rnd_below(f, HOLE_LEN);
+		return addr_of(f->hole) + hcgen_below(&f->rng, HOLE_LEN);
 	case 9: /* the first page of the address space */
-		return rnd_below(f, PAGE);
+		return hcgen_below(&f->rng, PAGE);
 	case 10: /* non-canonical: bit 63 set, bits 62..47 clear */
-		return 0x8000000000000000ull | (rnd(f) & 0x00007fffffffffffull);
+		return 0x8000000000000000ull | (hcgen_rand(&f->rng) & 0x00007fffffffffffull);
 	default:
-		return addr_of(f->rw) + rnd_below(f, 64) * 8;
+		return addr_of(f->rw) + hcgen_below(&f->rng, 64) * 8;
 	}
 }
 
@@ -137,28 +124,28 @@ static uint64_t make_ctl(struct fuzz *f, int domctl)
 {
 	static const uint16_t doms[] = { 0, 1, 2, 5, DOMID_SELF, DOMID_IO, DOMID_XEN,
 					 DOMID_INVALID, DOMID_IDLE, 0xffff };
-	size_t off = rnd_below(f, (RW_PAGES * PAGE - sizeof(struct tern_sysctl)) / 8) * 8;
+	size_t off = hcgen_below(&f->rng, (RW_PAGES * PAGE - sizeof(struct tern_sysctl)) / 8) * 8;
 	struct tern_sysctl *s = (void *)(f->rw + off);
 	uint32_t known[] = { 1, 2, 3, 4, 5, 6, 9, 11, 12, 14, 15, 60, 61 };
 
-	s->cmd = rnd_below(f, 4) ? known[rnd_below(f, sizeof(known) / sizeof(known[0]))]
-				 : (uint32_t)rnd_below(f, 100);
-	s->interface_version = rnd_below(f, 10) ? (domctl ? TERN_DOMCTL_INTERFACE_VERSION :
-						    TERN_SYSCTL_INTERFACE_VERSION) : (uint32_t)rnd(f);
-	s->domain = domctl ? doms[rnd_below(f, sizeof(doms) / sizeof(doms[0]))] :
-			     (rnd_below(f, 8) ? 0 : (uint16_t)rnd(f));
-	if (rnd_below(f, 4))
+	s->cmd = hcgen_below(&f->rng, 4) ? known[hcgen_below(&f->rng, sizeof(known) / sizeof(known[0]))]
+				 : (uint32_t)hcgen_below(&f->rng, 100);
+	s->interface_version = hcgen_below(&f->rng, 10) ? (domctl ? TERN_DOMCTL_INTERFACE_VERSION :
+						    TERN_SYSCTL_INTERFACE_VERSION) : (uint32_t)hcgen_rand(&f->rng);
+	s->domain = domctl ? doms[hcgen_below(&f->rng, sizeof(doms) / sizeof(doms[0]))] :
+			     (hcgen_below(&f->rng, 8) ? 0 : (uint16_t)hcgen_rand(&f->rng));
+	if (hcgen_below(&f->rng, 4))
 		memset(s->pad0, 0, sizeof(s->pad0));
 	/* Mostly-zero op fields pass the reserved-field checks and reach the op. */
-	if (rnd_below(f, 2)) {
+	if (hcgen_below(&f->rng, 2)) {
 		uint8_t *u = (uint8_t *)&s->u;
 
 		for (size_t i = 0; i < sizeof(s->u); i++)
-			if (rnd_below(f, 4))
+			if (hcgen_below(&f->rng, 4))
 				u[i] = 0;
 		if (!domctl && s->cmd == TERN_SYSCTL_readconsole) {
 			s->u.readconsole.clear = 0;
-			s->u.readconsole.incremental = (uint8_t)rnd_below(f, 3);
+			s->u.readconsole.incremental = (uint8_t)hcgen_below(&f->rng, 3);
 		}
 	}
 	return addr_of(s);
@@ -242,13 +229,14 @@ static bool raw_call(struct fuzz *f, uint64_t *nr, uint64_t a[5])
 	static const uint64_t families[] = { 12, 13, 17, 18, 20, 24, 29, 32, 33, 34, 35, 36 };
 
 	fill_rw(f);
-	*nr = rnd_below(f, 2) ? families[rnd_below(f, sizeof(families) / sizeof(families[0]))]
-			      : rnd_below(f, 64);
+	*nr = hcgen_below(&f->rng, 2) ?
+		      families[hcgen_below(&f->rng, sizeof(families) / sizeof(families[0]))] :
+		      hcgen_below(&f->rng, 64);
 	for (int i = 0; i < 5; i++)
 		a[i] = rnd_word(f);
-	if (rnd_below(f, 2))
-		a[0] = rnd_below(f, 24); /* a plausible sub-command */
-	if ((*nr == 35 || *nr == 36) && rnd_below(f, 3))
+	if (hcgen_below(&f->rng, 2))
+		a[0] = hcgen_below(&f->rng, 24); /* a plausible sub-command */
+	if ((*nr == 35 || *nr == 36) && hcgen_below(&f->rng, 3))
 		a[0] = make_ctl(f, *nr == 36);
 	return hcf_skip_reason(*nr, a, &f->arena) == NULL;
 }
@@ -346,7 +334,7 @@ int main(int argc, char **argv)
 		usage();
 		return 1;
 	}
-	f.rng = seed ? seed : 1;
+	hcgen_seed(&f.rng, seed);
 	f.arena.victims = f.world.victims;
 	f.arena.nr_victims = f.world.nr_victims;
 	hcgen_seed(&f.gen_rng, seed ^ 0x9e3779b97f4a7c15ull);
@@ -370,7 +358,7 @@ int main(int argc, char **argv)
 		uint64_t nr, a[5];
 		long ret;
 
-		if (rnd_below(&f, 100) < raw_percent) {
+		if (hcgen_below(&f.rng, 100) < raw_percent) {
 			if (!raw_call(&f, &nr, a)) {
 				skipped++;
 				continue;
