@@ -98,15 +98,10 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	char *spec = NULL;
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "block-attach", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "block-attach", 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 2) {
-		fprintf(env->err, "'xl block-attach' requires at least 2 arguments.\n\n");
-		xl_usage(env, env->err, "block-attach");
-		return 2;
-	}
 	/* Only a domain that exists gets device nodes. */
 	if (xl_find_domain(env, argv[optind], &info))
 		return 1;
@@ -161,11 +156,8 @@ int xl_cmd_block_detach(struct xl_env *env, int argc, char **argv)
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 2) {
-		fprintf(env->err, "'xl block-detach' requires at least 2 arguments.\n\n");
-		xl_usage(env, env->err, "block-detach");
+	if (xl_needs_args(env, "block-detach", argc - optind, 2))
 		return 2;
-	}
 	if (xl_dom_resolve(env, argv[optind], &domid))
 		return 1;
 	if (xlcfg_vdev_number(argv[optind + 1], &devid)) {
@@ -197,16 +189,10 @@ int xl_cmd_block_detach(struct xl_env *env, int argc, char **argv)
 int xl_cmd_block_list(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
-	int optind, status = 0, rc = xl_cmd_options(env, argc, argv, "block-list", "", &optind,
-						    NULL, NULL);
+	int optind, status = 0, rc = xl_cmd_operands(env, argc, argv, "block-list", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 1) {
-		fprintf(env->err, "'xl block-list' requires at least 1 argument.\n\n");
-		xl_usage(env, env->err, "block-list");
-		return 2;
-	}
 	if (xl_dom_xs(env, &xs))
 		return 1;
 	fprintf(env->out, "%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state",

@@ -170,15 +170,10 @@ int xl_cmd_network_attach(struct xl_env *env, int argc, char **argv)
 	struct tern_domaininfo info;
 	char *spec = NULL;
 	uint16_t domid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "network-attach", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "network-attach", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 1) {
-		fprintf(env->err, "'xl network-attach' requires at least 1 argument.\n\n");
-		xl_usage(env, env->err, "network-attach");
-		return 2;
-	}
 	/* Only a domain that exists gets device nodes. */
 	if (xl_find_domain(env, argv[optind], &info))
 		return 1;
@@ -245,15 +240,10 @@ int xl_cmd_network_detach(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	uint16_t domid;
 	long devid;
-	int optind, rc = xl_cmd_options(env, argc, argv, "network-detach", "", &optind, NULL, NULL);
+	int optind, rc = xl_cmd_operands(env, argc, argv, "network-detach", 2, &optind);
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 2) {
-		fprintf(env->err, "'xl network-detach' requires at least 2 arguments.\n\n");
-		xl_usage(env, env->err, "network-detach");
-		return 2;
-	}
 	if (xl_dom_resolve(env, argv[optind], &domid) || xl_dom_xs(env, &xs))
 		return 1;
 	devid = find_vif(&xs, domid, argv[optind + 1]);
@@ -302,16 +292,10 @@ static void list_domain(struct xl_env *env, struct tc_xs *xs, uint16_t domid)
 int xl_cmd_network_list(struct xl_env *env, int argc, char **argv)
 {
 	struct tc_xs xs;
-	int optind, status = 0, rc = xl_cmd_options(env, argc, argv, "network-list", "", &optind,
-						    NULL, NULL);
+	int optind, status = 0, rc = xl_cmd_operands(env, argc, argv, "network-list", 1, &optind);
 
 	if (rc)
 		return rc - 1;
-	if (argc - optind < 1) {
-		fprintf(env->err, "'xl network-list' requires at least 1 argument.\n\n");
-		xl_usage(env, env->err, "network-list");
-		return 2;
-	}
 	if (xl_dom_xs(env, &xs))
 		return 1;
 	fprintf(env->out, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
