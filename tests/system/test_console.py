@@ -108,11 +108,6 @@ def create_sample_on_console(m):
     return len(m.output)
 
 
-def test_sample_domu_boots_on_its_console(machine):
-    m = dom0(machine)
-    create_sample_on_console(m)
-
-
 def test_sample_domu_console_detach_reattach_shutdown(machine):
     m = dom0(machine)
     create_sample_on_console(m)
