@@ -85,6 +85,24 @@ def machine(request):
         m.kill()
 
 
+@pytest.fixture(scope="module")
+def module_machine(request):
+    """machine(**kwargs) for a machine the tests of one module share (a dom0
+    boot costs half a minute): named after the module, killed (by PID) when
+    the module's tests are done."""
+    started = []
+
+    def start(**kwargs):
+        name = request.module.__name__ + (f"-{len(started)}" if started else "")
+        m = Machine(name, **kwargs).start()
+        started.append(m)
+        return m
+
+    yield start
+    for m in started:
+        m.kill()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def hypervisor_built():
     if not os.path.exists(TERN_ELF):

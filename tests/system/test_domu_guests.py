@@ -15,20 +15,10 @@ NAMES = domu_guests.domu_guest_names()
 
 
 @pytest.fixture(scope="module")
-def dom0(tmp_path_factory):
-    """One dom0 for every guest of this module (a boot costs half a minute)."""
-    started = []
-
-    def start(**kwargs):
-        from qemu import Machine
-        m = Machine("test_domu_guests", **kwargs).start()
-        started.append(m)
-        return m
-
-    m = domu_guests.boot_dom0_for(start, tmp_path_factory.mktemp("domu_guests"), NAMES)
-    yield m
-    for machine in started:
-        machine.kill()
+def dom0(module_machine, tmp_path_factory):
+    """One dom0 for every guest of this module."""
+    return domu_guests.boot_dom0_for(module_machine, tmp_path_factory.mktemp("domu_guests"),
+                                     NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)

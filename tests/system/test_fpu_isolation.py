@@ -72,23 +72,11 @@ def boot(machine, tmp_path, smp=2):
 
 
 @pytest.fixture(scope="module")
-def dom0(tmp_path_factory):
+def dom0(module_machine, tmp_path_factory):
     """One dom0 for the tests that share it (booted after the FXSAVE test's
     machine is gone, so two never run at once), with pCPUs 1 and 2 for
     guests."""
-    from qemu import Machine
-    started = []
-
-    def machine(**kwargs):
-        m = Machine("test_fpu_isolation", **kwargs).start()
-        started.append(m)
-        return m
-
-    try:
-        yield boot(machine, tmp_path_factory.mktemp("fpu"), smp=3)
-    finally:
-        for m in started:
-            m.kill()
+    return boot(module_machine, tmp_path_factory.mktemp("fpu"), smp=3)
 
 
 def guest_log(m, name):

@@ -21,6 +21,8 @@ import os
 import re
 import time
 
+import pytest
+
 import domu_guests
 from dom0 import XL, check, run
 from qemu import BUILD
@@ -38,10 +40,14 @@ LAPIC = 0xfee00000
 HIGH_MMIO = 0x1000000000
 
 
-def boot(machine, tmp_path):
+@pytest.fixture(scope="module")
+def m(module_machine, tmp_path_factory):
+    """One dom0 for the module's attacks: each leaves it as it found it (the
+    tests check that), so the next starts from a clean host."""
     with open(MEMATTACK, "rb") as f:
         files = {TOOL[1:]: (0o100755, f.read())}
-    return domu_guests.boot_dom0_for(machine, tmp_path, [GRANT_GUEST, SHOOTDOWN_GUEST], files,
+    return domu_guests.boot_dom0_for(module_machine, tmp_path_factory.mktemp("memory"),
+                                     [GRANT_GUEST, SHOOTDOWN_GUEST], files,
                                      dom0_args="iomem=relaxed")
 
 
@@ -51,8 +57,7 @@ def memattack(m, args):
     return out
 
 
-def test_bad_domctl_arguments_are_refused(machine, tmp_path):
-    m = boot(machine, tmp_path)
+def test_bad_domctl_arguments_are_refused(m):
     free_before = domu_guests.free_memory(m)
     out = memattack(m, "domctl")
     assert "max_mem of 2^61 + 1 pages: refused" in out, out
@@ -60,8 +65,7 @@ def test_bad_domctl_arguments_are_refused(machine, tmp_path):
     assert domu_guests.free_memory(m) == free_before
 
 
-def test_hypercall_buffers_in_mmio_are_efault(machine, tmp_path):
-    m = boot(machine, tmp_path)
+def test_hypercall_buffers_in_mmio_are_efault(m):
     for addr in (HIGH_MMIO, LAPIC):
         out = memattack(m, f"mmio {addr:#x}")
         assert out.count("-EFAULT") == 4, out
@@ -88,8 +92,7 @@ def ipis_refused(m, dest_id):
                       rf"{icr_low[2:]}\)", start)
 
 
-def test_lapic_frame_cannot_be_remapped(machine, tmp_path):
-    m = boot(machine, tmp_path)
+def test_lapic_frame_cannot_be_remapped(m):
     domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{GRANT_GUEST}.cfg",
                                'on_poweroff="preserve"')
     outcome, reason, lines = domu_guests.wait_result(m, domid)
@@ -112,8 +115,7 @@ def test_lapic_frame_cannot_be_remapped(machine, tmp_path):
     assert check(m, "echo still here").strip().endswith("still here")
 
 
-def test_remap_of_a_running_domu_leaves_no_stale_translation(machine, tmp_path):
-    m = boot(machine, tmp_path)
+def test_remap_of_a_running_domu_leaves_no_stale_translation(m):
     domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{SHOOTDOWN_GUEST}.cfg",
                                'cmdline="shootdown"')
     deadline = time.monotonic() + 120
