@@ -94,21 +94,13 @@ int xl_cmd_block_attach(struct xl_env *env, int argc, char **argv)
 {
 	struct xlcfg_msgs msgs = { NULL, 0, 0, 0, 0 };
 	struct xlcfg_disk disk;
-	struct tern_domaininfo info;
 	struct tc_xs xs;
 	char *spec = NULL;
 	uint16_t domid;
-	int optind, rc = xl_cmd_operands(env, argc, argv, "block-attach", 2, &optind);
+	int rc = xl_dev_attach_args(env, argc, argv, "block-attach", 2, &domid, &spec);
 
-	if (rc)
-		return rc - 1;
-	/* Only a domain that exists gets device nodes. */
-	if (xl_find_domain(env, argv[optind], &info))
-		return 1;
-	domid = (uint16_t)info.domain;
-	spec = xl_dev_spec(argc, argv, optind + 1);
-	if (!spec)
-		return 1;
+	if (rc >= 0)
+		return rc;
 	rc = xlcfg_parse_disk(&disk, spec, "block-attach", 1, &msgs);
 	free(spec);
 	if (msgs.text)

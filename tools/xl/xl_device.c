@@ -34,7 +34,7 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-char *xl_dev_spec(int argc, char **argv, int first)
+static char *attach_spec(int argc, char **argv, int first)
 {
 	size_t len = 1;
 	char *spec;
@@ -48,6 +48,21 @@ char *xl_dev_spec(int argc, char **argv, int first)
 		strcat(spec, argv[i]);
 	}
 	return spec;
+}
+
+int xl_dev_attach_args(struct xl_env *env, int argc, char **argv, const char *cmd, int need,
+		       uint16_t *domid, char **spec)
+{
+	struct tern_domaininfo info;
+	int optind, rc = xl_cmd_operands(env, argc, argv, cmd, need, &optind);
+
+	if (rc)
+		return rc - 1;
+	if (xl_find_domain(env, argv[optind], &info))
+		return 1;
+	*domid = (uint16_t)info.domain;
+	*spec = attach_spec(argc, argv, optind + 1);
+	return *spec ? -1 : 1;
 }
 
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key)

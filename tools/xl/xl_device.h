@@ -75,9 +75,15 @@ int xl_dev_remove(struct xl_env *env, struct tc_xs *xs, const char *kind, uint16
  * for destroy and for a failed create. */
 void xl_dev_remove_all(struct xl_env *env, struct tc_xs *xs, uint16_t domid, int timeout_ms);
 
-/* xl's *-attach components argv[first..argc) as one spec, joined with
- * commas (malloc'ed; NULL if memory ran out). */
-char *xl_dev_spec(int argc, char **argv, int first);
+/*
+ * What every *-attach command starts with: at least need operands, the
+ * domain (which must exist: only a domain that exists gets device nodes)
+ * and the device spec, the other operands joined with commas. Returns -1
+ * to go on (*spec, malloc'ed, is the caller's), else the command's exit
+ * status.
+ */
+int xl_dev_attach_args(struct xl_env *env, int argc, char **argv, const char *cmd, int need,
+		       uint16_t *domid, char **spec);
 
 /* dir/key as a decimal number, or -1 if absent or not a number (as libxl shows it). */
 long xl_dev_read_num(struct tc_xs *xs, const char *dir, const char *key);

@@ -167,19 +167,13 @@ int xl_cmd_network_attach(struct xl_env *env, int argc, char **argv)
 	struct tc_xs xs;
 	uint32_t *ids = NULL;
 	unsigned n = 0;
-	struct tern_domaininfo info;
 	char *spec = NULL;
 	uint16_t domid;
-	int optind, rc = xl_cmd_operands(env, argc, argv, "network-attach", 1, &optind);
+	int rc = xl_dev_attach_args(env, argc, argv, "network-attach", 1, &domid, &spec);
 
-	if (rc)
-		return rc - 1;
-	/* Only a domain that exists gets device nodes. */
-	if (xl_find_domain(env, argv[optind], &info))
-		return 1;
-	domid = (uint16_t)info.domain;
-	spec = xl_dev_spec(argc, argv, optind + 1);
-	if (!spec || xl_dom_xs(env, &xs)) {
+	if (rc >= 0)
+		return rc;
+	if (xl_dom_xs(env, &xs)) {
 		free(spec);
 		return 1;
 	}
