@@ -1,5 +1,5 @@
 /*
- * A domain's virtual local APIC (asm/vlapic.h), in xAPIC or x2APIC mode.
+ * A vCPU's virtual local APIC (asm/vlapic.h), in xAPIC or x2APIC mode.
  * Register numbers are the x2APIC MSRs: 0x800 + (xAPIC offset >> 4); the
  * two modes share the registers and differ where the architecture makes
  * them: the ID (bits 31:24 in xAPIC mode), LDR and DFR (written by the
@@ -108,7 +108,7 @@ int vlapic_set_base(struct vlapic *l, uint64_t val)
 	    (val & BASE_ADDRESS_MASK) != VLAPIC_BASE_ADDRESS)
 		return -EINVAL;
 	if ((old ^ val) & APIC_BASE_ENABLE) {
-		/* Enable and disable only through xAPIC mode (or to disabled). */
+		/* Enabling lands in xAPIC mode; disabling clears EXTD as well. */
 		if (val & APIC_BASE_X2APIC)
 			return -EINVAL;
 		if (val & APIC_BASE_ENABLE)
