@@ -65,6 +65,13 @@ def test_xencommons_starts_xenstored_and_xenconsoled(machine):
     assert status == 1 and "console type supported are: pv, serial, vuart" in out, out
     status, out = run(m, "xl console no-such-guest")
     assert status == 1 and "no-such-guest is an invalid domain identifier" in out, out
+    # xenconsoled outlives a xenstored that goes away, and connects to the next.
+    check(m, "pid=$(cat /run/xenstored.pid) && kill $pid && "
+             "while kill -0 $pid 2>/dev/null; do sleep 0.2; done && /etc/init.d/xencommons start")
+    check(m, "i=0; until [ $(grep -c 'connected to xenstored' /var/log/xen/xenconsoled.log) -ge 2 ]; "
+             "do i=$((i+1)); [ $i -gt 300 ] && break; sleep 1; done")
+    log = check(m, "cat /var/log/xen/xenconsoled.log")
+    assert "lost xenstored; reconnecting" in log and log.count("connected to xenstored") == 2, log
     # xenstored can be restarted under xencommons and comes back on the same socket.
     check(m, "/etc/init.d/xencommons restart")
     check(m, "/etc/init.d/xencommons status")

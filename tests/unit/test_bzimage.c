@@ -134,6 +134,9 @@ static void test_good_image(void **state)
 	assert_int_equal(info.cmdline_size, 2047);
 	assert_int_equal(info.initrd_addr_max, 0x7fffffff);
 	assert_int_equal(info.xloadflags, BZIMAGE_XLF_KERNEL_64 | BZIMAGE_XLF_CAN_BE_LOADED_ABOVE_4G);
+	/* The payload, counted from the image's start (the tools decompress it). */
+	assert_int_equal(info.payload_offset, (SETUP_SECTS + 1) * 512 + 0x2cc);
+	assert_int_equal(info.payload_length, PM_SIZE - 0x1000);
 
 	/* Protocol 2.10 exactly, with the header ending after init_size; trailing bytes allowed. */
 	put16(0x206, 0x020a);

@@ -1,7 +1,8 @@
 /*
  * PVH kernel parsing over synthetic ELF files: the entry note found in ELF64
  * and ELF32 containers, segments and their bounds, and refusals for a file
- * without the note, truncated files, foreign machines and segments that lie.
+ * without the note, truncated files, foreign machines, segments that lie and
+ * an entry outside the segments.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,6 +118,10 @@ static void test_refusals(void **state)
 	len = make_elf(true, 18, 62);
 	put(0x400 + 20, 0x7fffffff, 4);
 	assert_int_equal(elf_pvh_parse(img, len, &info), -ENOENT);
+	/* an entry outside the loadable segments (the kernel would run garbage) */
+	len = make_elf(true, 18, 62);
+	put(0x400 + 36, 0x103000, 4);
+	assert_int_equal(elf_pvh_parse(img, len, &info), -ERANGE);
 	/* not an ELF at all */
 	memset(img, 0x90, 512);
 	assert_false(elf_is_elf(img, 512));

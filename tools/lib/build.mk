@@ -12,7 +12,8 @@ TC_SRCS := $(addprefix $(TC_DIR)/,hypercall.c version.c ctl.c foreign.c evtchn.c
 TC_HDRS := $(wildcard $(TC_DIR)/*.h) hypervisor/include/public/sysctl.h hypervisor/include/tern/acpi_tables.h \
 	hypervisor/include/public/domctl.h hypervisor/include/public/version.h \
 	hypervisor/include/public/xen.h tools/include/xen/io/xs_wire.h \
-	hypervisor/include/public/grant_table.h $(wildcard tools/include/xen/io/*.h)
+	hypervisor/include/public/grant_table.h $(wildcard tools/include/xen/io/*.h) \
+	hypervisor/include/asm/elf_pvh.h hypervisor/include/asm/bzimage.h hypervisor/include/tern/e820.h
 TC_INC := -Ihypervisor/include -Itools/include -I$(TC_DIR)
 TC_CC := gcc
 TC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(TC_INC)
@@ -30,9 +31,11 @@ $(TC_OUT)/obj/%.o: %.c $(TC_HDRS)
 	$(TC_CC) $(TC_CFLAGS) -c -o $@ $<
 
 # The domain builder and xl.cfg parser (xl create): separate lists so tools
-# that do not use them need not link the compression libraries.
+# that do not use them need not link the compression libraries. The kernel
+# parsers are the hypervisor's own, so domU and dom0 kernels pass one check.
 TC_DOM_SRCS := $(addprefix $(TC_DIR)/,xlcfg.c xlcfg_domain.c xlcfg_value.c xlcfg_dev.c decompress.c \
-	dombuild_kernel.c dombuild.c dombuild_acpi.c dombuild_tc.c dombuild_xs.c)
+	dombuild_kernel.c dombuild.c dombuild_acpi.c dombuild_tc.c dombuild_xs.c) \
+	$(addprefix hypervisor/,arch/x86/dom0/elf_pvh.c arch/x86/dom0/bzimage.c common/e820.c)
 TC_DOM_LDLIBS := -llzma -lz -lzstd -llz4 -lbz2
 
 $(TC_LIB): $(patsubst %.c,$(TC_OUT)/obj/%.o,$(TC_SRCS) $(TC_DOM_SRCS))

@@ -67,12 +67,12 @@ int dombuild_plan(struct dombuild_layout *l, uint64_t mem, const struct dombuild
 	top = mem - 2 * DOMBUILD_PAGE;
 	l->console_pfn = top / DOMBUILD_PAGE;
 	l->store_pfn = l->console_pfn + 1;
-	if (k->lo < MIB) {
+	if (k->elf.lowest < MIB) {
 		snprintf(err, errlen, "the kernel loads at 0x%llx, below 1 MiB; PVH kernels load "
-			 "at 1 MiB or above", (unsigned long long)k->lo);
+			 "at 1 MiB or above", (unsigned long long)k->elf.lowest);
 		return -ENOSPC;
 	}
-	next = PAGE_UP(k->hi);
+	next = PAGE_UP(k->elf.highest);
 	if (next + DOMBUILD_PAGE > top) {
 		snprintf(err, errlen, "the kernel needs memory up to %llu MiB, but memory is "
 			 "%llu MiB: increase memory=",
@@ -227,9 +227,12 @@ static int load(const struct dombuild_ops *ops, const struct xlcfg_domain *cfg,
 	uint8_t *page;
 	int rc = 0;
 
-	for (unsigned i = 0; i < k->nsegs && rc == 0; i++)
-		rc = guest_write(ops, domid, k->segs[i].paddr, k->segs[i].data, k->segs[i].filesz,
-				 k->segs[i].memsz, err, errlen);
+	for (unsigned i = 0; i < k->elf.nr_segments && rc == 0; i++) {
+		const struct elf_pvh_segment *seg = &k->elf.segment[i];
+
+		rc = guest_write(ops, domid, seg->paddr, k->image + seg->offset, seg->filesz,
+				 seg->memsz, err, errlen);
+	}
 	if (rc == 0 && l->ramdisk_size)
 		rc = guest_write(ops, domid, l->ramdisk, ramdisk, l->ramdisk_size, l->ramdisk_size,
 				 err, errlen);
@@ -330,7 +333,7 @@ int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cf
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	res->entry = k->entry;
+	res->entry = k->elf.entry;
 	rc = dombuild_plan(&res->layout, mem, k, ramdisk ? ramdisk_len : 0, cmdlen, err, errlen);
 	if (rc)
 		return rc;

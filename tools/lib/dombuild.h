@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <asm/elf_pvh.h>
 #include <public/domctl.h>
 #include <public/start_info.h>
 
@@ -54,20 +55,10 @@ int dombuild_decompress(enum dombuild_comp c, const uint8_t *in, size_t len, siz
 
 /* ---- kernel images ---- */
 
-#define DOMBUILD_MAX_SEGS 16
-struct dombuild_seg {
-	uint64_t paddr;
-	uint64_t filesz, memsz;
-	const uint8_t *data;      /* filesz bytes inside dombuild_kernel.image */
-};
-
 struct dombuild_kernel {
 	uint8_t *image;           /* the ELF (owned) */
 	size_t image_len;
-	uint64_t entry;           /* PVH entry: XEN_ELFNOTE_PHYS32_ENTRY */
-	struct dombuild_seg segs[DOMBUILD_MAX_SEGS];
-	unsigned nsegs;
-	uint64_t lo, hi;          /* [lo, hi): what the segments occupy */
+	struct elf_pvh_info elf;  /* its entry and loadable segments (offsets into image) */
 	enum dombuild_comp comp;  /* payload compression of a bzImage, NONE for an ELF */
 	int bzimage;
 };

@@ -116,10 +116,11 @@ int tc_evtchn_pending(struct tc_evtchn *e);
 int tc_evtchn_unmask(struct tc_evtchn *e, uint32_t port);
 
 /*
- * Minimal xenstore client over the daemon's unix socket ($XENSTORED_PATH or
- * /run/xenstored/socket): reads path into out (NUL-terminated, truncated to
- * outlen - 1). Returns the value's length, or -errno (-ENOENT if absent, the
- * daemon's error otherwise, -ECONNREFUSED/-ENOENT if no daemon runs).
+ * One read over a connection of its own to the daemon's unix socket
+ * ($XENSTORED_PATH or /run/xenstored/socket): path into out (NUL-terminated,
+ * truncated to outlen - 1). Returns the value's length, or -errno (-ENOENT if
+ * absent, the daemon's error otherwise, -ECONNREFUSED/-ENOENT if no daemon
+ * runs).
  */
 int tc_xs_read(const char *path, char *out, size_t outlen);
 /* The socket path the client uses. */
@@ -147,6 +148,9 @@ void tc_xs_close(struct tc_xs *xs);
 int tc_xs_request(struct tc_xs *xs, uint32_t type, uint32_t tx, const struct iovec *parts,
 		  unsigned nparts, char **reply, uint32_t *reply_len);
 int tc_xs_get(struct tc_xs *xs, uint32_t tx, const char *path, char **value);
+/* Reads path into out as tc_xs_read() does (truncated, NUL-terminated; the
+ * value's length or -errno), over this connection. */
+int tc_xs_get_buf(struct tc_xs *xs, const char *path, char *out, size_t outlen);
 int tc_xs_write(struct tc_xs *xs, uint32_t tx, const char *path, const char *value);
 int tc_xs_mkdir(struct tc_xs *xs, uint32_t tx, const char *path);
 int tc_xs_rm(struct tc_xs *xs, uint32_t tx, const char *path);

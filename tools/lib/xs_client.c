@@ -1,7 +1,7 @@
 /*
- * A minimal xenstore client: one XS_READ per connection over the daemon's
- * unix socket. Enough for `xl list` names; the wire format is Xen's
- * (tools/include/xen/io/xs_wire.h).
+ * The tools' one xenstore client, over the daemon's unix socket; the wire
+ * format is Xen's (tools/include/xen/io/xs_wire.h). Every tool (xl, the
+ * domain builder, the backends, xenconsoled, xenstore-*) goes through it.
  */
 #include <errno.h>
 #include <poll.h>
@@ -78,63 +78,6 @@ static int xs_read_all(int fd, void *p, size_t len)
 	return 0;
 }
 
-int tc_xs_read(const char *path, char *out, size_t outlen)
-{
-	struct sockaddr_un sa;
-	struct xsd_sockmsg msg;
-	char payload[XENSTORE_PAYLOAD_MAX + 1];
-	size_t plen = strlen(path) + 1;
-	const char *sock = tc_xs_socket_path();
-	int fd = -1, rc;
-
-	if (plen > XENSTORE_ABS_PATH_MAX || outlen == 0)
-		return -EINVAL;
-	if (strlen(sock) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	msg.type = XS_READ;
-	msg.req_id = 1;
-	msg.tx_id = 0;
-	msg.len = (uint32_t)plen;
-	rc = xs_write_all(fd, &msg, sizeof(msg));
-	if (rc == 0)
-		rc = xs_write_all(fd, path, plen);
-	if (rc == 0)
-		rc = xs_read_all(fd, &msg, sizeof(msg));
-	if (rc)
-		goto out;
-	if (msg.len > XENSTORE_PAYLOAD_MAX) {
-		rc = -EIO;
-		goto out;
-	}
-	rc = xs_read_all(fd, payload, msg.len);
-	if (rc)
-		goto out;
-	payload[msg.len] = '\0';
-	if (msg.type == XS_ERROR) {
-		rc = -tc_xs_errno(payload);
-	} else if (msg.type != XS_READ || msg.req_id != 1) {
-		rc = -EIO;
-	} else {
-		size_t n = msg.len < outlen - 1 ? msg.len : outlen - 1;
-
-		memcpy(out, payload, n);
-		out[n] = '\0';
-		rc = (int)msg.len;
-	}
-out:
-	close(fd);
-	return rc;
-}
 
 /*
  * A xenstore connection for several requests (the domain builder, xl's
@@ -321,6 +264,32 @@ int tc_xs_write(struct tc_xs *xs, uint32_t tx, const char *path, const char *val
 	};
 
 	return tc_xs_request(xs, XS_WRITE, tx, iov, 2, NULL, NULL);
+}
+
+int tc_xs_get_buf(struct tc_xs *xs, const char *path, char *out, size_t outlen)
+{
+	char *value;
+	uint32_t len;
+	const struct iovec iov = { (void *)path, strlen(path) + 1 };
+	int rc = outlen ? tc_xs_request(xs, XS_READ, 0, &iov, 1, &value, &len) : -EINVAL;
+
+	if (rc)
+		return rc;
+	memcpy(out, value, len < outlen - 1 ? len : outlen - 1);
+	out[len < outlen - 1 ? len : outlen - 1] = '\0';
+	free(value);
+	return (int)len;
+}
+
+int tc_xs_read(const char *path, char *out, size_t outlen)
+{
+	struct tc_xs xs;
+	int rc = tc_xs_open(&xs);
+
+	if (!rc)
+		rc = tc_xs_get_buf(&xs, path, out, outlen);
+	tc_xs_close(&xs);
+	return rc;
 }
 
 int tc_xs_mkdir(struct tc_xs *xs, uint32_t tx, const char *path)

@@ -3,7 +3,7 @@
 include tools/lib/build.mk
 
 XCS_DIR := tools/xenconsoled
-XCS_SRCS := $(addprefix $(XCS_DIR)/,xenconsoled.c cons_dom.c cons_ring.c cons_buf.c xcs_xs.c)
+XCS_SRCS := $(addprefix $(XCS_DIR)/,xenconsoled.c cons_dom.c cons_ring.c cons_buf.c)
 XCS_HDRS := $(wildcard $(XCS_DIR)/*.h) $(TC_HDRS) hypervisor/include/public/hvm.h
 XCS_BIN := $(TC_DIST)/usr/sbin/xenconsoled
 

@@ -24,7 +24,7 @@ static int xcs_dom_xs_num(struct xcs_ctx *x, uint16_t domid, const char *key, ui
 	int rc;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
-	rc = xcs_xs_read(&x->xs, path, val, sizeof(val));
+	rc = tc_xs_get_buf(&x->xs, path, val, sizeof(val));
 	if (rc < 0)
 		return rc;
 	if (!val[0])
@@ -133,7 +133,7 @@ int xcs_dom_open(struct xcs_ctx *x, const struct tern_domaininfo *info, struct x
 	 * can be set before them), or a guest named "sample" would log to
 	 * guest-dom1.log when the rescan comes at the wrong moment. */
 	snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
-	if (xcs_xs_read(&x->xs, path, d->name, sizeof(d->name)) <= 0) {
+	if (tc_xs_get_buf(&x->xs, path, d->name, sizeof(d->name)) <= 0) {
 		rc = -EAGAIN;
 		goto fail;
 	}
@@ -157,7 +157,7 @@ int xcs_dom_open(struct xcs_ctx *x, const struct tern_domaininfo *info, struct x
 		goto fail;
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-	rc = xcs_xs_write(&x->xs, path, d->tty);
+	rc = tc_xs_write(&x->xs, 0, path, d->tty);
 	if (rc) {
 		xcs_log("dom%u: cannot write %s: %s", d->domid, path, strerror(-rc));
 		goto fail;

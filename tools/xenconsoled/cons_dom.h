@@ -12,13 +12,12 @@
 #include "cons_buf.h"
 #include "cons_ring.h"
 #include "ternctl.h"
-#include "xcs_xs.h"
 
 /* What every console shares: the daemon's handles and options. */
 struct xcs_ctx {
 	struct tc_handle tc;
 	struct tc_evtchn ev;
-	struct xcs_xs xs;
+	struct tc_xs xs;		/* fd -1: not connected to xenstored */
 	struct xcs_dom *doms;
 	bool log_guest;		/* --log=guest|all */
 	const char *log_dir;	/* guest-<name>.log goes here */

@@ -130,21 +130,41 @@ static int xcs_parse(int argc, char **argv, struct xcs_ctx *x, bool *interactive
 	return 0;
 }
 
+/*
+ * Takes the watch events waiting (also those that arrived during requests)
+ * without blocking: how many, or -errno once xenstored is gone, and then
+ * the connection is closed so the main loop reconnects.
+ */
+static int xcs_xs_take_events(struct tc_xs *xs)
+{
+	char *path, *token;
+	int n = 0, rc;
+
+	while ((rc = tc_xs_wait_event(xs, 0, &path, &token)) == 0) {
+		free(path);
+		n++;
+	}
+	if (rc == -ETIMEDOUT)
+		return n;
+	tc_xs_close(xs);
+	return rc;
+}
+
 /* (Re)connects to xenstored and watches domain arrivals and departures. */
 static void xcs_xs_connect(struct xcs_ctx *x, bool *said)
 {
-	int rc = xcs_xs_open(&x->xs);
+	int rc = tc_xs_open(&x->xs);
 
 	if (!rc)
-		rc = xcs_xs_watch(&x->xs, "@introduceDomain", "introduce");
+		rc = tc_xs_watch(&x->xs, "@introduceDomain", "introduce");
 	if (!rc)
-		rc = xcs_xs_watch(&x->xs, "@releaseDomain", "release");
+		rc = tc_xs_watch(&x->xs, "@releaseDomain", "release");
 	if (rc) {
 		if (!*said)
 			xcs_log("cannot reach xenstored at %s: %s (retrying)", tc_xs_socket_path(),
 				strerror(-rc));
 		*said = true;
-		xcs_xs_close(&x->xs);
+		tc_xs_close(&x->xs);
 		return;
 	}
 	xcs_log("connected to xenstored at %s", tc_xs_socket_path());
@@ -363,7 +383,7 @@ int main(int argc, char **argv)
 		xcs_dom_close(&x, d);
 	}
 	xcs_log("exiting");
-	xcs_xs_close(&x.xs);
+	tc_xs_close(&x.xs);
 	tc_evtchn_close(&x.ev);
 	tc_close(&x.tc);
 	if (pid_file && !interactive)

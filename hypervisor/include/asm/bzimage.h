@@ -166,6 +166,8 @@ struct bzimage_info {
 	uint16_t xloadflags;
 	uint32_t cmdline_size;
 	uint32_t initrd_addr_max;
+	uint64_t payload_offset;    /* the compressed kernel, from the start of the image */
+	uint32_t payload_length;
 };
 
 /*
@@ -180,6 +182,9 @@ struct bzimage_info {
  *   -ENODATA     the image is shorter than its header says (truncated).
  */
 int bzimage_parse(const void *image, size_t len, struct bzimage_info *info);
+
+/* What an error of bzimage_parse() means, for a message to the user. */
+const char *bzimage_strerror(int rc);
 
 /* Where the kernel is loaded and what it is given (all host-physical == guest-physical). */
 struct bzimage_load {

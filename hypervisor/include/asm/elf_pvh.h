@@ -35,8 +35,12 @@ bool elf_is_elf(const void *image, size_t len);
  *   -ENOEXEC   not an x86 ELF executable, or a header that contradicts itself;
  *   -ENODATA   the file is shorter than its headers say (truncated);
  *   -ENOENT    no PVH entry note (a kernel built without CONFIG_PVH);
- *   -E2BIG     more than ELF_PVH_MAX_SEGMENTS loadable segments.
+ *   -E2BIG     more than ELF_PVH_MAX_SEGMENTS loadable segments;
+ *   -ERANGE    the entry point is outside the loadable segments.
  */
 int elf_pvh_parse(const void *image, size_t len, struct elf_pvh_info *info);
+
+/* What an error of elf_pvh_parse() means, for a message to the user. */
+const char *elf_pvh_strerror(int rc);
 
 #endif

@@ -107,7 +107,7 @@ static uint8_t *make_elf(int is64, int note, size_t code_len, size_t bss, size_t
 	return e;
 }
 
-/* A bzImage (boot protocol 2.15, 2 setup sectors) around payload. */
+/* A bzImage (boot protocol 2.15, 2 setup sectors, loaded high) around payload. */
 static uint8_t *make_bzimage(const uint8_t *payload, size_t plen, size_t *len)
 {
 	size_t pm = 3 * 512, off = 0x200;
@@ -117,10 +117,14 @@ static uint8_t *make_bzimage(const uint8_t *payload, size_t plen, size_t *len)
 	b[0x1f1] = 2;
 	b[0x1fe] = 0x55;
 	b[0x1ff] = 0xaa;
+	b[0x201] = 0x6a; /* the jump over the header: it ends at 0x26c (2.15) */
 	memcpy(b + 0x202, "HdrS", 4);
 	put16(b + 0x206, 0x20f);
+	b[0x211] = 1; /* LOADED_HIGH */
+	put32(b + 0x1f4, (uint32_t)((off + plen) / 16)); /* syssize */
 	put32(b + 0x248, (uint32_t)off);
 	put32(b + 0x24c, (uint32_t)plen);
+	put32(b + 0x260, (uint32_t)(off + plen)); /* init_size */
 	memcpy(b + pm + off, payload, plen);
 	*len = pm + off + plen;
 	return b;
@@ -244,15 +248,15 @@ static char err[512];
 
 static void check_kernel(const struct dombuild_kernel *k, size_t code_len, size_t bss)
 {
-	assert_int_equal(k->entry, ENTRY);
-	assert_int_equal(k->nsegs, 1);
-	assert_int_equal(k->segs[0].paddr, PADDR);
-	assert_int_equal(k->segs[0].filesz, code_len);
-	assert_int_equal(k->segs[0].memsz, code_len + bss);
-	assert_int_equal(k->lo, PADDR);
-	assert_int_equal(k->hi, PADDR + code_len + bss);
+	assert_int_equal(k->elf.entry, ENTRY);
+	assert_int_equal(k->elf.nr_segments, 1);
+	assert_int_equal(k->elf.segment[0].paddr, PADDR);
+	assert_int_equal(k->elf.segment[0].filesz, code_len);
+	assert_int_equal(k->elf.segment[0].memsz, code_len + bss);
+	assert_int_equal(k->elf.lowest, PADDR);
+	assert_int_equal(k->elf.highest, PADDR + code_len + bss);
 	for (size_t i = 0; i < code_len; i++)
-		if (k->segs[0].data[i] != (uint8_t)(i * 7 + 3))
+		if (k->image[k->elf.segment[0].offset + i] != (uint8_t)(i * 7 + 3))
 			fail_msg("segment byte %zu differs", i);
 }
 
@@ -281,7 +285,7 @@ static void test_elf_without_note(void **state)
 
 	(void)state;
 	assert_int_equal(dombuild_kernel_parse(&k, e, len, err, sizeof(err)), -ENOEXEC);
-	assert_string_equal(err, "kernel has no PVH entry note (build it with CONFIG_PVH)");
+	assert_string_equal(err, "ELF kernel (4196 bytes): no PVH entry note: build it with CONFIG_PVH");
 	free(e);
 }
 
@@ -294,11 +298,18 @@ static void test_damaged_images(void **state)
 	(void)state;
 	/* Cut inside the segment. */
 	assert_int_equal(dombuild_kernel_parse(&k, e, len - 100, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "ELF: segment 0 (offset 4096, 8192 bytes) lies beyond the end of "
-			    "the file (12188 bytes): truncated image");
+	assert_string_equal(err, "ELF kernel (12188 bytes): truncated: its headers point past the "
+			    "end of the file");
 	/* Cut inside the program headers. */
 	assert_int_equal(dombuild_kernel_parse(&k, e, 100, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "program headers are damaged or truncated"));
+	assert_string_equal(err, "ELF kernel (100 bytes): truncated: its headers point past the "
+			    "end of the file");
+	/* An entry the note puts below the only segment (64-bit: note at 64 + 2 * 56). */
+	put64(e + 64 + 2 * 56 + 16, PADDR - 16);
+	assert_int_equal(dombuild_kernel_parse(&k, e, len, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "ELF kernel (12288 bytes): the PVH entry lies outside its loadable "
+			    "segments");
+	put64(e + 64 + 2 * 56 + 16, ENTRY);
 	/* Not a kernel at all. */
 	assert_int_equal(dombuild_kernel_parse(&k, (const uint8_t *)"hello world", 11, err,
 					       sizeof(err)), -ENOEXEC);
@@ -317,7 +328,7 @@ static void test_damaged_images(void **state)
 		gz = gzip_of(e, len, &gzlen);
 		b = make_bzimage(gz, gzlen, &blen);
 		assert_int_equal(dombuild_kernel_parse(&k, b, blen - 10, err, sizeof(err)), -EINVAL);
-		assert_non_null(strstr(err, "truncated image"));
+		assert_non_null(strstr(err, "truncated: its header points past the end of the file"));
 		/* A flipped byte in the compressed data. */
 		b[3 * 512 + 0x200 + gzlen / 2] ^= 0x55;
 		assert_int_not_equal(dombuild_kernel_parse(&k, b, blen, err, sizeof(err)), 0);
@@ -401,10 +412,11 @@ static void test_real_debian_kernel(void **state)
 	assert_true(k.bzimage);
 	print_message("%s: %s payload, %zu-byte vmlinux, %u segments [0x%llx, 0x%llx), "
 		      "PVH entry 0x%llx\n", path ? path : "build/images/vmlinuz", dombuild_comp_name(k.comp),
-		      k.image_len, k.nsegs, (unsigned long long)k.lo, (unsigned long long)k.hi,
-		      (unsigned long long)k.entry);
-	assert_int_equal(k.lo, 0x1000000); /* CONFIG_PHYSICAL_START */
-	assert_true(k.entry >= k.lo && k.entry < k.hi);
+		      k.image_len, k.elf.nr_segments, (unsigned long long)k.elf.lowest,
+		      (unsigned long long)k.elf.highest,
+		      (unsigned long long)k.elf.entry);
+	assert_int_equal(k.elf.lowest, 0x1000000); /* CONFIG_PHYSICAL_START */
+	assert_true(k.elf.entry >= k.elf.lowest && k.elf.entry < k.elf.highest);
 	dombuild_kernel_free(&k);
 	free(f);
 }
@@ -615,7 +627,7 @@ static void test_build(void **state)
 	assert_int_equal(f.n2m, 16);
 	assert_int_equal(f.n4k, 256);
 	/* The kernel at its physical address, bss zeroed. */
-	assert_memory_equal(f.mem + PADDR, k.segs[0].data, 70000);
+	assert_memory_equal(f.mem + PADDR, k.image + k.elf.segment[0].offset, 70000);
 	for (int i = 0; i < 5000; i++)
 		assert_int_equal(f.mem[PADDR + 70000 + i], 0);
 	/* start_info right after the kernel, then the ramdisk. */

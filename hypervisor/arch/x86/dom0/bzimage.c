@@ -99,7 +99,21 @@ int bzimage_parse(const void *image, size_t len, struct bzimage_info *info)
 	info->xloadflags = hdr.xloadflags;
 	info->cmdline_size = hdr.cmdline_size;
 	info->initrd_addr_max = hdr.initrd_addr_max;
+	info->payload_offset = setup_size + hdr.payload_offset;
+	info->payload_length = hdr.payload_length;
 	return 0;
+}
+
+const char *bzimage_strerror(int rc)
+{
+	switch (rc) {
+	case -EOPNOTSUPP:
+		return "boot protocol older than 2.10, or not loaded high";
+	case -ENODATA:
+		return "truncated: its header points past the end of the file";
+	default:
+		return "bad header";
+	}
 }
 
 /* Checks the load address against what the kernel accepts. */

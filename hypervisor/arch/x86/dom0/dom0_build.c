@@ -86,8 +86,7 @@ static int parse_kernel(const struct e820_map *host, const struct boot_module *k
 		rc = elf_pvh_parse(module_data(kernel), len, &plan.elf);
 		if (rc) {
 			pr_err("dom0: the kernel module is an ELF file tern cannot start (%s)\n",
-			       rc == -ENOENT ? "no PVH entry note: build it with CONFIG_PVH" :
-			       rc == -ENODATA ? "truncated" : "bad or unsupported headers");
+			       elf_pvh_strerror(rc));
 			return rc;
 		}
 		plan.pvh = true;
@@ -97,9 +96,7 @@ static int parse_kernel(const struct e820_map *host, const struct boot_module *k
 	}
 	rc = bzimage_parse(module_data(kernel), len, &plan.kernel);
 	if (rc) {
-		pr_err("dom0: the kernel module is not a usable bzImage (%s)\n",
-		       rc == -EOPNOTSUPP ? "boot protocol older than 2.10" :
-		       rc == -ENODATA ? "truncated" : "bad header");
+		pr_err("dom0: the kernel module is not a usable bzImage (%s)\n", bzimage_strerror(rc));
 		return rc;
 	}
 	plan.load_addr = kernel_load_address(host);

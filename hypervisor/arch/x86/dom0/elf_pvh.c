@@ -141,5 +141,25 @@ int elf_pvh_parse(const void *image, size_t len, struct elf_pvh_info *info)
 		return -ENOEXEC;
 	if (!have_entry)
 		return -ENOENT;
+	if (info->entry < info->lowest || info->entry >= info->highest)
+		return -ERANGE;
 	return 0;
+}
+
+_Static_assert(ELF_PVH_MAX_SEGMENTS == 16, "elf_pvh_strerror says 16");
+
+const char *elf_pvh_strerror(int rc)
+{
+	switch (rc) {
+	case -ENODATA:
+		return "truncated: its headers point past the end of the file";
+	case -ENOENT:
+		return "no PVH entry note: build it with CONFIG_PVH";
+	case -E2BIG:
+		return "more than 16 loadable segments";
+	case -ERANGE:
+		return "the PVH entry lies outside its loadable segments";
+	default:
+		return "not an x86 executable, or headers that contradict themselves";
+	}
 }
