@@ -2,7 +2,8 @@
 `xl vcpu-set` takes a vCPU away and gives it back through xenstore's
 cpu/N/availability and the guest's own xenbus handler (Linux offlines the
 vCPU, which halts with interrupts off; it brings it back with INIT and
-STARTUP through its local APIC); `xl vcpu-pin` sets hard and soft affinity
+STARTUP through its local APIC, which it moved from xAPIC to x2APIC mode
+at boot); `xl vcpu-pin` sets hard and soft affinity
 and the scheduler follows them; the guest's steal time (/proc/stat) counts
 the time it waits for its pCPU, from the runstate area tern keeps.
 
@@ -137,6 +138,10 @@ def test_vcpu_set_takes_a_boot_vcpu_away(machine):
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
     assert xl_list_vcpus(m, "hp") == 2
+    # Its local APICs started in xAPIC mode, as Xen starts PVH vCPUs, and
+    # Linux moved them to x2APIC mode itself (not "enabled by BIOS").
+    out = in_guest(m, "hp", "dmesg | grep -i x2apic")
+    assert "x2apic enabled" in out and "enabled by BIOS" not in out, out
     check(m, "xl vcpu-set hp 1")
     wait_online(m, "hp", "0")
     rows = vcpus(m, "hp")

@@ -11,6 +11,16 @@
  * costs little. XCR0 is read back when a vCPU's state is saved: QEMU 7.2
  * does not implement the XSETBV intercept, so there a guest's XSETBV changes
  * XCR0 without tern seeing it.
+ *
+ * DR0-DR3 are switched eagerly (read back at every slice end, loaded when
+ * another vCPU's are in the registers), not lazily behind DR intercepts as
+ * Xen does: four MOVs from DRn per slice cost less than the intercept
+ * bookkeeping, and no guest access ever exits. A vCPU's breakpoints cannot
+ * fire in the hypervisor: VMRUN loads the guest's DR6 and DR7 from the VMCB
+ * and #VMEXIT stores them there and disables every breakpoint in the
+ * host's DR7 (AMD APM vol. 2, "#VMEXIT"); QEMU 7.2 reloads the DR7 the host
+ * had at VMRUN instead, which is tern's reset value (it sets none). So the
+ * guest's addresses stay in DR0-DR3 harmlessly until the save below.
  */
 #include <asm/cpu.h>
 #include <asm/cpu_state.h>

@@ -68,9 +68,10 @@ static bool wait_off_cpu(struct vcpu *t)
 /*
  * INIT then STARTUP wakes an AP that is offline (how Linux brings up a PVH
  * domU's other vCPUs, and brings one back after taking it offline): it
- * starts afresh in real mode at the STARTUP vector, with a reset local APIC,
- * no timers and no runstate area. An AP that is online ignores both (Linux does not reset
- * running APs). One that has just gone offline may still be on its pCPU
+ * starts afresh in real mode at the STARTUP vector, with its local APIC's
+ * registers reset (its mode stays, as after an INIT on hardware), no timers
+ * and no runstate area. An AP that is online ignores both (Linux does not
+ * reset running APs). One that has just gone offline may still be on its pCPU
  * for a moment (it leaves at its next exit): the STARTUP waits for that.
  */
 static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
@@ -95,7 +96,7 @@ static void vcpu_start_ap(struct vcpu *t, const struct vlapic_ipi *ipi)
 			pr_err("d%uv%u: no memory to start this vCPU\n", t->domain->id, t->id);
 		return;
 	}
-	vlapic_init(&t->lapic, t->id);
+	vlapic_init_signal(&t->lapic); /* INIT keeps APIC_BASE: the mode stays */
 	/* Its runstate area's address means nothing until it pages again (it
 	 * registers it anew): written now, with paging off, it would land at
 	 * the address's low 32 bits. */
@@ -125,7 +126,7 @@ void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *t = &d->vcpu[i];
 
-		if (!vlapic_ipi_targets(ipi, src->lapic.id, t->lapic.id))
+		if (!vlapic_ipi_targets(ipi, src->lapic.id, &t->lapic))
 			continue;
 		switch (ipi->delivery) {
 		case VLAPIC_FIXED:

@@ -4,7 +4,8 @@
  * "flooding", then loops forever over: four 64 KiB console_io writes of
  * full lines, a GNTTABOP_copy batch of 512 page-sized copies, a
  * populate_physmap of more extents than it may have, and 250 NMI IPIs to
- * itself through its x2APIC (each of which tern refuses with a log line).
+ * itself through its x2APIC (each of which tern refuses with a log line;
+ * it switches its APIC to x2APIC mode first).
  * Booted any other way it checks once that the long calls it relies on
  * finish right across tern's continuations: a 64 KiB write of carriage
  * returns (read in full, prints nothing) returns 0, and every entry of the
@@ -22,6 +23,8 @@ const char test_title[] = "long hypercalls (command line \"flood\": floods forev
 
 #define WRITE_BYTES (64 * 1024)
 #define COPIES 512
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_X2APIC (1u << 10)
 #define MSR_X2APIC_ICR 0x830
 #define ICR_NMI_TO_SELF ((4u << 8) | (1u << 18))
 
@@ -69,12 +72,16 @@ static void __noreturn flood(void)
 		.extent_start = (uintptr_t)extents, .nr_extents = ARRAY_SIZE(extents),
 		.domid = DOMID_SELF,
 	};
+	uint64_t base;
 
 	/* Full lines of 99 characters: about 650 lines per write. */
 	for (unsigned int i = 0; i < sizeof(text); i++)
 		text[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
 	for (unsigned int i = 0; i < ARRAY_SIZE(extents); i++)
 		extents[i] = 0x100000 + i; /* beyond its memory: refused */
+	if (rdmsr_safe(MSR_APIC_BASE, &base) != TRAP_NONE ||
+	    wrmsr_safe(MSR_APIC_BASE, base | APIC_BASE_X2APIC) != TRAP_NONE)
+		test_error("cannot switch the local APIC to x2APIC mode");
 	printf("flooding\n");
 	for (;;) {
 		for (int i = 0; i < 4; i++)

@@ -2,10 +2,10 @@
  * What a guest sees of CPUID: the host's processor, minus what the hypervisor
  * owns. SVM is hidden (no nesting), and the hypervisor leaves are Xen's.
  * dom0 sees no x2APIC (tern follows its LAPIC in xAPIC mode only); a domU
- * sees its virtual x2APIC (asm/vlapic.h) and its APIC id everywhere the CPU
- * reports one, but no TSC-deadline timer, MTRRs or machine checks. Unknown
- * leaves read as zero (the CPU's own answer for them). VMX and SMX are
- * hidden like SVM. What shows of the extended state (XSAVE, AVX, AVX-512,
+ * sees its virtual local APIC, x2APIC-capable (asm/vlapic.h), and its APIC
+ * id everywhere the CPU reports one, but no TSC-deadline timer, MTRRs or
+ * machine checks. Unknown leaves read as zero (the CPU's own answer for
+ * them). VMX and SMX are hidden like SVM. What shows of the extended state (XSAVE, AVX, AVX-512,
  * PKU, leaf 0xD) is xstate_policy.c's, the same for every domain.
  */
 #include <asm/cpu.h>
@@ -79,8 +79,11 @@ void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint3
 		r.ecx |= LEAF1_ECX_HYPERVISOR;
 		if (!v->domain->passthrough) {
 			r.ecx = (r.ecx | LEAF1_ECX_X2APIC) & ~LEAF1_ECX_TSC_DEADLINE;
+			/* The APIC bit follows APIC_BASE's enable, as on hardware. */
 			r.edx = (r.edx | LEAF1_EDX_APIC) &
 				~(LEAF1_EDX_MTRR | LEAF1_EDX_MCE | LEAF1_EDX_MCA);
+			if (!vlapic_enabled(&v->lapic))
+				r.edx &= ~LEAF1_EDX_APIC;
 			r.ebx = (r.ebx & ((1u << LEAF1_EBX_APIC_ID_SHIFT) - 1)) |
 				(v->lapic.id << LEAF1_EBX_APIC_ID_SHIFT);
 		}

@@ -4,7 +4,8 @@
  * command register can be filtered: the store is decoded from guest memory
  * (no decode assists under QEMU), carried out by dom0_lapic_write(), and
  * skipped. A domain without devices may touch addresses with nothing behind
- * them (emulate_nothing). Anything else stops the domain.
+ * them (emulate_nothing) and its vCPU's xAPIC page (emulate_vlapic_mmio).
+ * Anything else stops the domain.
  */
 #include <asm/dom0.h>
 #include <asm/insn.h>
@@ -18,26 +19,61 @@
 #define NPF_PRESENT (1ull << 0)
 #define NPF_WRITE (1ull << 1)
 
-static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
+/* Decodes the access that faulted: 0, or an error (nothing is changed). */
+static int decode_access(struct vcpu *v, struct insn_mem *st)
 {
 	uint8_t bytes[INSN_MAX_LEN];
 	size_t n = svm_fetch_insn(v, bytes);
+
+	return insn_decode_mem(bytes, n, st);
+}
+
+/* The low size bytes of a value. */
+static uint64_t low_bytes(uint64_t val, unsigned int size)
+{
+	return size >= 8 ? val : val & ((1ull << (8 * size)) - 1);
+}
+
+/* What a store writes: its register's or its immediate's low bytes. */
+static uint64_t store_value(struct vcpu *v, const struct insn_mem *st)
+{
+	return low_bytes(st->src_is_reg ? *svm_guest_gpr(v, st->reg) : st->imm, st->size);
+}
+
+/* A load's (or an exchange's) register gets the size bytes memory held
+ * (MOVZX widens them); then the instruction is done. */
+static void complete_access(struct vcpu *v, const struct insn_mem *st, uint64_t loaded)
+{
+	if (st->load || st->exchange) {
+		uint64_t *reg = svm_guest_gpr(v, st->reg);
+		unsigned int bytes = st->load ? st->reg_size : st->size;
+
+		loaded = low_bytes(loaded, st->size);
+		/* A 32-bit register write zero-extends; 8 and 16 bits merge. */
+		if (bytes >= 4)
+			*reg = loaded;
+		else
+			*reg = (*reg & ~low_bytes(~0ull, bytes)) | loaded;
+	}
+	v->vmcb->save.rip += st->len;
+}
+
+static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
+{
 	unsigned int reg = gpa & ~PAGE_MASK;
 	struct insn_mem st;
-	uint32_t val;
-	int rc;
+	uint32_t old = 0;
+	int rc = decode_access(v, &st);
 
-	rc = insn_decode_mem(bytes, n, &st);
 	if (rc)
 		return rc;
 	/* LAPIC registers are 32 bits wide and 16-byte aligned. */
 	if (st.load || st.size != 4 || reg & 0xf)
 		return -EINVAL;
-	val = st.src_is_reg ? (uint32_t)*svm_guest_gpr(v, st.reg) : (uint32_t)st.imm;
 	if (st.exchange)
-		*svm_guest_gpr(v, st.reg) = mmio_read32(dom0_lapic_base + reg);
-	dom0_lapic_write(reg, val);
-	v->vmcb->save.rip += st.len;
+		old = mmio_read32(dom0_lapic_base + reg);
+	dom0_lapic_write(reg, (uint32_t)store_value(v, &st));
+	complete_access(v, &st, old);
 	return 0;
 }
 
@@ -48,26 +84,36 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
  */
 static int emulate_nothing(struct vcpu *v)
 {
-	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = svm_fetch_insn(v, bytes);
 	struct insn_mem st;
-	int rc = insn_decode_mem(bytes, n, &st);
+	int rc = decode_access(v, &st);
 
 	if (rc)
 		return rc;
-	if (st.load) {
-		uint64_t *reg = svm_guest_gpr(v, st.reg);
-		uint64_t ones = st.size == 8 ? ~0ull : (1ull << (8 * st.size)) - 1;
+	complete_access(v, &st, ~0ull);
+	return 0;
+}
 
-		/* A 32-bit register write zero-extends; 8 and 16 bits merge. */
-		if (st.reg_size == 4)
-			*reg = (uint32_t)ones;
-		else if (st.reg_size == 8)
-			*reg = ones;
-		else
-			*reg = (*reg & ~((1ull << (8 * st.reg_size)) - 1)) | ones;
-	}
-	v->vmcb->save.rip += st.len;
+/*
+ * A domU vCPU's xAPIC page (asm/vlapic.h). Registers are 32 bits: a wider
+ * access reaches the one it starts in (the upper bytes read 0), a narrower
+ * one the bytes it names; a store narrower than 32 bits is dropped, as
+ * hardware leaves such writes undefined.
+ */
+static int emulate_vlapic_mmio(struct vcpu *v, uint64_t gpa)
+{
+	uint32_t offset = gpa & ~PAGE_MASK;
+	uint32_t reg = offset & ~3u, shift = 8 * (offset & 3);
+	uint32_t old = vlapic_mmio_read(&v->lapic, reg);
+	struct vlapic_ipi ipi;
+	struct insn_mem st;
+	int rc = decode_access(v, &st);
+
+	if (rc)
+		return rc;
+	if (!st.load && st.size >= 4 && !shift &&
+	    vlapic_mmio_write(&v->lapic, reg, (uint32_t)store_value(v, &st), &ipi) == 1)
+		vcpu_send_ipi(v, &ipi);
+	complete_access(v, &st, old >> shift);
 	return 0;
 }
 
@@ -76,8 +122,13 @@ void svm_handle_npf(struct vcpu *v)
 	uint64_t gpa = v->vmcb->control.exitinfo2;
 	uint64_t error = v->vmcb->control.exitinfo1;
 
-	if (!v->domain->passthrough && !(error & NPF_PRESENT) && emulate_nothing(v) == 0)
-		return;
+	if (!v->domain->passthrough && !(error & NPF_PRESENT)) {
+		/* The xAPIC page exists only in xAPIC mode; else nothing is there. */
+		bool lapic = vlapic_xapic_mode(&v->lapic) && (gpa & PAGE_MASK) == VLAPIC_BASE_ADDRESS;
+
+		if ((lapic ? emulate_vlapic_mmio(v, gpa) : emulate_nothing(v)) == 0)
+			return;
+	}
 	if (v->domain->is_privileged && error & NPF_WRITE &&
 	    (gpa & PAGE_MASK) == dom0_lapic_base) {
 		int rc = emulate_lapic_write(v, gpa);
