@@ -66,9 +66,9 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages)
 	if (p2m_max_pages_check(max_pages, mm_total_pages()))
 		return -EINVAL;
 	if (d->p2m_ram) {
-		/* Only growing the guest-frame space is allowed once memory is in. */
-		if (max_pages < d->tot_pages)
-			return -EINVAL;
+		/* The guest-frame space stays as first sized. A limit below what the
+		 * domain has is Xen's ratchet: nothing more is populated until its
+		 * balloon has given enough back. */
 		d->max_pages = max_pages;
 		return 0;
 	}

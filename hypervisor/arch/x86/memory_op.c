@@ -6,6 +6,7 @@
  * and tools), and undoing that; a domU's RAM given and given back.
  */
 #include <public/memory.h>
+#include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
@@ -228,10 +229,15 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 static int release_extent(struct domain *d, uint64_t gfn, unsigned int order)
 {
 	int rc = 0;
+	uint64_t i;
 
 	/* An extent that runs past 2^64 frames names no RAM from there. */
-	for (uint64_t i = 0; i < 1ull << order && !rc; i++)
+	for (i = 0; i < 1ull << order && !rc; i++)
 		rc = gfn + i < gfn ? -ENOENT : domu_release(d, gfn + i);
+	/* Refused while held (not merely absent): a guest that counts on every
+	 * page going, as Linux's balloon does, will stop; say which. */
+	if (rc && rc != -ENOENT && domain_log_allowed(d))
+		pr_info("Domain %u: gfn %#lx not given back (%d)\n", d->id, gfn + i - 1, rc);
 	return rc;
 }
 

@@ -7,8 +7,9 @@
 /* An empty nested page table and the vendor state. 0 or -ENOMEM. */
 int domu_arch_init(struct domain *d);
 /* The RAM limit, in pages; the first call also sizes its frame table and
- * its guest-physical space. -EINVAL for more pages than the host has
- * (tern/p2m_bounds.h), or below what it has once populated; -ENOMEM. */
+ * its guest-physical space. It may go below what the domain has (as on Xen,
+ * populate then fails until the guest gives back enough). -EINVAL for more
+ * pages than the host has (tern/p2m_bounds.h); -ENOMEM. */
 int domu_set_max_mem(struct domain *d, uint64_t max_pages);
 /* Gives the domain 2^order fresh zeroed pages at guest frame gfn (aligned).
  * -EINVAL beyond max_mem, -EEXIST if populated already, -ENOMEM. */
