@@ -8,11 +8,11 @@
 #include <public/xen.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <tern/domu.h>
 #include <tern/errno.h>
 #include <tern/evtchn.h>
 #include <tern/hypercall.h>
 #include <tern/mm.h>
-#include <tern/p2m.h>
 #include <tern/sched.h>
 #include <tern/string.h>
 
@@ -73,13 +73,13 @@ static void *ops_alloc(size_t size)
 	return p;
 }
 
-/* The domain's own RAM only (no grant or foreign mapping, no MMIO): its
- * frames stay its own until it is destroyed. */
+/* The domain's own RAM only (no grant or foreign mapping, no MMIO), held:
+ * the domain can no longer give it back until it is destroyed. */
 static void *ops_guest_page(const struct evtchn_domain *ed, uint64_t gfn)
 {
 	paddr_t hpa;
 
-	if (p2m_ram_gfn(owner(ed), gfn, &hpa))
+	if (domu_hold_ram(owner(ed), gfn, &hpa))
 		return NULL;
 	return (void *)(uintptr_t)hpa;
 }

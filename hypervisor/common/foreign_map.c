@@ -65,6 +65,18 @@ int foreign_map_add(const struct foreign_map_ops *ops, struct foreign_maps *fm, 
 	return 0;
 }
 
+bool foreign_map_live(const struct foreign_map_ops *ops, const struct foreign_maps *fm,
+		      paddr_t hpa)
+{
+	for (uint32_t i = 0; i < fm->nr; i++) {
+		const struct foreign_map *e = &fm->map[i];
+
+		if (e->hpa == hpa && ops->maps(ops->ctx, e->mapper, e->gfn, e->hpa))
+			return true;
+	}
+	return false;
+}
+
 unsigned int foreign_map_revoke_all(const struct foreign_map_ops *ops, struct foreign_maps *fm)
 {
 	unsigned int revoked = 0;

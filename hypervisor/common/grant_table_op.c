@@ -142,6 +142,16 @@ int grant_table_frame(struct domain *d, unsigned int idx, paddr_t *frame)
 	return rc;
 }
 
+void grant_ops_hold(void)
+{
+	spin_lock(&gnttab_lock);
+}
+
+void grant_ops_resume(void)
+{
+	spin_unlock(&gnttab_lock);
+}
+
 /*
  * Runs one map, unmap or copy entry. The lock is taken per entry so a long
  * batch does not hold it throughout.

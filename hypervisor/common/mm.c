@@ -97,16 +97,28 @@ void *alloc_pages(unsigned int order)
 	return ptr;
 }
 
-void free_pages(void *ptr, unsigned int order)
+/* Frees or splits an allocated block. The hypervisor naming a block it does
+ * not own is a bug in the hypervisor. */
+static void block_op(int (*op)(struct page_alloc *, uint64_t, unsigned int), const char *what,
+		     void *ptr, unsigned int order)
 {
-	/* The hypervisor freeing what it does not own is a bug in the hypervisor. */
 	int rc;
 
 	spin_lock(&mm_lock);
-	rc = page_alloc_free(&page_alloc, direct_unmap(ptr) >> PAGE_SHIFT, order);
+	rc = op(&page_alloc, direct_unmap(ptr) >> PAGE_SHIFT, order);
 	spin_unlock(&mm_lock);
 	if (rc)
-		panic("free_pages: %p (order %u) was not allocated", ptr, order);
+		panic("%s: %p (order %u) was not allocated", what, ptr, order);
+}
+
+void free_pages(void *ptr, unsigned int order)
+{
+	block_op(page_alloc_free, "free_pages", ptr, order);
+}
+
+void split_pages(void *ptr, unsigned int order)
+{
+	block_op(page_alloc_split, "split_pages", ptr, order);
 }
 
 void *xmalloc(size_t size)

@@ -189,6 +189,19 @@ int page_alloc_block_order(const struct page_alloc *pa, uint64_t pfn)
 	return m->state == PAGE_ALLOC ? m->order : -EINVAL;
 }
 
+int page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned int order)
+{
+	uint64_t upper;
+
+	if (order == 0 || page_alloc_block_order(pa, pfn) != (int)order)
+		return -EINVAL;
+	upper = pfn + (1ULL << (order - 1)) - pa->base_pfn;
+	pa->meta[pfn - pa->base_pfn].order = (uint8_t)(order - 1);
+	pa->meta[upper].order = (uint8_t)(order - 1);
+	pa->meta[upper].state = PAGE_ALLOC;
+	return 0;
+}
+
 int page_alloc_free(struct page_alloc *pa, uint64_t pfn, unsigned int order)
 {
 	if (order > PAGE_ALLOC_MAX_ORDER || pfn & ((1ULL << order) - 1))

@@ -7,9 +7,9 @@
  */
 #include <public/vcpu.h>
 #include <tern/arch.h>
+#include <tern/domu.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
-#include <tern/p2m.h>
 #include <tern/runstate.h>
 #include <tern/string.h>
 
@@ -27,7 +27,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    info.offset % __alignof__(struct vcpu_info))
 		return -EINVAL;
-	if (p2m_ram_gfn(v->domain, info.mfn, &frame))
+	if (domu_hold_ram(v->domain, info.mfn, &frame))
 		return -EINVAL;
 	where = (struct vcpu_info *)(uintptr_t)(frame + info.offset);
 	/* Moving it keeps what was pending. */

@@ -142,6 +142,28 @@ static void test_recorded_twice_revoked_once(void **state)
 	assert_int_equal(revokes[1][0x10], 1);
 }
 
+/* A frame may leave its owner only when no mapping of it is in place. */
+static void test_live_only_while_mapped(void **state)
+{
+	(void)state;
+	assert_false(foreign_map_live(&ops, &fm, OWNER_FRAME(1)));
+	assert_int_equal(map(0, 0x100, 1), 0);
+	assert_int_equal(map(2, 0x300, 1), 0);
+	assert_int_equal(map(0, 0x101, 2), 0);
+	assert_true(foreign_map_live(&ops, &fm, OWNER_FRAME(1)));
+	assert_true(foreign_map_live(&ops, &fm, OWNER_FRAME(2)));
+	assert_false(foreign_map_live(&ops, &fm, OWNER_FRAME(3)));
+	/* One mapper unmaps; the other still maps it. */
+	npt[0][0x100] = 0;
+	assert_true(foreign_map_live(&ops, &fm, OWNER_FRAME(1)));
+	/* The other is gone. */
+	alive[2] = false;
+	assert_false(foreign_map_live(&ops, &fm, OWNER_FRAME(1)));
+	/* Remapped to something else at the same gfn. */
+	npt[0][0x101] = 0x77777000;
+	assert_false(foreign_map_live(&ops, &fm, OWNER_FRAME(2)));
+}
+
 static void test_empty_list(void **state)
 {
 	(void)state;
@@ -215,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revoke_takes_back_what_is_mapped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_twice_revoked_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_only_while_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_entries_dropped_not_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_for_live_mappings, setup, teardown),

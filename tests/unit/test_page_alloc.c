@@ -306,6 +306,38 @@ static uint64_t stress(unsigned int seed, uint64_t base, uint64_t nr)
 	return sum;
 }
 
+/* A guest gives back single frames of a block it got whole. */
+static void test_split_allocated(void **state)
+{
+	uint64_t a;
+
+	(void)state;
+	start(0, 16);
+	page_alloc_add_free(&pa, 0, 16);
+	a = page_alloc_alloc(&pa, 3);
+	assert_int_equal(a, 0);
+	/* Only an allocated block of exactly that order splits. */
+	assert_int_equal(page_alloc_split(&pa, a, 2), -EINVAL);
+	assert_int_equal(page_alloc_split(&pa, a + 4, 2), -EINVAL);
+	assert_int_equal(page_alloc_split(&pa, 8, 3), -EINVAL); /* free */
+	assert_int_equal(page_alloc_split(&pa, a, 3), 0);
+	assert_int_equal(page_alloc_block_order(&pa, 0), 2);
+	assert_int_equal(page_alloc_block_order(&pa, 4), 2);
+	/* The old order no longer frees; the halves do, one frame at a time. */
+	free_rejected(a, 3);
+	assert_int_equal(page_alloc_split(&pa, 4, 2), 0);
+	assert_int_equal(page_alloc_split(&pa, 6, 1), 0);
+	assert_int_equal(page_alloc_split(&pa, 6, 0), -EINVAL);
+	assert_int_equal(page_alloc_free(&pa, 7, 0), 0);
+	assert_int_equal(pa.free_pfns, 9);
+	assert_int_equal(page_alloc_free(&pa, 6, 0), 0);
+	assert_int_equal(page_alloc_free(&pa, 4, 1), 0);
+	assert_int_equal(page_alloc_free(&pa, 0, 2), 0);
+	/* All of it merged back. */
+	assert_int_equal(pa.free_pfns, 16);
+	assert_int_equal(free_orders(), 1u << 4);
+}
+
 static void test_stress(void **state)
 {
 	uint64_t first;
@@ -330,6 +362,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_exhaustion_and_full_merge, teardown),
 		cmocka_unit_test_teardown(test_add_free, teardown),
 		cmocka_unit_test_teardown(test_max_order, teardown),
+		cmocka_unit_test_teardown(test_split_allocated, teardown),
 		cmocka_unit_test_teardown(test_stress, teardown),
 	};
 

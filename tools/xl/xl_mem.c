@@ -4,10 +4,9 @@
  * driver aims at (memory/target), with libxl's checks and messages.
  *
  * As libxl does (enforce), mem-set also sets the hypervisor's limit to the
- * new target. tern cannot take memory back from a guest yet
- * (XENMEM_decrease_reservation is not there), so it refuses a limit below
- * what the domain has: a target below that fails with the hypervisor's
- * -EINVAL, and nothing changes.
+ * new target. A target below what the domain has is the guest's to reach:
+ * its balloon driver gives the difference back (XENMEM_decrease_reservation)
+ * and, the limit being lower, cannot populate more meanwhile.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -124,10 +123,6 @@ static int set_limit(struct xl_env *env, const struct tern_domaininfo *d, uint64
 		return 0;
 	fprintf(env->err, "libxl: error: libxl_mem.c:%d:%s: Domain %u:xc_domain_setmaxmem "
 		"memkb=%" PRIu64 " failed rc=-1: %s\n", line, func, d->domain, kb, strerror(-rc));
-	if (rc == -EINVAL && kb < d->tot_pages * 4)
-		fprintf(env->err, "xl: tern cannot take memory back from a guest yet: the limit "
-			"may not be below the %" PRIu64 " KiB domain %u has\n", d->tot_pages * 4,
-			d->domain);
 	return 1;
 }
 

@@ -1,21 +1,30 @@
 /*
  * domUs on x86: their nested page table, their RAM from the heap (populated
- * by the toolstack), and giving it all back when they are destroyed.
+ * by the toolstack, given back and taken again by the guest's balloon), and
+ * giving it all back when they are destroyed.
  */
 #include <asm/npt_build.h>
 #include <tern/domu.h>
 #include <tern/errno.h>
+#include <tern/grant_table.h>
 #include <tern/mm.h>
 #include <tern/p2m.h>
 #include <tern/p2m_bounds.h>
 #include <tern/string.h>
 
-/* A p2m_ram entry: the host frame, bit 0 "RAM", bits 1-5 the order of the
- * block this frame heads (0x3e clear for frames inside a block). */
+/* A p2m_ram entry: the host frame, bit 0 "RAM", bit 1 "heads a block" and
+ * bits 2-6 the block's order (clear for frames inside a block), bit 7 "the
+ * hypervisor keeps a pointer to this frame" (domu_hold_ram()). */
 #define P2M_RAM 1ull
 #define P2M_HEAD (1ull << 1)
 #define P2M_ORDER_SHIFT 2
 #define P2M_ORDER_MASK 0x1full
+#define P2M_HELD (1ull << 7)
+
+static unsigned int block_order(uint64_t e)
+{
+	return (e >> P2M_ORDER_SHIFT) & P2M_ORDER_MASK;
+}
 
 static bool domu_base_frame(struct domain *d, uint64_t gpa, paddr_t *hpa)
 {
@@ -57,9 +66,9 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages)
 	if (p2m_max_pages_check(max_pages, mm_total_pages()))
 		return -EINVAL;
 	if (d->p2m_ram) {
-		/* Only growing the guest-frame space is allowed once memory is in. */
-		if (max_pages < d->tot_pages)
-			return -EINVAL;
+		/* The guest-frame space stays as first sized. A limit below what the
+		 * domain has is Xen's ratchet: nothing more is populated until its
+		 * balloon has given enough back. */
 		d->max_pages = max_pages;
 		return 0;
 	}
@@ -75,7 +84,7 @@ int domu_set_max_mem(struct domain *d, uint64_t max_pages)
 	return 0;
 }
 
-int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
+static int populate_locked(struct domain *d, uint64_t gfn, unsigned int order)
 {
 	uint64_t n = 1ull << order;
 	uint8_t *block;
@@ -108,6 +117,91 @@ int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
 	return 0;
 }
 
+int domu_populate(struct domain *d, uint64_t gfn, unsigned int order)
+{
+	int rc;
+
+	spin_lock(&d->ram_lock);
+	rc = populate_locked(d, gfn, order);
+	spin_unlock(&d->ram_lock);
+	return rc;
+}
+
+/* Makes the frame at gfn a block of its own, halving the block it is in
+ * (and each half that holds it) down to one frame. */
+static void split_to_frame(struct domain *d, uint64_t gfn)
+{
+	uint64_t head = gfn;
+	unsigned int order;
+
+	/* Blocks are aligned and at most 2^P2M_ORDER_MASK frames: the walk ends. */
+	while (!(d->p2m_ram[head] & P2M_HEAD))
+		head--;
+	for (order = block_order(d->p2m_ram[head]); order > 0; order--) {
+		uint64_t half = 1ull << (order - 1), upper = head + half;
+		uint64_t order_bits = (uint64_t)(order - 1) << P2M_ORDER_SHIFT;
+		paddr_t base = d->p2m_ram[head] & PAGE_MASK;
+
+		split_pages((void *)(uintptr_t)base, order);
+		d->p2m_ram[head] = (d->p2m_ram[head] & ~(P2M_ORDER_MASK << P2M_ORDER_SHIFT)) |
+				   order_bits;
+		/* The upper half may be unmapped (a populate that failed part way):
+		 * it heads its block all the same, so destroy frees it. */
+		d->p2m_ram[upper] = (d->p2m_ram[upper] & (P2M_RAM | P2M_HELD)) |
+				    (base + half * PAGE_SIZE) | P2M_HEAD | order_bits;
+		if (gfn >= upper)
+			head = upper;
+	}
+}
+
+static int release_locked(struct domain *d, uint64_t gfn)
+{
+	uint64_t e;
+	paddr_t hpa;
+	int rc;
+
+	if (!d->p2m_ram || !p2m_range_below(gfn, 1, d->p2m_size))
+		return -ENOENT;
+	e = d->p2m_ram[gfn];
+	if (!(e & P2M_RAM))
+		return -ENOENT;
+	if (e & P2M_HELD)
+		return -EBUSY;
+	hpa = e & PAGE_MASK;
+	split_to_frame(d, gfn);
+	grant_ops_hold();
+	rc = p2m_take_ram(d, gfn, hpa, &d->p2m_ram[gfn]);
+	grant_ops_resume();
+	if (rc && rc != -ETIMEDOUT)
+		return rc;
+	d->tot_pages--;
+	if (!rc)
+		free_pages((void *)(uintptr_t)hpa, 0);
+	return 0;
+}
+
+int domu_release(struct domain *d, uint64_t gfn)
+{
+	int rc;
+
+	spin_lock(&d->ram_lock);
+	rc = release_locked(d, gfn);
+	spin_unlock(&d->ram_lock);
+	return rc;
+}
+
+int domu_hold_ram(struct domain *d, uint64_t gfn, paddr_t *hpa)
+{
+	int rc;
+
+	spin_lock(&d->ram_lock);
+	rc = p2m_ram_gfn(d, gfn, hpa);
+	if (!rc && d->p2m_ram)
+		d->p2m_ram[gfn] |= P2M_HELD;
+	spin_unlock(&d->ram_lock);
+	return rc;
+}
+
 uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count)
 {
 	uint64_t end = gfn + MIN(count, d->p2m_size - MIN(gfn, d->p2m_size));
@@ -116,8 +210,7 @@ uint64_t domu_free_ram(struct domain *d, uint64_t gfn, uint64_t count)
 		uint64_t e = d->p2m_ram[gfn];
 
 		if (e & P2M_HEAD)
-			free_pages((void *)(uintptr_t)(e & PAGE_MASK),
-				   (e >> P2M_ORDER_SHIFT) & P2M_ORDER_MASK);
+			free_pages((void *)(uintptr_t)(e & PAGE_MASK), block_order(e));
 	}
 	return end < d->p2m_size ? end : d->p2m_size;
 }

@@ -3,9 +3,10 @@
  * auto-translated guests tern runs, every operation is an edit of the
  * domain's nested page table: mapping the shared_info page or a grant-table
  * frame at a guest frame, mapping another domain's frames (dom0's backends
- * and tools), and undoing that.
+ * and tools), and undoing that; a domU's RAM given and given back.
  */
 #include <public/memory.h>
+#include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/hypercall.h>
@@ -17,7 +18,11 @@
 #define BATCH_MAX 1024         /* entries per add_to_physmap_batch call */
 /* Work per call before the rest continues as a new call (hypercall_continue()). */
 #define BATCH_STEP 64           /* add_to_physmap_batch entries */
-#define POPULATE_STEP_PAGES 4096 /* pages populate_physmap gives (16 MiB) */
+#define RESERVATION_STEP_PAGES 4096 /* pages populate/decrease_reservation do (16 MiB) */
+/* The largest extent decrease_reservation takes from a domU / dom0, as Xen's
+ * default memop-max-order (2 MiB, 16 MiB). */
+#define DOMU_MAX_ORDER 9
+#define DOM0_MAX_ORDER 12
 
 /* The domain an operation names: itself, or (for dom0) another. A dying
  * domain is being taken apart in steps (domain_destroy.c), between which
@@ -171,10 +176,34 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 }
 
 /*
- * The toolstack gives a domU its RAM: extents of 2^order fresh pages at the
- * guest frames listed, from extent `start` on. Returns the extents done in
- * all (fewer than asked when memory runs out); a long list continues after
- * every POPULATE_STEP_PAGES pages.
+ * The extents of r from `start` on, each done by `one` (0 or an error, which
+ * ends the call there). Returns the extents done in all, as Xen: a frame
+ * list the guest cannot give (a fault) ends the call as an extent that
+ * fails, with -EFAULT only if nothing was done. A long list continues after
+ * every RESERVATION_STEP_PAGES pages.
+ */
+static long each_extent(struct vcpu *v, unsigned int op, const struct xen_memory_reservation *r,
+			struct domain *d, uint64_t start,
+			int (*one)(struct domain *d, uint64_t gfn, unsigned int order))
+{
+	for (xen_ulong_t i = start; i < r->nr_extents; i++) {
+		xen_pfn_t gfn;
+
+		if (((i - start) << r->extent_order) >= RESERVATION_STEP_PAGES)
+			return continue_batch(v, op, i);
+		if (copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+			return i ? (long)i : -EFAULT;
+		if (one(d, gfn, r->extent_order))
+			return (long)i;
+	}
+	return (long)r->nr_extents;
+}
+
+/*
+ * The toolstack gives a domU its RAM, or the guest takes back what it gave
+ * back: extents of 2^order fresh pages at the guest frames listed, from
+ * extent `start` on, fewer than asked when memory or the domain's allowance
+ * runs out.
  */
 static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 {
@@ -192,17 +221,53 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 	if (d->is_privileged || (r.extent_order != 0 && r.extent_order != 9) ||
 	    !memop_batch_fits(r.nr_extents, hypercall_arg_max(v)) || start > r.nr_extents)
 		return -EINVAL;
-	for (xen_ulong_t i = start; i < r.nr_extents; i++) {
-		xen_pfn_t gfn;
+	return each_extent(v, XENMEM_populate_physmap, &r, d, start, domu_populate);
+}
 
-		if (((i - start) << r.extent_order) >= POPULATE_STEP_PAGES)
-			return continue_batch(v, XENMEM_populate_physmap, i);
-		if (copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
-			return i ? (long)i : -EFAULT;
-		if (domu_populate(d, gfn, r.extent_order))
-			return (long)i;
-	}
-	return (long)r.nr_extents;
+/* Every frame of one extent, one by one as Xen does; a frame that is not
+ * the domain's RAM ends it (its earlier frames stay given back). */
+static int release_extent(struct domain *d, uint64_t gfn, unsigned int order)
+{
+	int rc = 0;
+	uint64_t i;
+
+	/* An extent that runs past 2^64 frames names no RAM from there. */
+	for (i = 0; i < 1ull << order && !rc; i++)
+		rc = gfn + i < gfn ? -ENOENT : domu_release(d, gfn + i);
+	/* Refused while held (not merely absent): a guest that counts on every
+	 * page going, as Linux's balloon does, will stop; say which. */
+	if (rc && rc != -ENOENT && domain_log_allowed(d))
+		pr_info("Domain %u: gfn %#lx not given back (%d)\n", d->id, gfn + i - 1, rc);
+	return rc;
+}
+
+/*
+ * A domU gives RAM back (its balloon driver), or dom0 takes it from one: the
+ * frames of each extent leave its guest-physical space and go back to the
+ * heap (domu_release()). Xen's answers throughout: the number of extents
+ * given back, from `start` on, which stops at the first frame that is not
+ * the domain's RAM (never populated, given back already, beyond its space:
+ * not an error; the second release of a frame gives 0) or that another
+ * domain or the hypervisor still holds; a call it does not take at all (a
+ * domain it may not name, an order above the caller's maximum, more than
+ * 2^26 - 1 extents, Xen's bound for every caller) does nothing and returns
+ * `start`. dom0 has no frames to give back: its RAM is fixed at boot.
+ */
+static long decrease_reservation(struct vcpu *v, uint64_t arg, uint64_t start)
+{
+	unsigned int max_order = v->domain->is_privileged ? DOM0_MAX_ORDER : DOMU_MAX_ORDER;
+	struct xen_memory_reservation r;
+	struct domain *d;
+	long rc = 0;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return (long)start;
+	d = target_domain(v, r.domid, &rc);
+	if (!d || r.extent_order > max_order || !memop_batch_fits(r.nr_extents, UINT32_MAX) ||
+	    start >= r.nr_extents)
+		return (long)start;
+	rc = each_extent(v, XENMEM_decrease_reservation, &r, d, start, release_extent);
+	return rc < 0 ? 0 : rc; /* a list it cannot read: nothing done */
 }
 
 /* current/maximum_reservation, maximum_ram_page: sizes in pages. */
@@ -229,6 +294,8 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_populate_physmap:
 		return populate_physmap(v, arg, start);
+	case XENMEM_decrease_reservation:
+		return decrease_reservation(v, arg, start);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	case XENMEM_add_to_physmap_batch:

@@ -288,6 +288,32 @@ int p2m_map_foreign_gfn(struct domain *mapper, uint64_t gfn, struct domain *owne
 	return rc;
 }
 
+int p2m_take_ram(struct domain *d, uint64_t gfn, paddr_t hpa, paddr_t *record)
+{
+	const struct foreign_map_ops ops = { .maps = fm_maps };
+	int rc;
+
+	spin_lock(&foreign_lock);
+	if (foreign_map_live(&ops, &d->foreign_maps, hpa)) {
+		spin_unlock(&foreign_lock);
+		return -EBUSY;
+	}
+	spin_lock(&d->p2m_lock);
+	if (!maps_locked(d, gfn, hpa)) {
+		rc = -EINVAL;
+	} else {
+		*record = 0;
+		rc = change_locked(d, gfn, 0, 0);
+		if (rc)
+			pr_err("Domain %u: gfn %#lx given back, but its TLB flush was not seen done; "
+			       "its frame stays out of the heap\n", d->id, gfn);
+		rc = rc ? -ETIMEDOUT : 0;
+	}
+	spin_unlock(&d->p2m_lock);
+	spin_unlock(&foreign_lock);
+	return rc;
+}
+
 /* Whether every domain's earlier changes were seen flushed (a retry for
  * those whose wait timed out). */
 static bool all_flushed(void)

@@ -67,7 +67,9 @@ struct domain {
 		uint64_t next_gfn;        /* its RAM is given back below this guest frame */
 	} destroy;                        /* destroydomain's progress (domain_destroy.c) */
 	struct sched_domain sched;        /* weight, cap and what it has run (domUs) */
-	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none). */
+	/* A domU's RAM: host frame of each guest frame below p2m_size (0: none),
+	 * changed under ram_lock (taken before the grant, foreign, p2m locks). */
+	struct spinlock ram_lock;
 	paddr_t *p2m_ram;
 	uint64_t p2m_size;
 	struct foreign_maps foreign_maps; /* others' mappings of its RAM (p2m.c) */

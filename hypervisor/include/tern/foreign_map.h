@@ -51,6 +51,10 @@ struct foreign_map_ops {
 int foreign_map_add(const struct foreign_map_ops *ops, struct foreign_maps *fm, domid_t mapper,
 		    uint64_t gfn, paddr_t hpa);
 
+/* Whether some entry still maps host frame hpa (ops->maps). */
+bool foreign_map_live(const struct foreign_map_ops *ops, const struct foreign_maps *fm,
+		      paddr_t hpa);
+
 /*
  * Revokes every live entry (ops->revoke once per entry still mapped), frees
  * the list and closes it. Returns the number of mappings revoked.

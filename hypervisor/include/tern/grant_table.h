@@ -143,4 +143,10 @@ void grant_table_destroy(struct domain *d);
  * with XENMAPIDX_grant_table_status: v2 only), -ENOMEM. */
 int grant_table_frame(struct domain *d, unsigned int idx, paddr_t *frame);
 
+/* Holds off every grant map, unmap and copy, of any domain, until
+ * grant_ops_resume(): a frame leaving its domain (XENMEM_decrease_reservation)
+ * is then reached by none. Taken before foreign and p2m locks. */
+void grant_ops_hold(void);
+void grant_ops_resume(void);
+
 #endif

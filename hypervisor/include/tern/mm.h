@@ -19,6 +19,9 @@ int mm_init(struct e820_map *map);
 /* 2^order contiguous zeroed pages, or NULL. */
 void *alloc_pages(unsigned int order);
 void free_pages(void *ptr, unsigned int order);
+/* Makes the 2^order pages at ptr two allocations of 2^(order-1), each freed
+ * on its own (page_alloc_split()). */
+void split_pages(void *ptr, unsigned int order);
 void *xmalloc(size_t size);
 void xfree(void *ptr);
 

@@ -54,6 +54,18 @@ int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page);
 int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa);
 
 /*
+ * Takes d's own RAM frame hpa away from gfn for good (a guest giving memory
+ * back): refused while another domain maps the frame (-EBUSY) or while gfn
+ * shows something else, a page placed over it (-EINVAL); nothing changed
+ * then. Otherwise *record, d's note of its RAM at gfn, is cleared under the
+ * same lock as the unmap, so nothing maps the frame again, and the result is
+ * 0 (the frame may go back to the heap) or -ETIMEDOUT (taken, but a vCPU did
+ * not confirm its flush: the frame must stay out of the heap). The caller
+ * holds the grant operations off (grant_ops_hold()): no copy is reaching it.
+ */
+int p2m_take_ram(struct domain *d, uint64_t gfn, paddr_t hpa, paddr_t *record);
+
+/*
  * Maps owner's RAM frame owner_gfn into mapper at gfn (foreign and grant
  * maps), recorded in owner->foreign_maps: 0, -EINVAL (not owner's RAM, bad
  * gfn), -ESRCH (owner is being destroyed), -ENOMEM, -EPERM.

@@ -40,6 +40,14 @@ uint64_t page_alloc_alloc(struct page_alloc *pa, unsigned int order);
  */
 int page_alloc_free(struct page_alloc *pa, uint64_t pfn, unsigned int order);
 
+/*
+ * Splits the allocated block of order `order` (> 0) at pfn into two
+ * allocated blocks of order - 1, each then freed on its own (a guest gives
+ * back part of a 2 MiB extent). 0, or -EINVAL (nothing changed) unless an
+ * allocated block of exactly that order starts at pfn.
+ */
+int page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned int order);
+
 /* Order of the allocated block that starts at pfn, or -EINVAL if no allocated
  * block starts there (free, reserved, inside a block, outside the span). */
 int page_alloc_block_order(const struct page_alloc *pa, uint64_t pfn);

@@ -82,19 +82,22 @@ static void test_mem_set(void **state)
 	xl_expect("mem-set web 131072k", 0, "");
 	assert_int_equal(canned.max_kb[1], 131072);
 	assert_string_equal(canned_xs_get(TARGET), "122880");
+	/* Below what the domain has (128 MiB): its balloon gives the rest back. */
+	canned_xs_set("/local/domain/3/memory/videoram", "0");
+	xl_expect("mem-set web 64", 0, "");
+	assert_int_equal(canned.max_kb[1], 65536);
+	assert_string_equal(canned_xs_get(TARGET), "65536");
 }
 
 static void test_mem_set_refused(void **state)
 {
 	(void)state;
 	add_guests();
-	/* Below what the domain has: tern's hypervisor refuses the limit. */
+	/* A limit the hypervisor refuses: libxl's message, and nothing written. */
 	canned.max_mem_rc = -EINVAL;
 	xl_expect("mem-set web 64", 1,
 	       "libxl: error: libxl_mem.c:299:libxl_set_memory_target: Domain 3:xc_domain_setmaxmem "
 	       "memkb=65536 failed rc=-1: Invalid argument\n"
-	       "xl: tern cannot take memory back from a guest yet: the limit may not be below the "
-	       "131072 KiB domain 3 has\n"
 	       "cannot set domid 3 dynamic max memory to : 64\n");
 	assert_string_equal(canned_xs_get(TARGET), "131072");
 	canned.max_mem_rc = 0;
