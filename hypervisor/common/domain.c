@@ -5,6 +5,7 @@
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <tern/domid_naming.h>
 #include <asm/spinlock.h>
 #include <public/sched.h>
 #include <public/xen.h>
@@ -82,6 +83,27 @@ void domain_register(struct domain *d)
 struct domain *domain_by_id(domid_t id)
 {
 	return id < ARRAY_SIZE(domains) ? domains[id] : NULL;
+}
+
+/* A dying domain is being taken apart in steps (domain_destroy.c), between
+ * which dom0 runs: what an operation gave it then would never be freed. */
+struct domain *domain_named_by(struct domain *caller, domid_t domid, long *rc)
+{
+	struct domain *d;
+
+	switch (domid_naming(domid, caller->id, caller->is_privileged)) {
+	case DOMID_NAMES_CALLER:
+		return caller;
+	case DOMID_NAMES_OTHER:
+		d = domain_by_id(domid);
+		if (d && !d->dying)
+			return d;
+		*rc = -ESRCH;
+		return NULL;
+	default:
+		*rc = -EPERM;
+		return NULL;
+	}
 }
 
 struct domain *const *domain_table(void)

@@ -6,6 +6,7 @@
  * a failing call leaves everything as it was.
  */
 #include <public/xen.h>
+#include <tern/domid_naming.h>
 #include <tern/errno.h>
 #include <tern/string.h>
 #include "evtchn_port.h"
@@ -117,26 +118,20 @@ static void free_one(const struct evtchn_ops *ops, struct evtchn_domain *ed, evt
 	memset(evtchn_port(ed, port), 0, sizeof(struct evtchn));
 }
 
-/*
- * The domain a caller names: DOMID_SELF or its own id is itself; another
- * domain needs privilege (-EPERM) and must exist (-ESRCH).
- */
+/* The domain a caller names (tern/domid_naming.h). */
 static int lookup_domain(const struct evtchn_ops *ops, struct evtchn_domain *ed, domid_t dom,
 			 struct evtchn_domain **out)
 {
-	struct evtchn_domain *d;
-
-	if (dom == DOMID_SELF || dom == ed->id) {
+	switch (domid_naming(dom, ed->id, ops->is_privileged(ed))) {
+	case DOMID_NAMES_CALLER:
 		*out = ed;
 		return 0;
-	}
-	if (!ops->is_privileged(ed))
+	case DOMID_NAMES_OTHER:
+		*out = ops->find_domain(dom);
+		return *out ? 0 : -ESRCH;
+	default:
 		return -EPERM;
-	d = ops->find_domain(dom);
-	if (!d)
-		return -ESRCH;
-	*out = d;
-	return 0;
+	}
 }
 
 int evtchn_alloc_unbound(const struct evtchn_ops *ops, struct evtchn_domain *ed,

@@ -8,6 +8,7 @@
  * a step that fails after that undoes the earlier ones.
  */
 #include <public/xen.h>
+#include <tern/domid_naming.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
 #include <tern/string.h>
@@ -450,20 +451,20 @@ long gnttab_op_check(uint64_t cmd, uint64_t count, bool *batch)
 
 /* ---- size and version ---- */
 
-/* The table a caller names: itself, or (privileged) any existing domain. */
+/* The table a caller names (tern/domid_naming.h). */
 static int16_t lookup_table(const struct gnttab_ops *ops, struct grant_table *gt, domid_t dom,
 			    struct grant_table **out)
 {
-	if (dom == DOMID_SELF || dom == gt->id) {
+	switch (domid_naming(dom, gt->id, ops->is_privileged(gt))) {
+	case DOMID_NAMES_CALLER:
 		*out = gt;
 		return GNTST_okay;
-	}
-	*out = ops->find_domain(dom);
-	if (!*out)
-		return GNTST_bad_domain;
-	if (!ops->is_privileged(gt))
+	case DOMID_NAMES_OTHER:
+		*out = ops->find_domain(dom);
+		return *out ? GNTST_okay : GNTST_bad_domain;
+	default:
 		return GNTST_permission_denied;
-	return GNTST_okay;
+	}
 }
 
 void gnttab_query_size(const struct gnttab_ops *ops, struct grant_table *gt,

@@ -8,25 +8,19 @@
 
 #define UPCALL_VECTOR_MIN 0x10 /* below are exceptions and reserved vectors */
 
-static struct domain *param_domain(struct vcpu *v, domid_t domid)
-{
-	if (domid == DOMID_SELF || domid == v->domain->id)
-		return v->domain;
-	return v->domain->is_privileged ? domain_by_id(domid) : NULL;
-}
-
 static long param_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct xen_hvm_param p;
 	struct domain *d;
+	long rc;
 
 	if (copy_from_guest(v, &p, arg, sizeof(p)))
 		return -EFAULT;
 	if (p.index >= HVM_NR_PARAMS)
 		return -EINVAL;
-	d = param_domain(v, p.domid);
+	d = domain_named_by(v->domain, p.domid, &rc);
 	if (!d)
-		return v->domain->is_privileged ? -ESRCH : -EPERM;
+		return rc;
 	if (cmd == HVMOP_get_param) {
 		p.value = d->hvm_params[p.index];
 		return copy_to_guest(v, arg, &p, sizeof(p));

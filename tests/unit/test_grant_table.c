@@ -253,6 +253,9 @@ static void test_frames_and_query_size(void **state)
 	qs = (struct gnttab_query_size){ .dom = 9 };
 	gnttab_query_size(&ops, gts[0], &qs);
 	assert_int_equal(qs.status, GNTST_bad_domain);
+	/* An unprivileged caller learns nothing of which domains exist. */
+	gnttab_query_size(&ops, gts[1], &qs);
+	assert_int_equal(qs.status, GNTST_permission_denied);
 }
 
 static void test_versions_and_setup_table(void **state)

@@ -24,27 +24,6 @@
 #define DOMU_MAX_ORDER 9
 #define DOM0_MAX_ORDER 12
 
-/* The domain an operation names: itself, or (for dom0) another. A dying
- * domain is being taken apart in steps (domain_destroy.c), between which
- * dom0 runs: what a memory operation gave it then would never be freed. */
-static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
-{
-	struct domain *d = v->domain, *t;
-
-	if (domid == DOMID_SELF || domid == d->id)
-		return d;
-	if (!d->is_privileged) {
-		*rc = -EPERM;
-		return NULL;
-	}
-	t = domain_by_id(domid);
-	if (!t || t->dying) {
-		*rc = -ESRCH;
-		return NULL;
-	}
-	return t;
-}
-
 /* A hypervisor page the domain may map (shared_info, a grant-table frame)
  * moves to the gfn given, as on Xen: one mapping of each at a time. */
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
@@ -60,7 +39,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	/* As in Xen: foreign frames only come through add_to_physmap_batch. */
 	if (xatp.space == XENMAPSPACE_gmfn_foreign)
 		return -ENOSYS;
-	d = target_domain(v, xatp.domid, &rc);
+	d = domain_named_by(v->domain, xatp.domid, &rc);
 	if (!d)
 		return rc;
 	switch (xatp.space) {
@@ -108,7 +87,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 		return -EOPNOTSUPP;
 	if (b.size > BATCH_MAX || start > b.size)
 		return -EINVAL;
-	d = target_domain(v, b.domid, &rc);
+	d = domain_named_by(v->domain, b.domid, &rc);
 	if (!d)
 		return rc;
 	/* Only dom0 maps foreign frames; others get -EPERM for each entry, as
@@ -143,7 +122,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(v, &xrfp, arg, sizeof(xrfp)))
 		return -EFAULT;
-	d = target_domain(v, xrfp.domid, &rc);
+	d = domain_named_by(v->domain, xrfp.domid, &rc);
 	if (!d)
 		return rc;
 	return p2m_reset_gfn(d, xrfp.gpfn);
@@ -214,7 +193,7 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -EFAULT;
 	/* A domain that may not be named gets Xen's answer: no extents done. */
-	d = target_domain(v, r.domid, &rc);
+	d = domain_named_by(v->domain, r.domid, &rc);
 	if (!d)
 		return 0;
 	/* dom0's RAM is fixed at boot; only domUs grow this way. */
@@ -262,7 +241,7 @@ static long decrease_reservation(struct vcpu *v, uint64_t arg, uint64_t start)
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return (long)start;
-	d = target_domain(v, r.domid, &rc);
+	d = domain_named_by(v->domain, r.domid, &rc);
 	if (!d || r.extent_order > max_order || !memop_batch_fits(r.nr_extents, UINT32_MAX) ||
 	    start >= r.nr_extents)
 		return (long)start;
@@ -281,7 +260,7 @@ static long reservation(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		return (long)(v->domain->max_gfn);
 	if (copy_from_guest(v, &domid, arg, sizeof(domid)))
 		return -EFAULT;
-	d = target_domain(v, domid, &rc);
+	d = domain_named_by(v->domain, domid, &rc);
 	if (!d)
 		return rc;
 	return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);

@@ -85,6 +85,13 @@ void domain_register(struct domain *d);
 /* The domain with this id, or NULL. */
 struct domain *domain_by_id(domid_t id);
 
+/*
+ * The domain a hypercall's domid names for caller (tern/domid_naming.h),
+ * or NULL with *rc -EPERM (not the caller's to name) or -ESRCH (no such
+ * domain, or it is dying).
+ */
+struct domain *domain_named_by(struct domain *caller, domid_t domid, long *rc);
+
 /* Every domain, indexed by id (MAX_DOMAINS entries, NULL: free id). */
 struct domain *const *domain_table(void);
 
