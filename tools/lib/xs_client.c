@@ -270,13 +270,15 @@ int tc_xs_get_buf(struct tc_xs *xs, const char *path, char *out, size_t outlen)
 {
 	char *value;
 	uint32_t len;
+	size_t n;
 	const struct iovec iov = { (void *)path, strlen(path) + 1 };
 	int rc = outlen ? tc_xs_request(xs, XS_READ, 0, &iov, 1, &value, &len) : -EINVAL;
 
 	if (rc)
 		return rc;
-	memcpy(out, value, len < outlen - 1 ? len : outlen - 1);
-	out[len < outlen - 1 ? len : outlen - 1] = '\0';
+	n = len < outlen - 1 ? len : outlen - 1;
+	memcpy(out, value, n);
+	out[n] = '\0';
 	free(value);
 	return (int)len;
 }
