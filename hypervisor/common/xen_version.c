@@ -89,7 +89,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENVER_platform_parameters: {
 		struct xen_platform_parameters pp = { 0 };
 
-		return copy_to_guest(v, arg, &pp, sizeof(pp));
+		return copy_abi_to_guest(v, arg, &pp, &xlat_platform_parameters);
 	}
 	case XENVER_get_features:
 		if (copy_from_guest(v, &fi, arg, sizeof(fi)))
