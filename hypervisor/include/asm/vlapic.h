@@ -8,7 +8,7 @@
  * timer registers only hold what is written. Fixed interrupts (self-IPIs,
  * IPIs between vCPUs) wait in irr until injected.
  *
- * A pure module: hypervisor/arch/x86/vlapic.c, host unit tests in
+ * A pure module: hypervisor/arch/x86/hvm/vlapic.c, host unit tests in
  * tests/unit/test_vlapic.c.
  */
 #ifndef TERN_ASM_VLAPIC_H
