@@ -84,6 +84,16 @@ LAYOUT(xlat_platform_parameters, xen_platform_parameters,
        FIELD(xen_platform_parameters, virt_start));
 _Static_assert(sizeof(struct compat_xen_platform_parameters) == 4, "compat platform_parameters");
 
+_Static_assert(sizeof(struct compat_vcpu_info) == 64, "compat vcpu_info");
+_Static_assert(offsetof(struct compat_vcpu_info, evtchn_pending_sel) == 4, "compat pending_sel");
+_Static_assert(offsetof(struct compat_vcpu_info, time) == 32, "compat vcpu_info time");
+_Static_assert(offsetof(struct compat_shared_info, evtchn_pending) == 2048, "compat pending");
+_Static_assert(offsetof(struct compat_shared_info, evtchn_mask) == 2176, "compat mask");
+_Static_assert(offsetof(struct compat_shared_info, wc_version) == 2304, "compat wc_version");
+_Static_assert(offsetof(struct compat_shared_info, arch) == 2316, "compat arch");
+_Static_assert(offsetof(struct compat_shared_info, arch.wc_sec_hi) == 2340, "compat wc_sec_hi");
+_Static_assert(sizeof(struct compat_shared_info) <= PAGE_SIZE, "compat shared_info");
+
 void compat_to_native(const struct xlat_layout *l, const void *compat, void *native)
 {
 	memset(native, 0, l->native_size);

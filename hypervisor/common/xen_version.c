@@ -5,6 +5,7 @@
  */
 #include <public/version.h>
 #include <tern/cmdline.h>
+#include <tern/compat.h>
 #include <tern/errno.h>
 #include <tern/format.h>
 #include <tern/hypercall.h>

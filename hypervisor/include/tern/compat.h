@@ -99,6 +99,33 @@ struct compat_xen_platform_parameters {
 	compat_ulong_t virt_start;
 };
 
+/* The shared pages as a 32-bit guest sees them (latched per domain). */
+struct compat_vcpu_info {
+	uint8_t evtchn_upcall_pending;
+	uint8_t evtchn_upcall_mask;
+	uint16_t pad0;
+	uint32_t evtchn_pending_sel; /* bit n: word n (32 ports) of evtchn_pending */
+	uint32_t cr2;
+	uint32_t pad[5];
+	struct vcpu_time_info time;
+};
+
+#define EVTCHN_2L_COMPAT_WORDS 32 /* 32 x 32 bits: 1024 ports */
+
+struct compat_shared_info {
+	struct compat_vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+	uint32_t evtchn_pending[EVTCHN_2L_COMPAT_WORDS];
+	uint32_t evtchn_mask[EVTCHN_2L_COMPAT_WORDS];
+	uint32_t wc_version;
+	uint32_t wc_sec;
+	uint32_t wc_nsec;
+	struct compat_arch_shared_info {
+		uint32_t max_pfn, pfn_to_mfn_frame_list_list, nmi_reason;
+		uint32_t p2m_cr3, p2m_vaddr, p2m_generation;
+		uint32_t wc_sec_hi; /* no room for it beside wc_nsec in this form */
+	} arch;
+};
+
 /* The largest 32-bit form of a translated structure (checked for each). */
 #define COMPAT_MAX_SIZE 64
 

@@ -180,7 +180,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_DEBUGCTL:
 		return !v->domain->passthrough && debugctl_write(v, val);
 	case XEN_HYPERCALL_PAGE_MSR:
-		return hypercall_page_install(v->domain, val) == 0;
+		if (hypercall_page_install(v->domain, val))
+			return false;
+		/* A guest's drivers start here: its shared pages follow its mode. */
+		domain_latch_shared_layout(v->domain, !svm_long_mode64(v));
+		return true;
 	case MSR_MTRR_DEF_TYPE:
 		return !v->domain->passthrough; /* ignored */
 	case MSR_APIC_BASE:
