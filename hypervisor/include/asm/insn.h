@@ -19,16 +19,21 @@ struct insn_mem {
 	unsigned int reg_size;  /* loads: bytes of the register written (MOVZX widens) */
 	uint64_t imm;           /* stores of an immediate: the value */
 	bool exchange;          /* XCHG: a store whose register also gets the old value */
+	bool reg_high8;         /* the register operand is AH, CH, DH or BH: bits 8-15 of reg */
 };
 
 /*
- * Decodes a memory access in 64-bit mode: MOV r/m,reg (88/89), MOV reg,r/m
- * (8A/8B), MOV r/m,imm (C6/C7 /0), XCHG r/m,reg (86/87), MOVZX reg,r/m8/16
- * (0F B6/B7), with legacy and REX prefixes. Returns 0, -EINVAL for anything
- * else (or a register-only form), -ENODATA if the avail bytes end inside the
+ * Decodes a memory access in code of code_bits (64: 64-bit mode; 32 or 16:
+ * a code segment with that default size, in protected or compatibility
+ * mode): MOV r/m,reg (88/89), MOV reg,r/m (8A/8B), MOV r/m,imm (C6/C7 /0),
+ * XCHG r/m,reg (86/87), MOVZX reg,r/m8/16 (0F B6/B7), with legacy prefixes
+ * (0x66 and 0x67 flip the operand and address size) and, in 64-bit code
+ * only, REX. Returns 0, -EINVAL for anything else (or a register-only
+ * form, or another code_bits), -ENODATA if the avail bytes end inside the
  * instruction.
  */
-int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out);
+int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
+		    struct insn_mem *out);
 
 struct insn_mov_cr {
 	unsigned int len;   /* bytes of the whole instruction */

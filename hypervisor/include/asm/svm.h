@@ -39,6 +39,8 @@ size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf);
 uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg);
 /* Whether the guest runs 64-bit code (EFER.LMA and CS.L). */
 bool svm_long_mode64(const struct vcpu *v);
+/* The default size of the code the vCPU runs: 64, 32 or 16 bits. */
+unsigned int svm_code_bits(const struct vcpu *v);
 
 /* An intercepted write to CR4 (cr.c). */
 void svm_handle_cr4_write(struct vcpu *v);

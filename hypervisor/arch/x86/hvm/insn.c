@@ -4,6 +4,7 @@
 #include <tern/errno.h>
 
 #define PREFIX_OPSIZE 0x66
+#define PREFIX_ADDRSIZE 0x67
 #define PREFIX_LOCK 0xf0
 
 static bool is_legacy_prefix(uint8_t b)
@@ -17,7 +18,8 @@ static bool is_legacy_prefix(uint8_t b)
 	}
 }
 
-/* Bytes that follow a ModRM byte in 64-bit mode (SIB and displacement). */
+/* Bytes that follow a ModRM byte (SIB and displacement) with 32-bit (and
+ * 64-bit) addressing. */
 static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail, bool *ok)
 {
 	unsigned int mod = modrm >> 6, rm = modrm & 7, extra = 0;
@@ -33,7 +35,7 @@ static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail
 			return extra + 4; /* no base: disp32 */
 	}
 	if (mod == 0 && rm == 5)
-		return extra + 4; /* RIP-relative disp32 */
+		return extra + 4; /* disp32 (RIP-relative in 64-bit code) */
 	if (mod == 1)
 		return extra + 1;
 	if (mod == 2)
@@ -41,18 +43,37 @@ static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail
 	return extra;
 }
 
-int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
+/* The same with 16-bit addressing: no SIB, 16-bit displacements. */
+static unsigned int modrm_extra16(uint8_t modrm)
+{
+	unsigned int mod = modrm >> 6, rm = modrm & 7;
+
+	if (mod == 0 && rm == 6)
+		return 2; /* disp16 */
+	return mod == 1 ? 1 : mod == 2 ? 2 : 0;
+}
+
+int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
+		    struct insn_mem *out)
 {
 	size_t i = 0;
-	bool opsize16 = false, rex_w = false, rex_r = false, two_byte = false, ok;
+	bool opsize_prefix = false, addrsize_prefix = false, rex = false, rex_w = false;
+	bool rex_r = false, two_byte = false, addr16, ok;
 	uint8_t opcode, modrm;
 	unsigned int extra, operand_size;
 
+	if (code_bits != 16 && code_bits != 32 && code_bits != 64)
+		return -EINVAL;
 	if (avail > INSN_MAX_LEN)
 		avail = INSN_MAX_LEN;
-	while (i < avail && is_legacy_prefix(bytes[i]))
-		opsize16 |= bytes[i++] == PREFIX_OPSIZE;
-	if (i < avail && (bytes[i] & 0xf0) == 0x40) { /* REX */
+	while (i < avail && is_legacy_prefix(bytes[i])) {
+		opsize_prefix |= bytes[i] == PREFIX_OPSIZE;
+		addrsize_prefix |= bytes[i] == PREFIX_ADDRSIZE;
+		i++;
+	}
+	/* REX exists only in 64-bit code; elsewhere 40-4F are INC/DEC. */
+	if (code_bits == 64 && i < avail && (bytes[i] & 0xf0) == 0x40) {
+		rex = true;
 		rex_w = bytes[i] & 8;
 		rex_r = bytes[i] & 4;
 		i++;
@@ -69,7 +90,14 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		return -EINVAL; /* register to register: no memory access */
 
 	*out = (struct insn_mem){ 0 };
-	operand_size = rex_w ? 8 : opsize16 ? 2 : 4;
+	/* 0x66 flips the default operand size (16 in 16-bit code, else 32);
+	 * 0x67 the default address size (16 in 16-bit code, 32 in 32-bit
+	 * code, 64 in 64-bit code, where it gives 32: same ModRM forms). */
+	if (rex_w)
+		operand_size = 8;
+	else
+		operand_size = (code_bits == 16) != opsize_prefix ? 2 : 4;
+	addr16 = code_bits == 16 ? !addrsize_prefix : code_bits == 32 && addrsize_prefix;
 	out->reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
 	if (two_byte) {
 		if (opcode != 0xb6 && opcode != 0xb7)
@@ -98,9 +126,20 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		default:
 			return -EINVAL;
 		}
+		/* Byte registers 4-7 are AH, CH, DH, BH unless a REX is present. */
+		if (out->size == 1 && !rex && out->reg >= 4 && (out->load || out->src_is_reg)) {
+			out->reg -= 4;
+			out->reg_high8 = true;
+		}
 	}
-	extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
-	if (!ok || i + extra > avail)
+	if (addr16) {
+		extra = modrm_extra16(modrm);
+	} else {
+		extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
+		if (!ok)
+			return -ENODATA;
+	}
+	if (i + extra > avail)
 		return -ENODATA;
 	i += extra;
 	if (!out->load && !out->src_is_reg) {
