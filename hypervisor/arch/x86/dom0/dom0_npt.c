@@ -112,7 +112,7 @@ int dom0_npt_build(struct domain *d)
 	return 0;
 }
 
-/* A dom0 without devices: its RAM one-to-one, nothing else (npf.c answers). */
+/* A dom0 without devices: its RAM one-to-one, nothing else (hvm/mmio.c answers). */
 int dom0_npt_build_ram_only(struct domain *d)
 {
 	struct npt_mem mem = boot_npt_mem();

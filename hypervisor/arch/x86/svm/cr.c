@@ -38,28 +38,12 @@ static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, uns
 	return true;
 }
 
-bool svm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
-			    uint64_t value)
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-	struct creg_state state = { s->cr0, s->cr3, s->cr4, s->efer };
-	struct creg_features f;
-	const char *why;
-
-	svm_guest_creg_features(v, &f);
-	why = check(&f, &state, value);
-	if (why)
-		pr_debug("d%uv%u: %s %#lx refused: %s\n", v->domain->id, v->id, reg,
-			 (unsigned long)value, why);
-	return !why;
-}
-
 static void emulate_cr4_write(struct vcpu *v, uint64_t value, unsigned int len)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 
-	if (!svm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
-		svm_inject_gp(v);
+	if (!hvm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
+		hvm_inject_gp(v);
 		return;
 	}
 	if ((s->cr4 ^ value) & CR4_FLUSHING)
@@ -84,7 +68,7 @@ void svm_handle_cr4_write(struct vcpu *v)
 		return;
 	}
 	if (v->vmcb->save.cpl != 0) {
-		svm_inject_gp(v);
+		hvm_inject_gp(v);
 		return;
 	}
 	value = *svm_guest_gpr(v, gpr);

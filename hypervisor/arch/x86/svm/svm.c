@@ -111,7 +111,7 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 	s->ldtr = (struct vmcb_segment){ 0, VMCB_ATTR_LDT, 0xffff, 0 };
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->cr4 = 0;
-	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (msr.c) */
+	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (svm/msr.c) */
 	s->rflags = 0x2;
 	s->rip = start->eip;
 	s->rsp = start->esp;
@@ -126,7 +126,7 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 #define MSRPM_ORDER 1 /* 8 KiB */
 
 /* The permission maps: I/O ports as ioio.c decides (almost none: dom0's
- * ports are its own), MSRs as msr.c decides. */
+ * ports are its own), MSRs as asm/msr_policy.h decides. */
 static int svm_domain_init(struct domain *d)
 {
 	void *iopm = alloc_pages(IOPM_ORDER), *msrpm = alloc_pages(MSRPM_ORDER);
@@ -328,4 +328,12 @@ const struct hvm_ops svm_ops = {
 	.domain_destroy = svm_domain_destroy,
 	.guest_paging = svm_guest_paging,
 	.vcpu_dump = svm_vcpu_dump,
+	.gpr = svm_guest_gpr,
+	.long_mode64 = svm_long_mode64,
+	.fetch_insn = svm_fetch_insn,
+	.skip_instruction = svm_skip_instruction,
+	.advance_rip = svm_advance_rip,
+	.inject_exception = svm_inject_exception,
+	.msr_read = svm_msr_read,
+	.msr_write = svm_msr_write,
 };
