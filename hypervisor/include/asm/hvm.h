@@ -13,9 +13,8 @@
 #include <asm/creg_policy.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
-#include <asm/vmcb_check.h>
+#include <asm/svm_state.h>
 
-struct vmcb;
 struct domain;
 struct cpuid_regs;
 struct creg_features;
@@ -73,9 +72,7 @@ struct vcpu {
 	struct hypercall_state hcall;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
-	struct vmcb *vmcb;
-	paddr_t vmcb_pa;
-	struct vmcb_entry_state vmcb_entry; /* what the last VMRUN was given (vmcb_check.h) */
+	struct svm_vcpu svm;       /* the vendor's state (svm/) */
 	struct guest_regs regs;
 	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
@@ -110,7 +107,8 @@ struct hvm_ops {
 	void (*domain_destroy)(struct domain *d);
 	/* The guest's paging registers, for walking its page tables. */
 	void (*guest_paging)(const struct vcpu *v, struct guest_paging *p);
-	/* Prints where the vCPU is and what interrupt it has pending (debug keys). */
+	/* Prints where the vCPU is and what interrupt it has pending (debug
+	 * keys); nothing for a vCPU vcpu_init never set up. */
 	void (*vcpu_dump)(const struct vcpu *v);
 
 	/* The guest's registers, wherever the vendor keeps them, for the

@@ -19,7 +19,7 @@
 /* The source register and length of the MOV to CR that exited, or false. */
 static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, unsigned int *len)
 {
-	const struct vmcb_control *c = &v->vmcb->control;
+	const struct vmcb_control *c = &v->svm.vmcb->control;
 	uint8_t bytes[INSN_MAX_LEN];
 	struct insn_mov_cr mov;
 	size_t n;
@@ -27,7 +27,7 @@ static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, uns
 	if (svm_features.decode_assists && svm_features.nrip_save &&
 	    (c->exitinfo1 & VMCB_CR_INFO_VALID)) {
 		*gpr = (unsigned int)(c->exitinfo1 & VMCB_CR_INFO_GPR);
-		*len = (unsigned int)(c->next_rip - v->vmcb->save.rip);
+		*len = (unsigned int)(c->next_rip - v->svm.vmcb->save.rip);
 		return true;
 	}
 	n = svm_fetch_insn(v, bytes);
@@ -40,7 +40,7 @@ static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, uns
 
 static void emulate_cr4_write(struct vcpu *v, uint64_t value, unsigned int len)
 {
-	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_save *s = &v->svm.vmcb->save;
 
 	if (!hvm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
 		hvm_inject_gp(v);
@@ -62,12 +62,12 @@ void svm_handle_cr4_write(struct vcpu *v)
 		/* Only the guest's own code can make this happen (it rewrote the
 		 * instruction, or executes what its page tables do not show). */
 		pr_err("d%uv%u: cannot decode the write to CR%u at %#lx\n", v->domain->id, v->id,
-		       cr, (unsigned long)v->vmcb->save.rip);
+		       cr, (unsigned long)v->svm.vmcb->save.rip);
 		vmcb_dump(v);
 		domain_crash(v->domain, "undecodable control-register write");
 		return;
 	}
-	if (v->vmcb->save.cpl != 0) {
+	if (v->svm.vmcb->save.cpl != 0) {
 		hvm_inject_gp(v);
 		return;
 	}

@@ -24,7 +24,7 @@
 
 void svm_skip_instruction(struct vcpu *v, unsigned int len)
 {
-	struct vmcb *vmcb = v->vmcb;
+	struct vmcb *vmcb = v->svm.vmcb;
 
 	if (svm_features.nrip_save)
 		vmcb->save.rip = vmcb->control.next_rip;
@@ -39,19 +39,19 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 
 	if (has_error)
 		event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error << 32);
-	v->vmcb->control.eventinj = event;
+	v->svm.vmcb->control.eventinj = event;
 }
 
 void svm_advance_rip(struct vcpu *v, unsigned int len)
 {
-	v->vmcb->save.rip += len;
-	v->vmcb->control.interrupt_shadow = 0;
+	v->svm.vmcb->save.rip += len;
+	v->svm.vmcb->control.interrupt_shadow = 0;
 }
 
 /* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */
 static void handle_xsetbv(struct vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 	uint64_t value = (uint32_t)s->rax | v->regs.rdx << 32;
 
 	if (!(s->cr4 & X86_CR4_OSXSAVE))
@@ -83,8 +83,8 @@ static void report_invalid_state(struct vcpu *v)
 
 	hvm_host_creg_features(&lim.host);
 	lim.phys_bits = cpuid(0x80000008, 0).eax & 0xff;
-	vmcb_entry_put_back(v->vmcb, &v->vmcb_entry);
-	rule = vmcb_check_state(v->vmcb, &lim);
+	vmcb_entry_put_back(v->svm.vmcb, &v->svm.vmcb_entry);
+	rule = vmcb_check_state(v->svm.vmcb, &lim);
 	pr_err("d%uv%u: VMRUN refused the guest state: %s\n", v->domain->id, v->id,
 	       rule ? rule : "it breaks no consistency rule tern knows of "
 			     "(the processor or emulator refused it on its own)");
@@ -93,8 +93,8 @@ static void report_invalid_state(struct vcpu *v)
 /* A nested page fault: emulated by hvm/mmio.c, or the domain stops. */
 static void handle_npf(struct vcpu *v)
 {
-	uint64_t gpa = v->vmcb->control.exitinfo2;
-	uint64_t error = v->vmcb->control.exitinfo1;
+	uint64_t gpa = v->svm.vmcb->control.exitinfo2;
+	uint64_t error = v->svm.vmcb->control.exitinfo1;
 
 	if (hvm_mmio_access(v, gpa, error & NPF_PRESENT, error & NPF_WRITE) == 0)
 		return;
@@ -106,15 +106,15 @@ static void handle_npf(struct vcpu *v)
 static void unexpected_exit(struct vcpu *v, const char *what)
 {
 	pr_err("d%uv%u: %s (exit code %#lx, info1 %#lx, info2 %#lx)\n", v->domain->id, v->id,
-	       what, v->vmcb->control.exitcode, v->vmcb->control.exitinfo1,
-	       v->vmcb->control.exitinfo2);
+	       what, v->svm.vmcb->control.exitcode, v->svm.vmcb->control.exitinfo1,
+	       v->svm.vmcb->control.exitinfo2);
 	vmcb_dump(v);
 	domain_crash(v->domain, what);
 }
 
 void svm_handle_exit(struct vcpu *v)
 {
-	uint64_t code = v->vmcb->control.exitcode;
+	uint64_t code = v->svm.vmcb->control.exitcode;
 
 	switch (code) {
 	case VMCB_EXIT_INTR:
@@ -130,10 +130,10 @@ void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMCB_EXIT_HLT:
 		svm_skip_instruction(v, INSN_LEN_HLT);
-		vcpu_halt(v, v->vmcb->save.rflags & X86_EFLAGS_IF);
+		vcpu_halt(v, v->svm.vmcb->save.rflags & X86_EFLAGS_IF);
 		break;
 	case VMCB_EXIT_MSR:
-		hvm_handle_msr(v, v->vmcb->control.exitinfo1 & 1);
+		hvm_handle_msr(v, v->svm.vmcb->control.exitinfo1 & 1);
 		break;
 	case VMCB_EXIT_VMMCALL:
 		svm_handle_vmmcall(v);

@@ -80,16 +80,16 @@ bool svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
 	case MSR_EFER:
-		*val = v->vmcb->save.efer & ~(uint64_t)EFER_SVME;
+		*val = v->svm.vmcb->save.efer & ~(uint64_t)EFER_SVME;
 		return true;
 	case MSR_VM_CR:
 		*val = VM_CR_LOCK | VM_CR_SVMDIS; /* "SVM disabled by firmware" */
 		return true;
 	case MSR_TSC:
-		*val = rdtsc() + v->vmcb->control.tsc_offset;
+		*val = rdtsc() + v->svm.vmcb->control.tsc_offset;
 		return true;
 	case MSR_DEBUGCTL:
-		*val = v->vmcb->save.dbgctl; /* a domU's (dom0 reads its CPU's natively) */
+		*val = v->svm.vmcb->save.dbgctl; /* a domU's (dom0 reads its CPU's natively) */
 		return true;
 	default:
 		return false;
@@ -98,7 +98,7 @@ bool svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 bool svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_save *s = &v->svm.vmcb->save;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -110,7 +110,7 @@ bool svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		 * (QEMU) the value is kept and read back, with no effect. */
 		s->dbgctl = val;
 		if (svm_features.lbr_virt && val)
-			v->vmcb->control.lbr_virt |= VMCB_LBR_VIRT_ENABLE;
+			v->svm.vmcb->control.lbr_virt |= VMCB_LBR_VIRT_ENABLE;
 		return true;
 	default:
 		return false;
