@@ -23,6 +23,12 @@ HV_SRCS += hypervisor/arch/x86/rtc.c
 
 # Guest CPUs, vendor-neutral: emulation, virtual LAPIC, time, state switching
 HV_SRCS += hypervisor/arch/x86/hvm/hvm.c
+HV_SRCS += hypervisor/arch/x86/hvm/mmio.c
+HV_SRCS += hypervisor/arch/x86/hvm/cpuid.c
+HV_SRCS += hypervisor/arch/x86/hvm/cpuid_policy.c
+HV_SRCS += hypervisor/arch/x86/hvm/msr.c
+HV_SRCS += hypervisor/arch/x86/hvm/msr_policy.c
+HV_SRCS += hypervisor/arch/x86/hvm/creg.c
 HV_SRCS += hypervisor/arch/x86/hvm/insn.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_walk.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c
@@ -59,9 +65,7 @@ HV_SRCS += hypervisor/arch/x86/svm/exit.c
 HV_SRCS += hypervisor/arch/x86/svm/vmmcall.c
 HV_SRCS += hypervisor/arch/x86/svm/nmi.c
 HV_SRCS += hypervisor/arch/x86/svm/vmcb.c
-HV_SRCS += hypervisor/arch/x86/svm/cpuid.c
 HV_SRCS += hypervisor/arch/x86/svm/msr.c
-HV_SRCS += hypervisor/arch/x86/svm/npf.c
 HV_SRCS += hypervisor/arch/x86/svm/npt_build.c
 HV_SRCS += hypervisor/arch/x86/svm/ioio.c
 HV_SRCS += hypervisor/arch/x86/svm/asid.c
