@@ -3,7 +3,8 @@
 # package of the same version as dom0's amd64 kernel) and busybox-static
 # (i386), unmodified, with apt-get download and dpkg -x under
 # build/images/debian-686/, for the 32-bit PVH domU test: it copies the
-# kernel to build/images/debian-686/vmlinuz and busybox to .../busybox.
+# kernel to build/images/debian-686/vmlinuz, its xen-blkfront module to
+# .../xen-blkfront.ko and busybox to .../busybox.
 #
 # Needs dpkg's i386 architecture (dpkg --add-architecture i386, then
 # apt-get update), which this script adds if it is missing. Idempotent: once
@@ -12,7 +13,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build/images/debian-686"
 
-if [ -s "$out/vmlinuz" ] && [ -s "$out/busybox" ]; then
+if [ -s "$out/vmlinuz" ] && [ -s "$out/xen-blkfront.ko" ] && [ -s "$out/busybox" ]; then
 	exit 0
 fi
 version=$(cat "$root/build/images/kernel-version")
@@ -38,4 +39,6 @@ for deb in "$out"/deb/*.deb; do
 done
 cp "$out"/pkg/boot/vmlinuz-* "$out/vmlinuz"
 cp "$out/pkg/bin/busybox" "$out/busybox"
+# The disk frontend is a module (CONFIG_XEN_BLKDEV_FRONTEND=m, no dependencies).
+find "$out/pkg/lib/modules" -name xen-blkfront.ko -exec cp {} "$out/xen-blkfront.ko" \;
 echo "debian-686: $(basename "$out"/pkg/boot/vmlinuz-*) and busybox (i386) in $out"
