@@ -198,6 +198,15 @@ void hvm_host_creg_features(struct creg_features *f);
 /* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
 void hvm_handle_msr(struct vcpu *v, bool write);
 
+/* An intercepted IN, OUT, INS or OUTS (len bytes long) of size bytes. */
+struct hvm_io {
+	unsigned int size;
+	bool in, string, rep;
+	unsigned int len;
+};
+/* Carried out as a port with nothing behind it answers (hvm/io.c). */
+void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
+
 /*
  * An access to guest-physical address gpa that v's nested table did not
  * allow (mapped: a translation was there, so it was a write to a read-only
