@@ -35,34 +35,13 @@ int copy_abi_to_guest(struct vcpu *v, uint64_t gva, const void *native,
 	return copy_to_guest(v, gva, compat, l->compat_size);
 }
 
-/* An index past what an address can reach names nothing: a fault. */
-static bool element_at(const struct vcpu *v, uint64_t array, uint64_t i, uint64_t *gva,
-		       size_t *size)
-{
-	*size = hypercall_is_compat(v) ? sizeof(compat_ulong_t) : sizeof(xen_ulong_t);
-	if (i > UINT64_MAX / *size)
-		return false;
-	*gva = array + i * *size;
-	return true;
-}
-
 int copy_ulong_from_guest(struct vcpu *v, uint64_t *val, uint64_t array, uint64_t i)
 {
-	uint64_t gva;
-	size_t size;
+	size_t size = hypercall_is_compat(v) ? sizeof(compat_ulong_t) : sizeof(xen_ulong_t);
 
-	*val = 0;
-	if (!element_at(v, array, i, &gva, &size))
+	*val = 0; /* little-endian: a 4-byte element fills the low half */
+	/* An index past what an address can reach names nothing: a fault. */
+	if (i > UINT64_MAX / size)
 		return -EFAULT;
-	return copy_from_guest(v, val, gva, size);
-}
-
-int copy_ulong_to_guest(struct vcpu *v, uint64_t array, uint64_t i, uint64_t val)
-{
-	uint64_t gva;
-	size_t size;
-
-	if (!element_at(v, array, i, &gva, &size))
-		return -EFAULT;
-	return copy_to_guest(v, gva, &val, size);
+	return copy_from_guest(v, val, array + i * size, size);
 }

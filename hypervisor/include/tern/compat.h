@@ -167,9 +167,8 @@ int copy_abi_to_guest(struct vcpu *v, uint64_t gva, const void *native,
 		      const struct xlat_layout *l);
 
 /* Element i of a guest array of xen_ulong_t or xen_pfn_t (4 bytes for a
- * 32-bit caller, 8 otherwise). 0 or -EFAULT. */
+ * 32-bit caller, 8 otherwise), zero-extended. 0 or -EFAULT. */
 int copy_ulong_from_guest(struct vcpu *v, uint64_t *val, uint64_t array, uint64_t i);
-int copy_ulong_to_guest(struct vcpu *v, uint64_t array, uint64_t i, uint64_t val);
 
 /* Whether v's current hypercall comes from 32-bit code. */
 bool hypercall_is_compat(const struct vcpu *v);
