@@ -72,3 +72,7 @@ HV_SRCS += hypervisor/arch/x86/svm/asid.c
 HV_SRCS += hypervisor/arch/x86/svm/vmcb_check.c
 HV_SRCS += hypervisor/arch/x86/svm/cr.c
 HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
+
+# Intel VT-x (detection only so far)
+HV_SRCS += hypervisor/arch/x86/vmx/vmx.c
+HV_SRCS += hypervisor/arch/x86/vmx/vmx_caps.c
