@@ -17,6 +17,7 @@
 
 struct domain;
 struct cpuid_regs;
+struct p2m_table_ops;
 struct creg_features;
 struct guest_paging;
 
@@ -134,6 +135,8 @@ struct hvm_ops {
 	 * allowed the access; false: no such MSR (#GP). */
 	bool (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	bool (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+	/* The format of the domains' nested tables (asm/p2m_table.h). */
+	const struct p2m_table_ops *p2m_table;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <asm/cpu_state.h>
 #include <asm/guest_walk.h>
 #include <asm/percpu.h>
+#include <asm/npt_build.h>
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
 #include <tern/arch.h>
@@ -338,4 +339,5 @@ const struct hvm_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
+	.p2m_table = &npt_table_ops,
 };
