@@ -232,6 +232,25 @@ static void test_feature_control(void **state)
 	assert_int_equal(c.missing, 1u << VMX_REQ_ENABLED);
 }
 
+/* Sandy Bridge's IA32_VMX_CR0_FIXED0/1 and CR4_FIXED0/1 under Bochs. */
+static void test_fixed_control_register_bits(void **state)
+{
+	uint64_t out = 0;
+
+	(void)state;
+	/* tern's CR0 (PE, ET, NE, WP, PG) already has PE, NE and PG. */
+	assert_true(vmx_fixed_cr(0x80010031, 0x80000021, 0xffffffff, &out));
+	assert_int_equal(out, 0x80010031);
+	/* NE is forced on. */
+	assert_true(vmx_fixed_cr(0x80010011, 0x80000021, 0xffffffff, &out));
+	assert_int_equal(out, 0x80010031);
+	/* CR4.VMXE is what FIXED0 asks for; PAE and VMXE are allowed. */
+	assert_true(vmx_fixed_cr(0x20 | 0x2000, 0x2000, 0x627ff, &out));
+	assert_int_equal(out, 0x2020);
+	/* FSGSBASE (bit 16) is not allowed by that CPU: refused, not cleared. */
+	assert_false(vmx_fixed_cr(0x10020 | 0x2000, 0x2000, 0x627ff, &out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_basic_memory_type_and_address_width),
 		cmocka_unit_test(test_a_missing_control_is_named),
 		cmocka_unit_test(test_feature_control),
+		cmocka_unit_test(test_fixed_control_register_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

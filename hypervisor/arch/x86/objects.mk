@@ -73,6 +73,7 @@ HV_SRCS += hypervisor/arch/x86/svm/vmcb_check.c
 HV_SRCS += hypervisor/arch/x86/svm/cr.c
 HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
 
-# Intel VT-x (detection only so far)
+# Intel VT-x (detection and VMXON so far)
 HV_SRCS += hypervisor/arch/x86/vmx/vmx.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmx_caps.c
+HV_SRCS += hypervisor/arch/x86/vmx/vmxon.c

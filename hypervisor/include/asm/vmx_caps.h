@@ -90,6 +90,9 @@ struct vmx_msrs {
 	uint64_t true_pinbased, true_procbased, true_exit, true_entry;
 	uint64_t procbased2;
 	uint64_t ept_vpid_cap;
+	/* CR0 and CR4 in VMX operation: bits set in FIXED0 must be 1, bits
+	 * clear in FIXED1 must be 0. */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 };
 
 bool vmx_has_true_ctls(const struct vmx_msrs *m);
@@ -149,5 +152,10 @@ struct vmx_caps {
 };
 
 void vmx_caps_decide(const struct vmx_msrs *m, struct vmx_caps *caps);
+
+/* A control register's value for VMX operation: cur with the bits FIXED0
+ * forces on set, in *out. False if cur has a bit FIXED1 forbids: tern does
+ * not turn off what it runs with. */
+bool vmx_fixed_cr(uint64_t cur, uint64_t fixed0, uint64_t fixed1, uint64_t *out);
 
 #endif

@@ -17,7 +17,7 @@ const struct hvm_ops *hvm_probe(void)
 			pr_err("HVM: VMX is usable (EPT, VPID, unrestricted guest); "
 			       "running guests under VMX is not implemented yet\n");
 		else
-			pr_err("HVM: VMX lacks what tern requires (the 'missing' lines above)\n");
+			pr_err("HVM: VMX cannot run tern's guests (see the VMX lines above)\n");
 		return NULL;
 	}
 	if (cpuid(0x80000000, 0).eax >= 0x80000001 &&

@@ -46,6 +46,26 @@ static void read_msrs(struct vmx_msrs *m)
 		m->procbased2 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
 	if (vmx_has_ept_vpid_cap(m))
 		m->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	m->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	m->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	m->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	m->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+}
+
+/* The first step of running guests: this CPU enters VMX operation and
+ * leaves it again (cpu_enable will stay in it). */
+static bool try_vmxon(const struct vmx_msrs *m)
+{
+	struct vmx_cpu cpu = { 0 };
+	uint64_t cr0, cr4;
+
+	if (vmx_cpu_on(&cpu, m, vmx_caps.revision_id))
+		return false;
+	cr0 = read_cr0();
+	cr4 = read_cr4();
+	vmx_cpu_off(&cpu);
+	pr_info("VMX: VMXON and VMXOFF on CPU0 (CR0 %#lx, CR4 %#lx in VMX operation)\n", cr0, cr4);
+	return true;
 }
 
 bool vmx_probe(void)
@@ -61,6 +81,8 @@ bool vmx_probe(void)
 	pr_info("VMX: true pin %#lx proc %#lx exit %#lx entry %#lx\n", m.true_pinbased,
 		m.true_procbased, m.true_exit, m.true_entry);
 	pr_info("VMX: proc2 %#lx ept_vpid_cap %#lx\n", m.procbased2, m.ept_vpid_cap);
+	pr_info("VMX: cr0 fixed %#lx/%#lx cr4 fixed %#lx/%#lx\n", m.cr0_fixed0, m.cr0_fixed1,
+		m.cr4_fixed0, m.cr4_fixed1);
 	vmx_caps_decide(&m, c);
 	for (unsigned int r = 0; r < VMX_NR_REQUIREMENTS; r++)
 		if (c->missing & 1u << r)
@@ -75,5 +97,5 @@ bool vmx_probe(void)
 		c->invvpid_address ? ", individual-address" : "");
 	pr_info("VMX: controls pin %#x proc %#x proc2 %#x exit %#x entry %#x\n", c->pin, c->proc,
 		c->proc2, c->exit, c->entry);
-	return true;
+	return try_vmxon(&m);
 }

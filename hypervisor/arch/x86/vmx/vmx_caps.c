@@ -158,3 +158,9 @@ void vmx_caps_decide(const struct vmx_msrs *m, struct vmx_caps *caps)
 	decide_controls(m, caps);
 	decide_ept_vpid(m, caps);
 }
+
+bool vmx_fixed_cr(uint64_t cur, uint64_t fixed0, uint64_t fixed1, uint64_t *out)
+{
+	*out = cur | fixed0;
+	return !(*out & ~fixed1);
+}
