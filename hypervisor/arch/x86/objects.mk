@@ -57,3 +57,5 @@ HV_SRCS += hypervisor/arch/x86/cpu_state.c
 HV_SRCS += hypervisor/arch/x86/svm/vmcb_check.c
 HV_SRCS += hypervisor/arch/x86/svm/cr.c
 HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
+HV_SRCS += hypervisor/arch/x86/insn_string.c
+HV_SRCS += hypervisor/arch/x86/svm/npf_string.c

@@ -4,6 +4,7 @@
 
 #include <asm/creg_policy.h>
 #include <asm/hvm.h>
+#include <asm/insn.h>
 #include <asm/vmcb.h>
 
 /* Features of this CPU's SVM (CPUID 0x8000000a). */
@@ -61,6 +62,10 @@ void svm_iopm_init(uint8_t *iopm, bool passthrough);
 
 /* Nested page faults (npf.c). */
 void svm_handle_npf(struct vcpu *v);
+/* A string instruction st that faulted on unbacked memory (npf_string.c):
+ * one batch of it carried out, or a #PF injected; 0, or an error if it
+ * cannot be (the domain must stop). */
+int svm_emulate_string(struct vcpu *v, const struct insn_mem *st);
 
 /* CPUID as dom0 sees it (cpuid.c). */
 void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);

@@ -68,7 +68,7 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 	if (rc)
 		return rc;
 	/* LAPIC registers are 32 bits wide and 16-byte aligned. */
-	if (st.load || st.size != 4 || reg & 0xf)
+	if (st.string || st.load || st.size != 4 || reg & 0xf)
 		return -EINVAL;
 	if (st.exchange)
 		old = mmio_read32(dom0_lapic_base + reg);
@@ -80,7 +80,8 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 /*
  * An access to guest-physical space with nothing behind it, by a domain
  * without devices: reads see all-ones, writes go nowhere, as on a bus with
- * nothing to answer. The domain goes on.
+ * nothing to answer. The domain goes on. A string instruction may reach
+ * RAM too, element by element (npf_string.c).
  */
 static int emulate_nothing(struct vcpu *v)
 {
@@ -89,6 +90,8 @@ static int emulate_nothing(struct vcpu *v)
 
 	if (rc)
 		return rc;
+	if (st.string)
+		return svm_emulate_string(v, &st);
 	complete_access(v, &st, ~0ull);
 	return 0;
 }
@@ -110,6 +113,8 @@ static int emulate_vlapic_mmio(struct vcpu *v, uint64_t gpa)
 
 	if (rc)
 		return rc;
+	if (st.string)
+		return -EOPNOTSUPP;
 	if (!st.load && st.size >= 4 && !shift &&
 	    vlapic_mmio_write(&v->lapic, reg, (uint32_t)store_value(v, &st), &ipi) == 1)
 		vcpu_send_ipi(v, &ipi);
