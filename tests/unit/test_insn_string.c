@@ -293,6 +293,28 @@ static void test_fault_stops_before_the_element(void **state)
 	assert_int_equal(ram[HOLE - 2], (uint8_t)((HOLE - 2) * 7 + 3));
 }
 
+/* 64-bit code: an element at a non-canonical address is a #GP, before it. */
+static void test_non_canonical_is_gp(void **state)
+{
+	struct insn_mem stosb = DECODE(0xf3, 0xaa), stosl = DECODE(0xab);
+	struct string_regs r = { .rcx = 4, .rdi = 0x7ffffffffffeull, .la_bits = 48 };
+	struct string_fault f;
+
+	(void)state;
+	assert_int_equal(run(&stosb, &r, &f), STRING_GP);
+	assert_int_equal(r.rcx, 2);
+	assert_int_equal(r.rdi, 0x800000000000ull);
+	/* The top half is canonical, and 57 bits reach further. */
+	r = (struct string_regs){ .rcx = 1, .rdi = 0xffff800000000000ull, .la_bits = 48 };
+	assert_int_equal(run(&stosb, &r, &f), STRING_DONE);
+	r = (struct string_regs){ .rcx = 1, .rdi = 0x800000000000ull, .la_bits = 57 };
+	assert_int_equal(run(&stosb, &r, &f), STRING_DONE);
+	/* An element whose last byte is past the canonical end. */
+	r = (struct string_regs){ .rdi = 0x7ffffffffffeull, .la_bits = 48 };
+	assert_int_equal(run(&stosl, &r, &f), STRING_GP);
+	assert_int_equal(r.rdi, 0x7ffffffffffeull);
+}
+
 /* Memory the hypervisor may not touch, and tables it cannot read: errors,
  * with the elements before them done and nothing of theirs. */
 static void test_errors_are_reported(void **state)
@@ -328,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup(test_address_size_32, setup),
 		cmocka_unit_test_setup(test_segment_base_and_wrap, setup),
 		cmocka_unit_test_setup(test_fault_stops_before_the_element, setup),
+		cmocka_unit_test_setup(test_non_canonical_is_gp, setup),
 		cmocka_unit_test_setup(test_errors_are_reported, setup),
 	};
 

@@ -21,7 +21,7 @@ struct cpuid_regs;
 /* The guest state behind a data access (hvm_ops.access_state). */
 struct hvm_access_state {
 	unsigned int cpl;
-	uint64_t rflags;
+	uint64_t rflags, cr4;
 	uint64_t fs_base, gs_base;
 };
 struct p2m_table_ops;

@@ -20,6 +20,7 @@ struct string_regs {
 	bool df;                   /* EFLAGS.DF: addresses go down */
 	uint64_t src_base;         /* the source segment's base (64-bit code: FS or GS, else 0) */
 	bool wrap32;               /* linear addresses wrap at 4 GiB (not 64-bit code) */
+	unsigned int la_bits;      /* 64-bit code: 48, or 57 with 5-level paging */
 };
 
 /* What a read or write of guest-physical memory found there. */
@@ -41,6 +42,7 @@ enum string_result {
 	STRING_DONE,    /* the instruction is complete: skip it */
 	STRING_AGAIN,   /* part done (registers say how far): run it again */
 	STRING_FAULT,   /* a #PF at fault_la, error pf_error, before the next element */
+	STRING_GP,      /* a #GP(0): the next element's address is not canonical */
 };
 
 struct string_fault {

@@ -26,10 +26,19 @@ static uint64_t linear(const struct string_regs *r, uint64_t base, uint64_t offs
 }
 
 #define FAULTED 1 /* the guest's page tables refuse the access: a #PF */
+#define NOT_CANONICAL 2 /* a #GP */
+
+/* 64-bit code: bits from la_bits - 1 up are all copies of that bit. */
+static bool canonical(const struct string_regs *r, uint64_t la)
+{
+	unsigned int shift = r->la_bits ? 64 - r->la_bits : 16;
+
+	return r->wrap32 || (uint64_t)((int64_t)(la << shift) >> shift) == la;
+}
 
 /* One element at la, page by page (an unaligned one may span two): adds
- * to *unbacked whether a piece had nothing behind it. 0, FAULTED, or the
- * error of a read or write. */
+ * to *unbacked whether a piece had nothing behind it. 0, FAULTED,
+ * NOT_CANONICAL, or the error of a translation, read or write. */
 static int access(const struct string_regs *r, const struct string_mem_ops *ops, void *ctx,
 		  uint64_t la, uint8_t *buf, unsigned int size, bool write, bool *unbacked,
 		  struct string_fault *fault)
@@ -38,6 +47,8 @@ static int access(const struct string_regs *r, const struct string_mem_ops *ops,
 	unsigned int len[2], pieces = 0, done = 0;
 	int rc;
 
+	if (!canonical(r, la) || !canonical(r, la + size - 1))
+		return NOT_CANONICAL;
 	/* Translate every piece first: a fault on the second leaves the first untouched. */
 	while (done < size) {
 		uint64_t at = r->wrap32 ? (uint32_t)(la + done) : la + done;
@@ -62,7 +73,7 @@ static int access(const struct string_regs *r, const struct string_mem_ops *ops,
 	return 0;
 }
 
-/* One element: its accesses, then its registers. 0, FAULTED or an error. */
+/* One element: its accesses, then its registers. 0, FAULTED, NOT_CANONICAL or an error. */
 static int element(const struct insn_mem *insn, struct string_regs *r,
 		   const struct string_mem_ops *ops, void *ctx, bool *unbacked,
 		   struct string_fault *fault)
@@ -114,6 +125,8 @@ int insn_string_run(const struct insn_mem *insn, struct string_regs *r,
 		rc = element(insn, r, ops, ctx, &unbacked, fault);
 		if (rc == FAULTED)
 			return STRING_FAULT;
+		if (rc == NOT_CANONICAL)
+			return STRING_GP;
 		if (rc)
 			return rc;
 		done++;

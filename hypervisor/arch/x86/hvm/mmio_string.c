@@ -62,6 +62,7 @@ int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st)
 	r = (struct string_regs){
 		.rax = *rax, .rcx = *rcx, .rsi = *rsi, .rdi = *rdi,
 		.df = (c.state.rflags & X86_EFLAGS_DF) != 0, .src_base = source_base(&c.state, st->seg),
+		.la_bits = c.state.cr4 & X86_CR4_LA57 ? 57 : 48,
 	};
 	rc = insn_string_run(st, &r, &vcpu_mem, &c, STRING_BATCH, &fault);
 	/* Elements done before an error or a fault stay done, as on the CPU. */
@@ -73,5 +74,7 @@ int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st)
 		hvm->advance_rip(v, st->len);
 	else if (rc == STRING_FAULT)
 		hvm->inject_page_fault(v, fault.la, fault.pf_error);
+	else if (rc == STRING_GP)
+		hvm_inject_gp(v);
 	return rc < 0 ? rc : 0;
 }
