@@ -1,6 +1,7 @@
 /*
- * Decoding the few instructions the hypervisor must carry out itself: writes
- * to memory-mapped registers (dom0's LAPIC) and MOV to a control register.
+ * Decoding the few instructions the hypervisor must carry out itself:
+ * accesses to memory-mapped registers (dom0's LAPIC, a domU's xAPIC page)
+ * and to memory with nothing behind it, and MOV to a control register.
  * QEMU's SVM has no decode assists, so the bytes come from guest memory.
  */
 #ifndef ASM_INSN_H
