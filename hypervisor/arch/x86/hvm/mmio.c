@@ -126,10 +126,8 @@ int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write)
 	int rc;
 
 	if (!v->domain->passthrough && !mapped) {
-		/* The xAPIC page exists only in xAPIC mode; else nothing is there. */
-		bool lapic = vlapic_xapic_mode(&v->lapic) && (gpa & PAGE_MASK) == VLAPIC_BASE_ADDRESS;
-
-		return lapic ? emulate_vlapic_mmio(v, gpa) : emulate_nothing(v);
+		return vlapic_mmio_page(&v->lapic, gpa) ? emulate_vlapic_mmio(v, gpa)
+							 : emulate_nothing(v);
 	}
 	if (!v->domain->is_privileged || !write || (gpa & PAGE_MASK) != dom0_lapic_base)
 		return -EPERM;

@@ -8,6 +8,7 @@
 #include <asm/guest_walk.h>
 #include <asm/hvm.h>
 #include <asm/insn_string.h>
+#include <asm/vlapic.h>
 #include <asm/x86-defs.h>
 #include <tern/errno.h>
 #include <tern/p2m.h>
@@ -29,14 +30,19 @@ static int translate(void *ctx, uint64_t la, bool write, uint64_t *gpa, uint32_t
 	return guest_translate(c->v, la, &a, gpa, pf_error);
 }
 
+/* The xAPIC page is a device, not emptiness: a string there is refused. */
 static int read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
-	return p2m_bus_read(((struct string_ctx *)ctx)->v->domain, gpa, buf, len);
+	struct vcpu *v = ((struct string_ctx *)ctx)->v;
+
+	return vlapic_mmio_page(&v->lapic, gpa) ? -EOPNOTSUPP : p2m_bus_read(v->domain, gpa, buf, len);
 }
 
 static int write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 {
-	return p2m_bus_write(((struct string_ctx *)ctx)->v->domain, gpa, buf, len);
+	struct vcpu *v = ((struct string_ctx *)ctx)->v;
+
+	return vlapic_mmio_page(&v->lapic, gpa) ? -EOPNOTSUPP : p2m_bus_write(v->domain, gpa, buf, len);
 }
 
 static const struct string_mem_ops vcpu_mem = { translate, read, write };
