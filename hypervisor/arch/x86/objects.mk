@@ -29,6 +29,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/cpuid_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/msr.c
 HV_SRCS += hypervisor/arch/x86/hvm/msr_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/creg.c
+HV_SRCS += hypervisor/arch/x86/hvm/io.c
 HV_SRCS += hypervisor/arch/x86/hvm/insn.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_walk.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c

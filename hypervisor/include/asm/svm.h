@@ -28,7 +28,9 @@ void svm_handle_exit(struct vcpu *v);
 /* Skips the intercepted instruction of the given length (used if the CPU
  * does not save the next RIP). */
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
-/* hvm_ops.advance_rip: an emulated instruction of len bytes is done. */
+/* hvm_ops.cpl, .set_cr4, .advance_rip (an emulated instruction of len bytes is done). */
+unsigned int svm_cpl(const struct vcpu *v);
+void svm_set_cr4(struct vcpu *v, uint64_t value);
 void svm_advance_rip(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
 

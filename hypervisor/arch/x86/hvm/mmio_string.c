@@ -19,12 +19,13 @@ _Static_assert(STRING_MEM_RAM == P2M_BUS_RAM && STRING_MEM_NOTHING == P2M_BUS_NO
 struct string_ctx {
 	struct vcpu *v;
 	struct hvm_access_state state;
+	unsigned int cpl;
 };
 
 static int translate(void *ctx, uint64_t la, bool write, uint64_t *gpa, uint32_t *pf_error)
 {
 	struct string_ctx *c = ctx;
-	struct guest_access a = { .write = write, .user = c->state.cpl == 3,
+	struct guest_access a = { .write = write, .user = c->cpl == 3,
 				  .ac = (c->state.rflags & X86_EFLAGS_AC) != 0 };
 
 	return guest_translate(c->v, la, &a, gpa, pf_error);
@@ -57,7 +58,8 @@ int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st)
 {
 	uint64_t *rax = hvm->gpr(v, 0), *rcx = hvm->gpr(v, 1);
 	uint64_t *rsi = hvm->gpr(v, 6), *rdi = hvm->gpr(v, 7);
-	struct string_ctx c = { .v = v };
+	struct string_ctx c = { .v = v, .cpl = hvm->cpl(v) };
+	struct guest_paging paging;
 	struct string_regs r;
 	struct string_fault fault;
 	int rc;
@@ -65,10 +67,11 @@ int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st)
 	if (!hvm->long_mode64(v))
 		return -EOPNOTSUPP; /* segment limits and 16/32-bit defaults: not here */
 	hvm->access_state(v, &c.state);
+	hvm->guest_paging(v, &paging);
 	r = (struct string_regs){
 		.rax = *rax, .rcx = *rcx, .rsi = *rsi, .rdi = *rdi,
 		.df = (c.state.rflags & X86_EFLAGS_DF) != 0, .src_base = source_base(&c.state, st->seg),
-		.la_bits = c.state.cr4 & X86_CR4_LA57 ? 57 : 48,
+		.la_bits = paging.cr4 & X86_CR4_LA57 ? 57 : 48,
 	};
 	rc = insn_string_run(st, &r, &vcpu_mem, &c, STRING_BATCH, &fault);
 	/* Elements done before an error or a fault stay done, as on the CPU. */

@@ -55,6 +55,6 @@ void svm_access_state(const struct vcpu *v, struct hvm_access_state *st)
 {
 	const struct vmcb_save *s = &v->svm.vmcb->save;
 
-	*st = (struct hvm_access_state){ .cpl = s->cpl, .rflags = s->rflags, .cr4 = s->cr4,
-					 .fs_base = s->fs.base, .gs_base = s->gs.base };
+	*st = (struct hvm_access_state){ .rflags = s->rflags, .fs_base = s->fs.base,
+					 .gs_base = s->gs.base };
 }
