@@ -24,6 +24,8 @@ HV_SRCS += hypervisor/arch/x86/rtc.c
 # Guest CPUs, vendor-neutral: emulation, virtual LAPIC, time, state switching
 HV_SRCS += hypervisor/arch/x86/hvm/hvm.c
 HV_SRCS += hypervisor/arch/x86/hvm/mmio.c
+HV_SRCS += hypervisor/arch/x86/hvm/mmio_string.c
+HV_SRCS += hypervisor/arch/x86/hvm/insn_string.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpuid.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpuid_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/msr.c
