@@ -17,6 +17,12 @@
 
 struct domain;
 struct cpuid_regs;
+
+/* The guest state behind a data access (hvm_ops.access_state). */
+struct hvm_access_state {
+	uint64_t rflags;
+	uint64_t fs_base, gs_base;
+};
 struct p2m_table_ops;
 struct creg_features;
 struct guest_paging;
@@ -135,6 +141,11 @@ struct hvm_ops {
 	/* Raises an exception in the guest at its next entry. */
 	void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
 				 uint32_t error);
+	/* A #PF at linear address la (CR2) with error code error, likewise. */
+	void (*inject_page_fault)(struct vcpu *v, uint64_t la, uint32_t error);
+	/* What the rights of a data access the hypervisor makes for the guest
+	 * and its addresses depend on, besides cpl and guest_paging. */
+	void (*access_state)(const struct vcpu *v, struct hvm_access_state *s);
 	/* MSRs whose value the vendor's state holds (EFER, the TSC, DEBUGCTL,
 	 * the vendor's own virtualization MSRs), reached once hvm/msr.c's policy
 	 * allowed the access; false: no such MSR (#GP). */
@@ -217,6 +228,12 @@ void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
  * the domain.
  */
 int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write);
+
+struct insn_mem;
+/* A string instruction st that reached memory with nothing behind it
+ * (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
+ * or an error if it cannot be (the domain must stop). */
+int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

@@ -6,6 +6,8 @@
 #define PREFIX_OPSIZE 0x66
 #define PREFIX_ADDRSIZE 0x67
 #define PREFIX_LOCK 0xf0
+#define PREFIX_REPNE 0xf2
+#define PREFIX_REP 0xf3
 
 static bool is_legacy_prefix(uint8_t b)
 {
@@ -53,14 +55,61 @@ static unsigned int modrm_extra16(uint8_t modrm)
 	return mod == 1 ? 1 : mod == 2 ? 2 : 0;
 }
 
+/* The segment a prefix byte names, or DEFAULT for another prefix. */
+static enum insn_seg segment_of(uint8_t prefix)
+{
+	switch (prefix) {
+	case 0x26: return INSN_SEG_ES;
+	case 0x2e: return INSN_SEG_CS;
+	case 0x36: return INSN_SEG_SS;
+	case 0x3e: return INSN_SEG_DS;
+	case 0x64: return INSN_SEG_FS;
+	case 0x65: return INSN_SEG_GS;
+	default: return INSN_SEG_DEFAULT;
+	}
+}
+
+/* The one-byte forms without ModRM at A0-AD: MOV with an absolute address
+ * (address-size bytes of it follow the opcode) and the string
+ * instructions. i is just past the opcode. */
+static int decode_a0_ad(uint8_t opcode, size_t i, size_t avail, struct insn_mem *out)
+{
+	switch (opcode) {
+	case 0xa0: case 0xa1:
+		out->load = true;
+		/* fall through */
+	case 0xa2: case 0xa3:
+		out->src_is_reg = !out->load;
+		out->reg_size = out->size;
+		i += out->addr_size;
+		if (i > avail)
+			return -ENODATA;
+		break;
+	case 0xa4: case 0xa5:
+		out->string = INSN_MOVS;
+		break;
+	case 0xaa: case 0xab:
+		out->string = INSN_STOS;
+		break;
+	case 0xac: case 0xad:
+		out->string = INSN_LODS;
+		break;
+	default:
+		return -EINVAL; /* CMPS, TEST, SCAS: not loads or stores alone */
+	}
+	out->len = i;
+	return 0;
+}
+
 int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
 		    struct insn_mem *out)
 {
 	size_t i = 0;
-	bool opsize_prefix = false, addrsize_prefix = false, rex = false, rex_w = false;
-	bool rex_r = false, two_byte = false, addr16, ok;
+	bool opsize_prefix = false, addrsize_prefix = false, rep = false, rex = false;
+	bool rex_w = false, rex_r = false, two_byte = false, ok;
+	enum insn_seg seg = INSN_SEG_DEFAULT;
 	uint8_t opcode, modrm;
-	unsigned int extra, operand_size;
+	unsigned int extra, operand_size, addr_size;
 
 	if (code_bits != 16 && code_bits != 32 && code_bits != 64)
 		return -EINVAL;
@@ -69,6 +118,9 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
 	while (i < avail && is_legacy_prefix(bytes[i])) {
 		opsize_prefix |= bytes[i] == PREFIX_OPSIZE;
 		addrsize_prefix |= bytes[i] == PREFIX_ADDRSIZE;
+		rep |= bytes[i] == PREFIX_REP || bytes[i] == PREFIX_REPNE;
+		if (segment_of(bytes[i]) != INSN_SEG_DEFAULT)
+			seg = segment_of(bytes[i]); /* the last one counts */
 		i++;
 	}
 	/* REX exists only in 64-bit code; elsewhere 40-4F are INC/DEC. */
@@ -82,22 +134,33 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
 		two_byte = true;
 		i++;
 	}
-	if (i + 2 > avail)
+	if (i + 1 > avail)
 		return -ENODATA;
 	opcode = bytes[i++];
-	modrm = bytes[i++];
-	if (modrm >> 6 == 3)
-		return -EINVAL; /* register to register: no memory access */
-
 	*out = (struct insn_mem){ 0 };
 	/* 0x66 flips the default operand size (16 in 16-bit code, else 32);
-	 * 0x67 the default address size (16 in 16-bit code, 32 in 32-bit
-	 * code, 64 in 64-bit code, where it gives 32: same ModRM forms). */
+	 * 0x67 the default address size (64 to 32 in 64-bit code, 32 to 16 in
+	 * 32-bit code, 16 to 32 in 16-bit code). */
 	if (rex_w)
 		operand_size = 8;
 	else
 		operand_size = (code_bits == 16) != opsize_prefix ? 2 : 4;
-	addr16 = code_bits == 16 ? !addrsize_prefix : code_bits == 32 && addrsize_prefix;
+	if (code_bits == 64)
+		addr_size = addrsize_prefix ? 4 : 8;
+	else
+		addr_size = (code_bits == 16) != addrsize_prefix ? 2 : 4;
+	if (!two_byte && opcode >= 0xa0 && opcode <= 0xaf) {
+		out->size = (opcode & 1) ? operand_size : 1;
+		out->addr_size = addr_size;
+		out->rep = rep;
+		out->seg = seg;
+		return decode_a0_ad(opcode, i, avail, out);
+	}
+	if (i + 1 > avail)
+		return -ENODATA;
+	modrm = bytes[i++];
+	if (modrm >> 6 == 3)
+		return -EINVAL; /* register to register: no memory access */
 	out->reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
 	if (two_byte) {
 		if (opcode != 0xb6 && opcode != 0xb7)
@@ -132,7 +195,7 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
 			out->reg_high8 = true;
 		}
 	}
-	if (addr16) {
+	if (addr_size == 2) {
 		extra = modrm_extra16(modrm);
 	} else {
 		extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
