@@ -337,7 +337,7 @@ static void grant_tables(void)
 }
 
 /* A 32-bit load through ModRM (8B /r), as Linux's apic_read compiles when
- * the address is in a register (a constant address gives A1, moffs). */
+ * the address is in a register. */
 static uint32_t mmio_read32(uintptr_t addr)
 {
 	uint32_t v;
@@ -363,6 +363,9 @@ static void xapic_mmio(void)
 	__asm__ volatile("movl %0, (%1)" : : "r"(0x20u), "r"(tpr) : "memory");
 	v = mmio_read32(tpr);
 	CHECK(v == 0x20, "xAPIC TPR reads %#x after a 32-bit write of 0x20", v);
+	/* A load from a constant address: GCC emits A1 (moffs32), as in Linux. */
+	v = *(volatile uint32_t *)(XAPIC_PAGE + 0x80);
+	CHECK(v == 0x20, "xAPIC TPR reads %#x through mov moffs32,%%eax", v);
 	__asm__ volatile("movl %0, (%1)" : : "r"(0u), "r"(tpr) : "memory");
 }
 
