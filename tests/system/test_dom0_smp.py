@@ -65,15 +65,17 @@ def uses_its_cpus(m, n):
     assert check(m, "nproc") == str(n)
     assert check(m, "cat /sys/devices/system/cpu/possible") == f"0-{n - 1}"
     assert check(m, "cat /sys/devices/system/cpu/online") == f"0-{n - 1}"
-    # A parallel job: one busy loop per CPU, each checking it finished.
+    # A parallel job: two busy loops per CPU, each saying it finished. In a
+    # shell of its own: the console's interactive shell keeps no job table.
     before = interrupts(m, "CAL")
-    out = check(m, f"for i in $(seq {2 * n}); do (i=0; while [ $i -lt 20000 ]; do "
-                   "i=$((i+1)); done; echo done) & done; wait", timeout=600)
+    out = check(m, f"sh -c 'for i in $(seq {2 * n}); do (i=0; while [ $i -lt 20000 ]; do "
+                   "i=$((i+1)); done; echo done) & done; wait'", timeout=600)
     assert out.split() == ["done"] * (2 * n), out
     # IPIs under load: with a busy loop on every CPU, processes started on
     # each CPU in turn (each one a migration and wakeups across CPUs).
-    check(m, f"pids=; for i in $(seq {n}); do (while :; do :; done) & pids=\"$pids $!\"; done; "
-             f"for i in $(seq 60); do taskset -c $((i % {n})) true; done; kill $pids", timeout=600)
+    check(m, f"sh -c 'pids=; for i in $(seq {n}); do (while :; do :; done) & pids=\"$pids $!\"; "
+             f"done; for i in $(seq 60); do taskset -c $((i % {n})) true; done; kill $pids; "
+             "wait; true'", timeout=600)
     after = interrupts(m, "CAL")
     assert len(after) == n, after
     assert all(a > b for a, b in zip(after, before)), (before, after)
@@ -81,6 +83,9 @@ def uses_its_cpus(m, n):
     start_xenstored(m)
     rows = dom0_vcpu_list(m)
     assert rows == {i: (i, str(i)) for i in range(n)}, rows
+    assert check(m, f"{XL} list Domain-0").splitlines()[1].split()[3] == str(n)
+    # The machine still has its four pCPUs, whoever owns them.
+    assert check(m, f"{XL} info nr_cpus") == "4"
 
 
 def nmi_between_dom0_cpus_passes(m):
