@@ -4,10 +4,11 @@
 Wall time from QEMU start to the line `TERN-INIT: userspace up` that the test
 initramfs's /init prints, for Debian's kernel and the test initramfs booted
 bare and booted as dom0 on tern, with identical QEMU flags (the same machine,
-devices and disk). Both Linuxes get the same share of it, one CPU and 1 GiB:
-dom0 through tern's dom0_max_vcpus=1 dom0_mem=1G, the bare kernel through its
-own nr_cpus=1 mem=1G; each run's boot log says what Linux got, and the run
-stops if the two sides differ. Runs are paired and the order inside a pair
+devices and disk). Both Linuxes get the same share of it, --cpus CPUs (1 by
+default) and 1 GiB, on a machine of one CPU more: dom0 through tern's
+dom0_max_vcpus=N dom0_mem=1G, the bare kernel through its own nr_cpus=N
+mem=1G; each run's boot log says what Linux got, and the run stops if the
+two sides differ. Runs are paired and the order inside a pair
 alternates (bare first, then tern first, ...), so a machine that gets slower
 or faster during the run affects both sides alike. Prints every time, the
 medians and the median of the per-pair ratios tern/bare with their range.
@@ -32,13 +33,13 @@ KERNEL = os.path.join(BUILD, "images", "vmlinuz")
 INITRD = os.path.join(BUILD, "images", "dom0-test.cpio.gz")
 DISK = os.path.join(BUILD, "bench", "boot-disk.raw")
 LINUX_CMDLINE = "console=ttyS0 panic=-1"
-# One CPU and 1 GiB for Linux on both sides.
-BARE_CMDLINE = LINUX_CMDLINE + " nr_cpus=1 mem=1G"
-TERN_CMDLINE = ("dom0_mem=1G dom0_max_vcpus=1 dom0_vcpus_pin "
+# N CPUs and 1 GiB for Linux on both sides.
+BARE_CMDLINE = LINUX_CMDLINE + " nr_cpus={cpus} mem=1G"
+TERN_CMDLINE = ("dom0_mem=1G dom0_max_vcpus={cpus} dom0_vcpus_pin "
                 "console=com1 com1=115200,8n1")
-# Identical on both sides: the machine, and the disk and NIC that /init's
-# drivers find.
-QEMU = dict(smp=2, memory="2G", cpu="max")
+# Identical on both sides: the machine (smp: N + 1), and the disk and NIC
+# that /init's drivers find.
+QEMU = dict(memory="2G", cpu="max")
 # What Linux says it got.
 CPUS = re.compile(r"smp: Brought up \d+ nodes?, (\d+) CPUs?$", re.M)
 MEMORY = re.compile(r"Memory: \d+K/(\d+)K available", re.M)
@@ -46,14 +47,14 @@ DEVICES = ["-drive", f"file={DISK},if=virtio,format=raw",
            "-nic", "user,model=e1000e"]
 
 
-def machine(side, run):
+def machine(side, run, cpus):
     name = f"bench-boot-{side}-{run}"
     if side == "bare":
-        return Machine(name, kernel=KERNEL, append=BARE_CMDLINE,
-                       modules=(INITRD,), extra_args=DEVICES, **QEMU)
-    return Machine(name, kernel=TERN_ELF, append=TERN_CMDLINE,
+        return Machine(name, kernel=KERNEL, append=BARE_CMDLINE.format(cpus=cpus),
+                       modules=(INITRD,), extra_args=DEVICES, smp=cpus + 1, **QEMU)
+    return Machine(name, kernel=TERN_ELF, append=TERN_CMDLINE.format(cpus=cpus),
                    modules=(f"{KERNEL} {LINUX_CMDLINE}", INITRD),
-                   extra_args=DEVICES, **QEMU)
+                   extra_args=DEVICES, smp=cpus + 1, **QEMU)
 
 
 def linux_share(m):
@@ -63,10 +64,10 @@ def linux_share(m):
             int(memory.group(1)) // 1024 if memory else None)
 
 
-def boot_time(side, run, timeout):
+def boot_time(side, run, timeout, cpus):
     """(seconds from QEMU start to the marker, what Linux got), or None with
     the reason printed."""
-    m = machine(side, run)
+    m = machine(side, run, cpus)
     start = time.monotonic()
     m.start()
     try:
@@ -88,11 +89,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--pairs", type=int, default=5,
                     help="number of paired runs (default 5)")
+    ap.add_argument("--cpus", type=int, default=1,
+                    help="CPUs for Linux on both sides (default 1)")
     ap.add_argument("--timeout", type=float, default=300,
                     help="seconds to wait for the marker in one run (default 300)")
     args = ap.parse_args()
     if args.pairs < 1:
         ap.error("--pairs must be at least 1")
+    if not 1 <= args.cpus <= 63:
+        ap.error("--cpus must be 1 to 63")
     for path in (KERNEL, INITRD, TERN_ELF):
         if not os.path.exists(path):
             print(f"bench/boot: {path} is missing (make images all)", file=sys.stderr)
@@ -102,14 +107,15 @@ def main():
         f.truncate(16 << 20)
 
     print(f"bench/boot: QEMU start to '{MARKER[1:-1]}', {args.pairs} pairs, "
-          f"-machine q35 -cpu {QEMU['cpu']} -smp {QEMU['smp']} -m {QEMU['memory']}")
+          f"-machine q35 -cpu {QEMU['cpu']} -smp {args.cpus + 1} -m {QEMU['memory']}, "
+          f"{args.cpus} CPU(s) for Linux")
     times = {"bare": [], "tern": []}
     ratios = []
     for run in range(args.pairs):
         order = ("bare", "tern") if run % 2 == 0 else ("tern", "bare")
         pair, shares = {}, {}
         for side in order:
-            result = boot_time(side, run, args.timeout)
+            result = boot_time(side, run, args.timeout, args.cpus)
             pair[side] = result and result[0]
             if result is None:
                 print(f"pair {run + 1}: {side:4} -", flush=True)

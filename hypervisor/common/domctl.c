@@ -33,14 +33,14 @@ static long createdomain(struct tern_domctl *op)
 	if (!(c->flags & TERN_CDF_hvm) || c->flags & ~TERN_CDF_hvm || !c->max_vcpus ||
 	    c->max_vcpus > TERN_MAX_VCPUS || op->domain >= DOMID_FIRST_RESERVED || c->pad0)
 		return -EINVAL;
-	if (nr_cpus_online < 2)
-		return -ENODEV; /* CPU0 is dom0's: a domU could never run */
+	if (!arch_domu_cpus())
+		return -ENODEV; /* every pCPU is dom0's: a domU could never run */
 	d = domain_create(op->domain, c->max_vcpus, &rc);
 	if (!d)
 		return rc;
 	memcpy(d->handle, c->handle, sizeof(d->handle));
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		d->vcpu[i].affinity = online_cpus() & ~1ull;
+		d->vcpu[i].affinity = arch_domu_cpus();
 	rc = domu_arch_init(d);
 	if (!rc)
 		rc = evtchn_domain_init(d, c->max_evtchn_port ? c->max_evtchn_port :
@@ -79,7 +79,7 @@ static long vcpu_start(struct domain *d, const struct tern_domctl_vcpu_start *s)
 static long vcpu_affinity(struct domain *d, struct tern_domctl_vcpuaffinity *a)
 {
 	const uint32_t both = TERN_VCPUAFFINITY_hard | TERN_VCPUAFFINITY_soft;
-	uint64_t hard = a->cpumap & online_cpus() & ~1ull; /* CPU0 is dom0's */
+	uint64_t hard = a->cpumap & arch_domu_cpus(); /* not dom0's pCPUs */
 	struct vcpu *v;
 
 	if (a->vcpu >= d->nr_vcpus || !(a->flags & both) || a->flags & ~both)

@@ -3,7 +3,7 @@
  * credit scheduler (common/sched_credit.c: weight, cap, affinity) what to
  * run and for how long, runs it until the slice ends (the LAPIC timer), it
  * blocks or its domain stops, charges it, and HLTs when nothing may run.
- * dom0 keeps CPU0 to itself.
+ * dom0 keeps its pCPUs to itself (arch_domu_cpus).
  *
  * One lock, sched_lock, covers the scan of the domains (the blocked vCPUs'
  * timers, then the pick) and the charge after a slice; the domain table

@@ -66,13 +66,14 @@ def newc_archive(files):
     return gzip.compress(out.getvalue())
 
 
-def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2,
+def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2, dom0_vcpus=1,
          console=CONSOLE_COM1, noreboot=True, tern_args="", dom0_args="", files=None,
          tmp_path=None, **kwargs):
-    """Boots tern with Debian's kernel as dom0 and image as its initramfs, plus
-    an archive of files ({path: (mode, bytes)}, written under tmp_path) if
-    given; returns the machine with dom0's shell at its prompt. With
-    noreboot, a fatal error halts tern instead of resetting the machine."""
+    """Boots tern with Debian's kernel as dom0 (dom0_vcpus vCPUs on a machine
+    of smp CPUs) and image as its initramfs, plus an archive of files
+    ({path: (mode, bytes)}, written under tmp_path) if given; returns the
+    machine with dom0's shell at its prompt. With noreboot, a fatal error
+    halts tern instead of resetting the machine."""
     for path in (VMLINUZ, image):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all images` "
@@ -82,7 +83,7 @@ def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2,
         initrd = str(tmp_path / "dom0-extra.cpio.gz")
         with open(image, "rb") as f, open(initrd, "wb") as out:
             out.write(f.read() + newc_archive(files))
-    options = f"dom0_mem={dom0_mem} dom0_max_vcpus=1 dom0_vcpus_pin {console}"
+    options = f"dom0_mem={dom0_mem} dom0_max_vcpus={dom0_vcpus} dom0_vcpus_pin {console}"
     m = machine(append=" ".join([options] + ["noreboot"] * noreboot + [tern_args]).strip(),
                 modules=[f"{VMLINUZ} console=ttyS0 {dom0_args}".strip(), initrd],
                 smp=smp, memory=memory, **kwargs)

@@ -28,6 +28,17 @@ def ram_ranges(output, title):
 def test_all_cpus_come_online(machine, smp):
     m = machine(smp=smp, append="noreboot")
     m.wait_for(rf"Brought up {smp} CPUs")
+    # The default gives dom0 one pCPU and leaves the rest to domUs.
+    m.wait_for(rf"^\(tern\) dom0: 1 vCPU on pCPU 0 \(the default\), domUs on {smp - 1} pCPU\(s\)$")
+    m.wait_for(NO_DOM0)
+
+
+def test_dom0_max_vcpus_is_capped_at_the_pcpus(machine):
+    """<min>-<max> as Xen takes it: the maximum, at most every pCPU (then no
+    domU can run: xl create says so, test_domu.py)."""
+    m = machine(smp=4, append="dom0_max_vcpus=2-8 noreboot")
+    m.wait_for(r"dom0_max_vcpus=8, but only 4 pCPUs are up: dom0 gets 4 vCPUs")
+    m.wait_for(r"^\(tern\) dom0: 4 vCPUs on pCPUs 0-3 \(dom0_max_vcpus\), domUs on 0 pCPU\(s\)$")
     m.wait_for(NO_DOM0)
 
 

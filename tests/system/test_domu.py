@@ -192,7 +192,7 @@ def test_one_pcpu_refuses_domus(machine, tmp_path):
     start_xenstored(m)
     status, out = run(m, f"{XL} create -e {DIR}/guest1.cfg")
     assert status != 0, out
-    assert "this machine has one pCPU and dom0 owns it" in out, out
+    assert "dom0 owns every pCPU of this machine" in out, out
     assert "guest1" not in check(m, f"{XL} list"), "a half-built domain was left behind"
 
 

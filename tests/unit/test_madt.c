@@ -160,6 +160,7 @@ static void test_short_entries_are_skipped(void **state)
 
 static void test_hiding_keeps_one_cpu_and_a_valid_table(void **state)
 {
+	const uint32_t one = 1;
 	struct table t;
 	struct found f = { 0 };
 
@@ -172,18 +173,19 @@ static void test_hiding_keeps_one_cpu_and_a_valid_table(void **state)
 	add_x2apic(&t, 300, MADT_CPU_ENABLED);
 	add_lapic(&t, 3, 0); /* disabled: an OS would count it as hot-pluggable */
 	table_seal(&t);
-	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 1), 4);
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, &one, 1), 4);
 	/* The checksum still holds, only APIC ID 1 is left, the I/O APIC stays. */
 	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 1);
 	assert_int_equal(f.id[0], 1);
 	assert_int_equal(t.madt.header.length, sizeof(struct acpi_madt) + 12 + 8);
 	assert_int_equal(t.bytes[sizeof(struct acpi_madt)], 1); /* the I/O APIC entry moved first */
 	/* Hiding again changes nothing. */
-	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 1), 0);
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, &one, 1), 0);
 }
 
 static void test_hiding_refuses_a_malformed_table_untouched(void **state)
 {
+	const uint32_t zero = 0;
 	struct table t, before;
 
 	(void)state;
@@ -193,8 +195,43 @@ static void test_hiding_refuses_a_malformed_table_untouched(void **state)
 	t.bytes[t.len - 7] = 100; /* the second entry's length runs past the end */
 	table_seal(&t);
 	before = t;
-	assert_int_equal(madt_hide_cpus_except(&t.madt, t.len, 0), -EINVAL);
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, &zero, 1), -EINVAL);
 	assert_memory_equal(&before, &t, sizeof(t));
+}
+
+/* dom0's CPUs, in the order of its vCPUs: their entries stay (xAPIC and
+ * x2APIC alike), numbered as its vCPUs are; the rest go. */
+static void test_keeping_several_cpus_numbers_them_as_vcpus(void **state)
+{
+	const uint32_t keep[] = { 2, 300, 0 };
+	struct table t;
+	struct found f = { 0 };
+	const struct madt_lapic *l;
+	const struct madt_x2apic *x;
+	uint8_t *e;
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED);
+	add_lapic(&t, 1, MADT_CPU_ENABLED);
+	add_ioapic(&t);
+	add_lapic(&t, 2, MADT_CPU_ENABLED);
+	add_x2apic(&t, 300, MADT_CPU_ENABLED);
+	add_x2apic(&t, 301, MADT_CPU_ENABLED);
+	table_seal(&t);
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, keep, 3), 2);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 3);
+	assert_int_equal(f.id[0], 0);
+	assert_int_equal(f.id[1], 2);
+	assert_int_equal(f.id[2], 300);
+	e = t.bytes + sizeof(struct acpi_madt);
+	l = (const void *)e;
+	assert_int_equal(l->acpi_uid, 2); /* APIC ID 0 is keep[2] */
+	l = (const void *)(e + 8 + 12);
+	assert_int_equal(l->acpi_uid, 0);
+	x = (const void *)(e + 8 + 12 + 8);
+	assert_int_equal(x->acpi_uid, 1);
+	assert_int_equal(t.madt.header.length, sizeof(struct acpi_madt) + 8 + 12 + 8 + 16);
 }
 
 int main(void)
@@ -206,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_short_entries_are_skipped),
 		cmocka_unit_test(test_hiding_keeps_one_cpu_and_a_valid_table),
 		cmocka_unit_test(test_hiding_refuses_a_malformed_table_untouched),
+		cmocka_unit_test(test_keeping_several_cpus_numbers_them_as_vcpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

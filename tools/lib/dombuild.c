@@ -342,8 +342,9 @@ int dombuild_build(const struct dombuild_ops *ops, const struct xlcfg_domain *cf
 	if (rc) {
 		snprintf(err, errlen, "cannot create the domain (domctl createdomain): %s%s",
 			 strerror(-rc), rc == -ENOSYS ? " (the hypervisor does not implement "
-			 "it yet)" : rc == -ENODEV ? " (this machine has one pCPU and dom0 owns "
-			 "it; tern runs guests only on the other pCPUs)" : "");
+			 "it yet)" : rc == -ENODEV ? " (dom0 owns every pCPU of this "
+			 "machine; tern runs guests only on pCPUs dom0 does not own: see "
+			 "dom0_max_vcpus)" : "");
 		return rc;
 	}
 	rc = ops->max_mem(ops->priv, res->domid, cfg->maxmem_mib * 1024);

@@ -111,10 +111,15 @@ void lapic_timer_stop(void)
 	lapic_write(APIC_TIMER_INITIAL, 0);
 }
 
-void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+void lapic_send_icr(uint32_t apic_id, uint32_t icr_low)
 {
 	uint32_t saved = lapic_read(APIC_ICR_HIGH);
 
-	lapic_send_ipi(apic_id, vector);
+	lapic_send_ipi(apic_id, icr_low);
 	lapic_write(APIC_ICR_HIGH, saved);
+}
+
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	lapic_send_icr(apic_id, vector);
 }

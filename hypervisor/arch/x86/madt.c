@@ -76,7 +76,26 @@ int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
 	return count;
 }
 
-int madt_hide_cpus_except(struct acpi_madt *madt, size_t len, uint32_t keep_apic_id)
+/* Where in apic_ids the ID is (n if nowhere). */
+static unsigned int index_of(uint32_t id, const uint32_t *apic_ids, unsigned int n)
+{
+	unsigned int i = 0;
+
+	while (i < n && apic_ids[i] != id)
+		i++;
+	return i;
+}
+
+/* The entry's ACPI processor UID becomes uid (entries are not aligned). */
+static void set_uid(uint8_t *entry, uint32_t uid)
+{
+	if (entry[0] == MADT_LAPIC)
+		entry[__builtin_offsetof(struct madt_lapic, acpi_uid)] = (uint8_t)uid;
+	else
+		memcpy(entry + __builtin_offsetof(struct madt_x2apic, acpi_uid), &uid, sizeof(uid));
+}
+
+int madt_keep_cpus(struct acpi_madt *madt, size_t len, const uint32_t *apic_ids, unsigned int n)
 {
 	uint8_t *base = (uint8_t *)madt;
 	size_t off = sizeof(*madt);
@@ -92,8 +111,15 @@ int madt_hide_cpus_except(struct acpi_madt *madt, size_t len, uint32_t keep_apic
 	while (off + 2 <= madt->header.length) {
 		uint8_t elen = base[off + 1];
 		uint32_t id;
+		unsigned int i;
 
-		if (!madt_cpu_entry(base + off, &id) || id == keep_apic_id) {
+		if (!madt_cpu_entry(base + off, &id)) {
+			off += elen;
+			continue;
+		}
+		i = index_of(id, apic_ids, n);
+		if (i < n) {
+			set_uid(base + off, i);
 			off += elen;
 			continue;
 		}

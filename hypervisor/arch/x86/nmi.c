@@ -1,4 +1,5 @@
 /* See asm/nmi.h. */
+#include <asm/cpu.h>
 #include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <tern/arch.h>
@@ -16,6 +17,9 @@ void nmi_handle(void)
 
 unsigned int nmi_take_pending(void)
 {
+	/* machine_halt()'s NMI to dom0's pCPUs: this one stops too. */
+	if (machine_halting())
+		cpu_halt_forever();
 	return __atomic_exchange_n(&this_cpu()->nmi_pending, 0, __ATOMIC_RELAXED);
 }
 

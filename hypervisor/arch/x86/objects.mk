@@ -37,6 +37,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/guest_walk.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c
 HV_SRCS += hypervisor/arch/x86/hvm/hypercall_page.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_kick.c
+HV_SRCS += hypervisor/arch/x86/hvm/vcpu_start.c
 HV_SRCS += hypervisor/arch/x86/hvm/vlapic.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_time.c
 HV_SRCS += hypervisor/arch/x86/hvm/xstate_policy.c
@@ -51,13 +52,14 @@ HV_SRCS += hypervisor/arch/x86/mm/p2m.c
 HV_SRCS += hypervisor/arch/x86/mm/memory_op.c
 HV_SRCS += hypervisor/arch/x86/mm/domu.c
 
-# The initial domain: its kernel, memory, nested table, LAPIC
+# The initial domain: its kernel, memory, nested table, LAPIC, pCPUs
 HV_SRCS += hypervisor/arch/x86/dom0/lapic_guard.c
 HV_SRCS += hypervisor/arch/x86/dom0/bzimage.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_mem.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_build.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_npt.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_lapic.c
+HV_SRCS += hypervisor/arch/x86/dom0/dom0_cpus.c
 HV_SRCS += hypervisor/arch/x86/dom0/elf_pvh.c
 HV_SRCS += hypervisor/arch/x86/dom0/dom0_pvh.c
 

@@ -1,7 +1,10 @@
 /* Resetting or stopping the machine. */
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/io.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
 #include <tern/arch.h>
 #include <tern/sched.h>
 
@@ -34,12 +37,20 @@ bool machine_halting(void)
 
 /*
  * As Xen does, every CPU stops, so no domU runs on with nobody to manage it:
- * the others are kicked and halt in the kick's handler (traps.c). CPU0 is
- * dom0's and takes no kicks; it is the one halting when dom0 ends.
+ * the others are kicked and halt in the kick's handler (traps.c). dom0's
+ * pCPUs take no kicks (an interrupt there is dom0's): they get an NMI,
+ * which tern intercepts, and halt when they look for it (nmi.c). One of
+ * them is the one halting when dom0 ends.
  */
 void machine_halt(void)
 {
+	uint64_t dom0_cpus = ~arch_domu_cpus();
+	unsigned int self = smp_processor_id();
+
 	__atomic_store_n(&halting, true, __ATOMIC_RELEASE);
 	arch_kick_cpus(~0ull);
+	for (unsigned int cpu = 0; cpu < nr_cpus_online && cpu < 64; cpu++)
+		if (dom0_cpus >> cpu & 1 && cpu != self)
+			lapic_send_icr(percpu[cpu].apic_id, APIC_ICR_DELIVERY_NMI);
 	cpu_halt_forever();
 }

@@ -21,6 +21,7 @@
 
 struct boot_options boot_options;
 static bool dom0_planned;
+static unsigned int dom0_nr_vcpus;
 static struct domain dom0;
 static uint8_t bsp_ist_stacks[NR_IST][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 extern char boot_stack_top[], __image_start[], __image_end[];
@@ -125,11 +126,11 @@ static void start_dom0(void)
 	if (rc)
 		panic("%s: cannot enable it on CPU0 (%d)", hvm->name, rc);
 	rc = dom0_build(&dom0, hvm, &boot_info.module[0],
-			boot_info.nr_modules > 1 ? &boot_info.module[1] : NULL);
+			boot_info.nr_modules > 1 ? &boot_info.module[1] : NULL, dom0_nr_vcpus);
 	if (rc)
 		panic("Could not set up DOM0 guest OS (%d)", rc);
 	pr_info("dom0: starting on CPU0 with %s\n", hvm->name);
-	/* Its one vCPU has CPU0 to itself: always running. */
+	/* Its vCPU 0 has CPU0 to itself: always running. */
 	runstate_init(&dom0.vcpu[0].runstate, system_time_ns());
 	dom0.vcpu[0].runstate.state = RUNSTATE_running;
 	hvm->vcpu_run(&dom0.vcpu[0]);
@@ -175,6 +176,8 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	hvm = hvm_probe();
 	cpu_state_probe();
 	pr_info("Brought up %u CPUs\n", smp_boot_cpus(&boot_info.map));
+	/* Without a dom0 to start the boot stops soon: a PVH one keeps one vCPU. */
+	dom0_nr_vcpus = dom0_cpus_decide(&boot_options, !dom0_planned || dom0_owns_machine());
 
 	print_modules();
 	/* First: without it no module would help. */

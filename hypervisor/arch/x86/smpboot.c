@@ -1,18 +1,19 @@
 /*
  * Application processor start-up. The APs are started one at a time: each
  * gets its stack through the trampoline's parameter block, sets up its
- * descriptors and LAPIC, says it is online and halts until there is work.
+ * descriptors and LAPIC, says it is online, and becomes one of dom0's pCPUs
+ * or one that runs domUs (dom0/dom0_cpus.c).
  */
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/dom0.h>
 #include <asm/hvm.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/mm.h>
-#include <tern/sched.h>
 #include <tern/string.h>
 
 #define AP_START_TIMEOUT_MS 1000
@@ -65,7 +66,7 @@ void ap_main(void)
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
 	if (!can_run_guests)
 		cpu_halt_forever();
-	sched_run_cpu(cpu->cpu_id);
+	dom0_cpus_ap_main(cpu);
 }
 
 static bool start_ap(struct percpu *cpu)

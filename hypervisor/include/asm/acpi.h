@@ -17,12 +17,14 @@ int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
 		      void (*found)(uint32_t apic_id, void *ctx), void *ctx);
 
 /*
- * Removes every processor entry but keep_apic_id's, in place (the table
- * shrinks; the freed tail is zeroed), and fixes the checksum: the operating
- * system reading the table afterwards (dom0) sees one CPU. Returns how many
- * were removed, or -EINVAL for a malformed table (then nothing is changed).
+ * Keeps the processor entries of the n APIC IDs listed and removes every
+ * other, in place (the table shrinks; the freed tail is zeroed); the one of
+ * apic_ids[i] gets ACPI processor UID i, which Linux takes as the Xen vCPU
+ * ID of that CPU. Fixes the checksum: the operating system reading the
+ * table afterwards (dom0) sees its n CPUs. Returns how many entries were
+ * removed, or -EINVAL for a malformed table (then nothing is changed).
  */
-int madt_hide_cpus_except(struct acpi_madt *madt, size_t len, uint32_t keep_apic_id);
+int madt_keep_cpus(struct acpi_madt *madt, size_t len, const uint32_t *apic_ids, unsigned int n);
 
 /* Finds the firmware's MADT through the RSDP in the BIOS areas; NULL if none. */
 struct acpi_madt *acpi_find_madt(void);

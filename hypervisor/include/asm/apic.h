@@ -15,6 +15,7 @@
 #define APIC_ICR_HIGH 0x310
 #define APIC_ICR_DELIVERY_INIT (5u << 8)
 #define APIC_ICR_DELIVERY_STARTUP (6u << 8)
+#define APIC_ICR_DELIVERY_NMI (4u << 8)
 #define APIC_ICR_BUSY (1u << 12)
 #define APIC_ICR_LEVEL_ASSERT (1u << 14)
 #define APIC_ICR_SHORTHAND_SELF (1u << 18)
@@ -43,9 +44,11 @@ void lapic_timer_calibrate(void);
 void lapic_timer_oneshot(uint64_t ns);
 void lapic_timer_stop(void);
 
-/* A fixed interrupt at vector to the CPU with this APIC ID. On CPU0, dom0's
- * ICR_HIGH is put back afterwards: the LAPIC is dom0's too. */
+/* A fixed interrupt at vector to the CPU with this APIC ID. On dom0's
+ * pCPUs, dom0's ICR_HIGH is put back afterwards: the LAPIC is dom0's too. */
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* The same for any ICR_LOW value (physical destination, no shorthand). */
+void lapic_send_icr(uint32_t apic_id, uint32_t icr_low);
 
 /* A fixed interrupt at vector to this CPU. */
 void lapic_self_ipi(uint8_t vector);

@@ -14,10 +14,10 @@ int dom0_plan(struct e820_map *host, const struct boot_module *kernel, const str
 
 /*
  * Loads the kernel, initrd and zero page into dom0's memory, builds its
- * nested page table and its vCPU. Returns 0 or a negative errno.
+ * nested page table and its nr_vcpus vCPUs. Returns 0 or a negative errno.
  */
 int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_module *kernel,
-	       const struct boot_module *initrd);
+	       const struct boot_module *initrd, unsigned int nr_vcpus);
 
 /* Where the boot structures go in dom0's low memory (its own RAM, one-to-one). */
 #define DOM0_GDT 0x6000          /* flat code at 0x10, data at 0x18 */
@@ -50,6 +50,21 @@ int dom0_npt_build_ram_only(struct domain *d);
  * which filters the interrupt command register (asm/lapic_guard.h).
  */
 extern paddr_t dom0_lapic_base;
-void dom0_lapic_write(unsigned int reg, uint32_t val);
+void dom0_lapic_write(struct vcpu *v, unsigned int reg, uint32_t val);
+
+/* Whether the planned dom0 owns the machine (a bzImage), not a PVH guest. */
+bool dom0_owns_machine(void);
+
+struct percpu;
+/*
+ * dom0's pCPUs (dom0/dom0_cpus.c). dom0_cpus_decide() (the boot CPU, once
+ * the APs are up) gives dom0 pCPUs 0 to n-1, n from dom0_max_vcpus, and
+ * returns n; each AP waits in dom0_cpus_ap_main() until then, and then runs
+ * domUs, or waits for dom0 to start its vCPU there. dom0_cpu_start() starts
+ * it (dom0's STARTUP, vcpu_start.c).
+ */
+unsigned int dom0_cpus_decide(const struct boot_options *opts, bool owns_machine);
+__attribute__((noreturn)) void dom0_cpus_ap_main(struct percpu *cpu);
+void dom0_cpu_start(struct vcpu *t, uint8_t vector);
 
 #endif

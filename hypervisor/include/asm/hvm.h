@@ -164,6 +164,16 @@ void vcpu_kick(struct vcpu *v);
 /* Delivers an IPI a domU vCPU wrote to its local APIC to the vCPUs it names. */
 void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi);
 
+/*
+ * INIT and STARTUP sent to a vCPU that is not running (vcpu_start.c): after
+ * an INIT, the first STARTUP starts it in real mode at the STARTUP vector;
+ * another STARTUP, or one without an INIT before it, is ignored, as on
+ * hardware. A domU's vCPU is then scheduled; one of dom0's is started on
+ * the pCPU it owns.
+ */
+void vcpu_init_ipi(struct vcpu *t);
+void vcpu_startup_ipi(struct vcpu *t, uint8_t vector);
+
 /* The vector v's upcalls arrive at (per-vCPU, or the domain's callback); 0: none. */
 uint8_t vcpu_upcall_vector(const struct vcpu *v);
 

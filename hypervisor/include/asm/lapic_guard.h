@@ -24,20 +24,44 @@
 #define ICR_SHORTHAND_OTHERS (3u << 18)
 
 struct lapic_identity {
-	uint32_t apic_id;    /* xAPIC ID of dom0's CPU, as it was before dom0 ran */
-	uint32_t logical_id; /* bits 24-31 of the LDR */
+	uint32_t apic_id;    /* xAPIC ID of a dom0 CPU, as it was before dom0 ran */
+	uint32_t logical_id; /* bits 24-31 of its LDR */
+};
+
+/* dom0's CPUs (dom0 vCPU i runs on cpu[i]) and which of them writes. */
+struct lapic_guard_cpus {
+	unsigned int nr;
+	unsigned int self;
+	const struct lapic_identity *cpu;
+};
+
+enum lapic_route_kind {
+	LAPIC_WRITE,      /* write icr_low to the real ICR, as dom0's ICR_HIGH stands */
+	LAPIC_EACH,       /* send icr_low (physical) to each CPU in targets, one by one */
+	LAPIC_START,      /* INIT or STARTUP to the vCPUs in targets: emulated */
+};
+
+struct lapic_route {
+	enum lapic_route_kind kind;
+	uint32_t icr_low;
+	uint64_t targets;  /* bit i: dom0's vCPU i */
 };
 
 /*
- * Given the ICR_LOW value dom0 writes and its ICR_HIGH destination, returns
- * the ICR_LOW value to write to the real LAPIC: unchanged when the IPI names
- * dom0's own CPU by its physical ID (or the self shorthand), rewritten to
- * the self shorthand when a fixed IPI goes to a logical mask that includes
- * dom0 or is broadcast, or -EPERM when nothing of it may be sent. Only the
- * physical ID decides who else could be reached, and it is the one tern
- * read at boot (dom0's writes to the ID register are dropped): registers
- * dom0 can write never widen who an IPI reaches.
+ * Given the ICR_LOW value dom0 writes and its ICR_HIGH destination, decides
+ * what reaches whom, or returns -EPERM when nothing of it may be sent.
+ * Fixed, lowest-priority and NMI IPIs reach dom0's CPUs that the
+ * destination names; INIT and STARTUP to another of dom0's CPUs start that
+ * vCPU (emulated: the real CPU runs tern); SMI, and INIT or STARTUP to
+ * dom0's writing CPU itself, never pass. With one dom0 CPU this is the old
+ * rule: an IPI that names dom0's own CPU by physical ID passes unchanged, a
+ * fixed IPI to a logical mask that includes dom0 or broadcast becomes a
+ * self IPI. Only physical IDs (the ones tern read at boot: dom0's writes
+ * to the ID register are dropped) and the LDRs dom0 wrote on its own CPUs
+ * decide who is reached: registers dom0 can write never widen it to a CPU
+ * that is not dom0's.
  */
-int64_t lapic_guard_icr(uint32_t icr_low, uint32_t icr_high, const struct lapic_identity *self);
+int lapic_guard_route(uint32_t icr_low, uint32_t icr_high, const struct lapic_guard_cpus *cpus,
+		      struct lapic_route *out);
 
 #endif

@@ -14,7 +14,8 @@
 /* The NMI handler proper (traps.c calls it for vector 2). */
 void nmi_handle(void);
 
-/* Takes this pCPU's NMIs that arrived since the last call (0: none). */
+/* Takes this pCPU's NMIs that arrived since the last call (0: none); once
+ * the machine is halting, halts this pCPU instead. */
 unsigned int nmi_take_pending(void);
 
 /* On a pCPU that runs domUs: drops its pending NMIs, saying so at most a

@@ -26,6 +26,10 @@ struct percpu {
 	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
 	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */
 	struct ratelimit nmi_log;
+	/* On a pCPU of dom0's: the vCPU dom0's STARTUP started here, and its
+	 * vector (dom0/dom0_cpus.c). */
+	struct vcpu *dom0_start;
+	uint8_t dom0_sipi_vector;
 };
 
 extern struct percpu percpu[NR_CPUS];

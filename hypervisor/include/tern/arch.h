@@ -35,5 +35,7 @@ __attribute__((noreturn)) void machine_halt(void);
 bool machine_halting(void);
 
 unsigned int smp_processor_id(void);
+/* The pCPUs domUs may run on (bit n = pCPU n): those dom0 does not own. */
+uint64_t arch_domu_cpus(void);
 
 #endif

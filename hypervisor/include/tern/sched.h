@@ -27,7 +27,7 @@ void sched_domain_unregister(struct domain *d);
 /* Halts this CPU until an interrupt, or ns nanoseconds pass (0: no timeout). */
 void arch_idle(uint64_t ns);
 /* Interrupts the CPUs in the mask (bit n = CPU n) so they look at their vCPUs;
- * CPU0 (dom0's) and the caller's own CPU are left alone. */
+ * dom0's pCPUs and the caller's own CPU are left alone. */
 void arch_kick_cpus(uint64_t mask);
 
 #endif

@@ -731,14 +731,14 @@ static void test_build_failures(void **state)
 	assert_int_equal(f.weight, 256);
 	assert_int_equal(f.cap, 0);
 	fake_free(&f);
-	/* A one-pCPU machine: the hypervisor refuses, the message says why. */
+	/* dom0 owns every pCPU: the hypervisor refuses, the message says why. */
 	fake_init(&f, &ops, 20);
 	f.create_rc = -ENODEV;
 	assert_int_equal(dombuild_build(&ops, &cfg, &k, NULL, 0, &res, err, sizeof(err)), -ENODEV);
 	assert_false(f.created);
 	assert_string_equal(err, "cannot create the domain (domctl createdomain): No such device "
-			    "(this machine has one pCPU and dom0 owns it; tern runs guests only on "
-			    "the other pCPUs)");
+			    "(dom0 owns every pCPU of this machine; tern runs guests only on pCPUs "
+			    "dom0 does not own: see dom0_max_vcpus)");
 	fake_free(&f);
 	/* A ramdisk that does not fit. */
 	assert_int_equal(dombuild_plan(&l, 20 << 20, &k, 8 << 20, 0, err, sizeof(err)), -ENOSPC);

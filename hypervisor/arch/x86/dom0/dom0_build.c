@@ -14,6 +14,7 @@
 #include <asm/dom0.h>
 #include <asm/dom0_mem.h>
 #include <asm/npt_build.h>
+#include <asm/percpu.h>
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/evtchn.h>
@@ -210,17 +211,21 @@ static int load_kernel(const struct boot_module *kernel, const struct boot_modul
 	return 0;
 }
 
-/* dom0 sees the firmware's tables, but with one CPU: its own. */
-static void hide_other_cpus(void)
+/* dom0 sees the firmware's tables, but with its own CPUs only: those of
+ * its vCPUs, numbered as they are. */
+static void hide_other_cpus(const struct domain *d)
 {
 	struct acpi_madt *madt = acpi_find_madt();
+	uint32_t apic_ids[TERN_MAX_VCPUS];
 	int hidden;
 
 	if (!madt) {
 		pr_warn("dom0: no ACPI MADT to hide tern's CPUs in\n");
 		return;
 	}
-	hidden = madt_hide_cpus_except(madt, madt->header.length, lapic_id());
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		apic_ids[i] = percpu[d->vcpu[i].pcpu].apic_id;
+	hidden = madt_keep_cpus(madt, madt->header.length, apic_ids, d->nr_vcpus);
 	if (hidden < 0)
 		pr_warn("dom0: the ACPI MADT is malformed; CPUs not hidden\n");
 	else if (hidden > 0)
@@ -239,8 +244,13 @@ static bool dom0_is_ram(struct domain *d, uint64_t gpa)
 	return false;
 }
 
+bool dom0_owns_machine(void)
+{
+	return !plan.pvh;
+}
+
 int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_module *kernel,
-	       const struct boot_module *initrd)
+	       const struct boot_module *initrd, unsigned int nr_vcpus)
 {
 	struct vcpu_start start;
 	int rc;
@@ -255,6 +265,15 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 	d->max_gfn = (e820_end(&plan.e820, E820_RAM) >> PAGE_SHIFT) - 1;
 	/* A bzImage kernel owns the machine; a PVH one is a guest without devices. */
 	d->passthrough = !plan.pvh;
+	/* vCPU i on pCPU i, which it owns; vCPU 0 starts now, the others when
+	 * dom0 sends them INIT and STARTUP (dom0_cpus.c). */
+	d->nr_vcpus = nr_vcpus;
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
+		d->vcpu[i].domain = d;
+		d->vcpu[i].id = i;
+		d->vcpu[i].pcpu = i;
+		d->vcpu[i].online = i == 0;
+	}
 	rc = hvm->domain_init(d);
 	if (rc)
 		return rc;
@@ -267,16 +286,11 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 		if (!rc)
 			rc = dom0_npt_build(d);
 		if (!rc)
-			hide_other_cpus();
+			hide_other_cpus(d);
 	}
 	if (rc)
 		return rc;
 
-	d->nr_vcpus = 1;
-	d->vcpu[0].domain = d;
-	d->vcpu[0].id = 0;
-	d->vcpu[0].pcpu = 0;
-	d->vcpu[0].online = true;
 	rc = evtchn_domain_init(d, EVTCHN_FIFO_NR_CHANNELS - 1);
 	if (!rc)
 		rc = grant_table_init(d);

@@ -76,7 +76,7 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 		return -EINVAL;
 	if (st.exchange)
 		old = mmio_read32(dom0_lapic_base + reg);
-	dom0_lapic_write(reg, (uint32_t)store_value(v, &st));
+	dom0_lapic_write(v, reg, (uint32_t)store_value(v, &st));
 	complete_access(v, &st, old);
 	return 0;
 }
