@@ -11,6 +11,7 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from qemu import LOG_DIR, Machine, TERN_ELF
+from shared_dom0 import SharedDom0
 
 # QEMU 7.2's own assertion failures, e.g. "../../hw/pci/msix.c:218:
 # msix_table_mmio_write: Assertion `...' failed." (seen during dom0's PCI scan).
@@ -101,6 +102,24 @@ def module_machine(request):
     yield start
     for m in started:
         m.kill()
+
+
+@pytest.fixture(scope="module")
+def shared_dom0_of_module(module_machine):
+    return SharedDom0(module_machine)
+
+
+@pytest.fixture
+def shared_dom0(request, shared_dom0_of_module):
+    """The dom0 (dom0.boot_image()'s defaults) the tests of this module share,
+    clean: no domU, daemons up (shared_dom0.py). A test that leaves it
+    unusable gets an error at teardown; the next one boots a fresh one."""
+    shared = shared_dom0_of_module
+    m = shared.get()
+    request.node.qemu_machines = getattr(request.node, "qemu_machines", []) + [m]
+    m.note(f"{request.node.nodeid} begins")
+    yield m
+    shared.release(request.node.nodeid)
 
 
 @pytest.fixture(scope="session", autouse=True)

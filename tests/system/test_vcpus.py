@@ -85,8 +85,8 @@ def xl_list_vcpus(m, name):
     return int(line[0].split()[3])
 
 
-def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
-    m = dom0(machine)
+def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(shared_dom0):
+    m = shared_dom0
     create(m, "hp", "vcpus=1", "maxvcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     # Linux started both (the MADT lists both), then its xenbus handler read
@@ -132,8 +132,8 @@ def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
     check(m, "xl destroy hp")
 
 
-def test_vcpu_set_takes_a_boot_vcpu_away(machine):
-    m = dom0(machine)
+def test_vcpu_set_takes_a_boot_vcpu_away(shared_dom0):
+    m = shared_dom0
     create(m, "hp", "vcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
@@ -213,11 +213,11 @@ def steal_share(m, name):
     return delta[7] / sum(delta)  # steal is the eighth column
 
 
-def test_steal_time_follows_a_shared_pcpu(machine):
+def test_steal_time_follows_a_shared_pcpu(shared_dom0):
     """Two CPU-bound guests on dom0's one spare pCPU: each waits for the
     other half the time, and its steal time says so; alone, a CPU-bound
     guest has nothing stolen."""
-    m = dom0(machine)
+    m = shared_dom0
     create(m, "a", "vcpus=1", *DISKLESS)
     wait_userspace(m, "a")
     in_guest(m, "a", "(while :; do :; done) &")
