@@ -104,6 +104,30 @@ def module_machine(request):
         m.kill()
 
 
+def uses_shared_dom0(item):
+    return "shared_dom0" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests that use shared_dom0 run first (each
+    group in file order), so they share one boot and it is stopped before
+    the others boot machines of their own."""
+    order = {}
+    for i, item in enumerate(items):
+        order.setdefault(item.fspath, i)
+    items.sort(key=lambda item: (order[item.fspath], not uses_shared_dom0(item)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stops the shared dom0 after the last test that uses it: an idle
+    emulator would take CPU time from the next test's."""
+    yield
+    shared = getattr(item, "shared_dom0", None)
+    if shared and (nextitem is None or not uses_shared_dom0(nextitem)):
+        shared.stop()
+
+
 @pytest.fixture(scope="module")
 def shared_dom0_of_module(module_machine):
     return SharedDom0(module_machine)
@@ -114,7 +138,7 @@ def shared_dom0(request, shared_dom0_of_module):
     """The dom0 (dom0.boot_image()'s defaults) the tests of this module share,
     clean: no domU, daemons up (shared_dom0.py). A test that leaves it
     unusable gets an error at teardown; the next one boots a fresh one."""
-    shared = shared_dom0_of_module
+    shared = request.node.shared_dom0 = shared_dom0_of_module
     m = shared.get()
     request.node.qemu_machines = getattr(request.node, "qemu_machines", []) + [m]
     m.note(f"{request.node.nodeid} begins")

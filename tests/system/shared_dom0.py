@@ -32,8 +32,7 @@ class SharedDom0:
     def get(self):
         """The machine, booted (again) if there is none."""
         if self.machine is not None and not self.machine.running():
-            self.machine.kill()
-            self.machine = None
+            self.stop()
         if self.machine is None:
             started = []
 
@@ -60,11 +59,16 @@ class SharedDom0:
             assert m.running(), "QEMU exited"
             self.clean()
         except AssertionError as exc:
-            m.kill()
-            self.machine = None
+            self.stop()
             raise AssertionError(f"the dom0 shared with later tests ({m.name}) was "
                                  f"unusable after {test}; the next test boots a fresh one: "
                                  f"{exc}") from exc
+
+    def stop(self):
+        """Kills the machine (by PID); the next get() boots a fresh one."""
+        if self.machine is not None:
+            self.machine.kill()
+            self.machine = None
 
     def clean(self):
         """Destroys every domU (twice over: xl's watcher may be building one
