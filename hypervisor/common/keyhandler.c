@@ -46,7 +46,7 @@ static void dump_vcpu(struct vcpu *v, uint64_t now)
 	else if (!v->domain->passthrough)
 		pr_info("    timers: no singleshot, periodic every %lu ms\n",
 			(unsigned long)(t->period / 1000000));
-	if (hvm && v->vmcb)
+	if (hvm)
 		hvm->vcpu_dump(v);
 }
 

@@ -81,7 +81,7 @@ static void fake_free(void *ctx, uint64_t pa)
 	arena.live--;
 }
 
-static struct npt_mem mem = {
+static struct p2m_mem mem = {
 	.ctx = &arena, .alloc_table = fake_alloc, .free_table = fake_free, .map = fake_map,
 	.pages_1g = true,
 };
@@ -407,7 +407,7 @@ static void test_map_4k(void **state)
 	/* Inside a 1 GiB page: split to 2 MiB pages, then to 4 KiB. */
 	snapshot(root);
 	tables = npt_count_tables(&mem, root);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, P2M_RWX), 0);
 	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5123, &hpa, &size, NULL), 0);
 	assert_int_equal(hpa, 0xabcd123);
 	assert_int_equal(size, 4096);
@@ -418,7 +418,7 @@ static void test_map_4k(void **state)
 
 	/* Inside the shared directory: copied, the other hidden GiB and the original untouched. */
 	snapshot(root);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x5000, NPT_RWX | NPT_NX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x5000, P2M_R | P2M_W), 0);
 	assert_int_equal(npt_translate(&mem, root, GiB(4) + 0x3000, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, 0x5000);
 	compare(root, GiB(4) + 0x3000);
@@ -432,7 +432,7 @@ static void test_map_4k(void **state)
 	/* In an existing page table; unmap; a second change of the same frame. */
 	snapshot(root);
 	tables = npt_count_tables(&mem, root);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x6000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4) + 0x3000, 0x6000, P2M_RWX), 0);
 	assert_int_equal(npt_count_tables(&mem, root), tables);
 	compare(root, GiB(4) + 0x3000);
 	snapshot(root);
@@ -442,15 +442,15 @@ static void test_map_4k(void **state)
 	snapshot(root);
 
 	/* Above the limit: new tables. */
-	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, P2M_RWX), 0);
 	assert_int_equal(npt_translate(&mem, root, GiB(600) + 1, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, 0x7001);
 	compare(root, GiB(600));
 
 	/* Bad arguments. */
-	assert_int_equal(npt_map_4k(&mem, root, 0x1001, 0, NPT_RWX), -EINVAL);
-	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x1001, NPT_RWX), -EINVAL);
-	assert_int_equal(npt_map_4k(&mem, root, NPT_LIMIT, 0, NPT_RWX), -EINVAL);
+	assert_int_equal(npt_map_4k(&mem, root, 0x1001, 0, P2M_RWX), -EINVAL);
+	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x1001, P2M_RWX), -EINVAL);
+	assert_int_equal(npt_map_4k(&mem, root, NPT_LIMIT, 0, P2M_RWX), -EINVAL);
 	assert_int_equal(npt_translate(&mem, root, NPT_LIMIT, &hpa, NULL, NULL), -ENOENT);
 }
 
@@ -477,7 +477,7 @@ static void test_errors(void **state)
 	arena.hidden = map_4g;
 	arena.nr_hidden = ARRAY_SIZE(map_4g);
 	assert_int_equal(npt_build_identity(&mem, &root, GiB(8), fake_hidden, DUMMY_4G), 0);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(6), 0, NPT_RWX), -ENOMEM);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(6), 0, P2M_RWX), -ENOMEM);
 }
 
 
@@ -518,7 +518,7 @@ static void test_unmap_frees_tables(void **state)
 	for (uint64_t i = 0; i < 20000; i++) {
 		uint64_t gpa = GiB(4) + (i * 7919 % 262144) * 4096 + (i / 262144) * GiB(700);
 
-		assert_int_equal(npt_map_4k(&mem, root, gpa, 0x100000 + i * 4096, NPT_RWX), 0);
+		assert_int_equal(npt_map_4k(&mem, root, gpa, 0x100000 + i * 4096, P2M_RWX), 0);
 		assert_int_equal(arena.live, 4);
 		assert_int_equal(npt_map_4k(&mem, root, gpa, 0, 0), 0);
 		assert_int_equal(arena.live, 1);
@@ -539,15 +539,15 @@ static void test_contiguous_frames_merge(void **state)
 	(void)state;
 	root = empty_table();
 	for (uint64_t i = 0; i < 512; i++) {
-		assert_int_equal(npt_map_4k(&mem, root, MiB(2) + i * 4096, block + i * 4096, NPT_RWX), 0);
+		assert_int_equal(npt_map_4k(&mem, root, MiB(2) + i * 4096, block + i * 4096, P2M_RWX), 0);
 		assert_int_equal(arena.live, i == 511 ? 3 : 4);
 	}
 	assert_int_equal(page_size_at(root, MiB(2) + 0x1234), NPT_2M);
-	assert_int_equal(npt_map_4k(&mem, root, MiB(3), 0x9000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, MiB(3), 0x9000, P2M_RWX), 0);
 	assert_int_equal(page_size_at(root, MiB(2)), 4096);
 	assert_int_equal(npt_translate(&mem, root, MiB(3) + 5, &hpa, NULL, NULL), 0);
 	assert_int_equal(hpa, 0x9005);
-	assert_int_equal(npt_map_4k(&mem, root, MiB(3), block + MiB(1), NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, MiB(3), block + MiB(1), P2M_RWX), 0);
 	assert_int_equal(page_size_at(root, MiB(2)), NPT_2M);
 	assert_int_equal(arena.live, 3);
 }
@@ -564,22 +564,22 @@ static void test_what_does_not_merge(void **state)
 	/* One read-only frame (like dom0's LAPIC page) keeps the table. */
 	for (uint64_t i = 0; i < 512; i++)
 		assert_int_equal(npt_map_4k(&mem, root, i * 4096, block + i * 4096,
-					    i == 300 ? NPT_P | NPT_US : NPT_RWX), 0);
+					    i == 300 ? P2M_RX : P2M_RWX), 0);
 	assert_int_equal(page_size_at(root, 0), 4096);
 	/* Frames of a block that is not 2 MiB aligned. */
 	for (uint64_t i = 0; i < 512; i++)
 		assert_int_equal(npt_map_4k(&mem, root, MiB(2) + i * 4096, block + 4096 + i * 4096,
-					    NPT_RWX), 0);
+					    P2M_RWX), 0);
 	assert_int_equal(page_size_at(root, MiB(2)), 4096);
 	/* Accessed and dirty bits set by the CPU on a table about to fill up. */
 	for (uint64_t i = 0; i < 511; i++)
-		assert_int_equal(npt_map_4k(&mem, root, MiB(4) + i * 4096, block + i * 4096, NPT_RWX), 0);
+		assert_int_equal(npt_map_4k(&mem, root, MiB(4) + i * 4096, block + i * 4096, P2M_RWX), 0);
 	pdpt = fake_map(NULL, root)[0] & NPT_ADDR_MASK;
 	pd = fake_map(NULL, pdpt)[0] & NPT_ADDR_MASK;
 	pt = fake_map(NULL, pd)[2] & NPT_ADDR_MASK;
 	fake_map(NULL, pt)[7] |= NPT_A | NPT_D;
 	fake_map(NULL, pd)[0] |= NPT_A;
-	assert_int_equal(npt_map_4k(&mem, root, MiB(4) + 511 * 4096, block + 511 * 4096, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, MiB(4) + 511 * 4096, block + 511 * 4096, P2M_RWX), 0);
 	assert_int_equal(page_size_at(root, MiB(4)), NPT_2M);
 }
 
@@ -596,9 +596,9 @@ static void test_undo_restores_identity(void **state)
 		root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
 		tables = arena.live;
 		snapshot(root);
-		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), 0);
+		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, P2M_RWX), 0);
 		assert_int_equal(arena.live, tables + 1 + with_1g);
-		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, GiB(9) + 0x5000, NPT_RWX), 0);
+		assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, GiB(9) + 0x5000, P2M_RWX), 0);
 		assert_int_equal(arena.live, tables);
 		assert_int_equal(page_size_at(root, GiB(9)), with_1g ? NPT_1G : NPT_2M);
 		compare(root, ~0ull);
@@ -615,7 +615,7 @@ static void test_out_of_pages_changes_nothing(void **state)
 	(void)state;
 	root = empty_table();
 	arena.max = 3; /* a root, a PDPT and a PD; no page table */
-	assert_int_equal(npt_map_4k(&mem, root, GiB(4), 0x1000, NPT_RWX), -ENOMEM);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(4), 0x1000, P2M_RWX), -ENOMEM);
 	assert_int_equal(arena.live, 1);
 	assert_true(npt_table_is_empty_root(root));
 
@@ -624,7 +624,7 @@ static void test_out_of_pages_changes_nothing(void **state)
 	tables = arena.live;
 	arena.max = tables + 1; /* the split of the 1 GiB page, no page table */
 	snapshot(root);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, NPT_RWX), -ENOMEM);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(9) + 0x5000, 0xabcd000, P2M_RWX), -ENOMEM);
 	assert_int_equal(arena.live, tables);
 	assert_int_equal(page_size_at(root, GiB(9)), NPT_1G);
 	assert_int_equal(npt_translate(&mem, root, GiB(9) + 0x5000, &hpa, NULL, NULL), 0);
@@ -639,8 +639,8 @@ static void test_writable(void **state)
 
 	(void)state;
 	root = empty_table();
-	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x5000, NPT_RWX), 0);
-	assert_int_equal(npt_map_4k(&mem, root, 0x2000, 0x6000, NPT_P | NPT_US), 0);
+	assert_int_equal(npt_map_4k(&mem, root, 0x1000, 0x5000, P2M_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, 0x2000, 0x6000, P2M_RX), 0);
 	assert_int_equal(npt_translate(&mem, root, 0x1000, &hpa, NULL, &w), 0);
 	assert_true(w);
 	assert_int_equal(npt_translate(&mem, root, 0x2008, &hpa, NULL, &w), 0);
@@ -659,7 +659,7 @@ static void test_free_tables(void **state)
 
 	(void)state;
 	root = build(map_4g, ARRAY_SIZE(map_4g), GiB(16), DUMMY_4G);
-	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, NPT_RWX), 0);
+	assert_int_equal(npt_map_4k(&mem, root, GiB(600), 0x7000, P2M_RWX), 0);
 	npt_free_tables(&mem, root);
 	assert_int_equal(arena.live, 1);
 }

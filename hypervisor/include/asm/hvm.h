@@ -10,12 +10,15 @@
 #include <tern/vcpu_timer.h>
 #include <asm/asid.h>
 #include <asm/cpu_state.h>
+#include <asm/creg_policy.h>
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
-#include <asm/vmcb_check.h>
+#include <asm/svm_state.h>
 
-struct vmcb;
 struct domain;
+struct cpuid_regs;
+struct p2m_table_ops;
+struct creg_features;
 struct guest_paging;
 
 /* The guest's general registers that VMRUN does not keep in the VMCB (rax
@@ -70,9 +73,7 @@ struct vcpu {
 	struct hypercall_state hcall;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
-	struct vmcb *vmcb;
-	paddr_t vmcb_pa;
-	struct vmcb_entry_state vmcb_entry; /* what the last VMRUN was given (vmcb_check.h) */
+	struct svm_vcpu svm;       /* the vendor's state (svm/) */
 	struct guest_regs regs;
 	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
@@ -107,8 +108,35 @@ struct hvm_ops {
 	void (*domain_destroy)(struct domain *d);
 	/* The guest's paging registers, for walking its page tables. */
 	void (*guest_paging)(const struct vcpu *v, struct guest_paging *p);
-	/* Prints where the vCPU is and what interrupt it has pending (debug keys). */
+	/* Prints where the vCPU is and what interrupt it has pending (debug
+	 * keys); nothing for a vCPU vcpu_init never set up. */
 	void (*vcpu_dump)(const struct vcpu *v);
+
+	/* The guest's registers, wherever the vendor keeps them, for the
+	 * vendor-neutral emulation in hvm/. */
+	/* A general register by its encoding (0 rax .. 15 r15). */
+	uint64_t *(*gpr)(struct vcpu *v, unsigned int reg);
+	/* Whether it runs 64-bit code (EFER.LMA and CS.L). */
+	bool (*long_mode64)(const struct vcpu *v);
+	/* Its instruction at CS:RIP: up to INSN_MAX_LEN bytes, how many could be read. */
+	size_t (*fetch_insn)(struct vcpu *v, uint8_t *buf);
+	/* The intercepted instruction (CPUID, RDMSR, ...) is done; len is its
+	 * usual length, for CPUs that do not report where the next one starts
+	 * (which also covers redundant prefixes). */
+	void (*skip_instruction)(struct vcpu *v, unsigned int len);
+	/* An instruction the hypervisor emulated after a fault is done: RIP
+	 * moves on by its decoded length (nothing reports a next RIP for faults). */
+	void (*advance_rip)(struct vcpu *v, unsigned int len);
+	/* Raises an exception in the guest at its next entry. */
+	void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
+				 uint32_t error);
+	/* MSRs whose value the vendor's state holds (EFER, the TSC, DEBUGCTL,
+	 * the vendor's own virtualization MSRs), reached once hvm/msr.c's policy
+	 * allowed the access; false: no such MSR (#GP). */
+	bool (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
+	bool (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+	/* The format of the domains' nested tables (asm/p2m_table.h). */
+	const struct p2m_table_ops *p2m_table;
 };
 
 /*
@@ -138,6 +166,34 @@ void vcpu_block(struct vcpu *v);
 void vcpu_halt(struct vcpu *v, bool interrupts_on);
 /* Writes the vCPU's pvclock (vcpu_time_info) as of now. */
 void vcpu_time_update(struct vcpu *v);
+
+/* #GP(0): no error code in real mode, where none is pushed (hvm/creg.c). */
+void hvm_inject_gp(struct vcpu *v);
+
+/* Whether v may load value into CR4 or EFER (check: creg_cr4_check or
+ * creg_efer_check, against v's CPUID and state); logs why not. */
+bool hvm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
+			    uint64_t value);
+
+/* CPUID as v sees it (hvm/cpuid.c), and the intercepted instruction
+ * carried out on its registers. */
+void hvm_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+void hvm_handle_cpuid(struct vcpu *v);
+/* The CPUID words the CR4/EFER rules depend on, as v sees them, and as the host has them. */
+void hvm_guest_creg_features(const struct vcpu *v, struct creg_features *f);
+void hvm_host_creg_features(struct creg_features *f);
+
+/* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
+void hvm_handle_msr(struct vcpu *v, bool write);
+
+/*
+ * An access to guest-physical address gpa that v's nested table did not
+ * allow (mapped: a translation was there, so it was a write to a read-only
+ * page): emulated as the device or emptiness behind gpa answers, and the
+ * instruction done (hvm/mmio.c). Otherwise an error, and the caller stops
+ * the domain.
+ */
+int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

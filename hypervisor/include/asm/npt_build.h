@@ -12,7 +12,7 @@
 #ifndef ASM_NPT_BUILD_H
 #define ASM_NPT_BUILD_H
 
-#include <tern/types.h>
+#include <asm/p2m_table.h>
 
 #define NPT_P (1ull << 0)
 #define NPT_RW (1ull << 1)
@@ -36,29 +36,6 @@
 #define NPT_512G (1ull << 39)
 #define NPT_LIMIT (1ull << 48) /* guest-physical addresses a 4-level table covers */
 
-/* The physical memory the tables live in. */
-struct npt_mem {
-	void *ctx;
-	/* The physical address of a zeroed 4 KiB page, or 0 on failure (out of
-	 * memory, or of the domain's allowance). */
-	uint64_t (*alloc_table)(void *ctx);
-	/* A table page that is no longer linked in. A TLB's cached walks may
-	 * still point at it: the caller reuses it only once they are gone. */
-	void (*free_table)(void *ctx, uint64_t paddr);
-	/* A pointer through which the table page at paddr is read and written. */
-	uint64_t *(*map)(void *ctx, uint64_t paddr);
-	/* The CPU takes 1 GiB pages in nested tables. */
-	bool pages_1g;
-};
-
-/* npt_mem.map in the hypervisor, whose direct map is one-to-one (the unit
- * tests map fake memory instead). */
-static inline uint64_t *npt_direct_map(void *ctx, uint64_t paddr)
-{
-	(void)ctx;
-	return (uint64_t *)(uintptr_t)paddr;
-}
-
 /*
  * Builds dom0's table: guest-physical [0, limit) maps one-to-one, with 1 GiB,
  * 2 MiB or 4 KiB pages, the largest that fits, except the frames that
@@ -77,12 +54,12 @@ static inline uint64_t *npt_direct_map(void *ctx, uint64_t paddr)
  * not 2 MiB aligned, limit beyond 2^48) or -ENOMEM (tables already allocated
  * are not given back: boot-time use, where this is fatal anyway).
  */
-int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
+int npt_build_identity(struct p2m_mem *mem, uint64_t *root_out, uint64_t limit,
 		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m);
 
 /*
- * Maps the 4 KiB guest frame gpa to hpa with flags (NPT_RWX, or with NPT_NX;
- * flags without NPT_P unmap it), splitting the 1 GiB or 2 MiB page that covers
+ * Maps the 4 KiB guest frame gpa to hpa with access (P2M_* bits; 0 unmaps
+ * it), splitting the 1 GiB or 2 MiB page that covers
  * it into pages that keep every other translation, and copying a shared
  * directory before changing it. Then the tables on gpa's path give back what
  * they no longer need, bottom up: a table left empty is unlinked, and one
@@ -94,7 +71,7 @@ int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
  * Returns 0, -EINVAL (gpa or hpa not page aligned or out of range) or -ENOMEM
  * (then the table is as it was).
  */
-int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, uint64_t flags);
+int npt_map_4k(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, unsigned int access);
 
 /*
  * Walks the table for gpa: returns 0 with the host-physical address in *hpa
@@ -102,14 +79,17 @@ int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, u
  * *writable whether every level allows writes), or -ENOENT if gpa is not
  * mapped.
  */
-int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
+int npt_translate(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
 		  uint64_t *page_size, bool *writable);
 
 /* Table pages reachable from root, a shared one counted once. */
-unsigned long npt_count_tables(struct npt_mem *mem, uint64_t root);
+unsigned long npt_count_tables(struct p2m_mem *mem, uint64_t root);
 
 /* Gives every table page reachable from root, root included, to
  * mem->free_table, except shared ones (not the table's own). */
-void npt_free_tables(struct npt_mem *mem, uint64_t root);
+void npt_free_tables(struct p2m_mem *mem, uint64_t root);
+
+/* These, as hvm_ops.p2m_table offers them. */
+extern const struct p2m_table_ops npt_table_ops;
 
 #endif

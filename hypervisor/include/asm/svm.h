@@ -28,9 +28,9 @@ void svm_handle_exit(struct vcpu *v);
 /* Skips the intercepted instruction of the given length (used if the CPU
  * does not save the next RIP). */
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
+/* hvm_ops.advance_rip: an emulated instruction of len bytes is done. */
+void svm_advance_rip(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
-/* #GP(0) (no error code in real mode, where none is pushed). */
-void svm_inject_gp(struct vcpu *v);
 
 /* The guest's instruction at CS:RIP (guest_insn.c): fetches up to
  * INSN_MAX_LEN bytes, returns how many it could read. */
@@ -42,10 +42,6 @@ bool svm_long_mode64(const struct vcpu *v);
 
 /* An intercepted write to CR4 (cr.c). */
 void svm_handle_cr4_write(struct vcpu *v);
-/* Whether v may load value into CR4 or EFER (check: creg_cr4_check or
- * creg_efer_check, against v's CPUID and state); logs why not. */
-bool svm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
-			    uint64_t value);
 
 /* NMIs (nmi.c): injecting dom0's before it runs, dropping the others, and
  * following the guest's NMI handler to its IRET after every exit. */
@@ -59,18 +55,11 @@ void svm_handle_vmmcall(struct vcpu *v);
 void svm_handle_ioio(struct vcpu *v);
 void svm_iopm_init(uint8_t *iopm, bool passthrough);
 
-/* Nested page faults (npf.c). */
-void svm_handle_npf(struct vcpu *v);
-
-/* CPUID as dom0 sees it (cpuid.c). */
-void svm_cpuid_dom0(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
-/* The CPUID words the CR4/EFER rules depend on, as v sees them, and as the host has them. */
-void svm_guest_creg_features(const struct vcpu *v, struct creg_features *f);
-void svm_host_creg_features(struct creg_features *f);
-
-/* MSR intercepts (msr.c). */
+/* The MSR permission map and the MSR values the VMCB holds (msr.c). */
 void svm_msrpm_init(uint8_t *msrpm, bool passthrough);
-void svm_handle_msr(struct vcpu *v);
+/* hvm_ops.msr_read/msr_write: the MSR values the VMCB holds. */
+bool svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 /* Prints the guest state from the VMCB (vmcb.c). */
 void vmcb_dump(const struct vcpu *v);

@@ -1,14 +1,14 @@
 /*
  * The local APIC a domain without devices sees. It starts as Xen starts a
  * PVH vCPU's: enabled in xAPIC mode (registers in the 4 KiB MMIO page at
- * 0xfee00000, which svm/npf.c decodes accesses to), and the guest moves it
+ * 0xfee00000, which hvm/mmio.c decodes accesses to), and the guest moves it
  * to x2APIC mode (MSRs 0x800-0x8ff) through APIC_BASE, or disables it.
  * Linux needs one to take the SMP/ACPI path that registers Xen's per-CPU
  * clockevent; it times with Xen's timers, never the APIC timer, so the
  * timer registers only hold what is written. Fixed interrupts (self-IPIs,
  * IPIs between vCPUs) wait in irr until injected.
  *
- * A pure module: hypervisor/arch/x86/vlapic.c, host unit tests in
+ * A pure module: hypervisor/arch/x86/hvm/vlapic.c, host unit tests in
  * tests/unit/test_vlapic.c.
  */
 #ifndef TERN_ASM_VLAPIC_H

@@ -27,8 +27,6 @@ struct domain {
 	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
 	struct grant_table *grant_table; /* grant table (common/grant_table.c) */
 	paddr_t npt_root;      /* nested page table (guest-physical -> host-physical) */
-	paddr_t iopm_pa;       /* I/O permission map, 12 KiB */
-	paddr_t msrpm_pa;      /* MSR permission map, 8 KiB */
 	/* Its guest-physical space (p2m.c): the lock every change of the nested
 	 * table and every hypervisor access through it holds. */
 	struct spinlock p2m_lock;
@@ -73,6 +71,7 @@ struct domain {
 	paddr_t *p2m_ram;
 	uint64_t p2m_size;
 	struct foreign_maps foreign_maps; /* others' mappings of its RAM (p2m.c) */
+	struct svm_domain svm;            /* the vendor's state (svm/) */
 };
 
 /* Allocates the domain's shared_info page (once) and points its vCPUs'

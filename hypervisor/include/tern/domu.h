@@ -1,4 +1,4 @@
-/* What a domU needs of the architecture (arch/x86/domu.c). */
+/* What a domU needs of the architecture (arch/x86/mm/domu.c). */
 #ifndef TERN_DOMU_H
 #define TERN_DOMU_H
 

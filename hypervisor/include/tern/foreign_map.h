@@ -10,7 +10,7 @@
  * that host frame, which ops->maps() tells from the mapper's nested page
  * table. Stale entries are dropped when the list would have to grow, and
  * skipped by revoke. Pure state logic (host unit tests); the hypervisor side
- * is arch/x86/p2m.c, which serialises all calls.
+ * is arch/x86/mm/p2m.c, which serialises all calls.
  */
 #ifndef TERN_FOREIGN_MAP_H
 #define TERN_FOREIGN_MAP_H

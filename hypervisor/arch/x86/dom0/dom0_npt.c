@@ -7,7 +7,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/dom0.h>
-#include <asm/npt_build.h>
+#include <asm/p2m_table.h>
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
@@ -32,9 +32,9 @@ static void boot_free_table(void *ctx, uint64_t paddr)
 }
 
 /* ctx: the host memory map, which frame_hidden() reads. */
-static struct npt_mem boot_npt_mem(void)
+static struct p2m_mem boot_table_mem(void)
 {
-	return (struct npt_mem){ &boot_info.map, boot_alloc_table, boot_free_table, npt_direct_map,
+	return (struct p2m_mem){ &boot_info.map, boot_alloc_table, boot_free_table, p2m_direct_map,
 				 cpu_has_1g_pages() };
 }
 
@@ -65,10 +65,10 @@ static uint64_t physical_limit(void)
 
 /* The table is built: its pages are charged to dom0, which may use
  * P2M_DOM0_EXTRA_TABLES more, anywhere the CPU can address. */
-static void dom0_p2m_bounds(struct domain *d, struct npt_mem *mem, uint64_t root)
+static void dom0_p2m_bounds(struct domain *d, struct p2m_mem *mem, uint64_t root)
 {
 	d->npt_root = root;
-	d->npt_pages = npt_count_tables(mem, root);
+	d->npt_pages = hvm->p2m_table->count_tables(mem, root);
 	p2m_set_bounds(d, physical_limit(), d->npt_pages + P2M_DOM0_EXTRA_TABLES);
 }
 
@@ -89,7 +89,7 @@ static bool dom0_base_frame_ram_only(struct domain *d, uint64_t gpa, paddr_t *hp
 
 int dom0_npt_build(struct domain *d)
 {
-	struct npt_mem mem = boot_npt_mem();
+	struct p2m_mem mem = boot_table_mem();
 	void *dummy = alloc_pages(DUMMY_ORDER);
 	uint64_t root;
 	int rc;
@@ -98,11 +98,11 @@ int dom0_npt_build(struct domain *d)
 		return -ENOMEM;
 	d->scratch = (uintptr_t)dummy; /* the 2 MiB region hidden frames show */
 	d->base_frame = dom0_base_frame;
-	rc = npt_build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
+	rc = hvm->p2m_table->build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
 	if (rc)
 		return rc;
 	dom0_lapic_base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
-	rc = npt_map_4k(&mem, root, dom0_lapic_base, dom0_lapic_base, NPT_P | NPT_US);
+	rc = hvm->p2m_table->map_4k(&mem, root, dom0_lapic_base, dom0_lapic_base, P2M_RX);
 	if (rc)
 		return rc;
 	/* Read-only for good: no p2m operation may put anything else there. */
@@ -112,10 +112,10 @@ int dom0_npt_build(struct domain *d)
 	return 0;
 }
 
-/* A dom0 without devices: its RAM one-to-one, nothing else (npf.c answers). */
+/* A dom0 without devices: its RAM one-to-one, nothing else (hvm/mmio.c answers). */
 int dom0_npt_build_ram_only(struct domain *d)
 {
-	struct npt_mem mem = boot_npt_mem();
+	struct p2m_mem mem = boot_table_mem();
 	uint64_t root = mem.alloc_table(mem.ctx);
 
 	if (!root)
@@ -126,7 +126,7 @@ int dom0_npt_build_ram_only(struct domain *d)
 		if (e->type != E820_RAM)
 			continue;
 		for (uint64_t a = e->addr; a < e->addr + e->size; a += PAGE_SIZE) {
-			int rc = npt_map_4k(&mem, root, a, a, NPT_RWX);
+			int rc = hvm->p2m_table->map_4k(&mem, root, a, a, P2M_RWX);
 
 			if (rc)
 				return rc;

@@ -19,7 +19,7 @@
 /* The source register and length of the MOV to CR that exited, or false. */
 static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, unsigned int *len)
 {
-	const struct vmcb_control *c = &v->vmcb->control;
+	const struct vmcb_control *c = &v->svm.vmcb->control;
 	uint8_t bytes[INSN_MAX_LEN];
 	struct insn_mov_cr mov;
 	size_t n;
@@ -27,7 +27,7 @@ static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, uns
 	if (svm_features.decode_assists && svm_features.nrip_save &&
 	    (c->exitinfo1 & VMCB_CR_INFO_VALID)) {
 		*gpr = (unsigned int)(c->exitinfo1 & VMCB_CR_INFO_GPR);
-		*len = (unsigned int)(c->next_rip - v->vmcb->save.rip);
+		*len = (unsigned int)(c->next_rip - v->svm.vmcb->save.rip);
 		return true;
 	}
 	n = svm_fetch_insn(v, bytes);
@@ -38,28 +38,12 @@ static bool decode_write(struct vcpu *v, unsigned int cr, unsigned int *gpr, uns
 	return true;
 }
 
-bool svm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
-			    uint64_t value)
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-	struct creg_state state = { s->cr0, s->cr3, s->cr4, s->efer };
-	struct creg_features f;
-	const char *why;
-
-	svm_guest_creg_features(v, &f);
-	why = check(&f, &state, value);
-	if (why)
-		pr_debug("d%uv%u: %s %#lx refused: %s\n", v->domain->id, v->id, reg,
-			 (unsigned long)value, why);
-	return !why;
-}
-
 static void emulate_cr4_write(struct vcpu *v, uint64_t value, unsigned int len)
 {
-	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_save *s = &v->svm.vmcb->save;
 
-	if (!svm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
-		svm_inject_gp(v);
+	if (!hvm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
+		hvm_inject_gp(v);
 		return;
 	}
 	if ((s->cr4 ^ value) & CR4_FLUSHING)
@@ -78,13 +62,13 @@ void svm_handle_cr4_write(struct vcpu *v)
 		/* Only the guest's own code can make this happen (it rewrote the
 		 * instruction, or executes what its page tables do not show). */
 		pr_err("d%uv%u: cannot decode the write to CR%u at %#lx\n", v->domain->id, v->id,
-		       cr, (unsigned long)v->vmcb->save.rip);
+		       cr, (unsigned long)v->svm.vmcb->save.rip);
 		vmcb_dump(v);
 		domain_crash(v->domain, "undecodable control-register write");
 		return;
 	}
-	if (v->vmcb->save.cpl != 0) {
-		svm_inject_gp(v);
+	if (v->svm.vmcb->save.cpl != 0) {
+		hvm_inject_gp(v);
 		return;
 	}
 	value = *svm_guest_gpr(v, gpr);

@@ -15,16 +15,16 @@
 #define X86_EXC_GP 13
 
 /* Lengths of the intercepted instructions, for CPUs without next-RIP save. */
-#define INSN_LEN_CPUID 2
-#define INSN_LEN_MSR 2
 #define INSN_LEN_HLT 1
 #define INSN_LEN_XSETBV 3
 #define INSN_LEN_WBINVD 2 /* and INVD */
 #define X86_EFLAGS_IF (1u << 9)
+#define NPF_PRESENT (1ull << 0)  /* exitinfo1 of a nested page fault */
+#define NPF_WRITE (1ull << 1)
 
 void svm_skip_instruction(struct vcpu *v, unsigned int len)
 {
-	struct vmcb *vmcb = v->vmcb;
+	struct vmcb *vmcb = v->svm.vmcb;
 
 	if (svm_features.nrip_save)
 		vmcb->save.rip = vmcb->control.next_rip;
@@ -39,24 +39,25 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 
 	if (has_error)
 		event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error << 32);
-	v->vmcb->control.eventinj = event;
+	v->svm.vmcb->control.eventinj = event;
 }
 
-void svm_inject_gp(struct vcpu *v)
+void svm_advance_rip(struct vcpu *v, unsigned int len)
 {
-	svm_inject_exception(v, X86_EXC_GP, v->vmcb->save.cr0 & X86_CR0_PE, 0);
+	v->svm.vmcb->save.rip += len;
+	v->svm.vmcb->control.interrupt_shadow = 0;
 }
 
 /* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */
 static void handle_xsetbv(struct vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 	uint64_t value = (uint32_t)s->rax | v->regs.rdx << 32;
 
 	if (!(s->cr4 & X86_CR4_OSXSAVE))
 		svm_inject_exception(v, X86_EXC_UD, false, 0);
 	else if (s->cpl != 0 || cpu_state_set_xcr0(v, (uint32_t)v->regs.rcx, value))
-		svm_inject_gp(v);
+		hvm_inject_gp(v);
 	else
 		svm_skip_instruction(v, INSN_LEN_XSETBV);
 }
@@ -80,39 +81,40 @@ static void report_invalid_state(struct vcpu *v)
 	struct vmcb_limits lim;
 	const char *rule;
 
-	svm_host_creg_features(&lim.host);
+	hvm_host_creg_features(&lim.host);
 	lim.phys_bits = cpuid(0x80000008, 0).eax & 0xff;
-	vmcb_entry_put_back(v->vmcb, &v->vmcb_entry);
-	rule = vmcb_check_state(v->vmcb, &lim);
+	vmcb_entry_put_back(v->svm.vmcb, &v->svm.vmcb_entry);
+	rule = vmcb_check_state(v->svm.vmcb, &lim);
 	pr_err("d%uv%u: VMRUN refused the guest state: %s\n", v->domain->id, v->id,
 	       rule ? rule : "it breaks no consistency rule tern knows of "
 			     "(the processor or emulator refused it on its own)");
 }
 
-static void handle_cpuid(struct vcpu *v)
+/* A nested page fault: emulated by hvm/mmio.c, or the domain stops. */
+static void handle_npf(struct vcpu *v)
 {
-	uint32_t out[4];
+	uint64_t gpa = v->svm.vmcb->control.exitinfo2;
+	uint64_t error = v->svm.vmcb->control.exitinfo1;
 
-	svm_cpuid_dom0(v, (uint32_t)v->vmcb->save.rax, (uint32_t)v->regs.rcx, out);
-	v->vmcb->save.rax = out[0];
-	v->regs.rbx = out[1];
-	v->regs.rcx = out[2];
-	v->regs.rdx = out[3];
-	svm_skip_instruction(v, INSN_LEN_CPUID);
+	if (hvm_mmio_access(v, gpa, error & NPF_PRESENT, error & NPF_WRITE) == 0)
+		return;
+	pr_err("d%uv%u: nested page fault at %#lx, error %#lx\n", v->domain->id, v->id, gpa, error);
+	vmcb_dump(v);
+	domain_crash(v->domain, "access to guest-physical memory it may not use");
 }
 
 static void unexpected_exit(struct vcpu *v, const char *what)
 {
 	pr_err("d%uv%u: %s (exit code %#lx, info1 %#lx, info2 %#lx)\n", v->domain->id, v->id,
-	       what, v->vmcb->control.exitcode, v->vmcb->control.exitinfo1,
-	       v->vmcb->control.exitinfo2);
+	       what, v->svm.vmcb->control.exitcode, v->svm.vmcb->control.exitinfo1,
+	       v->svm.vmcb->control.exitinfo2);
 	vmcb_dump(v);
 	domain_crash(v->domain, what);
 }
 
 void svm_handle_exit(struct vcpu *v)
 {
-	uint64_t code = v->vmcb->control.exitcode;
+	uint64_t code = v->svm.vmcb->control.exitcode;
 
 	switch (code) {
 	case VMCB_EXIT_INTR:
@@ -124,14 +126,14 @@ void svm_handle_exit(struct vcpu *v)
 	case VMCB_EXIT_IRET:
 		break; /* tern took the NMI at STGI; the IRET is followed by nmi.c */
 	case VMCB_EXIT_CPUID:
-		handle_cpuid(v);
+		hvm_handle_cpuid(v);
 		break;
 	case VMCB_EXIT_HLT:
 		svm_skip_instruction(v, INSN_LEN_HLT);
-		vcpu_halt(v, v->vmcb->save.rflags & X86_EFLAGS_IF);
+		vcpu_halt(v, v->svm.vmcb->save.rflags & X86_EFLAGS_IF);
 		break;
 	case VMCB_EXIT_MSR:
-		svm_handle_msr(v);
+		hvm_handle_msr(v, v->svm.vmcb->control.exitinfo1 & 1);
 		break;
 	case VMCB_EXIT_VMMCALL:
 		svm_handle_vmmcall(v);
@@ -146,14 +148,14 @@ void svm_handle_exit(struct vcpu *v)
 	case VMCB_EXIT_CLGI:
 	case VMCB_EXIT_SKINIT:
 	case VMCB_EXIT_INVLPGA:
-		/* The guest sees no SVM (cpuid.c): these are invalid opcodes to it. */
+		/* The guest sees no SVM (cpuid_policy.c): these are invalid opcodes to it. */
 		svm_inject_exception(v, X86_EXC_UD, false, 0);
 		break;
 	case VMCB_EXIT_SHUTDOWN:
 		unexpected_exit(v, "triple fault");
 		break;
 	case VMCB_EXIT_NPF:
-		svm_handle_npf(v);
+		handle_npf(v);
 		break;
 	case VMCB_EXIT_CR_WRITE(4):
 		svm_handle_cr4_write(v);

@@ -9,14 +9,14 @@
 
 bool svm_long_mode64(const struct vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 
 	return (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
 }
 
 size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 	/* 64-bit code ignores the CS base; other modes wrap at 4 GiB. */
 	uint64_t va = svm_long_mode64(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
 	size_t got = 0;
@@ -36,7 +36,7 @@ uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg)
 {
 	struct guest_regs *r = &v->regs;
 	uint64_t *by_encoding[16] = {
-		&v->vmcb->save.rax, &r->rcx, &r->rdx, &r->rbx, &v->vmcb->save.rsp, &r->rbp,
+		&v->svm.vmcb->save.rax, &r->rcx, &r->rdx, &r->rbx, &v->svm.vmcb->save.rsp, &r->rbp,
 		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
 	};
 

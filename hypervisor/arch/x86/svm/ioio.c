@@ -24,19 +24,19 @@ void svm_iopm_init(uint8_t *iopm, bool passthrough)
 
 void svm_handle_ioio(struct vcpu *v)
 {
-	uint64_t info = v->vmcb->control.exitinfo1;
+	uint64_t info = v->svm.vmcb->control.exitinfo1;
 	unsigned int size = info & VMCB_IOIO_SZ32 ? 4 : info & VMCB_IOIO_SZ16 ? 2 : 1;
 
 	if (info & (VMCB_IOIO_STR | VMCB_IOIO_REP)) {
 		/* String I/O to nothing: the whole repetition is done at once. */
 		if (info & VMCB_IOIO_REP)
 			v->regs.rcx = 0;
-		v->vmcb->save.rip = v->vmcb->control.exitinfo2;
+		v->svm.vmcb->save.rip = v->svm.vmcb->control.exitinfo2;
 		return;
 	}
 	/* An IN of 8 or 16 bits keeps the rest of rax; one of 32 bits zero-extends. */
 	if (info & VMCB_IOIO_IN)
-		v->vmcb->save.rax = size == 4 ? 0xffffffffull
-					      : v->vmcb->save.rax | ((1ull << (8 * size)) - 1);
-	v->vmcb->save.rip = v->vmcb->control.exitinfo2; /* the next instruction */
+		v->svm.vmcb->save.rax = size == 4 ? 0xffffffffull
+					      : v->svm.vmcb->save.rax | ((1ull << (8 * size)) - 1);
+	v->svm.vmcb->save.rip = v->svm.vmcb->control.exitinfo2; /* the next instruction */
 }

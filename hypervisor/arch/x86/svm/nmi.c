@@ -24,7 +24,7 @@ enum { NMI_UNBLOCKED, NMI_IN_HANDLER, NMI_IRET_SEEN };
 
 void svm_nmi_before_entry(struct vcpu *v)
 {
-	struct vmcb *vmcb = v->vmcb;
+	struct vmcb *vmcb = v->svm.vmcb;
 
 	if (!v->domain->passthrough) {
 		nmi_drop_pending();
@@ -47,7 +47,7 @@ void svm_nmi_after_exit(struct vcpu *v, uint64_t exitcode)
 	if (v->nmi_state == NMI_IRET_SEEN)
 		v->nmi_state = NMI_UNBLOCKED; /* the IRET ran before this exit */
 	if (exitcode == VMCB_EXIT_IRET && v->nmi_state == NMI_IN_HANDLER) {
-		v->vmcb->control.intercept_misc1 &= ~VMCB_INTERCEPT_IRET;
+		v->svm.vmcb->control.intercept_misc1 &= ~VMCB_INTERCEPT_IRET;
 		v->nmi_state = NMI_IRET_SEEN;
 	}
 }

@@ -15,7 +15,7 @@ enum npt_block {
 };
 
 struct npt_builder {
-	struct npt_mem *mem;
+	struct p2m_mem *mem;
 	bool (*hidden)(void *ctx, uint64_t addr, uint64_t len);
 	uint64_t limit;
 	uint64_t dummy;
@@ -32,7 +32,7 @@ static uint64_t npt_level_size(unsigned int level)
 	return 1ull << (12 + 9 * level);
 }
 
-static uint64_t *npt_table(struct npt_mem *mem, uint64_t paddr)
+static uint64_t *npt_table(struct p2m_mem *mem, uint64_t paddr)
 {
 	return mem->map(mem->ctx, paddr & NPT_ADDR_MASK);
 }
@@ -139,7 +139,7 @@ static int npt_build_1g(struct npt_builder *b, uint64_t base, uint64_t *pdpte)
 	return 0;
 }
 
-int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
+int npt_build_identity(struct p2m_mem *mem, uint64_t *root_out, uint64_t limit,
 		       bool (*hidden)(void *ctx, uint64_t addr, uint64_t len), uint64_t dummy_2m)
 {
 	struct npt_builder b = {
@@ -178,7 +178,7 @@ int npt_build_identity(struct npt_mem *mem, uint64_t *root_out, uint64_t limit,
  * of the next size down that map what it mapped, a shared one is copied.
  * Writes the new entry through the (re-mapped) table at table_pa.
  */
-static int npt_descend(struct npt_mem *mem, uint64_t table_pa, unsigned int idx, unsigned int level,
+static int npt_descend(struct p2m_mem *mem, uint64_t table_pa, unsigned int idx, unsigned int level,
 		       uint64_t *next_pa)
 {
 	uint64_t e = npt_table(mem, table_pa)[idx], sub, child_size = npt_level_size(level - 1);
@@ -217,7 +217,7 @@ static int npt_descend(struct npt_mem *mem, uint64_t table_pa, unsigned int idx,
 
 #define NPT_IGNORED_FOR_MERGE (NPT_A | NPT_D)
 
-static bool npt_table_empty(struct npt_mem *mem, uint64_t table)
+static bool npt_table_empty(struct p2m_mem *mem, uint64_t table)
 {
 	for (unsigned int i = 0; i < NPT_ENTRIES; i++)
 		if (npt_table(mem, table)[i])
@@ -230,7 +230,7 @@ static bool npt_table_empty(struct npt_mem *mem, uint64_t table)
  * 512 pages (4 KiB pages at level 0, 2 MiB pages at level 1) with one set
  * of flags: then *large is the page of the level above that does the same.
  */
-static bool npt_table_merges(struct npt_mem *mem, uint64_t table, unsigned int level,
+static bool npt_table_merges(struct p2m_mem *mem, uint64_t table, unsigned int level,
 			     uint64_t *large)
 {
 	uint64_t first = npt_table(mem, table)[0], size = npt_level_size(level);
@@ -256,7 +256,7 @@ static bool npt_table_merges(struct npt_mem *mem, uint64_t table, unsigned int l
  * and turns into large pages those that map like one, until one stays.
  * tables[l] is the path's table at level l, index[l] its entry followed.
  */
-static void npt_tidy(struct npt_mem *mem, const uint64_t *tables, const unsigned int *index,
+static void npt_tidy(struct p2m_mem *mem, const uint64_t *tables, const unsigned int *index,
 		     unsigned int from)
 {
 	for (unsigned int level = from; level < 3; level++) {
@@ -270,8 +270,17 @@ static void npt_tidy(struct npt_mem *mem, const uint64_t *tables, const unsigned
 	}
 }
 
-int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, uint64_t flags)
+/* The entry bits for what a guest may do (P2M_*): reads come with present. */
+static uint64_t npt_flags(unsigned int access)
 {
+	if (!access)
+		return 0;
+	return NPT_P | NPT_US | (access & P2M_W ? NPT_RW : 0) | (access & P2M_X ? 0 : NPT_NX);
+}
+
+int npt_map_4k(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, unsigned int access)
+{
+	uint64_t flags = npt_flags(access);
 	uint64_t tables[4] = { 0, 0, 0, root };
 	unsigned int index[4];
 	int rc;
@@ -289,13 +298,12 @@ int npt_map_4k(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa, u
 		}
 	}
 	index[0] = npt_index(gpa, 0);
-	npt_table(mem, tables[0])[index[0]] =
-		flags & NPT_P ? hpa | (flags & ~NPT_ADDR_MASK & ~NPT_PS) : 0;
+	npt_table(mem, tables[0])[index[0]] = flags ? hpa | flags : 0;
 	npt_tidy(mem, tables, index, 0);
 	return 0;
 }
 
-int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
+int npt_translate(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
 		  uint64_t *page_size, bool *writable)
 {
 	uint64_t table = root, all = NPT_RW | NPT_US;
@@ -324,7 +332,7 @@ int npt_translate(struct npt_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hp
 #define NPT_MAX_SHARED 8
 
 struct npt_counter {
-	struct npt_mem *mem;
+	struct p2m_mem *mem;
 	uint64_t shared[NPT_MAX_SHARED];
 	unsigned int nr_shared;
 	unsigned long count;
@@ -353,7 +361,7 @@ static void npt_count_table(struct npt_counter *c, uint64_t table, unsigned int 
 	}
 }
 
-unsigned long npt_count_tables(struct npt_mem *mem, uint64_t root)
+unsigned long npt_count_tables(struct p2m_mem *mem, uint64_t root)
 {
 	struct npt_counter c = { .mem = mem };
 
@@ -361,7 +369,7 @@ unsigned long npt_count_tables(struct npt_mem *mem, uint64_t root)
 	return c.count;
 }
 
-static void npt_free_table(struct npt_mem *mem, uint64_t table, unsigned int level)
+static void npt_free_table(struct p2m_mem *mem, uint64_t table, unsigned int level)
 {
 	for (unsigned int i = 0; level > 0 && i < NPT_ENTRIES; i++) {
 		uint64_t e = npt_table(mem, table)[i];
@@ -372,7 +380,16 @@ static void npt_free_table(struct npt_mem *mem, uint64_t table, unsigned int lev
 	mem->free_table(mem->ctx, table);
 }
 
-void npt_free_tables(struct npt_mem *mem, uint64_t root)
+void npt_free_tables(struct p2m_mem *mem, uint64_t root)
 {
 	npt_free_table(mem, root, 3);
 }
+
+const struct p2m_table_ops npt_table_ops = {
+	.limit = NPT_LIMIT,
+	.build_identity = npt_build_identity,
+	.map_4k = npt_map_4k,
+	.translate = npt_translate,
+	.count_tables = npt_count_tables,
+	.free_tables = npt_free_tables,
+};

@@ -6,6 +6,7 @@
 #include <asm/cpu_state.h>
 #include <asm/guest_walk.h>
 #include <asm/percpu.h>
+#include <asm/npt_build.h>
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
 #include <tern/arch.h>
@@ -111,7 +112,7 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 	s->ldtr = (struct vmcb_segment){ 0, VMCB_ATTR_LDT, 0xffff, 0 };
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->cr4 = 0;
-	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (msr.c) */
+	s->efer = EFER_SVME; /* VMRUN demands it; the guest never sees it (svm/msr.c) */
 	s->rflags = 0x2;
 	s->rip = start->eip;
 	s->rsp = start->esp;
@@ -126,7 +127,7 @@ static void vmcb_set_start_state(struct vmcb *vmcb, const struct vcpu_start *sta
 #define MSRPM_ORDER 1 /* 8 KiB */
 
 /* The permission maps: I/O ports as ioio.c decides (almost none: dom0's
- * ports are its own), MSRs as msr.c decides. */
+ * ports are its own), MSRs as asm/msr_policy.h decides. */
 static int svm_domain_init(struct domain *d)
 {
 	void *iopm = alloc_pages(IOPM_ORDER), *msrpm = alloc_pages(MSRPM_ORDER);
@@ -135,8 +136,8 @@ static int svm_domain_init(struct domain *d)
 		return -ENOMEM;
 	svm_iopm_init(iopm, d->passthrough);
 	svm_msrpm_init(msrpm, d->passthrough);
-	d->iopm_pa = (uintptr_t)iopm;
-	d->msrpm_pa = (uintptr_t)msrpm;
+	d->svm.iopm_pa = (uintptr_t)iopm;
+	d->svm.msrpm_pa = (uintptr_t)msrpm;
 	return 0;
 }
 
@@ -144,16 +145,16 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 {
 	struct domain *d = v->domain;
 	/* An AP started again after going offline keeps its VMCB, reset. */
-	struct vmcb *vmcb = v->vmcb ? memset(v->vmcb, 0, PAGE_SIZE) : alloc_pages(0);
+	struct vmcb *vmcb = v->svm.vmcb ? memset(v->svm.vmcb, 0, PAGE_SIZE) : alloc_pages(0);
 	struct vmcb_control *c;
 
 	if (!vmcb || cpu_state_vcpu_init(v)) {
-		if (vmcb && vmcb != v->vmcb)
+		if (vmcb && vmcb != v->svm.vmcb)
 			free_pages(vmcb, 0);
 		return -ENOMEM;
 	}
-	v->vmcb = vmcb;
-	v->vmcb_pa = (uintptr_t)vmcb;
+	v->svm.vmcb = vmcb;
+	v->svm.vmcb_pa = (uintptr_t)vmcb;
 	c = &vmcb->control;
 	/*
 	 * Intercept only what the hypervisor must own: CPUID (the policy), MSRs
@@ -173,8 +174,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 			     VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI | VMCB_INTERCEPT_SKINIT |
 			     VMCB_INTERCEPT_XSETBV;
 	c->intercept_cr = VMCB_INTERCEPT_CR_WRITE(4);
-	c->iopm_base_pa = d->iopm_pa;
-	c->msrpm_base_pa = d->msrpm_pa;
+	c->iopm_base_pa = d->svm.iopm_pa;
+	c->msrpm_base_pa = d->svm.msrpm_pa;
 	c->np_control = VMCB_NP_ENABLE; /* ASID and TLB control: set at each entry */
 	c->n_cr3 = d->npt_root;
 	/*
@@ -194,9 +195,9 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 /* A virtual interrupt the CPU delivers when the guest's IF allows (no EOI). */
 static void svm_inject_virtual_irq(struct vcpu *v, uint8_t vector)
 {
-	uint64_t vintr = v->vmcb->control.vintr & VMCB_VINTR_MASKING;
+	uint64_t vintr = v->svm.vmcb->control.vintr & VMCB_VINTR_MASKING;
 
-	v->vmcb->control.vintr = vintr | VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR |
+	v->svm.vmcb->control.vintr = vintr | VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR |
 				 (0xfull << VMCB_VINTR_PRIO_SHIFT) |
 				 ((uint64_t)vector << VMCB_VINTR_VECTOR_SHIFT);
 }
@@ -210,7 +211,7 @@ static void svm_deliver_interrupt(struct vcpu *v)
 {
 	int vector;
 
-	if (v->vmcb->control.vintr & VMCB_VINTR_V_IRQ)
+	if (v->svm.vmcb->control.vintr & VMCB_VINTR_V_IRQ)
 		return;
 	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL))
 		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
@@ -242,8 +243,8 @@ static void svm_tlb_enter(struct vcpu *v)
 			     epoch != v->npt_epoch || v->guest_tlb_flush, svm_features.flush_by_asid);
 	__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
 	v->guest_tlb_flush = false;
-	v->vmcb->control.asid = run.asid;
-	v->vmcb->control.tlb_control = tlb_control[run.flush];
+	v->svm.vmcb->control.asid = run.asid;
+	v->svm.vmcb->control.tlb_control = tlb_control[run.flush];
 }
 
 /* One trip into the guest and back, with what must happen before and after. */
@@ -256,10 +257,10 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 	svm_deliver_interrupt(v);
 	svm_nmi_before_entry(v);
 	svm_tlb_enter(v);
-	vmcb_entry_keep(&v->vmcb_entry, v->vmcb);
-	svm_vmrun(v->vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
+	vmcb_entry_keep(&v->svm.vmcb_entry, v->svm.vmcb);
+	svm_vmrun(v->svm.vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-	svm_nmi_after_exit(v, v->vmcb->control.exitcode);
+	svm_nmi_after_exit(v, v->svm.vmcb->control.exitcode);
 	svm_handle_exit(v);
 }
 
@@ -288,29 +289,31 @@ static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 
 static void svm_vcpu_destroy(struct vcpu *v)
 {
-	if (v->vmcb)
-		free_pages(v->vmcb, 0);
-	v->vmcb = NULL;
+	if (v->svm.vmcb)
+		free_pages(v->svm.vmcb, 0);
+	v->svm.vmcb = NULL;
 	cpu_state_vcpu_free(v);
 }
 
 static void svm_domain_destroy(struct domain *d)
 {
-	free_pages((void *)(uintptr_t)d->iopm_pa, IOPM_ORDER);
-	free_pages((void *)(uintptr_t)d->msrpm_pa, MSRPM_ORDER);
+	free_pages((void *)(uintptr_t)d->svm.iopm_pa, IOPM_ORDER);
+	free_pages((void *)(uintptr_t)d->svm.msrpm_pa, MSRPM_ORDER);
 }
 
 static void svm_guest_paging(const struct vcpu *v, struct guest_paging *p)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 
 	*p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
 }
 
 static void svm_vcpu_dump(const struct vcpu *v)
 {
-	const struct vmcb *vmcb = v->vmcb;
+	const struct vmcb *vmcb = v->svm.vmcb;
 
+	if (!vmcb)
+		return; /* never set up */
 	pr_info("    rip %#lx rsp %#lx rflags %#lx cr3 %#lx vintr %#lx exit %#lx\n",
 		(unsigned long)vmcb->save.rip, (unsigned long)vmcb->save.rsp,
 		(unsigned long)vmcb->save.rflags, (unsigned long)vmcb->save.cr3,
@@ -328,4 +331,13 @@ const struct hvm_ops svm_ops = {
 	.domain_destroy = svm_domain_destroy,
 	.guest_paging = svm_guest_paging,
 	.vcpu_dump = svm_vcpu_dump,
+	.gpr = svm_guest_gpr,
+	.long_mode64 = svm_long_mode64,
+	.fetch_insn = svm_fetch_insn,
+	.skip_instruction = svm_skip_instruction,
+	.advance_rip = svm_advance_rip,
+	.inject_exception = svm_inject_exception,
+	.msr_read = svm_msr_read,
+	.msr_write = svm_msr_write,
+	.p2m_table = &npt_table_ops,
 };

@@ -11,7 +11,7 @@ static void dump_segment(const char *name, const struct vmcb_segment *s)
 
 void vmcb_dump(const struct vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vmcb_save *s = &v->svm.vmcb->save;
 	const struct guest_regs *r = &v->regs;
 
 	pr_err("d%uv%u guest state:\n", v->domain->id, v->id);
@@ -22,7 +22,7 @@ void vmcb_dump(const struct vcpu *v)
 	pr_err("  r10 %016lx  r11 %016lx  r12 %016lx\n", r->r10, r->r11, r->r12);
 	pr_err("  r13 %016lx  r14 %016lx  r15 %016lx\n", r->r13, r->r14, r->r15);
 	pr_err("  cr0 %016lx  cr2 %016lx  cr3 %016lx  cr4 %016lx\n", s->cr0, s->cr2, s->cr3, s->cr4);
-	pr_err("  efer %016lx  exitintinfo %016lx\n", s->efer, v->vmcb->control.exitintinfo);
+	pr_err("  efer %016lx  exitintinfo %016lx\n", s->efer, v->svm.vmcb->control.exitintinfo);
 	dump_segment("cs", &s->cs);
 	dump_segment("ss", &s->ss);
 	dump_segment("ds", &s->ds);

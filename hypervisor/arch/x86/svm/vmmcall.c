@@ -27,7 +27,7 @@ static uint64_t *arg_register(struct vcpu *v, unsigned int i)
 /* Back onto the VMMCALL, with the number and the updated arguments. */
 static void restart(struct vcpu *v, uint64_t rip, uint64_t nr)
 {
-	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_save *s = &v->svm.vmcb->save;
 
 	s->rip = rip;
 	s->rax = nr;
@@ -38,7 +38,7 @@ static void restart(struct vcpu *v, uint64_t rip, uint64_t nr)
 
 void svm_handle_vmmcall(struct vcpu *v)
 {
-	struct vmcb_save *s = &v->vmcb->save;
+	struct vmcb_save *s = &v->svm.vmcb->save;
 	uint64_t rip = s->rip, nr, args[5];
 	long ret;
 

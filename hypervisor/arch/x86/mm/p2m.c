@@ -10,7 +10,7 @@
  * may hold the grant-table lock, then foreign_lock, then a p2m_lock.
  */
 #include <asm/cpu.h>
-#include <asm/npt_build.h>
+#include <asm/p2m_table.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/errno.h>
@@ -57,9 +57,9 @@ static void change_free_table(void *ctx, uint64_t paddr)
 	c->freed[c->nr_freed++] = paddr;
 }
 
-static struct npt_mem change_mem(struct p2m_change *c)
+static struct p2m_mem change_mem(struct p2m_change *c)
 {
-	return (struct npt_mem){ c, change_alloc_table, change_free_table, npt_direct_map,
+	return (struct p2m_mem){ c, change_alloc_table, change_free_table, p2m_direct_map,
 				 npt_pages_1g };
 }
 
@@ -131,10 +131,10 @@ static bool flush_wait(struct domain *d)
 }
 
 /* Writes gfn's entry, d's p2m_lock held. */
-static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, uint64_t flags)
+static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, unsigned int access)
 {
 	struct p2m_change c = { .d = d };
-	struct npt_mem mem = change_mem(&c);
+	struct p2m_mem mem = change_mem(&c);
 	uint64_t gpa, old;
 	bool present;
 	int rc;
@@ -144,8 +144,8 @@ static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, uint64_t f
 	gpa = gfn << PAGE_SHIFT;
 	if (gpa == d->p2m_fixed_gpa)
 		return -EPERM;
-	present = !npt_translate(&mem, d->npt_root, gpa, &old, NULL, NULL);
-	rc = npt_map_4k(&mem, d->npt_root, gpa, hpa, flags);
+	present = !hvm->p2m_table->translate(&mem, d->npt_root, gpa, &old, NULL, NULL);
+	rc = hvm->p2m_table->map_4k(&mem, d->npt_root, gpa, hpa, access);
 	if (present || c.nr_freed || d->p2m_flush_owed) {
 		d->p2m_flush_owed = !flush_wait(d);
 		if (d->p2m_flush_owed) {
@@ -170,7 +170,7 @@ static int reset_locked(struct domain *d, uint64_t gfn)
 		return -EINVAL;
 	if (!d->base_frame(d, gfn << PAGE_SHIFT, &hpa))
 		return change_locked(d, gfn, 0, 0);
-	return change_locked(d, gfn, hpa, NPT_RWX);
+	return change_locked(d, gfn, hpa, P2M_RWX);
 }
 
 int p2m_map_gfn(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
@@ -178,7 +178,7 @@ int p2m_map_gfn(struct domain *d, uint64_t gfn, paddr_t hpa, bool writable)
 	int rc;
 
 	spin_lock(&d->p2m_lock);
-	rc = change_locked(d, gfn, hpa, NPT_P | NPT_US | (writable ? NPT_RW : 0));
+	rc = change_locked(d, gfn, hpa, writable ? P2M_RWX : P2M_RX);
 	spin_unlock(&d->p2m_lock);
 	return rc;
 }
@@ -197,11 +197,11 @@ int p2m_reset_gfn(struct domain *d, uint64_t gfn)
  * otherwise still). */
 static bool maps_locked(struct domain *d, uint64_t gfn, paddr_t hpa)
 {
-	struct npt_mem mem = { .map = npt_direct_map };
+	struct p2m_mem mem = { .map = p2m_direct_map };
 	paddr_t now;
 
-	return d->npt_root && p2m_gfn_below(gfn, NPT_LIMIT) &&
-	       !npt_translate(&mem, d->npt_root, gfn << PAGE_SHIFT, &now, NULL, NULL) && now == hpa;
+	return d->npt_root && p2m_gfn_below(gfn, hvm->p2m_table->limit) &&
+	       !hvm->p2m_table->translate(&mem, d->npt_root, gfn << PAGE_SHIFT, &now, NULL, NULL) && now == hpa;
 }
 
 int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page)
@@ -210,7 +210,7 @@ int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page)
 	int rc;
 
 	spin_lock(&d->p2m_lock);
-	rc = change_locked(d, gfn, page, NPT_RWX);
+	rc = change_locked(d, gfn, page, P2M_RWX);
 	if (!rc || rc == -EBUSY) {
 		old = *where;
 		*where = gfn;
@@ -361,11 +361,11 @@ static void destroy_free_table(void *ctx, uint64_t paddr)
 
 void p2m_destroy(struct domain *d)
 {
-	struct npt_mem mem = { .ctx = d, .free_table = destroy_free_table, .map = npt_direct_map };
+	struct p2m_mem mem = { .ctx = d, .free_table = destroy_free_table, .map = p2m_direct_map };
 
 	/* Its vCPUs will not run again: what their TLBs hold is tagged with
 	 * ASIDs that no pCPU hands out again before a full flush. */
-	npt_free_tables(&mem, d->npt_root);
+	hvm->p2m_table->free_tables(&mem, d->npt_root);
 	d->npt_root = 0;
 	if (d->npt_pages)
 		pr_err("Domain %u: %lu nested table page(s) unaccounted for\n", d->id, d->npt_pages);

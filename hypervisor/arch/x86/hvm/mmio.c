@@ -1,29 +1,28 @@
 /*
- * Nested page faults. The only ones a healthy dom0 causes are writes to its
- * LAPIC page, which the nested page table maps read-only so the interrupt
- * command register can be filtered: the store is decoded from guest memory
- * (no decode assists under QEMU), carried out by dom0_lapic_write(), and
- * skipped. A domain without devices may touch addresses with nothing behind
- * them (emulate_nothing) and its vCPU's xAPIC page (emulate_vlapic_mmio).
- * Anything else stops the domain.
+ * Guest-physical accesses the nested table does not allow, whatever the
+ * vendor reports them as (SVM's nested page fault, VMX's EPT violation).
+ * The only ones a healthy dom0 causes are writes to its LAPIC page, which
+ * its nested table maps read-only so the interrupt command register can be
+ * filtered: the store is decoded from guest memory (no decode assists under
+ * QEMU), carried out by dom0_lapic_write(), and skipped. A domain without
+ * devices may touch addresses with nothing behind them (emulate_nothing)
+ * and its vCPU's xAPIC page (emulate_vlapic_mmio). Anything else is an
+ * error, and the caller stops the domain.
  */
 #include <asm/dom0.h>
 #include <asm/insn.h>
 #include <asm/io.h>
-#include <asm/svm.h>
+#include <asm/hvm.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 
-#define NPF_PRESENT (1ull << 0)
-#define NPF_WRITE (1ull << 1)
-
 /* Decodes the access that faulted: 0, or an error (nothing is changed). */
 static int decode_access(struct vcpu *v, struct insn_mem *st)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = svm_fetch_insn(v, bytes);
+	size_t n = hvm->fetch_insn(v, bytes);
 
 	return insn_decode_mem(bytes, n, st);
 }
@@ -37,7 +36,7 @@ static uint64_t low_bytes(uint64_t val, unsigned int size)
 /* What a store writes: its register's or its immediate's low bytes. */
 static uint64_t store_value(struct vcpu *v, const struct insn_mem *st)
 {
-	return low_bytes(st->src_is_reg ? *svm_guest_gpr(v, st->reg) : st->imm, st->size);
+	return low_bytes(st->src_is_reg ? *hvm->gpr(v, st->reg) : st->imm, st->size);
 }
 
 /* A load's (or an exchange's) register gets the size bytes memory held
@@ -45,7 +44,7 @@ static uint64_t store_value(struct vcpu *v, const struct insn_mem *st)
 static void complete_access(struct vcpu *v, const struct insn_mem *st, uint64_t loaded)
 {
 	if (st->load || st->exchange) {
-		uint64_t *reg = svm_guest_gpr(v, st->reg);
+		uint64_t *reg = hvm->gpr(v, st->reg);
 		unsigned int bytes = st->load ? st->reg_size : st->size;
 
 		loaded = low_bytes(loaded, st->size);
@@ -55,7 +54,7 @@ static void complete_access(struct vcpu *v, const struct insn_mem *st, uint64_t 
 		else
 			*reg = (*reg & ~low_bytes(~0ull, bytes)) | loaded;
 	}
-	v->vmcb->save.rip += st->len;
+	hvm->advance_rip(v, st->len);
 }
 
 static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
@@ -117,28 +116,21 @@ static int emulate_vlapic_mmio(struct vcpu *v, uint64_t gpa)
 	return 0;
 }
 
-void svm_handle_npf(struct vcpu *v)
+int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write)
 {
-	uint64_t gpa = v->vmcb->control.exitinfo2;
-	uint64_t error = v->vmcb->control.exitinfo1;
+	int rc;
 
-	if (!v->domain->passthrough && !(error & NPF_PRESENT)) {
+	if (!v->domain->passthrough && !mapped) {
 		/* The xAPIC page exists only in xAPIC mode; else nothing is there. */
 		bool lapic = vlapic_xapic_mode(&v->lapic) && (gpa & PAGE_MASK) == VLAPIC_BASE_ADDRESS;
 
-		if ((lapic ? emulate_vlapic_mmio(v, gpa) : emulate_nothing(v)) == 0)
-			return;
+		return lapic ? emulate_vlapic_mmio(v, gpa) : emulate_nothing(v);
 	}
-	if (v->domain->is_privileged && error & NPF_WRITE &&
-	    (gpa & PAGE_MASK) == dom0_lapic_base) {
-		int rc = emulate_lapic_write(v, gpa);
-
-		if (rc == 0)
-			return;
+	if (!v->domain->is_privileged || !write || (gpa & PAGE_MASK) != dom0_lapic_base)
+		return -EPERM;
+	rc = emulate_lapic_write(v, gpa);
+	if (rc)
 		pr_err("d%uv%u: cannot emulate the write to LAPIC register %#lx (%d)\n",
 		       v->domain->id, v->id, gpa & ~PAGE_MASK, rc);
-	}
-	pr_err("d%uv%u: nested page fault at %#lx, error %#lx\n", v->domain->id, v->id, gpa, error);
-	vmcb_dump(v);
-	domain_crash(v->domain, "access to guest-physical memory it may not use");
+	return rc;
 }

@@ -6,7 +6,7 @@
  * hypercall at MMIO, at dom0's LAPIC page, above the direct map or at a
  * read-only grant mapping gets -EFAULT, and the hypervisor touches nothing.
  */
-#include <asm/npt_build.h>
+#include <asm/p2m_table.h>
 #include <asm/paging.h>
 #include <tern/errno.h>
 #include <tern/p2m.h>
@@ -15,7 +15,7 @@
 #include <tern/string.h>
 
 /* Lookups only: nothing is allocated or freed through it. */
-static struct npt_mem lookup_mem = { .map = npt_direct_map };
+static struct p2m_mem lookup_mem = { .map = p2m_direct_map };
 
 /* Host frames the hypervisor may dereference: RAM of the heap (domUs'
  * memory, hypervisor pages given to guests) or dom0's, below the end of
@@ -36,7 +36,7 @@ static void *guest_pointer_locked(struct domain *d, uint64_t gpa, bool write)
 	paddr_t hpa;
 	bool writable;
 
-	if (!d->npt_root || npt_translate(&lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable) ||
+	if (!d->npt_root || hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable) ||
 	    (write && !writable) || !host_ram(hpa))
 		return NULL;
 	return (void *)(uintptr_t)hpa;
@@ -100,7 +100,7 @@ int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa)
 	gpa = gfn << PAGE_SHIFT;
 	spin_lock(&d->p2m_lock);
 	ram = d->npt_root && d->is_ram(d, gpa) && d->base_frame(d, gpa, &base) &&
-	      !npt_translate(&lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
+	      !hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
 	      writable && host_ram(now);
 	spin_unlock(&d->p2m_lock);
 	if (!ram)

@@ -3,7 +3,6 @@
  * by the toolstack, given back and taken again by the guest's balloon), and
  * giving it all back when they are destroyed.
  */
-#include <asm/npt_build.h>
 #include <tern/domu.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
