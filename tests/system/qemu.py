@@ -41,7 +41,68 @@ class ConsoleTimeout(AssertionError):
     pass
 
 
-class Machine:
+class Emulator:
+    """What QEMU and Bochs machines share: the console text a subclass's
+    reader thread collects (output, under _lock), waiting for it, and
+    killing the emulator's process (_proc, in a session of its own)."""
+
+    EMULATOR = "QEMU"
+
+    @property
+    def pid(self):
+        return self._proc.pid
+
+    def running(self):
+        return self._proc.poll() is None
+
+    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, start=0, whole_lines=True):
+        """Waits until pattern (a regex, MULTILINE) appears in the output from
+        offset start on; returns the match. By default only complete lines are
+        searched, so '(.*)$' never catches half a line; pass whole_lines=False
+        to match a prompt that ends without a newline. Fails with the console's
+        tail if the pattern does not appear in time or the emulator exits first."""
+        regex = re.compile(pattern, re.MULTILINE)
+        deadline = time.monotonic() + timeout * TIMEOUT_SCALE
+        with self._lock:
+            while True:
+                end = self.output.rfind("\n") + 1 if whole_lines else len(self.output)
+                m = regex.search(self.output, start, end)
+                if m:
+                    return m
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (not self._reader.is_alive() and not self.running()):
+                    why = "timed out" if remaining <= 0 else f"{self.EMULATOR} exited"
+                    raise ConsoleTimeout(
+                        f"{why} waiting for /{pattern}/ on {self.name}; console tail:\n"
+                        + self.output[-3000:])
+                self._lock.wait(min(remaining, 1.0))
+
+    def _append(self, data):
+        """Adds what the console printed to the output and the log file."""
+        text = data.decode("utf-8", errors="replace").replace("\r", "")
+        with self._lock:
+            self.output += text
+            self._log.write(text)
+            self._log.flush()
+            self._lock.notify_all()
+
+    def _kill_process(self):
+        """Kills the emulator's process group (it is its own session)."""
+        if self.running():
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._proc.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+class Machine(Emulator):
     """One QEMU instance. Use as a context manager, or call kill()."""
 
     def __init__(self, name, kernel=TERN_ELF, append="", modules=(), smp=1,
@@ -90,43 +151,9 @@ class Machine:
             data = os.read(fd, 4096)
             if not data:
                 break
-            text = data.decode("utf-8", errors="replace").replace("\r", "")
-            with self._lock:
-                self.output += text
-                self._log.write(text)
-                self._log.flush()
-                self._lock.notify_all()
+            self._append(data)
         with self._lock:
             self._lock.notify_all()
-
-    @property
-    def pid(self):
-        return self._proc.pid
-
-    def running(self):
-        return self._proc.poll() is None
-
-    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, start=0, whole_lines=True):
-        """Waits until pattern (a regex, MULTILINE) appears in the output from
-        offset start on; returns the match. By default only complete lines are
-        searched, so '(.*)$' never catches half a line; pass whole_lines=False
-        to match a prompt that ends without a newline. Fails with the console's
-        tail if the pattern does not appear in time or QEMU exits first."""
-        regex = re.compile(pattern, re.MULTILINE)
-        deadline = time.monotonic() + timeout * TIMEOUT_SCALE
-        with self._lock:
-            while True:
-                end = self.output.rfind("\n") + 1 if whole_lines else len(self.output)
-                m = regex.search(self.output, start, end)
-                if m:
-                    return m
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (not self._reader.is_alive() and not self.running()):
-                    why = "timed out" if remaining <= 0 else "QEMU exited"
-                    raise ConsoleTimeout(
-                        f"{why} waiting for /{pattern}/ on {self.name}; console tail:\n"
-                        + self.output[-3000:])
-                self._lock.wait(min(remaining, 1.0))
 
     def wait_exit(self, timeout=DEFAULT_TIMEOUT):
         """Waits for QEMU to exit by itself (e.g. a guest reset under -no-reboot)."""
@@ -217,12 +244,7 @@ class Machine:
     def kill(self):
         if self._proc is None:
             return
-        if self.running():
-            try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self._proc.wait()
+        self._kill_process()
         if self._reader:
             self._reader.join(10)
         self._proc.stdin.close()
@@ -230,9 +252,3 @@ class Machine:
         if self._log:
             self._log.close()
         shutil.rmtree(self._monitor_dir, ignore_errors=True)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.kill()

@@ -67,6 +67,101 @@ static uint64_t map_long(unsigned int levels, uint64_t va, uint64_t target, unsi
 	return root;
 }
 
+static bool set_mem(void *ctx, uint64_t gpa, uint64_t bits, size_t len)
+{
+	uint64_t v = 0;
+
+	(void)ctx;
+	if (gpa + len > sizeof(mem))
+		return false;
+	memcpy(&v, mem + gpa, len);
+	v |= bits;
+	memcpy(mem + gpa, &v, len);
+	return true;
+}
+
+static uint64_t get64(uint64_t gpa)
+{
+	uint64_t v;
+
+	memcpy(&v, mem + gpa, 8);
+	return v;
+}
+
+/* The gpa of va's entry at level (4-level tables map_long built). */
+static uint64_t entry_at(uint64_t root, uint64_t va, unsigned int level)
+{
+	uint64_t table = root;
+
+	for (unsigned int l = 4; l > level; l--)
+		table = get64(table + ((va >> (12 + 9 * (l - 1))) & 511) * 8) & ~0xfffull;
+	return table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+}
+
+static int access(const struct guest_paging *p, uint64_t va, bool write, bool user, bool ac,
+		  uint32_t *pf)
+{
+	struct guest_access a = { .write = write, .user = user, .ac = ac };
+	uint64_t gpa;
+
+	*pf = 0xdead;
+	return guest_walk_access(p, va, &a, read_mem, set_mem, NULL, &gpa, pf);
+}
+
+/* The rights the CPU checks, the #PF error codes it gives, and the accessed
+ * and dirty bits it sets. */
+static void test_access_rights(void **state)
+{
+	struct guest_paging p = { .cr0 = X86_CR0_PE | X86_CR0_PG, .cr4 = X86_CR4_PAE,
+				  .efer = EFER_LME | EFER_LMA };
+	const uint64_t va = 0x400000;
+	uint64_t leaf, top, gpa;
+	uint32_t pf;
+
+	(void)state;
+	p.cr3 = map_long(4, va, 0x9000, 1);
+	leaf = entry_at(p.cr3, va, 1);
+	top = entry_at(p.cr3, va, 4);
+	/* A read sets accessed bits all the way down, and no dirty bit. */
+	assert_int_equal(access(&p, va, false, false, false, &pf), 0);
+	assert_true(get64(top) & PTE_A);
+	assert_true(get64(leaf) & PTE_A);
+	assert_false(get64(leaf) & PTE_D);
+	assert_int_equal(access(&p, va, true, false, false, &pf), 0);
+	assert_true(get64(leaf) & PTE_D);
+	assert_false(get64(top) & PTE_D);
+
+	/* Supervisor pages: no user access (a protection fault). */
+	assert_int_equal(access(&p, va, false, true, false, &pf), -EFAULT);
+	assert_int_equal(pf, PF_PRESENT | PF_USER);
+
+	/* Read-only: the kernel writes only without CR0.WP. */
+	set64(leaf & ~0xfffull, (leaf >> 3) & 511, get64(leaf) & ~(uint64_t)PTE_RW);
+	assert_int_equal(access(&p, va, true, false, false, &pf), 0);
+	p.cr0 |= X86_CR0_WP;
+	assert_int_equal(access(&p, va, true, false, false, &pf), -EFAULT);
+	assert_int_equal(pf, PF_PRESENT | PF_WRITE);
+	assert_int_equal(access(&p, va, false, false, false, &pf), 0);
+
+	/* User pages (U/S on every level): the kernel under SMAP only with AC. */
+	for (unsigned int level = 4; level >= 1; level--)
+		set_mem(NULL, entry_at(p.cr3, va, level), PTE_US | PTE_RW, 8);
+	assert_int_equal(access(&p, va, true, true, false, &pf), 0);
+	assert_int_equal(access(&p, va, false, false, false, &pf), 0);
+	p.cr4 |= X86_CR4_SMAP;
+	assert_int_equal(access(&p, va, false, false, false, &pf), -EFAULT);
+	assert_int_equal(pf, PF_PRESENT);
+	assert_int_equal(access(&p, va, false, false, true, &pf), 0);
+
+	/* Not present: no P bit in the error code. */
+	assert_int_equal(access(&p, va + 0x200000, true, true, false, &pf), -EFAULT);
+	assert_int_equal(pf, PF_WRITE | PF_USER);
+	/* A table that cannot be read is not the guest's #PF. */
+	p.cr3 = sizeof(mem);
+	assert_int_equal(access(&p, va, false, false, false, &pf), -EIO);
+	assert_int_equal(guest_walk(&p, va, read_mem, NULL, &gpa), -EFAULT);
+}
+
 static void test_paging_off(void **state)
 {
 	struct guest_paging p = { .cr0 = X86_CR0_PE };
@@ -161,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup(test_five_level, setup),
 		cmocka_unit_test_setup(test_pae_and_32bit, setup),
 		cmocka_unit_test_setup(test_tables_outside_memory, setup),
+		cmocka_unit_test_setup(test_access_rights, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

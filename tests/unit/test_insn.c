@@ -114,6 +114,86 @@ static void test_non_accesses_are_refused(void **state)
 	assert_int_equal(insn_decode_mem(nop, sizeof(nop), &s), -EINVAL);
 }
 
+/* MOV between al/ax/eax/rax and an absolute address: a load or a store of
+ * register 0, with an 8-byte address (4 with the address-size prefix). */
+static void test_moffs_decode(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t bytes[15];
+		unsigned int len, size;
+		bool load;
+	} moffs[] = {
+		{ "movabs 0x1122334455667788,%al", { 0xa0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 }, 9, 1, true },
+		{ "movabs 0x...,%eax", { 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 }, 9, 4, true },
+		{ "movabs 0x...,%ax", { 0x66, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, 2, true },
+		{ "movabs 0x...,%rax", { 0x48, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, 8, true },
+		{ "addr32 mov 0x...,%eax", { 0x67, 0xa1, 1, 2, 3, 4 }, 6, 4, true },
+		{ "movabs %al,0x...", { 0xa2, 1, 2, 3, 4, 5, 6, 7, 8 }, 9, 1, false },
+		{ "movabs %rax,0x...", { 0x48, 0xa3, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, 8, false },
+		{ "mov %eax,%fs:0x... (addr32)", { 0x64, 0x67, 0xa3, 1, 2, 3, 4 }, 7, 4, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(moffs) / sizeof(moffs[0]); i++) {
+		struct insn_mem s;
+
+		if (insn_decode_mem(moffs[i].bytes, moffs[i].len, &s) || s.len != moffs[i].len ||
+		    s.size != moffs[i].size || s.load != moffs[i].load || s.reg != 0 ||
+		    s.src_is_reg == moffs[i].load || s.string != INSN_STRING_NONE ||
+		    (s.load && s.reg_size != s.size))
+			fail_msg("%s: len %u size %u load %d reg %u", moffs[i].what, s.len, s.size,
+				 s.load, s.reg);
+		for (unsigned int n = 0; n < moffs[i].len; n++)
+			assert_int_equal(insn_decode_mem(moffs[i].bytes, n, &s), -ENODATA);
+	}
+}
+
+static void test_string_decode(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t bytes[4];
+		unsigned int len, size, addr_size;
+		enum insn_string string;
+		bool rep;
+		enum insn_seg seg;
+	} strings[] = {
+		{ "movsb", { 0xa4 }, 1, 1, 8, INSN_MOVS, false, INSN_SEG_DEFAULT },
+		{ "rep movsb", { 0xf3, 0xa4 }, 2, 1, 8, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "repnz movsb (repeats too)", { 0xf2, 0xa4 }, 2, 1, 8, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "rep movsw", { 0x66, 0xf3, 0xa5 }, 3, 2, 8, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "rep movsl", { 0xf3, 0xa5 }, 2, 4, 8, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "rep movsq", { 0xf3, 0x48, 0xa5 }, 3, 8, 8, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "addr32 rep movsb", { 0x67, 0xf3, 0xa4 }, 3, 1, 4, INSN_MOVS, true, INSN_SEG_DEFAULT },
+		{ "rep movsb %fs:(%rsi)", { 0x64, 0xf3, 0xa4 }, 3, 1, 8, INSN_MOVS, true, INSN_SEG_FS },
+		{ "rep stosb", { 0xf3, 0xaa }, 2, 1, 8, INSN_STOS, true, INSN_SEG_DEFAULT },
+		{ "rep stosq", { 0xf3, 0x48, 0xab }, 3, 8, 8, INSN_STOS, true, INSN_SEG_DEFAULT },
+		{ "lodsb", { 0xac }, 1, 1, 8, INSN_LODS, false, INSN_SEG_DEFAULT },
+		{ "lodsq %gs:(%rsi)", { 0x65, 0x48, 0xad }, 3, 8, 8, INSN_LODS, false, INSN_SEG_GS },
+		{ "lodsw, last segment wins", { 0x64, 0x65, 0x66, 0xad }, 4, 2, 8, INSN_LODS, false, INSN_SEG_GS },
+	};
+	const uint8_t cmps[] = { 0xa6 }, test_al[] = { 0xa8, 0x01 }, scas[] = { 0xf3, 0xae };
+	const uint8_t movs_0f[] = { 0x0f, 0xa4, 0xc0, 0x01 }; /* shld, not movs */
+	struct insn_mem s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (insn_decode_mem(strings[i].bytes, strings[i].len, &s) ||
+		    s.len != strings[i].len || s.size != strings[i].size ||
+		    s.addr_size != strings[i].addr_size || s.string != strings[i].string ||
+		    s.rep != strings[i].rep || s.seg != strings[i].seg)
+			fail_msg("%s: len %u size %u addr %u string %d rep %d seg %d", strings[i].what,
+				 s.len, s.size, s.addr_size, s.string, s.rep, s.seg);
+		for (unsigned int n = 0; n < strings[i].len; n++)
+			assert_int_equal(insn_decode_mem(strings[i].bytes, n, &s), -ENODATA);
+	}
+	assert_int_equal(insn_decode_mem(cmps, sizeof(cmps), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(test_al, sizeof(test_al), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(scas, sizeof(scas), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(movs_0f, sizeof(movs_0f), &s), -EINVAL);
+}
+
 static void test_truncated_bytes_are_reported(void **state)
 {
 	(void)state;
@@ -199,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_xchg_is_a_store_that_exchanges),
 		cmocka_unit_test(test_loads_decode),
 		cmocka_unit_test(test_non_accesses_are_refused),
+		cmocka_unit_test(test_moffs_decode),
+		cmocka_unit_test(test_string_decode),
 		cmocka_unit_test(test_truncated_bytes_are_reported),
 		cmocka_unit_test(test_prefix_flood_stays_in_bounds),
 		cmocka_unit_test(test_mov_cr_decode),

@@ -46,6 +46,8 @@ static void test_starts_in_xapic_mode(void **state)
 	assert_int_equal(vlapic_get_base(&l0), XAPIC | APIC_BASE_BSP);
 	assert_int_equal(vlapic_get_base(&l3), XAPIC);
 	assert_true(vlapic_xapic_mode(&l0) && vlapic_enabled(&l0));
+	assert_true(vlapic_mmio_page(&l0, 0xfee00ff0) && vlapic_mmio_page(&l0, 0xfee00000));
+	assert_false(vlapic_mmio_page(&l0, 0xfee01000) || vlapic_mmio_page(&l0, 0xfedfffff));
 	/* The ID in bits 31:24 (twice the vCPU id), the version, reset values. */
 	assert_int_equal(vlapic_mmio_read(&l3, 0x20), 6u << 24);
 	assert_int_equal(vlapic_mmio_read(&l0, 0x30), 0x50014);
@@ -135,6 +137,7 @@ static void test_apic_base_transitions(void **state)
 	/* xAPIC -> x2APIC, then back directly: #GP. */
 	assert_int_equal(vlapic_set_base(&l, X2APIC), 0);
 	assert_false(vlapic_xapic_mode(&l));
+	assert_false(vlapic_mmio_page(&l, 0xfee00300)); /* nothing there in x2APIC mode */
 	assert_int_equal(vlapic_set_base(&l, XAPIC), -EINVAL);
 	assert_int_equal(vlapic_get_base(&l), X2APIC);
 	/* Disabling with EXTD still set is no state: #GP. */

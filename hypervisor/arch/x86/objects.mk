@@ -24,11 +24,14 @@ HV_SRCS += hypervisor/arch/x86/rtc.c
 # Guest CPUs, vendor-neutral: emulation, virtual LAPIC, time, state switching
 HV_SRCS += hypervisor/arch/x86/hvm/hvm.c
 HV_SRCS += hypervisor/arch/x86/hvm/mmio.c
+HV_SRCS += hypervisor/arch/x86/hvm/mmio_string.c
+HV_SRCS += hypervisor/arch/x86/hvm/insn_string.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpuid.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpuid_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/msr.c
 HV_SRCS += hypervisor/arch/x86/hvm/msr_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/creg.c
+HV_SRCS += hypervisor/arch/x86/hvm/io.c
 HV_SRCS += hypervisor/arch/x86/hvm/insn.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_walk.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c
@@ -72,3 +75,8 @@ HV_SRCS += hypervisor/arch/x86/svm/asid.c
 HV_SRCS += hypervisor/arch/x86/svm/vmcb_check.c
 HV_SRCS += hypervisor/arch/x86/svm/cr.c
 HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
+
+# Intel VT-x (detection and VMXON so far)
+HV_SRCS += hypervisor/arch/x86/vmx/vmx.c
+HV_SRCS += hypervisor/arch/x86/vmx/vmx_caps.c
+HV_SRCS += hypervisor/arch/x86/vmx/vmxon.c

@@ -121,8 +121,6 @@ static void start_dom0(void)
 
 	if (!dom0_planned)
 		panic("Could not set up DOM0 guest OS (see the dom0 lines above)");
-	if (!hvm)
-		panic("tern needs hardware virtualization (AMD-V with nested paging) to run dom0");
 	rc = hvm->cpu_enable();
 	if (rc)
 		panic("%s: cannot enable it on CPU0 (%d)", hvm->name, rc);
@@ -179,6 +177,9 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	pr_info("Brought up %u CPUs\n", smp_boot_cpus(&boot_info.map));
 
 	print_modules();
+	/* First: without it no module would help. */
+	if (!hvm)
+		panic("tern cannot run guests on this CPU (see the HVM lines above)");
 	if (boot_info.nr_modules == 0)
 		panic("No dom0 kernel: the bootloader passed no module. Add a 'module' line with the dom0 kernel after the 'multiboot' line.");
 	start_dom0();

@@ -17,6 +17,12 @@
 
 struct domain;
 struct cpuid_regs;
+
+/* The guest state behind a data access (hvm_ops.access_state). */
+struct hvm_access_state {
+	uint64_t rflags;
+	uint64_t fs_base, gs_base;
+};
 struct p2m_table_ops;
 struct creg_features;
 struct guest_paging;
@@ -116,8 +122,11 @@ struct hvm_ops {
 	 * vendor-neutral emulation in hvm/. */
 	/* A general register by its encoding (0 rax .. 15 r15). */
 	uint64_t *(*gpr)(struct vcpu *v, unsigned int reg);
-	/* Whether it runs 64-bit code (EFER.LMA and CS.L). */
+	/* Whether it runs 64-bit code (EFER.LMA and CS.L), and at which privilege level. */
 	bool (*long_mode64)(const struct vcpu *v);
+	unsigned int (*cpl)(const struct vcpu *v);
+	/* Loads a CR4 value hvm/creg.c allowed. */
+	void (*set_cr4)(struct vcpu *v, uint64_t value);
 	/* Its instruction at CS:RIP: up to INSN_MAX_LEN bytes, how many could be read. */
 	size_t (*fetch_insn)(struct vcpu *v, uint8_t *buf);
 	/* The intercepted instruction (CPUID, RDMSR, ...) is done; len is its
@@ -130,6 +139,11 @@ struct hvm_ops {
 	/* Raises an exception in the guest at its next entry. */
 	void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_error,
 				 uint32_t error);
+	/* A #PF at linear address la (CR2) with error code error, likewise. */
+	void (*inject_page_fault)(struct vcpu *v, uint64_t la, uint32_t error);
+	/* What the rights of a data access the hypervisor makes for the guest
+	 * and its addresses depend on, besides cpl and guest_paging. */
+	void (*access_state)(const struct vcpu *v, struct hvm_access_state *s);
 	/* MSRs whose value the vendor's state holds (EFER, the TSC, DEBUGCTL,
 	 * the vendor's own virtualization MSRs), reached once hvm/msr.c's policy
 	 * allowed the access; false: no such MSR (#GP). */
@@ -170,6 +184,15 @@ void vcpu_time_update(struct vcpu *v);
 /* #GP(0): no error code in real mode, where none is pushed (hvm/creg.c). */
 void hvm_inject_gp(struct vcpu *v);
 
+/* An intercepted MOV to CR4 from general register gpr, len bytes long:
+ * checked and carried out, or #GP (hvm/creg.c). */
+void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len);
+/* The source register and length of the MOV to control register cr at
+ * CS:RIP, decoded from guest memory; false if it is not one. */
+bool hvm_decode_mov_to_cr(struct vcpu *v, unsigned int cr, unsigned int *gpr, unsigned int *len);
+/* An intercepted XSETBV: checked and carried out, or #UD/#GP (len: its length). */
+void hvm_handle_xsetbv(struct vcpu *v, unsigned int len);
+
 /* Whether v may load value into CR4 or EFER (check: creg_cr4_check or
  * creg_efer_check, against v's CPUID and state); logs why not. */
 bool hvm_creg_write_allowed(struct vcpu *v, const char *reg, creg_check_fn check,
@@ -186,6 +209,15 @@ void hvm_host_creg_features(struct creg_features *f);
 /* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
 void hvm_handle_msr(struct vcpu *v, bool write);
 
+/* An intercepted IN, OUT, INS or OUTS (len bytes long) of size bytes. */
+struct hvm_io {
+	unsigned int size;
+	bool in, string, rep;
+	unsigned int len;
+};
+/* Carried out as a port with nothing behind it answers (hvm/io.c). */
+void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
+
 /*
  * An access to guest-physical address gpa that v's nested table did not
  * allow (mapped: a translation was there, so it was a write to a read-only
@@ -194,6 +226,12 @@ void hvm_handle_msr(struct vcpu *v, bool write);
  * the domain.
  */
 int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write);
+
+struct insn_mem;
+/* A string instruction st that reached memory with nothing behind it
+ * (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
+ * or an error if it cannot be (the domain must stop). */
+int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

@@ -1,6 +1,7 @@
 /*
- * Decoding the few instructions the hypervisor must carry out itself: writes
- * to memory-mapped registers (dom0's LAPIC) and MOV to a control register.
+ * Decoding the few instructions the hypervisor must carry out itself:
+ * accesses to memory-mapped registers (dom0's LAPIC, a domU's xAPIC page)
+ * and to memory with nothing behind it, and MOV to a control register.
  * QEMU's SVM has no decode assists, so the bytes come from guest memory.
  */
 #ifndef ASM_INSN_H
@@ -9,6 +10,10 @@
 #include <tern/types.h>
 
 #define INSN_MAX_LEN 15
+
+enum insn_string { INSN_STRING_NONE, INSN_MOVS, INSN_STOS, INSN_LODS };
+enum insn_seg { INSN_SEG_DEFAULT, INSN_SEG_ES, INSN_SEG_CS, INSN_SEG_SS, INSN_SEG_DS,
+		INSN_SEG_FS, INSN_SEG_GS };
 
 struct insn_mem {
 	unsigned int len;       /* bytes of the whole instruction */
@@ -19,13 +24,20 @@ struct insn_mem {
 	unsigned int reg_size;  /* loads: bytes of the register written (MOVZX widens) */
 	uint64_t imm;           /* stores of an immediate: the value */
 	bool exchange;          /* XCHG: a store whose register also gets the old value */
+	enum insn_string string; /* MOVS, STOS, LODS (size: each element); else NONE */
+	bool rep;               /* string: an F3 or F2 prefix (both repeat MOVS/STOS/LODS) */
+	unsigned int addr_size; /* string: bytes of rcx/rsi/rdi used, 8 (or 4 with 67) */
+	enum insn_seg seg;      /* string: the source's segment override, or DEFAULT (DS) */
 };
 
 /*
  * Decodes a memory access in 64-bit mode: MOV r/m,reg (88/89), MOV reg,r/m
  * (8A/8B), MOV r/m,imm (C6/C7 /0), XCHG r/m,reg (86/87), MOVZX reg,r/m8/16
- * (0F B6/B7), with legacy and REX prefixes. Returns 0, -EINVAL for anything
- * else (or a register-only form), -ENODATA if the avail bytes end inside the
+ * (0F B6/B7), MOV al/ax/eax/rax to and from an absolute address (A0-A3: a
+ * load or a store of register 0), and the string instructions MOVS, STOS
+ * and LODS (A4/A5, AA/AB, AC/AD: string set, which insn_string.h carries
+ * out), with legacy and REX prefixes. Returns 0, -EINVAL for anything else
+ * (or a register-only form), -ENODATA if the avail bytes end inside the
  * instruction.
  */
 int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out);

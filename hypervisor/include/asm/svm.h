@@ -28,7 +28,9 @@ void svm_handle_exit(struct vcpu *v);
 /* Skips the intercepted instruction of the given length (used if the CPU
  * does not save the next RIP). */
 void svm_skip_instruction(struct vcpu *v, unsigned int len);
-/* hvm_ops.advance_rip: an emulated instruction of len bytes is done. */
+/* hvm_ops.cpl, .set_cr4, .advance_rip (an emulated instruction of len bytes is done). */
+unsigned int svm_cpl(const struct vcpu *v);
+void svm_set_cr4(struct vcpu *v, uint64_t value);
 void svm_advance_rip(struct vcpu *v, unsigned int len);
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
 
@@ -39,6 +41,9 @@ size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf);
 uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg);
 /* Whether the guest runs 64-bit code (EFER.LMA and CS.L). */
 bool svm_long_mode64(const struct vcpu *v);
+/* hvm_ops.inject_page_fault and hvm_ops.access_state (guest_insn.c). */
+void svm_inject_page_fault(struct vcpu *v, uint64_t la, uint32_t error);
+void svm_access_state(const struct vcpu *v, struct hvm_access_state *st);
 
 /* An intercepted write to CR4 (cr.c). */
 void svm_handle_cr4_write(struct vcpu *v);

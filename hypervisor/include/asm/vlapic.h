@@ -68,6 +68,8 @@ void vlapic_init_signal(struct vlapic *l);
 /* APIC_BASE says enabled, and xAPIC mode (not x2APIC). */
 bool vlapic_enabled(const struct vlapic *l);
 bool vlapic_xapic_mode(const struct vlapic *l);
+/* Whether gpa is on the xAPIC page: only in xAPIC mode is anything there. */
+bool vlapic_mmio_page(const struct vlapic *l, uint64_t gpa);
 
 /* The x2APIC logical id (cluster in bits 31:16, one bit of 16 below). */
 uint32_t vlapic_logical_id(uint32_t id);

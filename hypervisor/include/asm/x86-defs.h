@@ -85,6 +85,14 @@
 #define PTE_PS (1 << 7)
 #define PTE_G (1 << 8)
 
+/* #PF error code bits. */
+#define PF_PRESENT (1 << 0) /* a protection violation (else: not present) */
+#define PF_WRITE (1 << 1)
+#define PF_USER (1 << 2)
+
+#define X86_EFLAGS_DF (1 << 10)
+#define X86_EFLAGS_AC (1 << 18)
+
 /* Selectors of the hypervisor's GDT (desc.c); the trampoline has its own. */
 #define GDT_CS64 0x08
 #define GDT_DS 0x10

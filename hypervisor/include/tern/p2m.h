@@ -97,4 +97,20 @@ void p2m_destroy(struct domain *d);
 int p2m_copy_from(struct domain *d, uint64_t gpa, void *buf, size_t len);
 int p2m_copy_to(struct domain *d, uint64_t gpa, const void *buf, size_t len);
 
+/*
+ * The guest's own view of gpa (len bytes, not crossing a page), for
+ * accesses the hypervisor carries out for it: RAM as p2m_copy_from/to
+ * (P2M_BUS_RAM); where d's table maps nothing, reads give all-ones and
+ * writes go nowhere, as on a bus where nothing answers (P2M_BUS_NOTHING);
+ * -EFAULT for anything else (MMIO, a read-only mapping written).
+ */
+#define P2M_BUS_RAM 1
+#define P2M_BUS_NOTHING 0
+int p2m_bus_read(struct domain *d, uint64_t gpa, void *buf, size_t len);
+int p2m_bus_write(struct domain *d, uint64_t gpa, const void *buf, size_t len);
+
+/* Sets bits in the aligned 4- or 8-byte word at gpa atomically (a guest
+ * page-table entry's accessed and dirty bits), if it is d's writable RAM. */
+bool p2m_set_bits(struct domain *d, uint64_t gpa, uint64_t bits, size_t len);
+
 #endif

@@ -14,6 +14,20 @@ static bool read_gpa(void *ctx, uint64_t gpa, void *buf, size_t len)
 	return domain_read_gpa(ctx, gpa, buf, len) == 0;
 }
 
+static bool set_gpa_bits(void *ctx, uint64_t gpa, uint64_t bits, size_t len)
+{
+	return p2m_set_bits(ctx, gpa, bits, len);
+}
+
+int guest_translate(struct vcpu *v, uint64_t gva, const struct guest_access *a, uint64_t *gpa,
+		    uint32_t *pf_error)
+{
+	struct guest_paging paging;
+
+	hvm->guest_paging(v, &paging);
+	return guest_walk_access(&paging, gva, a, read_gpa, set_gpa_bits, v->domain, gpa, pf_error);
+}
+
 /* The guest-physical address of guest-virtual gva, or false. */
 static bool guest_physical(struct vcpu *v, uint64_t gva, uint64_t *gpa)
 {

@@ -4,7 +4,10 @@
 #include <tern/errno.h>
 
 #define PREFIX_OPSIZE 0x66
+#define PREFIX_ADDRSIZE 0x67
 #define PREFIX_LOCK 0xf0
+#define PREFIX_REPNE 0xf2
+#define PREFIX_REP 0xf3
 
 static bool is_legacy_prefix(uint8_t b)
 {
@@ -41,17 +44,71 @@ static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail
 	return extra;
 }
 
+/* The segment a prefix byte names, or DEFAULT for another prefix. */
+static enum insn_seg segment_of(uint8_t prefix)
+{
+	switch (prefix) {
+	case 0x26: return INSN_SEG_ES;
+	case 0x2e: return INSN_SEG_CS;
+	case 0x36: return INSN_SEG_SS;
+	case 0x3e: return INSN_SEG_DS;
+	case 0x64: return INSN_SEG_FS;
+	case 0x65: return INSN_SEG_GS;
+	default: return INSN_SEG_DEFAULT;
+	}
+}
+
+/* The one-byte forms without ModRM at A0-AD: MOV with an absolute address
+ * (its 8 bytes, or 4 with the address-size prefix, follow the opcode) and
+ * the string instructions. i is just past the opcode. */
+static int decode_a0_ad(uint8_t opcode, size_t i, size_t avail, struct insn_mem *out)
+{
+	switch (opcode) {
+	case 0xa0: case 0xa1:
+		out->load = true;
+		/* fall through */
+	case 0xa2: case 0xa3:
+		out->src_is_reg = !out->load;
+		out->reg_size = out->size;
+		i += out->addr_size;
+		if (i > avail)
+			return -ENODATA;
+		break;
+	case 0xa4: case 0xa5:
+		out->string = INSN_MOVS;
+		break;
+	case 0xaa: case 0xab:
+		out->string = INSN_STOS;
+		break;
+	case 0xac: case 0xad:
+		out->string = INSN_LODS;
+		break;
+	default:
+		return -EINVAL; /* CMPS, TEST, SCAS: not loads or stores alone */
+	}
+	out->len = i;
+	return 0;
+}
+
 int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 {
 	size_t i = 0;
-	bool opsize16 = false, rex_w = false, rex_r = false, two_byte = false, ok;
+	bool opsize16 = false, addr32 = false, rep = false, rex_w = false, rex_r = false;
+	bool two_byte = false, ok;
+	enum insn_seg seg = INSN_SEG_DEFAULT;
 	uint8_t opcode, modrm;
 	unsigned int extra, operand_size;
 
 	if (avail > INSN_MAX_LEN)
 		avail = INSN_MAX_LEN;
-	while (i < avail && is_legacy_prefix(bytes[i]))
-		opsize16 |= bytes[i++] == PREFIX_OPSIZE;
+	while (i < avail && is_legacy_prefix(bytes[i])) {
+		opsize16 |= bytes[i] == PREFIX_OPSIZE;
+		addr32 |= bytes[i] == PREFIX_ADDRSIZE;
+		rep |= bytes[i] == PREFIX_REP || bytes[i] == PREFIX_REPNE;
+		if (segment_of(bytes[i]) != INSN_SEG_DEFAULT)
+			seg = segment_of(bytes[i]); /* the last one counts */
+		i++;
+	}
 	if (i < avail && (bytes[i] & 0xf0) == 0x40) { /* REX */
 		rex_w = bytes[i] & 8;
 		rex_r = bytes[i] & 4;
@@ -61,15 +118,23 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		two_byte = true;
 		i++;
 	}
-	if (i + 2 > avail)
+	if (i + 1 > avail)
 		return -ENODATA;
 	opcode = bytes[i++];
+	*out = (struct insn_mem){ 0 };
+	operand_size = rex_w ? 8 : opsize16 ? 2 : 4;
+	if (!two_byte && opcode >= 0xa0 && opcode <= 0xaf) {
+		out->size = (opcode & 1) ? operand_size : 1;
+		out->addr_size = addr32 ? 4 : 8;
+		out->rep = rep;
+		out->seg = seg;
+		return decode_a0_ad(opcode, i, avail, out);
+	}
+	if (i + 1 > avail)
+		return -ENODATA;
 	modrm = bytes[i++];
 	if (modrm >> 6 == 3)
 		return -EINVAL; /* register to register: no memory access */
-
-	*out = (struct insn_mem){ 0 };
-	operand_size = rex_w ? 8 : opsize16 ? 2 : 4;
 	out->reg = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
 	if (two_byte) {
 		if (opcode != 0xb6 && opcode != 0xb7)

@@ -67,7 +67,7 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 	if (rc)
 		return rc;
 	/* LAPIC registers are 32 bits wide and 16-byte aligned. */
-	if (st.load || st.size != 4 || reg & 0xf)
+	if (st.string || st.load || st.size != 4 || reg & 0xf)
 		return -EINVAL;
 	if (st.exchange)
 		old = mmio_read32(dom0_lapic_base + reg);
@@ -79,7 +79,8 @@ static int emulate_lapic_write(struct vcpu *v, uint64_t gpa)
 /*
  * An access to guest-physical space with nothing behind it, by a domain
  * without devices: reads see all-ones, writes go nowhere, as on a bus with
- * nothing to answer. The domain goes on.
+ * nothing to answer. The domain goes on. A string instruction may reach
+ * RAM too, element by element (mmio_string.c).
  */
 static int emulate_nothing(struct vcpu *v)
 {
@@ -88,6 +89,8 @@ static int emulate_nothing(struct vcpu *v)
 
 	if (rc)
 		return rc;
+	if (st.string)
+		return hvm_emulate_string(v, &st);
 	complete_access(v, &st, ~0ull);
 	return 0;
 }
@@ -109,6 +112,8 @@ static int emulate_vlapic_mmio(struct vcpu *v, uint64_t gpa)
 
 	if (rc)
 		return rc;
+	if (st.string)
+		return -EOPNOTSUPP;
 	if (!st.load && st.size >= 4 && !shift &&
 	    vlapic_mmio_write(&v->lapic, reg, (uint32_t)store_value(v, &st), &ipi) == 1)
 		vcpu_send_ipi(v, &ipi);
@@ -121,10 +126,8 @@ int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write)
 	int rc;
 
 	if (!v->domain->passthrough && !mapped) {
-		/* The xAPIC page exists only in xAPIC mode; else nothing is there. */
-		bool lapic = vlapic_xapic_mode(&v->lapic) && (gpa & PAGE_MASK) == VLAPIC_BASE_ADDRESS;
-
-		return lapic ? emulate_vlapic_mmio(v, gpa) : emulate_nothing(v);
+		return vlapic_mmio_page(&v->lapic, gpa) ? emulate_vlapic_mmio(v, gpa)
+							 : emulate_nothing(v);
 	}
 	if (!v->domain->is_privileged || !write || (gpa & PAGE_MASK) != dom0_lapic_base)
 		return -EPERM;

@@ -82,6 +82,11 @@ bool vlapic_xapic_mode(const struct vlapic *l)
 	return (l->apic_base & BASE_MODE) == APIC_BASE_ENABLE;
 }
 
+bool vlapic_mmio_page(const struct vlapic *l, uint64_t gpa)
+{
+	return vlapic_xapic_mode(l) && (gpa & ~0xfffull) == VLAPIC_BASE_ADDRESS;
+}
+
 static bool x2apic_mode(const struct vlapic *l)
 {
 	return (l->apic_base & BASE_MODE) == BASE_MODE;

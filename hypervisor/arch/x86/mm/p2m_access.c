@@ -29,29 +29,42 @@ static bool host_ram(paddr_t hpa)
 		e820_contains(&boot_info.map, page, PAGE_SIZE, E820_DOM0));
 }
 
-/* The hypervisor pointer to gpa in d, if d may read (write: and write)
- * it; d's p2m_lock held. */
-static void *guest_pointer_locked(struct domain *d, uint64_t gpa, bool write)
+/* What d's table shows at gpa; d's p2m_lock held. */
+enum gpa_kind { GPA_NOTHING, GPA_RAM, GPA_OTHER };
+
+/* The hypervisor pointer to gpa in d if d may read (write: and write) it
+ * and it is RAM, with what is there; d's p2m_lock held. */
+static void *guest_pointer_locked(struct domain *d, uint64_t gpa, bool write, enum gpa_kind *kind)
 {
 	paddr_t hpa;
 	bool writable;
 
-	if (!d->npt_root || hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable) ||
-	    (write && !writable) || !host_ram(hpa))
+	*kind = GPA_OTHER;
+	if (!d->npt_root)
 		return NULL;
+	if (hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable)) {
+		*kind = GPA_NOTHING;
+		return NULL;
+	}
+	if ((write && !writable) || !host_ram(hpa))
+		return NULL;
+	*kind = GPA_RAM;
 	return (void *)(uintptr_t)hpa;
 }
 
-/* Copies len bytes at gpa to out (a read) or from in (a write: in set). */
-static int copy(struct domain *d, uint64_t gpa, void *out, const void *in, size_t len)
+/* Copies len bytes at gpa to out (a read) or from in (a write: in set):
+ * 0, or -EFAULT with *kind saying what was there instead. */
+static int copy(struct domain *d, uint64_t gpa, void *out, const void *in, size_t len,
+		enum gpa_kind *kind)
 {
 	uint8_t *p;
 	int rc = -EFAULT;
 
+	*kind = GPA_OTHER;
 	if (len > PAGE_SIZE - (gpa & ~PAGE_MASK))
 		return -EFAULT;
 	spin_lock(&d->p2m_lock);
-	p = guest_pointer_locked(d, gpa, in != NULL);
+	p = guest_pointer_locked(d, gpa, in != NULL, kind);
 	if (p) {
 		if (in)
 			memcpy(p, in, len);
@@ -65,12 +78,57 @@ static int copy(struct domain *d, uint64_t gpa, void *out, const void *in, size_
 
 int p2m_copy_from(struct domain *d, uint64_t gpa, void *buf, size_t len)
 {
-	return copy(d, gpa, buf, NULL, len);
+	enum gpa_kind kind;
+
+	return copy(d, gpa, buf, NULL, len, &kind);
 }
 
 int p2m_copy_to(struct domain *d, uint64_t gpa, const void *buf, size_t len)
 {
-	return copy(d, gpa, NULL, buf, len);
+	enum gpa_kind kind;
+
+	return copy(d, gpa, NULL, buf, len, &kind);
+}
+
+/* A copy as the guest's own access would go: where nothing is mapped, all-ones or nowhere. */
+static int bus_access(struct domain *d, uint64_t gpa, void *out, const void *in, size_t len)
+{
+	enum gpa_kind kind;
+
+	if (!copy(d, gpa, out, in, len, &kind))
+		return P2M_BUS_RAM;
+	if (kind != GPA_NOTHING)
+		return -EFAULT;
+	if (out)
+		memset(out, 0xff, len);
+	return P2M_BUS_NOTHING;
+}
+
+int p2m_bus_read(struct domain *d, uint64_t gpa, void *buf, size_t len)
+{
+	return bus_access(d, gpa, buf, NULL, len);
+}
+
+int p2m_bus_write(struct domain *d, uint64_t gpa, const void *buf, size_t len)
+{
+	return bus_access(d, gpa, NULL, buf, len);
+}
+
+bool p2m_set_bits(struct domain *d, uint64_t gpa, uint64_t bits, size_t len)
+{
+	enum gpa_kind kind;
+	void *p;
+
+	if ((len != 4 && len != 8) || gpa & (len - 1))
+		return false;
+	spin_lock(&d->p2m_lock);
+	p = guest_pointer_locked(d, gpa, true, &kind);
+	if (p && len == 8)
+		__atomic_fetch_or((uint64_t *)p, bits, __ATOMIC_SEQ_CST);
+	else if (p)
+		__atomic_fetch_or((uint32_t *)p, (uint32_t)bits, __ATOMIC_SEQ_CST);
+	spin_unlock(&d->p2m_lock);
+	return p != NULL;
 }
 
 int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len)

@@ -4,7 +4,6 @@
  * hypervisor.
  */
 #include <asm/cpu.h>
-#include <asm/cpu_state.h>
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
 #include <asm/x86-defs.h>
@@ -42,24 +41,20 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 	v->svm.vmcb->control.eventinj = event;
 }
 
+unsigned int svm_cpl(const struct vcpu *v)
+{
+	return v->svm.vmcb->save.cpl;
+}
+
+void svm_set_cr4(struct vcpu *v, uint64_t value)
+{
+	v->svm.vmcb->save.cr4 = value;
+}
+
 void svm_advance_rip(struct vcpu *v, unsigned int len)
 {
 	v->svm.vmcb->save.rip += len;
 	v->svm.vmcb->control.interrupt_shadow = 0;
-}
-
-/* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */
-static void handle_xsetbv(struct vcpu *v)
-{
-	const struct vmcb_save *s = &v->svm.vmcb->save;
-	uint64_t value = (uint32_t)s->rax | v->regs.rdx << 32;
-
-	if (!(s->cr4 & X86_CR4_OSXSAVE))
-		svm_inject_exception(v, X86_EXC_UD, false, 0);
-	else if (s->cpl != 0 || cpu_state_set_xcr0(v, (uint32_t)v->regs.rcx, value))
-		hvm_inject_gp(v);
-	else
-		svm_skip_instruction(v, INSN_LEN_XSETBV);
 }
 
 /*
@@ -161,7 +156,7 @@ void svm_handle_exit(struct vcpu *v)
 		svm_handle_cr4_write(v);
 		break;
 	case VMCB_EXIT_XSETBV:
-		handle_xsetbv(v);
+		hvm_handle_xsetbv(v, INSN_LEN_XSETBV);
 		break;
 	case VMCB_EXIT_INVD:
 	case VMCB_EXIT_WBINVD:

@@ -42,3 +42,19 @@ uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg)
 
 	return by_encoding[reg & 15];
 }
+
+#define VECTOR_PF 14
+
+void svm_inject_page_fault(struct vcpu *v, uint64_t la, uint32_t error)
+{
+	v->svm.vmcb->save.cr2 = la;
+	svm_inject_exception(v, VECTOR_PF, true, error);
+}
+
+void svm_access_state(const struct vcpu *v, struct hvm_access_state *st)
+{
+	const struct vmcb_save *s = &v->svm.vmcb->save;
+
+	*st = (struct hvm_access_state){ .rflags = s->rflags, .fs_base = s->fs.base,
+					 .gs_base = s->gs.base };
+}

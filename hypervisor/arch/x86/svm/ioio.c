@@ -1,12 +1,11 @@
 /*
  * Intercepted I/O ports: all of them for a domain without devices, and for
  * dom0 (whose ports are its own) Linux's probe of Xen's emulated-device
- * unplug port (0x10, docs/design.md "The Xen guest ABI"): on a PC that port is the DMA
- * controller, whose state a read would change. Reads see all-ones (nothing
- * there), writes go nowhere.
+ * unplug port (0x10, docs/design.md "The Xen guest ABI"): on a PC that port
+ * is the DMA controller, whose state a read would change. hvm/io.c answers
+ * as a port with nothing behind it.
  */
 #include <asm/svm.h>
-#include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/string.h>
 
@@ -24,19 +23,16 @@ void svm_iopm_init(uint8_t *iopm, bool passthrough)
 
 void svm_handle_ioio(struct vcpu *v)
 {
-	uint64_t info = v->svm.vmcb->control.exitinfo1;
-	unsigned int size = info & VMCB_IOIO_SZ32 ? 4 : info & VMCB_IOIO_SZ16 ? 2 : 1;
+	const struct vmcb *vmcb = v->svm.vmcb;
+	uint64_t info = vmcb->control.exitinfo1;
+	struct hvm_io io = {
+		.size = info & VMCB_IOIO_SZ32 ? 4 : info & VMCB_IOIO_SZ16 ? 2 : 1,
+		.in = info & VMCB_IOIO_IN,
+		.string = info & VMCB_IOIO_STR,
+		.rep = info & VMCB_IOIO_REP,
+		/* exitinfo2 is where the next instruction starts. */
+		.len = (unsigned int)(vmcb->control.exitinfo2 - vmcb->save.rip),
+	};
 
-	if (info & (VMCB_IOIO_STR | VMCB_IOIO_REP)) {
-		/* String I/O to nothing: the whole repetition is done at once. */
-		if (info & VMCB_IOIO_REP)
-			v->regs.rcx = 0;
-		v->svm.vmcb->save.rip = v->svm.vmcb->control.exitinfo2;
-		return;
-	}
-	/* An IN of 8 or 16 bits keeps the rest of rax; one of 32 bits zero-extends. */
-	if (info & VMCB_IOIO_IN)
-		v->svm.vmcb->save.rax = size == 4 ? 0xffffffffull
-					      : v->svm.vmcb->save.rax | ((1ull << (8 * size)) - 1);
-	v->svm.vmcb->save.rip = v->svm.vmcb->control.exitinfo2; /* the next instruction */
+	hvm_handle_absent_io(v, &io);
 }
