@@ -28,10 +28,17 @@ $(DOM0_IMAGE): images/dom0-image.sh images/modules.sh images/load-modules.sh ima
 		$(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE_TOOLS)
 	images/dom0-image.sh
 
-.PHONY: images
-images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
+# Debian's 32-bit kernel (686-pae) and an i386 busybox for the 32-bit PVH
+# domU test (tests/system/test_domu32.py).
+DOMU32_KERNEL := $(IMAGES_DIR)/debian-686/vmlinuz
+$(DOMU32_KERNEL): images/debian-686.sh $(DOM0_KERNEL)
+	images/debian-686.sh
+	@touch $@
 
-SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE)
+.PHONY: images
+images: $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE) $(DOMU32_KERNEL)
+
+SYSTEM_TEST_DEPS += $(DOM0_KERNEL) $(DOM0_TEST_INITRD) $(DOM0_IMAGE) $(DOMU32_KERNEL)
 
 # The Debian 12 disk of the end-to-end test (images/debian-disk.sh): a
 # Debian system from mmdebstrap (cached under build/images, keyed on

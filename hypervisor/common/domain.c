@@ -187,20 +187,6 @@ void domain_unregister(struct domain *d)
 	spin_unlock(&domains_lock);
 }
 
-/* Wall-clock time at system time 0, for guests' clocks (read once). */
-static void shared_info_wallclock(struct shared_info *s)
-{
-	static uint64_t boot_wall_ns;
-
-	if (!boot_wall_ns)
-		boot_wall_ns = rtc_read_seconds() * 1000000000ull - system_time_ns();
-	s->wc_version = 1; /* odd while changing; nobody reads it yet */
-	s->wc_sec = (uint32_t)(boot_wall_ns / 1000000000ull);
-	s->wc_nsec = (uint32_t)(boot_wall_ns % 1000000000ull);
-	s->wc_sec_hi = (uint32_t)((boot_wall_ns / 1000000000ull) >> 32);
-	s->wc_version = 2;
-}
-
 int domain_shared_info_init(struct domain *d)
 {
 	if (d->shared_info)
@@ -208,7 +194,7 @@ int domain_shared_info_init(struct domain *d)
 	d->shared_info = alloc_pages(0);
 	if (!d->shared_info)
 		return -ENOMEM;
-	shared_info_wallclock(d->shared_info);
+	shared_info_wallclock(d);
 	for (unsigned int i = 0; i < d->nr_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++) {
 		if (!d->vcpu[i].vcpu_info)
 			d->vcpu[i].vcpu_info = &d->shared_info->vcpu_info[i];

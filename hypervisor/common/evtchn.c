@@ -35,7 +35,9 @@ bool evtchn_virq_is_per_vcpu(unsigned int virq)
 /* The highest port the domain may use under the ABI it uses now. */
 static evtchn_port_t port_limit(const struct evtchn_domain *ed)
 {
-	evtchn_port_t abi = ed->fifo ? EVTCHN_FIFO_NR_CHANNELS - 1 : EVTCHN_2L_NR_PORTS - 1;
+	evtchn_port_t abi = ed->fifo       ? EVTCHN_FIFO_NR_CHANNELS - 1
+			    : ed->compat_2l ? EVTCHN_2L_NR_PORTS_COMPAT - 1
+					    : EVTCHN_2L_NR_PORTS - 1;
 
 	return MIN(ed->max_port, abi);
 }

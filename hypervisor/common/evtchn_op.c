@@ -112,6 +112,14 @@ int evtchn_domain_init(struct domain *d, evtchn_port_t max_port)
 	return 0;
 }
 
+void evtchn_domain_set_compat(struct domain *d, bool compat)
+{
+	spin_lock(&evtchn_lock);
+	if (d->evtchn)
+		d->evtchn->compat_2l = compat;
+	spin_unlock(&evtchn_lock);
+}
+
 void evtchn_domain_destroy(struct domain *d)
 {
 	struct evtchn_domain *ed;

@@ -6,6 +6,7 @@
  */
 #include <asm/spinlock.h>
 #include <public/memory.h>
+#include <tern/compat.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
@@ -183,6 +184,41 @@ union gnttab_entry_args {
  * call (hypercall_continue()): a copy entry moves up to a page. */
 #define GNTTAB_BATCH_STEP 32
 
+/* The ops whose structure has a 32-bit form of its own (docs/compat-abi.md). */
+static const struct xlat_layout *op_layout(uint64_t cmd)
+{
+	switch (cmd) {
+	case GNTTABOP_copy:
+		return &xlat_gnttab_copy;
+	case GNTTABOP_setup_table:
+		return &xlat_gnttab_setup_table;
+	default:
+		return NULL;
+	}
+}
+
+/* The bytes of one op's structure in the caller's form (native: size). */
+static size_t op_guest_size(struct vcpu *v, uint64_t cmd, size_t size)
+{
+	const struct xlat_layout *l = op_layout(cmd);
+
+	return l && hypercall_is_compat(v) ? l->compat_size : size;
+}
+
+static int op_from_guest(struct vcpu *v, uint64_t cmd, void *a, uint64_t gva, size_t size)
+{
+	const struct xlat_layout *l = op_layout(cmd);
+
+	return l ? copy_abi_from_guest(v, a, gva, l) : copy_from_guest(v, a, gva, size);
+}
+
+static int op_to_guest(struct vcpu *v, uint64_t cmd, uint64_t gva, const void *a, size_t size)
+{
+	const struct xlat_layout *l = op_layout(cmd);
+
+	return l ? copy_abi_to_guest(v, gva, a, l) : copy_to_guest(v, gva, a, size);
+}
+
 /*
  * map, unmap and copy: count entries at arg, each with its own status, at
  * most GNTTAB_BATCH_STEP per call. The entries a call runs must all be
@@ -193,22 +229,23 @@ static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t co
 			 size_t size)
 {
 	struct grant_table *gt = v->domain->grant_table;
+	size_t guest_size = op_guest_size(v, cmd, size);
 	union gnttab_entry_args a;
 	struct batch_step step;
 
-	if (batch_step(arg, count, size, GNTTAB_BATCH_STEP, &step))
+	if (batch_step(arg, count, guest_size, GNTTAB_BATCH_STEP, &step))
 		return -EFAULT;
 	for (uint64_t i = 0; i < step.n; i++)
-		if (copy_from_guest(v, &a, arg + i * size, size) ||
-		    copy_to_guest(v, arg + i * size, &a, size))
+		if (op_from_guest(v, cmd, &a, arg + i * guest_size, size) ||
+		    op_to_guest(v, cmd, arg + i * guest_size, &a, size))
 			return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
 	for (uint64_t i = 0; i < step.n; i++) {
-		if (copy_from_guest(v, &a, arg + i * size, size))
+		if (op_from_guest(v, cmd, &a, arg + i * guest_size, size))
 			return -EFAULT;
 		gnttab_run_one(gt, cmd, &a);
-		if (copy_to_guest(v, arg + i * size, &a, size))
+		if (op_to_guest(v, cmd, arg + i * guest_size, &a, size))
 			return -EFAULT;
 	}
 	if (step.left)
@@ -231,7 +268,7 @@ static long gnttab_single(struct vcpu *v, uint64_t cmd, uint64_t arg, size_t siz
 	union gnttab_single_args a;
 	long rc = 0;
 
-	if (copy_from_guest(v, &a, arg, size) || copy_to_guest(v, arg, &a, size))
+	if (op_from_guest(v, cmd, &a, arg, size) || op_to_guest(v, cmd, arg, &a, size))
 		return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
@@ -251,7 +288,7 @@ static long gnttab_single(struct vcpu *v, uint64_t cmd, uint64_t arg, size_t siz
 		break;
 	}
 	spin_unlock(&gnttab_lock);
-	if (copy_to_guest(v, arg, &a, size))
+	if (op_to_guest(v, cmd, arg, &a, size))
 		rc = -EFAULT;
 	return rc;
 }

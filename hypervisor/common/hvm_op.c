@@ -3,6 +3,7 @@
  * their event channels, the callback vector) and per-vCPU upcall vectors.
  */
 #include <public/hvm.h>
+#include <tern/compat.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 
@@ -29,6 +30,9 @@ static long param_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	if (p.index != HVM_PARAM_CALLBACK_IRQ && !v->domain->is_privileged)
 		return -EPERM;
 	d->hvm_params[p.index] = p.value;
+	/* A guest's drivers start here: its shared pages follow its mode. */
+	if (p.index == HVM_PARAM_CALLBACK_IRQ && d == v->domain)
+		domain_latch_shared_layout(d, hypercall_is_compat(v));
 	return 0;
 }
 

@@ -37,3 +37,6 @@ HV_SRCS += hypervisor/common/domain_destroy.c
 HV_SRCS += hypervisor/common/hypercall_batch.c
 HV_SRCS += hypervisor/common/runstate.c
 HV_SRCS += hypervisor/common/vcpu_runstate.c
+HV_SRCS += hypervisor/common/compat_xlat.c
+HV_SRCS += hypervisor/common/compat_copy.c
+HV_SRCS += hypervisor/common/compat_shared.c

@@ -7,6 +7,7 @@
  */
 #include <public/sched.h>
 #include <tern/arch.h>
+#include <tern/compat.h>
 #include <tern/errno.h>
 #include <tern/evtchn.h>
 #include <tern/hypercall.h>
@@ -35,7 +36,7 @@ static long poll(struct vcpu *v, uint64_t arg)
 	struct sched_poll p;
 	int rc;
 
-	if (copy_from_guest(v, &p, arg, sizeof(p)))
+	if (copy_abi_from_guest(v, &p, arg, &xlat_sched_poll))
 		return -EFAULT;
 	if (p.nr_ports > SCHED_POLL_MAX_PORTS || p.pad)
 		return -EINVAL;

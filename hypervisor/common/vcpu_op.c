@@ -7,6 +7,7 @@
  */
 #include <public/vcpu.h>
 #include <tern/arch.h>
+#include <tern/compat.h>
 #include <tern/domu.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
@@ -51,7 +52,7 @@ static long timer_op(struct vcpu *caller, struct vcpu *v, uint64_t cmd, uint64_t
 		return -ENOSYS;
 	switch (cmd) {
 	case VCPUOP_set_singleshot_timer:
-		if (copy_from_guest(caller, &single, arg, sizeof(single)))
+		if (copy_abi_from_guest(caller, &single, arg, &xlat_vcpu_set_singleshot_timer))
 			return -EFAULT;
 		if (single.flags & ~VCPU_SSHOTTMR_future)
 			return -EINVAL;

@@ -7,6 +7,7 @@
  */
 #include <public/xen.h>
 #include <tern/arch.h>
+#include <tern/compat.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 #include <tern/runstate.h>
@@ -39,6 +40,18 @@ uint64_t vcpu_run_time(struct vcpu *v)
 	return rs.time[RUNSTATE_running];
 }
 
+/* The area in its domain's layout: 48 bytes, or 44 for a 32-bit guest
+ * (docs/compat-abi.md), written through v's page tables. */
+static int area_write(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *rs)
+{
+	uint8_t compat[sizeof(struct compat_vcpu_runstate_info)];
+
+	if (!v->domain->compat_shared)
+		return copy_to_guest(v, gva, rs, sizeof(*rs));
+	native_to_compat(&xlat_vcpu_runstate_info, rs, compat);
+	return copy_to_guest(v, gva, compat, sizeof(compat));
+}
+
 /*
  * With VMASST_TYPE_runstate_update_flag, XEN_RUNSTATE_UPDATE is set in
  * state_entry_time before the rest changes and cleared after: a guest
@@ -47,8 +60,10 @@ uint64_t vcpu_run_time(struct vcpu *v)
  */
 void vcpu_runstate_publish(struct vcpu *v)
 {
-	const uint64_t entry_at = v->runstate_gva + offsetof(struct vcpu_runstate_info,
-							      state_entry_time);
+	const uint64_t entry_at =
+		v->runstate_gva +
+		(v->domain->compat_shared ? offsetof(struct compat_vcpu_runstate_info, state_entry_time)
+					  : offsetof(struct vcpu_runstate_info, state_entry_time));
 	bool flag = v->domain->vm_assist & (1ul << VMASST_TYPE_runstate_update_flag);
 	struct vcpu_runstate_info rs;
 	uint64_t entry;
@@ -65,7 +80,7 @@ void vcpu_runstate_publish(struct vcpu *v)
 			return;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
-	if (copy_to_guest(v, v->runstate_gva, &rs, sizeof(rs)) || !flag)
+	if (area_write(v, v->runstate_gva, &rs) || !flag)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	copy_to_guest(v, entry_at, &entry, sizeof(entry));
@@ -81,11 +96,12 @@ long vcpu_runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(caller, &area, arg, sizeof(area)))
 		return -EFAULT;
-	v->runstate_gva = area.addr;
-	if (!area.addr)
+	/* A 32-bit caller's handle is the low half; the rest may be garbage. */
+	v->runstate_gva = area.addr & hypercall_arg_max(caller);
+	if (!v->runstate_gva)
 		return 0;
 	snapshot(v, &rs);
-	copy_to_guest(caller, area.addr, &rs, sizeof(rs));
+	area_write(caller, v->runstate_gva, &rs);
 	return 0;
 }
 
@@ -95,7 +111,7 @@ long vcpu_runstate_get(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	struct vcpu_runstate_info rs;
 
 	snapshot(v, &rs);
-	return copy_to_guest(caller, arg, &rs, sizeof(rs));
+	return copy_abi_to_guest(caller, arg, &rs, &xlat_vcpu_runstate_info);
 }
 
 long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)

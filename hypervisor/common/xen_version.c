@@ -5,6 +5,7 @@
  */
 #include <public/version.h>
 #include <tern/cmdline.h>
+#include <tern/compat.h>
 #include <tern/errno.h>
 #include <tern/format.h>
 #include <tern/hypercall.h>
@@ -89,7 +90,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENVER_platform_parameters: {
 		struct xen_platform_parameters pp = { 0 };
 
-		return copy_to_guest(v, arg, &pp, sizeof(pp));
+		return copy_abi_to_guest(v, arg, &pp, &xlat_platform_parameters);
 	}
 	case XENVER_get_features:
 		if (copy_from_guest(v, &fi, arg, sizeof(fi)))

@@ -31,6 +31,27 @@ $(GUEST_OUT)/syms/%.elf: $(GUEST_OUT)/%/main.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/li
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.lds -o $@ $(filter %.o,$^)
 
+# The 32-bit guests (compat32_*): their main.c, lib32 and the parts of lib
+# that do not care about the mode, compiled for i386 into $(GUEST_OUT)/i386
+# and linked as ELF32 with the same script.
+GUEST32_CFLAGS := $(filter-out -m64 -mcmodel=small,$(GUEST_CFLAGS)) -m32 -I$(GUEST_DIR)/lib32
+GUEST32_LIB_SRCS := $(wildcard $(GUEST_DIR)/lib32/*.c $(GUEST_DIR)/lib32/*.S) \
+	$(addprefix $(GUEST_DIR)/lib/,console.c string.c result.c xen.c pvh_note.S)
+GUEST32_LIB_OBJS := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/i386/%.o,$(basename $(GUEST32_LIB_SRCS)))
+
+$(GUEST_OUT)/i386/%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/i386/%.o: $(GUEST_DIR)/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(GUEST_OUT)/syms/compat32_%.elf: $(GUEST_OUT)/i386/compat32_%/main.o $(GUEST32_LIB_OBJS) \
+		$(GUEST_DIR)/lib/guest.lds
+	@mkdir -p $(@D)
+	$(GUEST_CC) -m32 $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.lds -o $@ $(filter %.o,$^)
+
 # The fuzzing guest links the dom0 fuzzer's structure-aware generator.
 HCGEN_DIR := tools/tests/hcfuzz
 HCGEN_GUEST_OBJS := $(patsubst $(HCGEN_DIR)/%.c,$(GUEST_OUT)/hcgen/%.o,$(wildcard $(HCGEN_DIR)/hcgen*.c))
@@ -45,8 +66,10 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/syms/%.elf
 
 .PHONY: guests
 guests: $(GUEST_ELFS)
-.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/syms/%.elf) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.o) $(GUEST_LIB_OBJS)
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUT)/syms/%.elf) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.o) $(GUEST_LIB_OBJS) \
+	$(GUEST32_LIB_OBJS) $(GUEST_NAMES:%=$(GUEST_OUT)/i386/%/main.o)
 
 SYSTEM_TEST_DEPS += $(GUEST_ELFS)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/%/main.d) $(HCGEN_GUEST_OBJS:.o=.d)
+-include $(GUEST32_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/i386/%/main.d)

@@ -48,4 +48,5 @@ $(eval $(call unit_test,vmcb_check,arch/x86/svm/vmcb_check arch/x86/hvm/creg_pol
 $(eval $(call unit_test,cpu_state_plan,arch/x86/hvm/cpu_state_plan))
 $(eval $(call unit_test,cpuid_policy,arch/x86/hvm/cpuid_policy arch/x86/hvm/xstate_policy))
 $(eval $(call unit_test,msr_policy,arch/x86/hvm/msr_policy))
+$(eval $(call unit_test,compat_xlat,common/compat_xlat))
 $(eval $(call unit_test,vmx_caps,arch/x86/vmx/vmx_caps))

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tern/compat.h>
 #include <tern/errno.h>
 
 #include "evtchn_fake.h"
@@ -481,6 +482,49 @@ static void test_no_shared_info_yet(void **state)
 	assert_int_equal(kicks[1][0], 1);
 }
 
+/* A 32-bit guest's 2-level layout (docs/compat-abi.md): the same bit
+ * positions, the mask bitmap at 2176, a 32-bit selector at offset 4 naming
+ * 32-port words, and 1024 ports. */
+static void test_compat_layout(void **state)
+{
+	struct compat_shared_info *c = (struct compat_shared_info *)&si[1];
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+	evtchn_port_t p = 0;
+
+	(void)state;
+	doms[1]->compat_2l = true;
+	for (unsigned int i = 1; i < 41; i++)
+		p = bind_ipi(1, 0);
+	assert_int_equal(p, 40);
+	c->evtchn_mask[1] = 1u << 9; /* port 41 masked */
+	assert_int_equal(evtchn_send(&ops, doms[1], p), 0);
+	assert_int_equal(c->evtchn_pending[1], 1u << 8);
+	assert_int_equal(c->vcpu_info[0].evtchn_pending_sel, 1u << 1);
+	assert_int_equal(c->vcpu_info[0].evtchn_upcall_pending, 1);
+	assert_int_equal(kicks[1][0], 1);
+	/* Nothing where a 64-bit guest's selector and mask words would be. */
+	assert_int_equal(si[1].vcpu_info[0].evtchn_pending_sel >> 32, 0);
+	assert_int_equal(si[1].evtchn_mask[0], 0);
+
+	p = bind_ipi(1, 0);
+	assert_int_equal(p, 41);
+	c->vcpu_info[0].evtchn_upcall_pending = 0;
+	assert_int_equal(evtchn_send(&ops, doms[1], p), 0);
+	assert_int_equal(c->evtchn_pending[1], 3u << 8);
+	assert_int_equal(kicks[1][0], 1); /* masked */
+	assert_int_equal(evtchn_unmask(&ops, doms[1], p), 0);
+	assert_int_equal(c->evtchn_mask[1], 0);
+	assert_int_equal(kicks[1][0], 2);
+
+	/* Port 1024 is past the 32-bit bitmaps. */
+	for (evtchn_port_t q = 42; q <= 1023; q++)
+		assert_int_equal(alloc_unbound(1, DOMID_SELF, 0), q);
+	snapshot();
+	assert_int_equal(evtchn_alloc_unbound(&ops, doms[1], &au), -ENOSPC);
+	assert_int_equal(evtchn_send(&ops, doms[1], 1024), -EINVAL);
+	assert_unchanged();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_close_all_and_missing_peer, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_no_shared_info_yet, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_compat_layout, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,7 +47,7 @@ static void test_stores_decode(void **state)
 		const struct store_case *c = &cases[i];
 		struct insn_mem s;
 
-		if (insn_decode_mem(c->bytes, c->n, &s) || s.load || s.len != c->len ||
+		if (insn_decode_mem(c->bytes, c->n, 64, &s) || s.load || s.len != c->len ||
 		    s.size != c->size || s.src_is_reg != (c->reg >= 0) ||
 		    (c->reg >= 0 ? s.reg != (unsigned int)c->reg : s.imm != c->imm))
 			fail_msg("%s: decoded len %u size %u reg %d/%u imm %#llx", c->what, s.len,
@@ -56,7 +56,7 @@ static void test_stores_decode(void **state)
 		uint8_t padded[15] = { 0 };
 		for (size_t b = 0; b < c->n; b++)
 			padded[b] = c->bytes[b];
-		assert_int_equal(insn_decode_mem(padded, sizeof(padded), &s), 0);
+		assert_int_equal(insn_decode_mem(padded, sizeof(padded), 64, &s), 0);
 		assert_int_equal(s.len, c->len);
 	}
 }
@@ -67,7 +67,7 @@ static void test_xchg_is_a_store_that_exchanges(void **state)
 	struct insn_mem s;
 
 	(void)state;
-	assert_int_equal(insn_decode_mem(xchg, sizeof(xchg), &s), 0);
+	assert_int_equal(insn_decode_mem(xchg, sizeof(xchg), 64, &s), 0);
 	assert_true(s.exchange);
 	assert_int_equal(s.len, 2);
 }
@@ -81,19 +81,19 @@ static void test_loads_decode(void **state)
 	struct insn_mem s;
 
 	(void)state;
-	assert_int_equal(insn_decode_mem(mov32, sizeof(mov32), &s), 0);
+	assert_int_equal(insn_decode_mem(mov32, sizeof(mov32), 64, &s), 0);
 	assert_true(s.load);
 	assert_int_equal(s.len, 2);
 	assert_int_equal(s.size, 4);
 	assert_int_equal(s.reg, 0);
-	assert_int_equal(insn_decode_mem(mov64, sizeof(mov64), &s), 0);
+	assert_int_equal(insn_decode_mem(mov64, sizeof(mov64), 64, &s), 0);
 	assert_int_equal(s.len, 4);
 	assert_int_equal(s.size, 8);
 	assert_int_equal(s.reg, 9);
-	assert_int_equal(insn_decode_mem(mov8, sizeof(mov8), &s), 0);
+	assert_int_equal(insn_decode_mem(mov8, sizeof(mov8), 64, &s), 0);
 	assert_int_equal(s.size, 1);
 	assert_int_equal(s.reg, 1);
-	assert_int_equal(insn_decode_mem(movzx16, sizeof(movzx16), &s), 0);
+	assert_int_equal(insn_decode_mem(movzx16, sizeof(movzx16), 64, &s), 0);
 	assert_int_equal(s.len, 3);
 	assert_int_equal(s.size, 2);
 	assert_int_equal(s.reg_size, 4);
@@ -108,10 +108,10 @@ static void test_non_accesses_are_refused(void **state)
 	struct insn_mem s;
 
 	(void)state;
-	assert_int_equal(insn_decode_mem(lea, sizeof(lea), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(reg_dest, sizeof(reg_dest), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(c7_not_mov, sizeof(c7_not_mov), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(nop, sizeof(nop), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(lea, sizeof(lea), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(reg_dest, sizeof(reg_dest), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(c7_not_mov, sizeof(c7_not_mov), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(nop, sizeof(nop), 64, &s), -EINVAL);
 }
 
 /* MOV between al/ax/eax/rax and an absolute address: a load or a store of
@@ -138,14 +138,14 @@ static void test_moffs_decode(void **state)
 	for (size_t i = 0; i < sizeof(moffs) / sizeof(moffs[0]); i++) {
 		struct insn_mem s;
 
-		if (insn_decode_mem(moffs[i].bytes, moffs[i].len, &s) || s.len != moffs[i].len ||
+		if (insn_decode_mem(moffs[i].bytes, moffs[i].len, 64, &s) || s.len != moffs[i].len ||
 		    s.size != moffs[i].size || s.load != moffs[i].load || s.reg != 0 ||
 		    s.src_is_reg == moffs[i].load || s.string != INSN_STRING_NONE ||
 		    (s.load && s.reg_size != s.size))
 			fail_msg("%s: len %u size %u load %d reg %u", moffs[i].what, s.len, s.size,
 				 s.load, s.reg);
 		for (unsigned int n = 0; n < moffs[i].len; n++)
-			assert_int_equal(insn_decode_mem(moffs[i].bytes, n, &s), -ENODATA);
+			assert_int_equal(insn_decode_mem(moffs[i].bytes, n, 64, &s), -ENODATA);
 	}
 }
 
@@ -179,19 +179,19 @@ static void test_string_decode(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
-		if (insn_decode_mem(strings[i].bytes, strings[i].len, &s) ||
+		if (insn_decode_mem(strings[i].bytes, strings[i].len, 64, &s) ||
 		    s.len != strings[i].len || s.size != strings[i].size ||
 		    s.addr_size != strings[i].addr_size || s.string != strings[i].string ||
 		    s.rep != strings[i].rep || s.seg != strings[i].seg)
 			fail_msg("%s: len %u size %u addr %u string %d rep %d seg %d", strings[i].what,
 				 s.len, s.size, s.addr_size, s.string, s.rep, s.seg);
 		for (unsigned int n = 0; n < strings[i].len; n++)
-			assert_int_equal(insn_decode_mem(strings[i].bytes, n, &s), -ENODATA);
+			assert_int_equal(insn_decode_mem(strings[i].bytes, n, 64, &s), -ENODATA);
 	}
-	assert_int_equal(insn_decode_mem(cmps, sizeof(cmps), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(test_al, sizeof(test_al), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(scas, sizeof(scas), &s), -EINVAL);
-	assert_int_equal(insn_decode_mem(movs_0f, sizeof(movs_0f), &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(cmps, sizeof(cmps), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(test_al, sizeof(test_al), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(scas, sizeof(scas), 64, &s), -EINVAL);
+	assert_int_equal(insn_decode_mem(movs_0f, sizeof(movs_0f), 64, &s), -EINVAL);
 }
 
 static void test_truncated_bytes_are_reported(void **state)
@@ -201,7 +201,7 @@ static void test_truncated_bytes_are_reported(void **state)
 		struct insn_mem s;
 
 		for (size_t n = 0; n < cases[i].len; n++)
-			assert_int_equal(insn_decode_mem(cases[i].bytes, n, &s), -ENODATA);
+			assert_int_equal(insn_decode_mem(cases[i].bytes, n, 64, &s), -ENODATA);
 	}
 }
 
@@ -213,7 +213,65 @@ static void test_prefix_flood_stays_in_bounds(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bytes); i++)
 		bytes[i] = 0x66;
-	assert_int_equal(insn_decode_mem(bytes, sizeof(bytes), &s), -ENODATA);
+	assert_int_equal(insn_decode_mem(bytes, sizeof(bytes), 64, &s), -ENODATA);
+}
+
+/* 32-bit and 16-bit code segments: no REX (40-4F are INC/DEC), default
+ * operand size 32 or 16 and address size 32 or 16, each flipped by 0x66 and
+ * 0x67; AH-BH for byte registers 4-7. Encodings as GCC -m32 and as16 emit. */
+struct mode_case {
+	const char *what;
+	unsigned int code_bits;
+	uint8_t bytes[15];
+	size_t n;
+	int rc;
+	unsigned int len, size, reg;
+	bool load, high8;
+	uint64_t imm;
+};
+
+static const struct mode_case mode_cases[] = {
+	{ "mov %eax,0xfee000b0 (32-bit apic_write)", 32, { 0x89, 0x05, 0xb0, 0x00, 0xe0, 0xfe }, 6, 0, 6, 4, 0, false, false, 0 },
+	{ "mov 0x20(%edx),%ecx", 32, { 0x8b, 0x4a, 0x20 }, 3, 0, 3, 4, 1, true, false, 0 },
+	{ "mov %ax,(%edx) (0x66: 16-bit operand)", 32, { 0x66, 0x89, 0x02 }, 3, 0, 3, 2, 0, false, false, 0 },
+	{ "movw $0x1234,(%ebx)", 32, { 0x66, 0xc7, 0x03, 0x34, 0x12 }, 5, 0, 5, 2, 0, false, false, 0x1234 },
+	{ "movl $-1,0x300(%eax,%ecx,4)", 32, { 0xc7, 0x84, 0x88, 0x00, 0x03, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff }, 11, 0, 11, 4, 0, false, false, 0xffffffff },
+	{ "mov %ecx,(%bx,%si) (0x67: 16-bit address)", 32, { 0x67, 0x89, 0x08 }, 3, 0, 3, 4, 1, false, false, 0 },
+	{ "mov %edx,0x1234 (0x67, disp16)", 32, { 0x67, 0x89, 0x16, 0x34, 0x12 }, 5, 0, 5, 4, 2, false, false, 0 },
+	{ "mov %ah,(%edx)", 32, { 0x88, 0x22 }, 2, 0, 2, 1, 0, false, true, 0 },
+	{ "mov (%ebx),%bh", 32, { 0x8a, 0x3b }, 2, 0, 2, 1, 3, true, true, 0 },
+	{ "movzbl (%eax),%esp (reg 4 is ESP here, not AH)", 32, { 0x0f, 0xb6, 0x20 }, 3, 0, 3, 1, 4, true, false, 0 },
+	{ "inc %eax; ... (0x48 is no REX in 32-bit code)", 32, { 0x48, 0x89, 0x02 }, 3, -EINVAL, 0, 0, 0, false, false, 0 },
+	{ "mov %ax,(%bx) (16-bit code)", 16, { 0x89, 0x07 }, 2, 0, 2, 2, 0, false, false, 0 },
+	{ "mov %eax,0xb0(%di) (16-bit code, 0x66)", 16, { 0x66, 0x89, 0x85, 0xb0, 0x00 }, 5, 0, 5, 4, 0, false, false, 0 },
+	{ "movw $0x5,0x1000 (16-bit code, disp16)", 16, { 0xc7, 0x06, 0x00, 0x10, 0x05, 0x00 }, 6, 0, 6, 2, 0, false, false, 5 },
+	{ "mov %ecx,(%eax,%ebx) (16-bit code, 0x66 0x67: SIB)", 16, { 0x66, 0x67, 0x89, 0x0c, 0x18 }, 5, 0, 5, 4, 1, false, false, 0 },
+	{ "mov %sil,(%rdx) (64-bit: REX makes reg 6 SIL)", 64, { 0x40, 0x88, 0x32 }, 3, 0, 3, 1, 6, false, false, 0 },
+	{ "mov %dh,(%rdx) (64-bit, no REX: DH)", 64, { 0x88, 0x32 }, 2, 0, 2, 1, 2, false, true, 0 },
+	{ "mov 0xfee00030,%eax (A1: a 4-byte address in 32-bit code)", 32, { 0xa1, 0x30, 0x00, 0xe0, 0xfe }, 5, 0, 5, 4, 0, true, false, 0 },
+	{ "mov %ax,0x1234 (0x66 0x67 A3: a 2-byte address)", 32, { 0x66, 0x67, 0xa3, 0x34, 0x12 }, 5, 0, 5, 2, 0, false, false, 0 },
+	{ "mov 0x1234,%al (A0 in 16-bit code)", 16, { 0xa0, 0x34, 0x12 }, 3, 0, 3, 1, 0, true, false, 0 },
+	{ "unknown code size", 8, { 0x89, 0x02 }, 2, -EINVAL, 0, 0, 0, false, false, 0 },
+};
+
+static void test_code_sizes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(mode_cases) / sizeof(mode_cases[0]); i++) {
+		const struct mode_case *c = &mode_cases[i];
+		struct insn_mem s;
+		int rc = insn_decode_mem(c->bytes, c->n, c->code_bits, &s);
+
+		if (rc != c->rc || (rc == 0 && (s.len != c->len || s.size != c->size ||
+						 s.reg != c->reg || s.load != c->load ||
+						 s.reg_high8 != c->high8 || s.imm != c->imm)))
+			fail_msg("%s: rc %d len %u size %u reg %u load %d high8 %d imm %#llx", c->what,
+				 rc, s.len, s.size, s.reg, s.load, s.reg_high8,
+				 (unsigned long long)s.imm);
+		/* Every shorter prefix of a valid one is reported as cut off. */
+		for (size_t n = 0; rc == 0 && n < c->len; n++)
+			assert_int_equal(insn_decode_mem(c->bytes, n, c->code_bits, &s), -ENODATA);
+	}
 }
 
 struct mov_cr_case {
@@ -278,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_stores_decode),
 		cmocka_unit_test(test_xchg_is_a_store_that_exchanges),
 		cmocka_unit_test(test_loads_decode),
+		cmocka_unit_test(test_code_sizes),
 		cmocka_unit_test(test_non_accesses_are_refused),
 		cmocka_unit_test(test_moffs_decode),
 		cmocka_unit_test(test_string_decode),

@@ -90,7 +90,7 @@ static struct insn_mem decode(const uint8_t *bytes, size_t n)
 {
 	struct insn_mem insn;
 
-	assert_int_equal(insn_decode_mem(bytes, n, &insn), 0);
+	assert_int_equal(insn_decode_mem(bytes, n, 64, &insn), 0);
 	assert_int_not_equal(insn.string, INSN_STRING_NONE);
 	return insn;
 }
@@ -334,7 +334,7 @@ static void test_errors_are_reported(void **state)
 	/* Not a string instruction at all. */
 	struct insn_mem mov;
 
-	assert_int_equal(insn_decode_mem((const uint8_t[]){ 0x89, 0x02 }, 2, &mov), 0);
+	assert_int_equal(insn_decode_mem((const uint8_t[]){ 0x89, 0x02 }, 2, 64, &mov), 0);
 	assert_int_equal(run(&mov, &r, &f), -EINVAL);
 }
 

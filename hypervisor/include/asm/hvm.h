@@ -125,6 +125,8 @@ struct hvm_ops {
 	/* Whether it runs 64-bit code (EFER.LMA and CS.L), and at which privilege level. */
 	bool (*long_mode64)(const struct vcpu *v);
 	unsigned int (*cpl)(const struct vcpu *v);
+	/* The default size of the code it runs: 64, or 32 or 16 (CS.D). */
+	unsigned int (*code_bits)(const struct vcpu *v);
 	/* Loads a CR4 value hvm/creg.c allowed. */
 	void (*set_cr4)(struct vcpu *v, uint64_t value);
 	/* Its instruction at CS:RIP: up to INSN_MAX_LEN bytes, how many could be read. */

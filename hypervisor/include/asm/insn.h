@@ -24,23 +24,28 @@ struct insn_mem {
 	unsigned int reg_size;  /* loads: bytes of the register written (MOVZX widens) */
 	uint64_t imm;           /* stores of an immediate: the value */
 	bool exchange;          /* XCHG: a store whose register also gets the old value */
+	bool reg_high8;         /* the register operand is AH, CH, DH or BH: bits 8-15 of reg */
 	enum insn_string string; /* MOVS, STOS, LODS (size: each element); else NONE */
 	bool rep;               /* string: an F3 or F2 prefix (both repeat MOVS/STOS/LODS) */
-	unsigned int addr_size; /* string: bytes of rcx/rsi/rdi used, 8 (or 4 with 67) */
+	unsigned int addr_size; /* A0-AD: address size, 8, 4 or 2 (bytes of rcx/rsi/rdi used) */
 	enum insn_seg seg;      /* string: the source's segment override, or DEFAULT (DS) */
 };
 
 /*
- * Decodes a memory access in 64-bit mode: MOV r/m,reg (88/89), MOV reg,r/m
- * (8A/8B), MOV r/m,imm (C6/C7 /0), XCHG r/m,reg (86/87), MOVZX reg,r/m8/16
- * (0F B6/B7), MOV al/ax/eax/rax to and from an absolute address (A0-A3: a
- * load or a store of register 0), and the string instructions MOVS, STOS
- * and LODS (A4/A5, AA/AB, AC/AD: string set, which insn_string.h carries
- * out), with legacy and REX prefixes. Returns 0, -EINVAL for anything else
- * (or a register-only form), -ENODATA if the avail bytes end inside the
+ * Decodes a memory access in code of code_bits (64: 64-bit mode; 32 or 16:
+ * a code segment with that default size, in protected or compatibility
+ * mode): MOV r/m,reg (88/89), MOV reg,r/m (8A/8B), MOV r/m,imm (C6/C7 /0),
+ * XCHG r/m,reg (86/87), MOVZX reg,r/m8/16 (0F B6/B7), MOV al/ax/eax/rax to
+ * and from an absolute address (A0-A3: a load or a store of register 0),
+ * and the string instructions MOVS, STOS and LODS (A4/A5, AA/AB, AC/AD:
+ * string set, which insn_string.h carries out), with legacy prefixes (0x66
+ * and 0x67 flip the operand and address size) and, in 64-bit code only,
+ * REX. Returns 0, -EINVAL for anything else (or a register-only form, or
+ * another code_bits), -ENODATA if the avail bytes end inside the
  * instruction.
  */
-int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out);
+int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
+		    struct insn_mem *out);
 
 struct insn_mov_cr {
 	unsigned int len;   /* bytes of the whole instruction */

@@ -41,6 +41,8 @@ size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf);
 uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg);
 /* Whether the guest runs 64-bit code (EFER.LMA and CS.L). */
 bool svm_long_mode64(const struct vcpu *v);
+/* The default size of the code the vCPU runs: 64, 32 or 16 bits. */
+unsigned int svm_code_bits(const struct vcpu *v);
 /* hvm_ops.inject_page_fault and hvm_ops.access_state (guest_insn.c). */
 void svm_inject_page_fault(struct vcpu *v, uint64_t la, uint32_t error);
 void svm_access_state(const struct vcpu *v, struct hvm_access_state *st);

@@ -17,6 +17,7 @@ struct vmcb_segment {
 _Static_assert(sizeof(struct vmcb_segment) == 16, "VMCB segment");
 
 #define VMCB_ATTR_L (1u << 9)  /* CS.L: 64-bit code (descriptor bit 53) */
+#define VMCB_ATTR_DB (1u << 10) /* CS.D: 32-bit default sizes (descriptor bit 54) */
 
 /* attrib values for flat segments. */
 #define VMCB_ATTR_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */

@@ -52,6 +52,7 @@ struct domain {
 	bool (*is_ram)(struct domain *d, uint64_t gpa);
 	unsigned int shutdown_code;       /* SCHEDOP_shutdown_code */
 	unsigned long vm_assist;          /* VMASST_TYPE_* bits it turned on */
+	bool compat_shared;               /* its shared pages are in the 32-bit layout */
 	unsigned int nr_vcpus;
 	struct vcpu vcpu[TERN_MAX_VCPUS];
 	/* Life cycle (domUs; dom0's end is the machine's). */
@@ -77,6 +78,17 @@ struct domain {
 /* Allocates the domain's shared_info page (once) and points its vCPUs'
  * vcpu_info at their slots. 0 or -ENOMEM. */
 int domain_shared_info_init(struct domain *d);
+
+/*
+ * Latches the layout of d's shared pages (shared_info, vcpu_info, the
+ * runstate areas) for a 32-bit (compat) or 64-bit guest, as Xen does when a
+ * guest installs its hypercall page or sets HVM_PARAM_CALLBACK_IRQ; the
+ * wall clock is written again in the new layout (common/compat_shared.c).
+ */
+void domain_latch_shared_layout(struct domain *d, bool compat);
+
+/* Writes the wall clock into d's shared_info in its current layout. */
+void shared_info_wallclock(struct domain *d);
 
 /* Makes the domain findable by its id. */
 void domain_register(struct domain *d);

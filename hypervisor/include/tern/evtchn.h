@@ -18,6 +18,7 @@
 #include <tern/types.h>
 
 #define EVTCHN_2L_NR_PORTS 4096 /* 64 x 64 bits: 64-bit guests */
+#define EVTCHN_2L_NR_PORTS_COMPAT 1024 /* 32 x 32 bits: 32-bit guests */
 #define EVTCHN_MAX_VCPUS XEN_LEGACY_MAX_VCPUS
 /* Ports live in buckets allocated on first use, so a domain that uses a
  * handful of the FIFO ABI's 2^17 ports pays for a few KiB only. */
@@ -67,6 +68,7 @@ struct evtchn_domain {
 	unsigned int nr_vcpus;
 	evtchn_port_t max_port;          /* the highest port it may use (either ABI) */
 	struct evtchn_fifo *fifo;        /* NULL: the 2-level ABI */
+	bool compat_2l;                  /* 2-level in the 32-bit layout (docs/compat-abi.md) */
 	evtchn_port_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS]; /* 0: not bound; global VIRQs in [0] */
 	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
 };
@@ -168,6 +170,9 @@ struct domain;
  * d->nr_vcpus are set; 0 or -ENOMEM.
  */
 int evtchn_domain_init(struct domain *d, evtchn_port_t max_port);
+
+/* d's 2-level bitmaps follow the 32-bit layout from now on (or not). */
+void evtchn_domain_set_compat(struct domain *d, bool compat);
 void evtchn_domain_destroy(struct domain *d);
 
 /* Raises VIRQ virq of d (e.g. VIRQ_DOM_EXC to dom0, VIRQ_TIMER to a vCPU). */

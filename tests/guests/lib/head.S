@@ -8,16 +8,6 @@
  */
 #include "asm.h"
 
-/* The PVH entry note: name "Xen", type XEN_ELFNOTE_PHYS32_ENTRY (18), and a
- * 32-bit physical entry address as descriptor. */
-	.section .note.pvh, "a", @note
-	.balign 4
-	.long 4                 /* namesz: "Xen\0" */
-	.long 4                 /* descsz */
-	.long 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
-	.asciz "Xen"
-	.long pvh_entry
-
 	.section .text.entry, "ax", @progbits
 	.code32
 	.globl pvh_entry

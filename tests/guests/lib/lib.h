@@ -78,6 +78,32 @@ extern bool hypercall_page_ready;
 
 /* This domain's id, from Xen's CPUID leaf 4 (0 if it does not say). */
 domid_t guest_domid(void);
+/* Xen's CPUID base leaf (0: none), and installing the hypercall page
+ * (xen.c; a failure is recorded as a test FAILURE). */
+uint32_t find_xen_leaves(void);
+void setup_hypercall_page(void);
+
+#ifdef __i386__
+/* From 32-bit code: ebx, ecx, edx, esi, edi, result in eax (Xen's i386
+ * convention). Before the page is set up, VMMCALL directly. */
+static inline long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
+			     unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	long ret;
+
+	if (!hypercall_page_ready)
+		__asm__ volatile("vmmcall"
+				 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+				 : "0"(nr)
+				 : "memory");
+	else
+		__asm__ volatile("call *%%eax"
+				 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+				 : "0"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
+				 : "memory");
+	return ret;
+}
+#else
 
 static inline long hypercall_direct(unsigned long nr, unsigned long a1, unsigned long a2,
 				    unsigned long a3, unsigned long a4, unsigned long a5)
@@ -111,6 +137,8 @@ static inline long hypercall(unsigned int nr, unsigned long a1, unsigned long a2
 			 : "memory", "rcx", "r9", "r11");
 	return ret;
 }
+
+#endif
 
 #define HC(nr, a1, a2, a3) hypercall((nr), (unsigned long)(a1), (unsigned long)(a2), \
 				    (unsigned long)(a3), 0, 0)
@@ -194,8 +222,13 @@ typedef void (*irq_handler_t)(struct trap_frame *frame);
 void set_irq_handler(uint8_t vector, irq_handler_t handler);
 void traps_init(void);
 
+#ifdef __i386__
+#define EX_TABLE_ENTRY(fault, resume) \
+	".pushsection .ex_table, \"a\"\n\t.balign 8\n\t.long " fault ", 0, " resume ", 0\n\t.popsection\n\t"
+#else
 #define EX_TABLE_ENTRY(fault, resume) \
 	".pushsection .ex_table, \"a\"\n\t.balign 8\n\t.quad " fault ", " resume "\n\t.popsection\n\t"
+#endif
 
 /* rdmsr that may #GP: returns the vector taken (TRAP_NONE if none). */
 static inline int rdmsr_safe(uint32_t msr, uint64_t *val)

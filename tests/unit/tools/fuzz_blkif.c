@@ -67,10 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= n;
 
 	/* A fresh ring, driven until it is empty or broken. */
-	blk_ring_attach(&ring, ring_page, 1);
+	blk_ring_attach(&ring, ring_page, 1, 0);
 	for (int i = 0; i < 64; i++) {
 		struct blkif_request raw;
-		int rc = blk_ring_take(&ring, &raw), st;
+		int rc = blk_ring_take(&ring, 0, &raw), st;
 
 		if (rc <= 0)
 			break;
@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&jn, 0, sizeof(jn));
 	n = size < sizeof(jn) ? size : sizeof(jn);
 	memcpy(&jn, data, n);
-	blk_ring_attach(&ring, ring_page, 1);
+	blk_ring_attach(&ring, ring_page, 1, 0);
 	n = blk_journal_recover(&jn, &ring, redo);
 	if (n > BLK_SLOTS)
 		abort();

@@ -36,7 +36,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(page, 0, sizeof(page));
-	assert_int_equal(blk_ring_attach(&ring, page, 1), 0);
+	assert_int_equal(blk_ring_attach(&ring, page, 1, 0), 0);
 	assert_int_equal(ring.nr_ents, 32);
 	return 0;
 }
@@ -66,18 +66,93 @@ static void test_ring_takes_copies_in_order(void **state)
 	struct blkif_request r;
 
 	(void)state;
-	assert_int_equal(blk_ring_take(&ring, &r), 0);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 0);
 	put_rw(0, BLKIF_OP_READ, 7, 0, 1);
 	put_rw(1, BLKIF_OP_WRITE, 8, 8, 2);
 	hdr()->req_prod = 2;
-	assert_int_equal(blk_ring_take(&ring, &r), 1);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 	assert_int_equal(r.u.rw.id, 7);
 	/* The frontend rewriting the slot afterwards changes nothing we hold. */
 	ent(0)->req.operation = 99;
 	assert_int_equal(r.operation, BLKIF_OP_READ);
-	assert_int_equal(blk_ring_take(&ring, &r), 1);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 	assert_int_equal(r.u.rw.id, 8);
-	assert_int_equal(blk_ring_take(&ring, &r), 0);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 0);
+}
+
+/* A 32-bit frontend ("x86_32-abi"): 108-byte entries, id and what follows
+ * 4 bytes earlier; requests come out in the native layout, responses land
+ * where it reads them. Bytes laid out by hand from the i386 ABI. */
+static void test_ring_x86_32_frontend(void **state)
+{
+	uint8_t *slot1 = page + 64 + 108, *slot2 = page + 64 + 2 * 108, *rsp0 = page + 64;
+	struct blkif_request r;
+	uint64_t id = 0x1122334455667788ull, sector = 0x10000, nr = 64, got_id;
+	uint32_t gref = 77, ind_gref = 4242;
+	uint16_t nsegs = 600, handle = 0x51;
+	int16_t status;
+
+	(void)state;
+	assert_int_equal(blk_ring_attach(&ring, page, 1, 1), 0);
+	assert_int_equal(ring.nr_ents, 32);
+	/* slot 0: a write of one segment */
+	page[64] = BLKIF_OP_WRITE;
+	page[65] = 1;
+	memcpy(page + 66, &handle, 2);
+	memcpy(page + 68, &id, 8);
+	memcpy(page + 76, &sector, 8);
+	memcpy(page + 84, &gref, 4);
+	page[88] = 2;
+	page[89] = 5;
+	/* slot 1: a discard */
+	slot1[0] = BLKIF_OP_DISCARD;
+	slot1[1] = BLKIF_DISCARD_SECURE;
+	memcpy(slot1 + 4, &id, 8);
+	memcpy(slot1 + 12, &sector, 8);
+	memcpy(slot1 + 20, &nr, 8);
+	/* slot 2: an indirect read */
+	slot2[0] = BLKIF_OP_INDIRECT;
+	slot2[1] = BLKIF_OP_READ;
+	memcpy(slot2 + 2, &nsegs, 2);
+	memcpy(slot2 + 4, &id, 8);
+	memcpy(slot2 + 12, &sector, 8);
+	memcpy(slot2 + 20, &handle, 2);
+	memcpy(slot2 + 24, &ind_gref, 4);
+	hdr()->req_prod = 3;
+
+	assert_int_equal(blk_ring_take(&ring, 1, &r), 1);
+	assert_int_equal(r.operation, BLKIF_OP_WRITE);
+	assert_int_equal(r.u.rw.nr_segments, 1);
+	assert_int_equal(r.u.rw.handle, handle);
+	assert_true(r.u.rw.id == id && r.u.rw.sector_number == sector);
+	assert_int_equal(r.u.rw.seg[0].gref, gref);
+	assert_int_equal(r.u.rw.seg[0].first_sect, 2);
+	assert_int_equal(r.u.rw.seg[0].last_sect, 5);
+	assert_int_equal(blk_ring_take(&ring, 1, &r), 1);
+	assert_int_equal(r.operation, BLKIF_OP_DISCARD);
+	assert_int_equal(r.u.discard.flag, BLKIF_DISCARD_SECURE);
+	assert_true(r.u.discard.id == id && r.u.discard.sector_number == sector &&
+		    r.u.discard.nr_sectors == nr);
+	assert_int_equal(blk_ring_take(&ring, 1, &r), 1);
+	assert_int_equal(r.operation, BLKIF_OP_INDIRECT);
+	assert_int_equal(r.u.indirect.indirect_op, BLKIF_OP_READ);
+	assert_int_equal(r.u.indirect.nr_segments, nsegs);
+	assert_true(r.u.indirect.id == id && r.u.indirect.sector_number == sector);
+	assert_int_equal(r.u.indirect.handle, handle);
+	assert_int_equal(r.u.indirect.indirect_grefs[0], ind_gref);
+	assert_int_equal(r.u.indirect.indirect_grefs[1], 0);
+	assert_int_equal(blk_ring_take(&ring, 1, &r), 0);
+
+	/* The first response goes in slot 0: id at 0, operation at 8, status at 10. */
+	blk_ring_put_response(&ring, id, BLKIF_OP_WRITE, BLKIF_RSP_ERROR);
+	blk_ring_push(&ring);
+	memcpy(&got_id, rsp0, 8);
+	memcpy(&status, rsp0 + 10, 2);
+	assert_true(got_id == id);
+	assert_int_equal(rsp0[8], BLKIF_OP_WRITE);
+	assert_int_equal(status, BLKIF_RSP_ERROR);
+	/* Slot 1's request bytes past the 12-byte response are not the response's. */
+	assert_int_equal(slot1[0], BLKIF_OP_DISCARD);
 }
 
 static void test_ring_refuses_impossible_producer(void **state)
@@ -86,11 +161,11 @@ static void test_ring_refuses_impossible_producer(void **state)
 
 	(void)state;
 	hdr()->req_prod = 33; /* more than the ring holds */
-	assert_int_equal(blk_ring_take(&ring, &r), -EPROTO);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), -EPROTO);
 	assert_int_equal(blk_ring_final_check(&ring), -EPROTO);
 	/* Way behind is just as impossible (unsigned wrap). */
 	hdr()->req_prod = 0xfffffff0u;
-	assert_int_equal(blk_ring_take(&ring, &r), -EPROTO);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), -EPROTO);
 }
 
 static void test_ring_counts_unanswered_requests(void **state)
@@ -100,12 +175,12 @@ static void test_ring_counts_unanswered_requests(void **state)
 	(void)state;
 	hdr()->req_prod = 32;
 	for (int i = 0; i < 32; i++)
-		assert_int_equal(blk_ring_take(&ring, &r), 1);
+		assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 	/* 32 taken, none answered: a producer 1 further is lying. */
 	hdr()->req_prod = 33;
-	assert_int_equal(blk_ring_take(&ring, &r), -EPROTO);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), -EPROTO);
 	blk_ring_put_response(&ring, 1, BLKIF_OP_READ, 0);
-	assert_int_equal(blk_ring_take(&ring, &r), 1);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 }
 
 static void test_ring_responses_and_notification(void **state)
@@ -311,7 +386,7 @@ static void test_journal_recovery_after_a_death(void **state)
 		put_rw(i, BLKIF_OP_READ, 10 + i, i * 8, 1);
 	hdr()->req_prod = 4;
 	for (unsigned i = 0; i < 3; i++) {
-		assert_int_equal(blk_ring_take(&ring, &r), 1);
+		assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 		blk_journal_take(&jn, i, ring.req_cons - 1, &r);
 	}
 	/* Request 1 answered and published, request 2 answered only. */
@@ -323,14 +398,14 @@ static void test_journal_recovery_after_a_death(void **state)
 	blk_ring_put_response(&ring, 12, BLKIF_OP_READ, BLKIF_RSP_ERROR);
 	/* A slot taken into the journal whose req_cons never moved: its
 	 * request is still on the ring. */
-	assert_int_equal(blk_ring_take(&ring, &r), 1);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 	memcpy(&jn.slot[5].req, &r, sizeof(r));
 	jn.slot[5].req_idx = 3;
 	jn.slot[5].state = BLK_SLOT_INFLIGHT;
 
 	/* The successor. */
 	memset(&ring, 0, sizeof(ring));
-	assert_int_equal(blk_ring_attach(&ring, page, 1), 0);
+	assert_int_equal(blk_ring_attach(&ring, page, 1, 0), 0);
 	n = blk_journal_recover(&jn, &ring, redo);
 	assert_int_equal(n, 1);
 	assert_int_equal(redo[0], 0); /* request 0 runs again */
@@ -346,7 +421,7 @@ static void test_journal_recovery_after_a_death(void **state)
 	assert_int_equal(blk_ring_push(&ring) >= 0, 1);
 	blk_journal_published(&jn, ring.rsp_pushed);
 	assert_int_equal(jn.slot[2].state, BLK_SLOT_FREE);
-	assert_int_equal(blk_ring_take(&ring, &r), 1);
+	assert_int_equal(blk_ring_take(&ring, 0, &r), 1);
 	assert_int_equal(r.u.rw.id, 13);
 }
 
@@ -362,7 +437,7 @@ static void test_journal_distrusts_the_rings_rsp_prod(void **state)
 	/* A frontend claiming 1000 responses were published. */
 	hdr()->rsp_prod = 1000;
 	memset(&ring, 0, sizeof(ring));
-	assert_int_equal(blk_ring_attach(&ring, page, 1), 0);
+	assert_int_equal(blk_ring_attach(&ring, page, 1, 0), 0);
 	assert_int_equal(blk_journal_recover(&jn, &ring, redo), 0);
 	assert_int_equal(ring.rsp_prod_pvt, 1);
 	assert_int_equal(ent(0)->rsp.id, 5);
@@ -372,6 +447,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ring_takes_copies_in_order, setup),
+		cmocka_unit_test_setup(test_ring_x86_32_frontend, setup),
 		cmocka_unit_test_setup(test_ring_refuses_impossible_producer, setup),
 		cmocka_unit_test_setup(test_ring_counts_unanswered_requests, setup),
 		cmocka_unit_test_setup(test_ring_responses_and_notification, setup),

@@ -321,7 +321,7 @@ static void kick_inner(struct blk_queue *q)
 			struct blkif_request raw;
 			struct blk_slot *s;
 
-			rc = blk_ring_take(&q->ring, &raw);
+			rc = blk_ring_take(&q->ring, q->vbd->abi32, &raw);
 			if (rc <= 0)
 				break;
 			blk_journal_take(q->jn, (unsigned)slot, q->ring.req_cons - 1, &raw);
@@ -443,7 +443,7 @@ int blk_queue_start(struct blk_queue *q, int reattach)
 			 q->idx, q->refs[0], strerror(-rc));
 		return rc;
 	}
-	blk_ring_attach(&q->ring, q->map.addr, q->npages);
+	blk_ring_attach(&q->ring, q->map.addr, q->npages, q->vbd->abi32);
 	/* One mapping for every slot's buffers; pages are touched as used. */
 	q->mem_len = (size_t)BLK_SLOTS * (BLK_SLOT_BYTES + BLK_INDIRECT_BYTES);
 	q->mem = mmap(NULL, q->mem_len, PROT_READ | PROT_WRITE,

@@ -11,18 +11,22 @@
 
 #include "back_ring.h"
 
-/* A ring over pages * 4 KiB at mem; 0, or -EINVAL for a bad page count. */
-static inline int blk_ring_attach(struct back_ring *r, void *mem, unsigned pages)
+/* A ring over pages * 4 KiB at mem, of a 64-bit frontend's entries or
+ * (abi32) a 32-bit one's; 0, or -EINVAL for a bad page count. */
+static inline int blk_ring_attach(struct back_ring *r, void *mem, unsigned pages, int abi32)
 {
-	return back_ring_attach(r, mem, pages, sizeof(union blkif_sring_entry));
+	return back_ring_attach(r, mem, pages,
+				abi32 ? BLKIF_X86_32_ENTRY_SIZE : sizeof(union blkif_sring_entry));
 }
 
-/* Copies the next request out. 1: got one; 0: none; -EPROTO: the frontend's
- * req_prod is impossible (the ring is broken from then on). */
-static inline int blk_ring_take(struct back_ring *r, struct blkif_request *out)
-{
-	return back_ring_take(r, out, sizeof(*out));
-}
+/* A 32-bit frontend's request in the native layout (every byte of out set). */
+void blk_req_from_x86_32(const struct blkif_x86_32_request *in, struct blkif_request *out);
+
+/* Copies the next request out, in the native layout. 1: got one; 0: none;
+ * -EPROTO: the frontend's req_prod is impossible (the ring is broken from
+ * then on). Responses need no translation: their fields sit where a 32-bit
+ * frontend reads them. */
+int blk_ring_take(struct back_ring *r, int abi32, struct blkif_request *out);
 
 /* Writes a response into the next response slot (not yet visible). */
 void blk_ring_put_response(struct back_ring *r, uint64_t id, uint8_t op, int16_t status);

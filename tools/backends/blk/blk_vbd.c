@@ -140,11 +140,16 @@ static int vbd_connect(struct xbe_dev *d)
 	rc = open_disk(v);
 	if (rc)
 		return rc;
-	if (xbe_fe_read(d, "protocol", &proto) == 0 && strcmp(proto, "x86_64-abi") != 0) {
-		snprintf(d->error, sizeof(d->error), "frontend protocol %s is not supported "
-			 "(x86_64-abi only)", proto);
-		free(proto);
-		return -EPROTONOSUPPORT;
+	/* No protocol node: the backend's own ABI, as Xen's blkback reads it. */
+	v->abi32 = 0;
+	if (xbe_fe_read(d, "protocol", &proto) == 0) {
+		v->abi32 = strcmp(proto, BLKIF_X86_32_ABI) == 0;
+		if (!v->abi32 && strcmp(proto, BLKIF_X86_64_ABI) != 0) {
+			snprintf(d->error, sizeof(d->error), "frontend protocol %s is not supported "
+				 "(x86_64-abi, x86_32-abi)", proto);
+			free(proto);
+			return -EPROTONOSUPPORT;
+		}
 	}
 	free(proto);
 	xbe_fe_read_uint(d, "multi-queue-num-queues", &nq);

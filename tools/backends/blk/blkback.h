@@ -96,6 +96,7 @@ struct blk_vbd {
 	int disk_open;
 	struct blk_limits lim;
 	struct tc_gntdev gnt;       /* its ring mappings */
+	int abi32;                  /* the frontend speaks "x86_32-abi" */
 	unsigned nqueues;
 	struct blk_queue *queues;
 };

@@ -20,7 +20,8 @@ static bool is_legacy_prefix(uint8_t b)
 	}
 }
 
-/* Bytes that follow a ModRM byte in 64-bit mode (SIB and displacement). */
+/* Bytes that follow a ModRM byte (SIB and displacement) with 32-bit (and
+ * 64-bit) addressing. */
 static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail, bool *ok)
 {
 	unsigned int mod = modrm >> 6, rm = modrm & 7, extra = 0;
@@ -36,12 +37,22 @@ static unsigned int modrm_extra(uint8_t modrm, const uint8_t *next, size_t avail
 			return extra + 4; /* no base: disp32 */
 	}
 	if (mod == 0 && rm == 5)
-		return extra + 4; /* RIP-relative disp32 */
+		return extra + 4; /* disp32 (RIP-relative in 64-bit code) */
 	if (mod == 1)
 		return extra + 1;
 	if (mod == 2)
 		return extra + 4;
 	return extra;
+}
+
+/* The same with 16-bit addressing: no SIB, 16-bit displacements. */
+static unsigned int modrm_extra16(uint8_t modrm)
+{
+	unsigned int mod = modrm >> 6, rm = modrm & 7;
+
+	if (mod == 0 && rm == 6)
+		return 2; /* disp16 */
+	return mod == 1 ? 1 : mod == 2 ? 2 : 0;
 }
 
 /* The segment a prefix byte names, or DEFAULT for another prefix. */
@@ -59,8 +70,8 @@ static enum insn_seg segment_of(uint8_t prefix)
 }
 
 /* The one-byte forms without ModRM at A0-AD: MOV with an absolute address
- * (its 8 bytes, or 4 with the address-size prefix, follow the opcode) and
- * the string instructions. i is just past the opcode. */
+ * (address-size bytes of it follow the opcode) and the string
+ * instructions. i is just past the opcode. */
 static int decode_a0_ad(uint8_t opcode, size_t i, size_t avail, struct insn_mem *out)
 {
 	switch (opcode) {
@@ -90,26 +101,31 @@ static int decode_a0_ad(uint8_t opcode, size_t i, size_t avail, struct insn_mem 
 	return 0;
 }
 
-int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
+int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
+		    struct insn_mem *out)
 {
 	size_t i = 0;
-	bool opsize16 = false, addr32 = false, rep = false, rex_w = false, rex_r = false;
-	bool two_byte = false, ok;
+	bool opsize_prefix = false, addrsize_prefix = false, rep = false, rex = false;
+	bool rex_w = false, rex_r = false, two_byte = false, ok;
 	enum insn_seg seg = INSN_SEG_DEFAULT;
 	uint8_t opcode, modrm;
-	unsigned int extra, operand_size;
+	unsigned int extra, operand_size, addr_size;
 
+	if (code_bits != 16 && code_bits != 32 && code_bits != 64)
+		return -EINVAL;
 	if (avail > INSN_MAX_LEN)
 		avail = INSN_MAX_LEN;
 	while (i < avail && is_legacy_prefix(bytes[i])) {
-		opsize16 |= bytes[i] == PREFIX_OPSIZE;
-		addr32 |= bytes[i] == PREFIX_ADDRSIZE;
+		opsize_prefix |= bytes[i] == PREFIX_OPSIZE;
+		addrsize_prefix |= bytes[i] == PREFIX_ADDRSIZE;
 		rep |= bytes[i] == PREFIX_REP || bytes[i] == PREFIX_REPNE;
 		if (segment_of(bytes[i]) != INSN_SEG_DEFAULT)
 			seg = segment_of(bytes[i]); /* the last one counts */
 		i++;
 	}
-	if (i < avail && (bytes[i] & 0xf0) == 0x40) { /* REX */
+	/* REX exists only in 64-bit code; elsewhere 40-4F are INC/DEC. */
+	if (code_bits == 64 && i < avail && (bytes[i] & 0xf0) == 0x40) {
+		rex = true;
 		rex_w = bytes[i] & 8;
 		rex_r = bytes[i] & 4;
 		i++;
@@ -122,10 +138,20 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		return -ENODATA;
 	opcode = bytes[i++];
 	*out = (struct insn_mem){ 0 };
-	operand_size = rex_w ? 8 : opsize16 ? 2 : 4;
+	/* 0x66 flips the default operand size (16 in 16-bit code, else 32);
+	 * 0x67 the default address size (64 to 32 in 64-bit code, 32 to 16 in
+	 * 32-bit code, 16 to 32 in 16-bit code). */
+	if (rex_w)
+		operand_size = 8;
+	else
+		operand_size = (code_bits == 16) != opsize_prefix ? 2 : 4;
+	if (code_bits == 64)
+		addr_size = addrsize_prefix ? 4 : 8;
+	else
+		addr_size = (code_bits == 16) != addrsize_prefix ? 2 : 4;
 	if (!two_byte && opcode >= 0xa0 && opcode <= 0xaf) {
 		out->size = (opcode & 1) ? operand_size : 1;
-		out->addr_size = addr32 ? 4 : 8;
+		out->addr_size = addr_size;
 		out->rep = rep;
 		out->seg = seg;
 		return decode_a0_ad(opcode, i, avail, out);
@@ -163,9 +189,20 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, struct insn_mem *out)
 		default:
 			return -EINVAL;
 		}
+		/* Byte registers 4-7 are AH, CH, DH, BH unless a REX is present. */
+		if (out->size == 1 && !rex && out->reg >= 4 && (out->load || out->src_is_reg)) {
+			out->reg -= 4;
+			out->reg_high8 = true;
+		}
 	}
-	extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
-	if (!ok || i + extra > avail)
+	if (addr_size == 2) {
+		extra = modrm_extra16(modrm);
+	} else {
+		extra = modrm_extra(modrm, bytes + i, avail - i, &ok);
+		if (!ok)
+			return -ENODATA;
+	}
+	if (i + extra > avail)
 		return -ENODATA;
 	i += extra;
 	if (!out->load && !out->src_is_reg) {

@@ -24,7 +24,7 @@ static int decode_access(struct vcpu *v, struct insn_mem *st)
 	uint8_t bytes[INSN_MAX_LEN];
 	size_t n = hvm->fetch_insn(v, bytes);
 
-	return insn_decode_mem(bytes, n, st);
+	return insn_decode_mem(bytes, n, hvm->code_bits(v), st);
 }
 
 /* The low size bytes of a value. */
@@ -33,10 +33,13 @@ static uint64_t low_bytes(uint64_t val, unsigned int size)
 	return size >= 8 ? val : val & ((1ull << (8 * size)) - 1);
 }
 
-/* What a store writes: its register's or its immediate's low bytes. */
+/* What a store writes: its register's (AH-BH: bits 8-15) or its
+ * immediate's low bytes. */
 static uint64_t store_value(struct vcpu *v, const struct insn_mem *st)
 {
-	return low_bytes(st->src_is_reg ? *hvm->gpr(v, st->reg) : st->imm, st->size);
+	if (!st->src_is_reg)
+		return low_bytes(st->imm, st->size);
+	return low_bytes(*hvm->gpr(v, st->reg) >> (st->reg_high8 ? 8 : 0), st->size);
 }
 
 /* A load's (or an exchange's) register gets the size bytes memory held
@@ -49,7 +52,9 @@ static void complete_access(struct vcpu *v, const struct insn_mem *st, uint64_t 
 
 		loaded = low_bytes(loaded, st->size);
 		/* A 32-bit register write zero-extends; 8 and 16 bits merge. */
-		if (bytes >= 4)
+		if (st->reg_high8)
+			*reg = (*reg & ~0xff00ull) | loaded << 8;
+		else if (bytes >= 4)
 			*reg = loaded;
 		else
 			*reg = (*reg & ~low_bytes(~0ull, bytes)) | loaded;

@@ -64,7 +64,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_ROUTE_TSC_AUX:
 		return cpu_state_set_tsc_aux(v, val) == 0;
 	case MSR_ROUTE_HYPERCALL_PAGE:
-		return hypercall_page_install(v->domain, val) == 0;
+		if (hypercall_page_install(v->domain, val))
+			return false;
+		/* A guest's drivers start here: its shared pages follow its mode. */
+		domain_latch_shared_layout(v->domain, !hvm->long_mode64(v));
+		return true;
 	case MSR_ROUTE_ZERO:
 		return true;
 	case MSR_ROUTE_VENDOR:

@@ -6,6 +6,7 @@
  * and tools), and undoing that; a domU's RAM given and given back.
  */
 #include <public/memory.h>
+#include <tern/compat.h>
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/grant_table.h>
@@ -34,7 +35,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	paddr_t frame;
 	long rc = 0;
 
-	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+	if (copy_abi_from_guest(v, &xatp, arg, &xlat_add_to_physmap))
 		return -EFAULT;
 	/* As in Xen: foreign frames only come through add_to_physmap_batch. */
 	if (xatp.space == XENMAPSPACE_gmfn_foreign)
@@ -81,7 +82,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 	struct domain *d, *foreign;
 	long rc = 0;
 
-	if (copy_from_guest(v, &b, arg, sizeof(b)))
+	if (copy_abi_from_guest(v, &b, arg, &xlat_add_to_physmap_batch))
 		return -EFAULT;
 	if (b.space != XENMAPSPACE_gmfn_foreign)
 		return -EOPNOTSUPP;
@@ -97,14 +98,13 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
 	if (v->domain->is_privileged && (!foreign || foreign == d || foreign->dying))
 		return -ESRCH;
 	for (uint64_t i = start; i < b.size; i++) {
-		xen_ulong_t idx;
-		xen_pfn_t gpfn;
+		uint64_t idx, gpfn;
 		int err = -EPERM;
 
 		if (i - start == BATCH_STEP)
 			return continue_batch(v, XENMEM_add_to_physmap_batch, i);
-		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
-		    copy_from_guest(v, &gpfn, b.gpfns + i * sizeof(gpfn), sizeof(gpfn)))
+		if (copy_ulong_from_guest(v, &idx, b.idxs, i) ||
+		    copy_ulong_from_guest(v, &gpfn, b.gpfns, i))
 			return -EFAULT;
 		if (foreign)
 			err = p2m_map_foreign_gfn(d, gpfn, foreign, idx, true);
@@ -120,7 +120,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	struct domain *d;
 	long rc = 0;
 
-	if (copy_from_guest(v, &xrfp, arg, sizeof(xrfp)))
+	if (copy_abi_from_guest(v, &xrfp, arg, &xlat_remove_from_physmap))
 		return -EFAULT;
 	d = domain_named_by(v->domain, xrfp.domid, &rc);
 	if (!d)
@@ -138,7 +138,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 	} __attribute__((packed)) entry;
 	uint32_t n;
 
-	if (copy_from_guest(v, &mm, arg, sizeof(mm)))
+	if (copy_abi_from_guest(v, &mm, arg, &xlat_memory_map))
 		return -EFAULT;
 	if (!map)
 		return -ENOSYS;
@@ -151,7 +151,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 			return -EFAULT;
 	}
 	mm.nr_entries = n;
-	return copy_to_guest(v, arg, &mm, sizeof(mm));
+	return copy_abi_to_guest(v, arg, &mm, &xlat_memory_map);
 }
 
 /*
@@ -166,11 +166,11 @@ static long each_extent(struct vcpu *v, unsigned int op, const struct xen_memory
 			int (*one)(struct domain *d, uint64_t gfn, unsigned int order))
 {
 	for (xen_ulong_t i = start; i < r->nr_extents; i++) {
-		xen_pfn_t gfn;
+		uint64_t gfn;
 
 		if (((i - start) << r->extent_order) >= RESERVATION_STEP_PAGES)
 			return continue_batch(v, op, i);
-		if (copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+		if (copy_ulong_from_guest(v, &gfn, r->extent_start, i))
 			return i ? (long)i : -EFAULT;
 		if (one(d, gfn, r->extent_order))
 			return (long)i;
@@ -190,7 +190,7 @@ static long populate_physmap(struct vcpu *v, uint64_t arg, uint64_t start)
 	struct domain *d;
 	long rc = 0;
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
+	if (copy_abi_from_guest(v, &r, arg, &xlat_memory_reservation))
 		return -EFAULT;
 	/* A domain that may not be named gets Xen's answer: no extents done. */
 	d = domain_named_by(v->domain, r.domid, &rc);
@@ -239,7 +239,7 @@ static long decrease_reservation(struct vcpu *v, uint64_t arg, uint64_t start)
 	struct domain *d;
 	long rc = 0;
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
+	if (copy_abi_from_guest(v, &r, arg, &xlat_memory_reservation))
 		return (long)start;
 	d = domain_named_by(v->domain, r.domid, &rc);
 	if (!d || r.extent_order > max_order || !memop_batch_fits(r.nr_extents, UINT32_MAX) ||

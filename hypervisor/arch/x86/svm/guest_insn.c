@@ -14,6 +14,13 @@ bool svm_long_mode64(const struct vcpu *v)
 	return (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
 }
 
+unsigned int svm_code_bits(const struct vcpu *v)
+{
+	if (svm_long_mode64(v))
+		return 64;
+	return v->svm.vmcb->save.cs.attrib & VMCB_ATTR_DB ? 32 : 16;
+}
+
 size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
 	const struct vmcb_save *s = &v->svm.vmcb->save;

@@ -333,6 +333,7 @@ const struct hvm_ops svm_ops = {
 	.vcpu_dump = svm_vcpu_dump,
 	.gpr = svm_guest_gpr,
 	.long_mode64 = svm_long_mode64,
+	.code_bits = svm_code_bits,
 	.cpl = svm_cpl,
 	.set_cr4 = svm_set_cr4,
 	.fetch_insn = svm_fetch_insn,

@@ -1,7 +1,8 @@
 /*
  * blkif: the block device protocol between a frontend (Linux's
  * xen-blkfront) and a backend, as Xen's public io/blkif.h defines it for
- * the x86_64 ABI (protocol "x86_64-abi"). Numbers and layouts are Xen's; the
+ * the x86_64 ABI (protocol "x86_64-abi"), and the i386 form of its requests
+ * (protocol "x86_32-abi", below). Numbers and layouts are Xen's; the
  * definitions are written for tern. Sector numbers are always 512-byte
  * units; a segment is a granted 4 KiB page and the sectors [first, last]
  * (0..7) of it that the request covers.
@@ -124,5 +125,55 @@ _Static_assert(offsetof(struct blkif_response, operation) == 8, "response op");
 _Static_assert(offsetof(struct blkif_response, status) == 10, "response status");
 _Static_assert(sizeof(union blkif_sring_entry) == 112, "blkif ring entry");
 _Static_assert(BLKIF_SEGS_PER_INDIRECT_PAGE == 512, "segments per indirect page");
+
+/*
+ * A 32-bit frontend ("x86_32-abi"): the same fields, but its 64-bit ones
+ * are 4-byte aligned, so id and everything after it sit 4 bytes earlier and
+ * a ring entry is 108 bytes. Responses keep their fields' offsets (id 0,
+ * operation 8, status 10) in a 12-byte entry. Segments, indirect pages and
+ * the ring header are the same.
+ */
+#define BLKIF_X86_32_ABI "x86_32-abi"
+#define BLKIF_X86_64_ABI "x86_64-abi"
+
+struct blkif_x86_32_request {
+	uint8_t operation;
+	union {
+		struct {
+			uint8_t nr_segments;
+			uint16_t handle;
+			uint64_t id;
+			uint64_t sector_number;
+			struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+		} __attribute__((packed)) rw;
+		struct {
+			uint8_t flag;
+			uint16_t handle;
+			uint64_t id;
+			uint64_t sector_number;
+			uint64_t nr_sectors;
+		} __attribute__((packed)) discard;
+		struct {
+			uint8_t indirect_op;
+			uint16_t nr_segments;
+			uint64_t id;
+			uint64_t sector_number;
+			uint16_t handle;
+			uint16_t pad;
+			blkif_gref_t indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+		} __attribute__((packed)) indirect;
+	} u;
+} __attribute__((packed));
+
+#define BLKIF_X86_32_ENTRY_SIZE 108
+
+_Static_assert(sizeof(struct blkif_x86_32_request) == BLKIF_X86_32_ENTRY_SIZE, "x86_32 request");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.rw.id) == 4, "x86_32 rw id");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.rw.sector_number) == 12, "x86_32 sector");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.rw.seg) == 20, "x86_32 seg");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.discard.nr_sectors) == 20, "x86_32 discard");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.indirect.handle) == 20, "x86_32 ind handle");
+_Static_assert(offsetof(struct blkif_x86_32_request, u.indirect.indirect_grefs) == 24,
+	       "x86_32 indirect grefs");
 
 #endif
