@@ -81,11 +81,14 @@ deb: all
 deps:
 	@scripts/install-deps.sh
 
+# Every build step and the short fuzz runs use all CPUs (each fuzzer runs for
+# a fixed time, side by side); the system tests run one QEMU at a time.
+CHECK_JOBS ?= $(shell nproc)
 check: deps
-	$(MAKE) all
-	$(MAKE) check-unit
-	$(MAKE) check-fuzz
-	$(MAKE) check-system
+	$(MAKE) -j$(CHECK_JOBS) all
+	$(MAKE) -j$(CHECK_JOBS) check-unit
+	$(MAKE) -j$(CHECK_JOBS) --output-sync=target check-fuzz
+	$(MAKE) -j$(CHECK_JOBS) check-system
 
 # Debian's kernel first: the bzImage and domain-builder tests parse it, and
 # must (TERN_REAL_KERNEL makes its absence a failure, not a skip).

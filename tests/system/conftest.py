@@ -11,6 +11,7 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from qemu import LOG_DIR, Machine, TERN_ELF
+from shared_dom0 import SharedDom0
 
 # QEMU 7.2's own assertion failures, e.g. "../../hw/pci/msix.c:218:
 # msix_table_mmio_write: Assertion `...' failed." (seen during dom0's PCI scan).
@@ -101,6 +102,48 @@ def module_machine(request):
     yield start
     for m in started:
         m.kill()
+
+
+def uses_shared_dom0(item):
+    return "shared_dom0" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests that use shared_dom0 run first (each
+    group in file order), so they share one boot and it is stopped before
+    the others boot machines of their own."""
+    order = {}
+    for i, item in enumerate(items):
+        order.setdefault(item.fspath, i)
+    items.sort(key=lambda item: (order[item.fspath], not uses_shared_dom0(item)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stops the shared dom0 after the last test that uses it: an idle
+    emulator would take CPU time from the next test's."""
+    yield
+    shared = getattr(item, "shared_dom0", None)
+    if shared and (nextitem is None or not uses_shared_dom0(nextitem)):
+        shared.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_dom0_of_module(module_machine):
+    return SharedDom0(module_machine)
+
+
+@pytest.fixture
+def shared_dom0(request, shared_dom0_of_module):
+    """The dom0 (dom0.boot_image()'s defaults) the tests of this module share,
+    clean: no domU, daemons up (shared_dom0.py). A test that leaves it
+    unusable gets an error at teardown; the next one boots a fresh one."""
+    shared = request.node.shared_dom0 = shared_dom0_of_module
+    m = shared.get()
+    request.node.qemu_machines = getattr(request.node, "qemu_machines", []) + [m]
+    m.note(f"{request.node.nodeid} begins")
+    yield m
+    shared.release(request.node.nodeid)
 
 
 @pytest.fixture(scope="session", autouse=True)

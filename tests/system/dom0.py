@@ -101,6 +101,13 @@ def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2, dom0_v
     return m
 
 
+def boot_image(machine, image=IMAGE, kernel_args="", smp=2):
+    """tern with a dom0 image (IMAGE: xencommons and the sample guest): two
+    pCPUs (or smp), so a domU has one dom0 does not own. kernel_args go on
+    dom0's command line."""
+    return boot(machine, image, dom0_mem="512M", dom0_args=kernel_args, smp=smp)
+
+
 def run(m, command, timeout=180):
     """(status, output) of a dom0 shell command, without blank lines around."""
     status, out = m.shell(command, timeout=timeout)

@@ -65,9 +65,11 @@ class Guest:
         assert tty, f"{self.name}: no console tty: {out}"
         # Markers around the output; $? is expanded only by the guest's shell.
         check(self.m, f"printf '%s\\n' 'echo {tag}B; {command}; echo {tag}$?' > {tty.group(0)}")
-        limit = int(timeout * TIMEOUT_SCALE)
+        # Most commands answer at once: look again every 0.2 s. (The greps
+        # stretch the loop past its count: the wait for it here is longer.)
+        limit = int(timeout * TIMEOUT_SCALE * 5)
         run(self.m, f"i=0; until grep -aq '^{tag}[0-9]' {log}; do i=$((i+1)); "
-                    f"[ $i -gt {limit} ] && break; sleep 1; done", timeout=timeout + 60)
+                    f"[ $i -gt {limit} ] && break; sleep 0.2; done", timeout=2 * timeout)
         # (xenconsoled's log keeps the guest's CR LF line ends)
         # (a marker is unique as a line's start: the guest's kernel may go on
         # printing on the marker's line, MARKER_END)

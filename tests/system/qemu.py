@@ -230,6 +230,13 @@ class Machine(Emulator):
                                      f"(halted, interrupts on): {states}")
             time.sleep(0.5)
 
+    def note(self, text):
+        """Writes a line of the test's own into the console log (not the
+        output): where each test began on a machine several tests share."""
+        with self._lock:
+            self._log.write(f"\n# {text}\n")
+            self._log.flush()
+
     def send(self, text):
         self._proc.stdin.write(text.encode())
         self._proc.stdin.flush()

@@ -19,18 +19,12 @@ import warnings
 
 import pytest
 
-from dom0 import BASE_IMAGE, IMAGE, boot, check, run
+from dom0 import BASE_IMAGE, boot_image as dom0, check, run
 from qemu import BUILD, ConsoleTimeout
 
 DOMU_UP = r"TERN-DOMU: userspace up"
 NO_TTY = r"xenconsole: Could not read tty from store"
 ESCAPE = "\x1d"
-
-
-def dom0(machine, image=IMAGE, kernel_args="", smp=2):
-    """tern with the dom0 image: two pCPUs (or smp), so a domU has one dom0
-    does not own. kernel_args go on dom0's command line."""
-    return boot(machine, image, dom0_mem="512M", dom0_args=kernel_args, smp=smp)
 
 
 def wait_prompt(m, start, timeout=60):
@@ -115,8 +109,8 @@ def create_sample_on_console(m):
     return len(m.output)
 
 
-def test_sample_domu_console_detach_reattach_shutdown(machine):
-    m = dom0(machine)
+def test_sample_domu_console_detach_reattach_shutdown(shared_dom0):
+    m = shared_dom0
     create_sample_on_console(m)
 
     # ^] detaches; the guest keeps running. As with Xen's client, ^] counts

@@ -78,8 +78,8 @@ def wait_gone(m, name):
     assert listed(m, name) is None, check(m, "xl list")
 
 
-def test_xl_shutdown_makes_the_guest_power_itself_off(machine):
-    m = dom0(machine)
+def test_xl_shutdown_makes_the_guest_power_itself_off(shared_dom0):
+    m = shared_dom0
     free0 = free_memory(m)
     # Two vCPUs on dom0's one spare pCPU: the AP starts with INIT/STARTUP
     # through its local APIC, and Linux's PV spinlocks use SCHEDOP_poll.
@@ -104,8 +104,8 @@ def test_xl_shutdown_makes_the_guest_power_itself_off(machine):
     memory_back(m, free0)
 
 
-def test_two_domus_one_crashes_the_other_keeps_running(machine):
-    m = dom0(machine)
+def test_two_domus_one_crashes_the_other_keeps_running(shared_dom0):
+    m = shared_dom0
     free0 = free_memory(m)
     create(m, "keeper", 'on_crash="preserve"', *DISKLESS)
     create(m, "other", *DISKLESS)
@@ -155,10 +155,10 @@ def test_two_domus_one_crashes_the_other_keeps_running(machine):
     memory_back(m, free0)
 
 
-def test_xl_reboot_restarts_the_guest(machine):
+def test_xl_reboot_restarts_the_guest(shared_dom0):
     """`xl reboot`: the guest reboots itself (SCHEDOP_shutdown reboot) and
     xl's watcher builds it again per on_reboot="restart", with a new id."""
-    m = dom0(machine)
+    m = shared_dom0
     # -p: built paused; it runs once unpaused.
     check(m, "xl create -p /etc/xen/sample.cfg")
     assert listed(m, "sample").split()[4][2] == "p", check(m, "xl list")

@@ -17,7 +17,7 @@ import shlex
 
 from dom0 import check, run
 from test_console import dom0
-from test_lifecycle import DISKLESS, create, wait_userspace
+from test_lifecycle import DISKLESS, DOMU_UP, create, wait_userspace
 
 VCPU_HEADER = ("Name                                ID  VCPU   CPU State   Time(s) "
                "Affinity (Hard / Soft)")
@@ -28,6 +28,7 @@ VCPU_ROW = re.compile(r"^(?P<name>.{32}) (?P<id>[ \d]{5}) (?P<vcpu>[ \d]{5}) "
                       r"(?P<time>[ \d]{7}\.\d)  (?P<hard>\S+) / (?P<soft>\S+)$")
 
 GUEST_PROMPT = "/ # "
+TIMERS_UP = "TERN-DOMU: timers work"
 _tags = itertools.count(1000)
 
 
@@ -43,11 +44,16 @@ def in_guest(m, name, command, timeout=600):
     tag = next(_tags)
     begin, end = f"@@{tag * 2}@@", f"@@{tag * 2 + 1}@@"
     line = f"echo @@$(({tag}*2))@@\n{command}\necho @@$(({tag}*2+1))@@"
+    log = f"/var/log/xen/console/guest-{name}.log"
+    # The guest's init prints its timer line two seconds after userspace is
+    # up (once per boot): printed while a typed line is echoed, it would
+    # split the echo into lines that look like output. Let it come first.
+    run(m, f"i=0; until [ $(grep -c '{TIMERS_UP}' {log}) -ge $(grep -c '{DOMU_UP}' {log}) ]; "
+           f"do i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.2; done")
     check(m, f"{{ printf '%s\\n' {shlex.quote(line)}; sleep 1; printf '\\035'; }} | "
              f"xl console {name} >/dev/null")
-    log = f"/var/log/xen/console/guest-{name}.log"
     status, _ = run(m, f"i=0; until grep -q '^{end}' {log}; do i=$((i+1)); "
-                       f"[ $i -gt {timeout} ] && exit 1; sleep 1; done", timeout=timeout + 60)
+                       f"[ $i -gt {timeout * 5} ] && exit 1; sleep 0.2; done", timeout=2 * timeout)
     assert status == 0, f"{command!r}: no answer in the guest's console:\n" + \
         check(m, f"tail -c 3000 {log} | tr -cd '\\n -~'")
     lines = check(m, f"sed -n '/^{begin}/,/^{end}/p' {log} | tr -cd '\\n -~'").splitlines()
@@ -85,8 +91,8 @@ def xl_list_vcpus(m, name):
     return int(line[0].split()[3])
 
 
-def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
-    m = dom0(machine)
+def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(shared_dom0):
+    m = shared_dom0
     create(m, "hp", "vcpus=1", "maxvcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     # Linux started both (the MADT lists both), then its xenbus handler read
@@ -132,8 +138,8 @@ def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(machine):
     check(m, "xl destroy hp")
 
 
-def test_vcpu_set_takes_a_boot_vcpu_away(machine):
-    m = dom0(machine)
+def test_vcpu_set_takes_a_boot_vcpu_away(shared_dom0):
+    m = shared_dom0
     create(m, "hp", "vcpus=2", *DISKLESS)
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
@@ -213,11 +219,11 @@ def steal_share(m, name):
     return delta[7] / sum(delta)  # steal is the eighth column
 
 
-def test_steal_time_follows_a_shared_pcpu(machine):
+def test_steal_time_follows_a_shared_pcpu(shared_dom0):
     """Two CPU-bound guests on dom0's one spare pCPU: each waits for the
     other half the time, and its steal time says so; alone, a CPU-bound
     guest has nothing stolen."""
-    m = dom0(machine)
+    m = shared_dom0
     create(m, "a", "vcpus=1", *DISKLESS)
     wait_userspace(m, "a")
     in_guest(m, "a", "(while :; do :; done) &")

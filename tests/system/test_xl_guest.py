@@ -9,7 +9,6 @@ import re
 
 from dom0 import PROMPT, check, run
 from domu_guests import free_memory, listed_memory
-from test_console import dom0
 from test_lifecycle import DISKLESS, create, wait_userspace
 from test_vcpus import in_guest
 
@@ -29,8 +28,8 @@ def balloon_target_kb(m, name):
     return int(in_guest(m, name, "cat /sys/devices/system/xen_memory/xen_memory0/target_kb"))
 
 
-def test_mem_max_mem_set_and_rename(machine):
-    m = dom0(machine)
+def test_mem_max_mem_set_and_rename(shared_dom0):
+    m = shared_dom0
     create(m, "mem", "memory=128", *DISKLESS)
     wait_userspace(m, "mem")
     d = domid(m, "mem")
@@ -104,8 +103,8 @@ def wait_listed(m, name, d, want_mib, tries=300):
                          run(m, "xl dmesg | tail -n 20")[1])
 
 
-def test_mem_set_shrinks_and_grows_a_running_guest(machine):
-    m = dom0(machine)
+def test_mem_set_shrinks_and_grows_a_running_guest(shared_dom0):
+    m = shared_dom0
     create(m, "bal", "memory=128", *DISKLESS)
     wait_userspace(m, "bal")
     d = domid(m, "bal")
@@ -147,8 +146,8 @@ def xentop_rows(out):
     return runs
 
 
-def test_xentop_batch_and_xl_top(machine):
-    m = dom0(machine)
+def test_xentop_batch_and_xl_top(shared_dom0):
+    m = shared_dom0
     create(m, "busy", "vcpus=1")
     wait_userspace(m, "busy")
     in_guest(m, "busy", "(while :; do :; done) &")
