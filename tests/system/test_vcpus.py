@@ -57,8 +57,11 @@ def in_guest(m, name, command, timeout=600):
     assert status == 0, f"{command!r}: no answer in the guest's console:\n" + \
         check(m, f"tail -c 3000 {log} | tr -cd '\\n -~'")
     lines = check(m, f"sed -n '/^{begin}/,/^{end}/p' {log} | tr -cd '\\n -~'").splitlines()
-    # The shell's prompt and echo of the next typed line come in between.
-    return "\n".join(l for l in lines[1:-1] if not l.startswith(GUEST_PROMPT))
+    # The shell's prompt and echo of the next typed line come in between, and
+    # so may the guest init's own status lines, printed whenever their event
+    # comes (a vif's DHCP lease: "TERN-NET: eth0 ...").
+    return "\n".join(l for l in lines[1:-1]
+                     if not l.startswith(GUEST_PROMPT) and not l.startswith("TERN-"))
 
 
 def wait_online(m, name, want, tries=60):
