@@ -451,8 +451,12 @@ static int xs_journal_replay_put(struct xs_journal_in *in, struct xs_tree *t)
 	uint16_t np, i;
 	uint32_t vlen;
 
-	if (xs_journal_take_str(in, path) || xs_journal_take(in, &np, sizeof(np)) || !np ||
-	    np > 256)
+	/*
+	 * Every stored node went through xs_path_canon: a path that fails it was
+	 * never written by the daemon, and would be stored linked to nothing.
+	 */
+	if (xs_journal_take_str(in, path) || !xs_path_valid(path, XS_PATH_NODE) ||
+	    xs_journal_take(in, &np, sizeof(np)) || !np || np > 256)
 		return -EINVAL;
 	for (i = 0; i < np; i++)
 		if (xs_journal_take(in, &perms[i].domid, 4) ||
@@ -478,7 +482,7 @@ static int xs_journal_replay_del(struct xs_journal_in *in, struct xs_tree *t)
 	char path[XS_PATH_BUF];
 	int rc;
 
-	if (xs_journal_take_str(in, path))
+	if (xs_journal_take_str(in, path) || !xs_path_valid(path, XS_PATH_PLAIN))
 		return -EINVAL;
 	xs_quota_init(&unlimited);
 	rc = xs_store_rm(&s, path);

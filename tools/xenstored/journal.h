@@ -6,7 +6,9 @@
  * payload, payload. A payload is a batch of entries (node put, node removal,
  * domain introduced, domain released) applied all or nothing; integers are in
  * the machine's byte order. A torn or corrupt record ends the log: it and
- * anything after it are dropped at load, with a log line.
+ * anything after it are dropped at load, with a log line. A whole record (its
+ * CRC matches) with an entry the daemon never writes (an unknown kind, a path
+ * that is not a node's, a node without its parent) fails the load instead.
  *
  * Durability: a batch is written (and, with fsync on, fdatasync'ed) before
  * any reply acknowledging a change in it is sent. Compaction writes a new

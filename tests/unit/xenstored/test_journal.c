@@ -290,6 +290,99 @@ static void test_domain_watches_survive_restart(void **state)
 	xs_jt_cleanup(&t);
 }
 
+static int xs_jt_count(void *ctx, const struct xs_node *n)
+{
+	(void)n;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * Writes a journal of one record with an entry per path, in order: a put of
+ * an empty dom0-only node, or a removal for a path starting with "rm ". Loads
+ * it into a fresh daemon and returns what the load said. A store the load
+ * accepts must have every node reachable from / or a special node.
+ */
+static int xs_jt_load_entries(const char *const *paths, size_t n)
+{
+	static const struct xs_perm dom0_only = { 0, XS_PERM_NONE };
+	char dir[] = "/tmp/xs-journal-XXXXXX", cmd[64];
+	struct xs_daemon *d;
+	struct xs_journal j;
+	size_t i, dropped, reachable = 0;
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(xs_journal_open(&j, dir, false), 0);
+	j.fd = open(j.path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(j.fd >= 0);
+	assert_int_equal(write(j.fd, "TERNXSJ1", 8), 8);
+	for (i = 0; i < n; i++) {
+		struct xs_node *node;
+
+		if (!strncmp(paths[i], "rm ", 3)) {
+			xs_journal_del(&j, paths[i] + 3);
+			continue;
+		}
+		node = xs_node_new(paths[i], &dom0_only, 1);
+		assert_non_null(node);
+		xs_journal_put(&j, node);
+		xs_node_free(node);
+	}
+	assert_int_equal(xs_journal_commit(&j), 0);
+	xs_journal_close(&j);
+
+	d = calloc(1, sizeof(*d));
+	assert_non_null(d);
+	assert_int_equal(xs_daemon_init(d), 0);
+	assert_int_equal(xs_journal_open(&j, dir, false), 0);
+	rc = xs_journal_load(&j, &d->tree, &d->domains, &dropped);
+	if (!rc) {
+		assert_int_equal(dropped, 0);
+		assert_int_equal(xs_tree_walk_all(&d->tree, xs_jt_count, &reachable), 0);
+		assert_int_equal(reachable, xs_tree_count(&d->tree));
+	}
+	xs_journal_close(&j);
+	xs_test_daemon_free(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return rc;
+}
+
+/*
+ * A record whose CRC matches but which names a path the daemon could never
+ * have stored (found by fuzz_journal: "@releaseDomai:" went in unlinked from
+ * anything) is corruption: the load refuses it, as it refuses a node without
+ * its parent, instead of holding nodes no walk reaches.
+ */
+static void test_impossible_path_refused(void **state)
+{
+	static const char *const good[] = { "/", "/a", "/a/b", XS_SPECIAL_INTRODUCE,
+					    XS_SPECIAL_RELEASE };
+	static const char *const bad_special[] = { "/", XS_SPECIAL_INTRODUCE, XS_SPECIAL_RELEASE,
+						   "@releaseDomai:" };
+	static const char *const unknown_special[] = { "/", "@foo" };
+	static const char *const relative[] = { "/", "local" };
+	static const char *const empty[] = { "/", "" };
+	static const char *const bad_char[] = { "/", "/a", "/a/b:c" };
+	static const char *const trailing_slash[] = { "/", "/a", "/a/" };
+	static const char *const no_parent[] = { "/", "/x/y" };
+	static const char *const rm_gone[] = { "/", "/a", "rm /a/b", "rm /a" };
+	static const char *const rm_bad[] = { "/", "rm @foo" };
+
+	(void)state;
+	assert_int_equal(xs_jt_load_entries(good, 5), 0);
+	assert_int_equal(xs_jt_load_entries(bad_special, 4), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(unknown_special, 2), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(relative, 2), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(empty, 2), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(bad_char, 3), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(trailing_slash, 3), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(no_parent, 2), -EINVAL);
+	assert_int_equal(xs_jt_load_entries(rm_gone, 4), 0);
+	assert_int_equal(xs_jt_load_entries(rm_bad, 2), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_transaction_is_one_record),
 		cmocka_unit_test(test_compaction_keeps_store),
 		cmocka_unit_test(test_domain_watches_survive_restart),
+		cmocka_unit_test(test_impossible_path_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
