@@ -35,6 +35,14 @@ TIMEOUT_SCALE = float(os.environ.get("TERN_TEST_TIMEOUT_SCALE", "1"))
 # ("@@7@@> 0[    4.269141] Uhhuh. NMI ..."): the kernel does not wait for
 # a line to end before printing its own.
 MARKER_END = r"(?:$|(?=\[ *\d+\.\d+\]))"
+# QEMU's own debug log, for a machine that vanishes without a word (a triple
+# fault under -no-reboot, say): TERN_QEMU_DEBUG_LOG=1 logs QEMU's
+# "cpu_reset,guest_errors", any other value is passed to -d as is (e.g.
+# cpu_reset,int,guest_errors), into build/test-logs/<name>.qemu.log. Under
+# -no-reboot a triple fault logs the line "Triple fault" and no registers
+# (the CPU is never reset): to read them, add "-action shutdown=pause" and
+# ask the monitor for `info registers -a` once `info status` says paused.
+QEMU_DEBUG_LOG = os.environ.get("TERN_QEMU_DEBUG_LOG", "")
 
 
 class ConsoleTimeout(AssertionError):
@@ -71,7 +79,8 @@ class Emulator:
                     return m
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or (not self._reader.is_alive() and not self.running()):
-                    why = "timed out" if remaining <= 0 else f"{self.EMULATOR} exited"
+                    why = ("timed out" if remaining <= 0 else
+                           f"{self.EMULATOR} exited (status {self._proc.poll()})")
                     raise ConsoleTimeout(
                         f"{why} waiting for /{pattern}/ on {self.name}; console tail:\n"
                         + self.output[-3000:])
@@ -135,6 +144,9 @@ class Machine(Emulator):
         # name can be longer than a socket path may be).
         self._monitor_dir = tempfile.mkdtemp(prefix="tern-qemu-")
         self.args += ["-monitor", f"unix:{self._monitor_dir}/monitor,server=on,wait=off"]
+        if QEMU_DEBUG_LOG:
+            flags = "cpu_reset,guest_errors" if QEMU_DEBUG_LOG == "1" else QEMU_DEBUG_LOG
+            self.args += ["-d", flags, "-D", os.path.join(LOG_DIR, self.name + ".qemu.log")]
         self._log = open(os.path.join(LOG_DIR, self.name + ".log"), "w",
                          encoding="utf-8", errors="replace")
         self._log.write("# " + " ".join(self.args) + "\n")
@@ -152,7 +164,18 @@ class Machine(Emulator):
             if not data:
                 break
             self._append(data)
+        # How QEMU ended, in the log: 0 after a reset under -no-reboot (a
+        # triple fault too), a negative signal number if it was killed (by
+        # kill() at the end of a test: SIGKILL; by the kernel's OOM killer:
+        # also SIGKILL) or aborted (SIGABRT).
+        try:
+            status = self._proc.wait(10)
+        except subprocess.TimeoutExpired:
+            status = None
         with self._lock:
+            if status is not None and not self._log.closed:
+                self._log.write(f"\n# QEMU exited with status {status}\n")
+                self._log.flush()
             self._lock.notify_all()
 
     def wait_exit(self, timeout=DEFAULT_TIMEOUT):

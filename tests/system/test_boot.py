@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+import qemu
+
 
 NO_DOM0 = r"No dom0 kernel: the bootloader passed no module"
 HOWTO_OPTIONS = "dom0_mem=256M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 com1=115200,8n1"
@@ -106,6 +108,22 @@ def test_missing_dom0_stops_clearly_then_reboots(machine):
     m.wait_for(r"Reboot in five seconds")
     # -no-reboot turns the reset into QEMU exiting: the hypervisor did reboot.
     m.wait_exit()
+
+
+def test_qemu_debug_log_and_exit_status_are_kept(machine, monkeypatch):
+    """TERN_QEMU_DEBUG_LOG (qemu.py) adds QEMU's -d/-D log beside the
+    console log, and the console log ends with how QEMU ended: what tells a
+    machine that reset itself (status 0 under -no-reboot, a triple fault
+    too) from one killed from outside, when it vanished without a word."""
+    monkeypatch.setattr(qemu, "QEMU_DEBUG_LOG", "1")
+    m = machine()
+    m.wait_for(NO_DOM0)
+    m.wait_exit()
+    m._reader.join(30)
+    with open(os.path.join(qemu.LOG_DIR, m.name + ".log"), encoding="utf-8") as f:
+        assert f.read().endswith("\n# QEMU exited with status 0\n")
+    with open(os.path.join(qemu.LOG_DIR, m.name + ".qemu.log"), encoding="utf-8") as f:
+        assert "CPU Reset (CPU 0)" in f.read()
 
 
 @pytest.mark.parametrize("smp", [1, 2])
