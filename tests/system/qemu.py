@@ -35,6 +35,16 @@ TIMEOUT_SCALE = float(os.environ.get("TERN_TEST_TIMEOUT_SCALE", "1"))
 # ("@@7@@> 0[    4.269141] Uhhuh. NMI ..."): the kernel does not wait for
 # a line to end before printing its own.
 MARKER_END = r"(?:$|(?=\[ *\d+\.\d+\]))"
+# tern prints its own lines ("(tern) Domain 27 shut down ...") on the serial
+# port dom0 also writes to, whole, between any two characters of dom0's:
+# "@(tern) Domain 27 shut down (reason 3)\n@125@@> 0" is marker @@125@@.
+TERN_LINE = r"(?:\(tern\) [^\n]*\n)?"
+
+
+def marker(text):
+    """A regex for text as the shell printed it, with any of tern's lines
+    that may have cut into it."""
+    return TERN_LINE.join(re.escape(c) for c in text)
 # QEMU's own debug log, for a machine that vanishes without a word (a triple
 # fault under -no-reboot, say): TERN_QEMU_DEBUG_LOG=1 logs QEMU's
 # "cpu_reset,guest_errors", any other value is passed to -d as is (e.g.
@@ -201,8 +211,8 @@ class Machine(Emulator):
         start = len(self.output)
         self.send(f"printf '%s<\\n' '{tag}'; {command}; echo \"{tag}> $?\"\n")
         # Not anchored: the line may have begun (with a prompt) before start.
-        begin = self.wait_for(re.escape(tag + "<") + MARKER_END, timeout=timeout, start=start)
-        end = self.wait_for(re.escape(tag + ">") + r" (\d+)" + MARKER_END, timeout=timeout,
+        begin = self.wait_for(marker(tag + "<") + MARKER_END, timeout=timeout, start=start)
+        end = self.wait_for(marker(tag + "> ") + r"(\d+)" + MARKER_END, timeout=timeout,
                             start=begin.end() + 1)
         return int(end.group(1)), self.output[begin.end() + 1:end.start()]
 
