@@ -36,7 +36,7 @@ struct guest_regs {
 
 struct vcpu_info;
 
-/* The hypercall a vCPU is making (svm/vmmcall.c, common/hypercall.c). */
+/* The hypercall a vCPU is making (hvm/hypercall_entry.c, common/hypercall.c). */
 struct hypercall_state {
 	bool compat;        /* issued from 32-bit code: arguments are 32 bits wide */
 	bool continued;     /* hypercall_continue(): the guest issues it again */
@@ -217,6 +217,9 @@ void hvm_handle_cpuid(struct vcpu *v);
 /* The CPUID words the CR4/EFER rules depend on, as v sees them, and as the host has them. */
 void hvm_guest_creg_features(const struct vcpu *v, struct creg_features *f);
 void hvm_host_creg_features(struct creg_features *f);
+
+/* A hypercall instruction, len bytes long, intercepted (hvm/hypercall_entry.c). */
+void hvm_hypercall(struct vcpu *v, unsigned int len);
 
 /* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
 void hvm_handle_msr(struct vcpu *v, bool write);

@@ -55,9 +55,6 @@ void svm_handle_cr4_write(struct vcpu *v);
 void svm_nmi_before_entry(struct vcpu *v);
 void svm_nmi_after_exit(struct vcpu *v, uint64_t exitcode);
 
-/* Hypercalls (vmmcall.c). */
-void svm_handle_vmmcall(struct vcpu *v);
-
 /* Intercepted I/O ports (ioio.c). */
 void svm_handle_ioio(struct vcpu *v);
 void svm_iopm_init(uint8_t *iopm, bool passthrough);

@@ -15,6 +15,7 @@
 
 /* Lengths of the intercepted instructions, for CPUs without next-RIP save. */
 #define INSN_LEN_HLT 1
+#define INSN_LEN_VMMCALL 3
 #define INSN_LEN_XSETBV 3
 #define INSN_LEN_WBINVD 2 /* and INVD */
 #define X86_EFLAGS_IF (1u << 9)
@@ -131,7 +132,7 @@ void svm_handle_exit(struct vcpu *v)
 		hvm_handle_msr(v, v->svm.vmcb->control.exitinfo1 & 1);
 		break;
 	case VMCB_EXIT_VMMCALL:
-		svm_handle_vmmcall(v);
+		hvm_hypercall(v, INSN_LEN_VMMCALL);
 		break;
 	case VMCB_EXIT_IOIO:
 		svm_handle_ioio(v);
