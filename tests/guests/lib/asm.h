@@ -15,4 +15,19 @@
 #define GDT_CS64 0x08
 #define GDT_DS 0x10
 
+#ifdef __ASSEMBLER__
+/* The first steps of every PVH entry, 64-bit guests and 32-bit alike: zero
+ * .bss (the stack lives there), keep %ebx (hvm_start_info), take the stack. */
+.macro pvh_entry_prologue
+	cld
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov %ebx, start_info_pa
+	mov $stack_top, %esp
+.endm
+#endif
+
 #endif

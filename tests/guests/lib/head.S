@@ -12,15 +12,8 @@
 	.code32
 	.globl pvh_entry
 pvh_entry:
-	cld
-	/* Zero .bss first (stack and page tables live there); %ebx survives. */
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	xor %eax, %eax
-	rep stosb
-	mov %ebx, start_info_pa
-	mov $stack_top, %esp
+	/* (.bss also holds the page tables.) */
+	pvh_entry_prologue
 
 	lgdt gdt_desc
 

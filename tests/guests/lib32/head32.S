@@ -3,19 +3,13 @@
  * mode, paging off, %ebx = hvm_start_info), a stack, then lib32_main(),
  * which stays in 32-bit code whatever paging it turns on.
  */
+#include "asm.h"
+
 	.section .text.entry, "ax", @progbits
 	.code32
 	.globl pvh_entry
 pvh_entry:
-	cld
-	/* Zero .bss first (the stack lives there); %ebx survives. */
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	xor %eax, %eax
-	rep stosb
-	mov %ebx, start_info_pa
-	mov $stack_top, %esp
+	pvh_entry_prologue
 	call lib32_main
 1:	cli
 	hlt
