@@ -80,18 +80,25 @@ def guest_config(name, cfg_name=None, cmdline="", extra=()):
     return "\n".join(lines) + "\n"
 
 
-def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
-                  dom0_mem="256M", console=CONSOLE_NONE, **boot_args):
-    """Boots tern and dom0 with the guests' ELFs (and their configs, as
-    /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
-    `console` and `boot_args` go to dom0.boot (dom0_args, extra_args...)."""
-    files = dict(files or {})
+def guest_files(names):
+    """The guests' ELFs and configs as files for dom0's initramfs
+    (/root/guests/<name>.elf and .cfg; dom0.image_with, dom0.boot)."""
+    files = {}
     for name in names:
         elf = os.path.join(GUEST_BIN, name + ".elf")
         assert os.path.exists(elf), f"{elf} is missing: run `make guests`"
         with open(elf, "rb") as f:
             files[f"root/guests/{name}.elf"] = (0o100644, f.read())
         files[f"root/guests/{name}.cfg"] = (0o100644, guest_config(name).encode())
+    return files
+
+
+def boot_dom0_for(machine, tmp_path, names, files=None, smp=2, memory="1G",
+                  dom0_mem="256M", console=CONSOLE_NONE, **boot_args):
+    """Boots tern and dom0 with the guests' ELFs (and their configs, as
+    /root/guests/<name>.cfg) plus any other `files`, and starts xenstored.
+    `console` and `boot_args` go to dom0.boot (dom0_args, extra_args...)."""
+    files = {**(files or {}), **guest_files(names)}
     m = boot(machine, TOOLS_IMAGE, dom0_mem=dom0_mem, memory=memory, smp=smp,
              console=console, files=files, tmp_path=tmp_path, **boot_args)
     start_xenstored(m)
@@ -136,6 +143,20 @@ def wait_result(m, domid, timeout=300):
     (outcome, reason, the domain's lines)."""
     result, lines = wait_line(m, domid, RESULT, timeout)
     return result.group(1), result.group(2).strip(), lines
+
+
+def unpause_and_wait_result(m, domid, timeout=300):
+    """Unpauses domain `domid` (created paused) and waits for its result on
+    tern's console, for a guest that prints while dom0's shell shares the
+    serial line with tern: tern prints a domU's lines from the domU's pCPU,
+    character against character with dom0's, so the shell stays quiet from
+    the unpause (a second after its prompt) until the guest has stopped.
+    Returns (outcome, reason, the console since)."""
+    start = len(m.output)
+    check(m, f"(sleep 1; {XL} unpause {domid}) >/dev/null 2>&1 & sleep 0")
+    result = m.wait_for(rf"^\(tern\) \(d{domid}\) {RESULT}", start=start, timeout=timeout)
+    m.wait_for(rf"^\(tern\) Domain {domid} shut down", start=start)
+    return result.group(1), result.group(2).strip(), m.output[start:]
 
 
 def assert_host_healthy(m):

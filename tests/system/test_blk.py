@@ -60,13 +60,7 @@ def dom0(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("blk")
     disk = str(tmp / "virtio.img")
     make_virtio_disk(disk)
-    elf = os.path.join(domu_guests.GUEST_BIN, HOSTILE + ".elf")
-    assert os.path.exists(elf), f"{elf} is missing: run `make guests`"
-    with open(elf, "rb") as f:
-        initrd = image_with(IMAGE, {
-            f"root/guests/{HOSTILE}.elf": (0o100644, f.read()),
-            f"root/guests/{HOSTILE}.cfg": (0o100644, domu_guests.guest_config(HOSTILE).encode()),
-        }, tmp)
+    initrd = image_with(IMAGE, domu_guests.guest_files([HOSTILE]), tmp)
     m = Machine("test_blk", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
                 modules=[f"{VMLINUZ} console=ttyS0 quiet", initrd], smp=2, memory="2G",
@@ -270,16 +264,8 @@ def test_hostile_frontend_gets_errors_and_harms_nobody(dom0):
     domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{HOSTILE}.cfg", "-p",
                                'disk=["file:/root/hostile-a.img,xvda,w",'
                                '"file:/root/hostile-b.img,xvdb,r"]')
-    # tern prints the guest's lines from the guest's pCPU onto the serial
-    # line dom0's shell writes to, character against character: the shell
-    # stays quiet from the unpause (a second after its prompt) until the
-    # guest has stopped.
-    start = len(m.output)
-    check(m, f"(sleep 1; xl unpause {domid}) >/dev/null 2>&1 & sleep 0")
-    result = m.wait_for(rf"^\(tern\) \(d{domid}\) Test result: (\w+)(.*)$", start=start,
-                        timeout=300)
-    m.wait_for(rf"^\(tern\) Domain {domid} shut down", start=start)
-    assert result.group(1) == "SUCCESS", result.group(0) + "\n" + m.output[start:][-5000:]
+    outcome, reason, console = domu_guests.unpause_and_wait_result(m, domid)
+    assert outcome == "SUCCESS", f"{outcome} {reason}\n{console[-5000:]}"
     assert worker_pid(m) == worker, "tern-blkback's worker died: " + \
         check(m, "tail -n 20 /var/log/xen/blkback.log")
     log = check(m, "tail -n 40 /var/log/xen/blkback.log")

@@ -13,7 +13,9 @@ its gateway 10.0.2.2 itself):
   and the reason, and leave no domain, tap or backend behind;
 - the backend worker killed with SIGKILL is restarted and the guest's
   interface carries on; a paused guest (its RX ring unread) costs only its
-  own frames, dropped and counted; `xl reboot` reconnects.
+  own frames, dropped and counted; `xl reboot` reconnects;
+- a hostile frontend (the test guest hostile_netfront) has its bad packets
+  dropped and counted, breaks only its own ring, and harms nobody else.
 
 Commands reach the guests' shells through their console ptys
 (domu_shell.py)."""
@@ -23,14 +25,16 @@ import re
 
 import pytest
 
+import domu_guests
 from domu_shell import Guest, log_lines, put_file, wait_log
-from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, run
+from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, image_with, run
 from qemu import Machine
 
 DOM0_IP = "10.0.2.15"
 GATEWAY = "10.0.2.2"
 NET_LINE = "TERN-NET: eth0 "
 BE = "/local/domain/0/backend/vif"
+HOSTILE = "hostile_netfront"
 
 CFG = """name = "{name}"
 type = "pvh"
@@ -47,12 +51,13 @@ VIF_LINE = CFG.splitlines().index("vif = [ {vif} ]") + 1
 
 
 @pytest.fixture(scope="module")
-def dom0():
+def dom0(tmp_path_factory):
     if not os.path.exists(IMAGE):
         pytest.fail(f"{IMAGE} is missing: run `make images`")
+    initrd = image_with(IMAGE, domu_guests.guest_files([HOSTILE]), tmp_path_factory.mktemp("net"))
     m = Machine("test_net", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0", IMAGE], smp=2, memory="2G",
+                modules=[f"{VMLINUZ} console=ttyS0", initrd], smp=2, memory="2G",
                 extra_args=["-nic", "user,model=e1000e"])
     m.start()
     try:
@@ -258,6 +263,35 @@ def test_backend_restart_and_a_stalled_guest_affect_nobody_else(dom0):
     check(m, f"xl unpause net2; arp -d {ip2}")
     Guest(m, "net2").ok(f"ping -c 3 -W 30 {DOM0_IP}", timeout=300)
     assert stats(m, "web0")["ring_broken"] == 0
+
+
+# What hostile_netfront's bad packets add to its vif's counters.
+HOSTILE_DROPS = {"tx_runt": 2, "tx_oversize": 1, "tx_bad_slots": 3, "tx_bad_extra": 1,
+                 "tx_bad_gso_info": 1, "tx_bad_gso": 1, "tx_bad_csum": 1, "tx_bad_grant": 1,
+                 "ring_broken": 1}
+
+
+def test_hostile_frontend_is_dropped_and_counted_and_harms_nobody(dom0):
+    """The guest checks the answers itself (tests/guests/hostile_netfront);
+    here: each bad packet counted once under its reason, the worker not
+    restarted, and another guest's traffic carries on."""
+    m = dom0
+    if run(m, "xl list net1")[0] != 0:
+        create(m, "net1", "'bridge=xenbr0'")
+        address(m, "net1")
+    worker = check(m, "cat /run/tern-netback.worker.pid").strip()
+    domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{HOSTILE}.cfg", "-p",
+                               'vif=["bridge=xenbr0"]')
+    outcome, reason, console = domu_guests.unpause_and_wait_result(m, domid)
+    assert outcome == "SUCCESS", f"{outcome} {reason}\n{console[-5000:]}"
+    check(m, "sleep 2")  # the counters file is rewritten at most once a second
+    s = stats(m, f"vif{domid}.0")
+    assert {k: s[k] for k in HOSTILE_DROPS} == HOSTILE_DROPS, s
+    assert s["rx_bad_grant"] >= 1 and s["tx_packets"] >= 4, s
+    assert check(m, "cat /run/tern-netback.worker.pid").strip() == worker, \
+        check(m, "tail -n 20 /var/log/xen/netback.log")
+    check(m, f"xl destroy {domid}")
+    Guest(m, "net1").ok(f"ping -c 3 -W 20 {DOM0_IP}", timeout=300)
 
 
 def test_reboot_reconnects_and_destroy_leaves_nothing(dom0):

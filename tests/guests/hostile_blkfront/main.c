@@ -17,9 +17,6 @@
  */
 #include "lib.h"
 
-#include <public/event_channel.h>
-#include <public/grant_table.h>
-#include <public/memory.h>
 #include <xen/io/blkif.h>
 
 const char test_title[] = "tern-blkback against a hostile frontend";
@@ -42,8 +39,6 @@ enum {
 #define ANSWER_NS (20 * NS_PER_SEC) /* a response slower than this counts as none */
 #define NO_ANSWER 1000              /* not a BLKIF_RSP_* */
 
-static struct grant_entry_v1 grants[PAGE_SIZE / sizeof(struct grant_entry_v1)]
-	__aligned(PAGE_SIZE);
 static uint8_t ring_pages[2][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t data[PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct blkif_request_segment indirect[BLKIF_SEGS_PER_INDIRECT_PAGE] __aligned(PAGE_SIZE);
@@ -52,8 +47,7 @@ struct vbd {
 	const char *name;
 	unsigned int devid;
 	grant_ref_t ring_ref;
-	char backend[128];
-	domid_t backend_id;
+	struct frontend fe;
 	uint64_t sectors;
 	bool discard;
 	volatile struct xen_sring_hdr *hdr;
@@ -64,98 +58,37 @@ struct vbd {
 	uint64_t next_id;
 };
 
-static void grant(grant_ref_t ref, domid_t domid, const void *page, bool readonly)
-{
-	grants[ref].domid = domid;
-	grants[ref].frame = (uint32_t)((uintptr_t)page / PAGE_SIZE);
-	barrier();
-	grants[ref].flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
-}
-
-static bool read_node(const struct vbd *v, const char *dir, const char *key, char *buf,
-		      size_t size)
-{
-	char path[192];
-	long rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xs_read(path, buf, size);
-	if (rc < 0)
-		test_error("%s: reading %s: %ld", v->name, path, rc);
-	return rc >= 0;
-}
-
-static uint64_t parse_u64(const char *s)
-{
-	uint64_t n = 0;
-
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (uint64_t)(*s++ - '0');
-	return n;
-}
-
 /* blkfront's handshake: one single-page ring, one event channel. */
 static bool vbd_connect(struct vbd *v, void *ring_page)
 {
-	char front[64], path[192], value[32];
-	struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF };
+	char value[32];
 
-	snprintf(front, sizeof(front), "device/vbd/%u", v->devid);
-	if (!read_node(v, front, "backend", v->backend, sizeof(v->backend)) ||
-	    !read_node(v, front, "backend-id", value, sizeof(value)))
+	if (!frontend_find(&v->fe, "vbd", v->devid))
 		return false;
-	v->backend_id = (domid_t)parse_u64(value);
-	snprintf(path, sizeof(path), "%s/state", v->backend);
-	if (!xs_wait_value(path, "2", 60 * NS_PER_SEC)) {
-		test_error("%s: backend %s never reached InitWait", v->name, v->backend);
-		return false;
-	}
-
 	v->hdr = ring_page;
 	v->slot = (volatile union blkif_sring_entry *)((uint8_t *)ring_page + sizeof(*v->hdr));
 	v->slots = xen_ring_entries(PAGE_SIZE, sizeof(union blkif_sring_entry));
 	v->hdr->req_event = v->hdr->rsp_event = 1;
-	grant(v->ring_ref, v->backend_id, ring_page, false);
-	alloc.remote_dom = v->backend_id;
-	if (event_channel_op(EVTCHNOP_alloc_unbound, &alloc)) {
+	grant_access(v->ring_ref, v->fe.backend_id, ring_page, false);
+	if (evtchn_alloc_unbound(v->fe.backend_id, &v->port)) {
 		test_error("%s: EVTCHNOP_alloc_unbound failed", v->name);
 		return false;
 	}
-	v->port = alloc.port;
-
-	snprintf(path, sizeof(path), "%s/ring-ref", front);
-	snprintf(value, sizeof(value), "%u", v->ring_ref);
-	xs_write(path, value);
-	snprintf(path, sizeof(path), "%s/event-channel", front);
-	snprintf(value, sizeof(value), "%u", v->port);
-	xs_write(path, value);
-	snprintf(path, sizeof(path), "%s/protocol", front);
-	xs_write(path, "x86_64-abi");
-	snprintf(path, sizeof(path), "%s/state", front);
-	xs_write(path, "3");
-
-	snprintf(path, sizeof(path), "%s/state", v->backend);
-	if (!xs_wait_value(path, "4", 60 * NS_PER_SEC)) {
-		test_error("%s: backend never reached Connected", v->name);
+	frontend_write(&v->fe, "ring-ref", "%u", v->ring_ref);
+	frontend_write(&v->fe, "event-channel", "%u", v->port);
+	frontend_write(&v->fe, "protocol", "x86_64-abi");
+	frontend_write(&v->fe, "state", "%u", XenbusStateInitialised);
+	if (!backend_wait_state(&v->fe, XenbusStateConnected))
 		return false;
-	}
-	snprintf(path, sizeof(path), "%s/state", front);
-	xs_write(path, "4");
-	if (!read_node(v, v->backend, "sectors", value, sizeof(value)))
+	frontend_write(&v->fe, "state", "%u", XenbusStateConnected);
+	if (backend_read(&v->fe, "sectors", value, sizeof(value)) < 0)
 		return false;
 	v->sectors = parse_u64(value);
-	snprintf(path, sizeof(path), "%s/feature-discard", v->backend);
-	v->discard = xs_read(path, value, sizeof(value)) >= 0 && !strcmp(value, "1");
-	printf("%s: connected to %s, %lu sectors, discard %d\n", v->name, v->backend,
+	v->discard = backend_read(&v->fe, "feature-discard", value, sizeof(value)) >= 0 &&
+		     !strcmp(value, "1");
+	printf("%s: connected to %s, %lu sectors, discard %d\n", v->name, v->fe.backend,
 	       (unsigned long)v->sectors, v->discard);
 	return true;
-}
-
-static void kick(const struct vbd *v)
-{
-	struct evtchn_send send = { .port = v->port };
-
-	event_channel_op(EVTCHNOP_send, &send);
 }
 
 /* Puts a request in the next free slot (its id set here) without publishing it. */
@@ -173,7 +106,7 @@ static void publish(struct vbd *v)
 {
 	barrier();
 	v->hdr->req_prod = v->req_prod;
-	kick(v);
+	evtchn_notify(v->port);
 }
 
 /* The next response, or false if none came in time. */
@@ -377,17 +310,13 @@ static void broken_ring(struct vbd *a)
 
 void test_main(void)
 {
-	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0,
-		.gpfn = (uintptr_t)grants / PAGE_SIZE,
-	};
 	struct vbd a = { .name = "xvda", .devid = 51712, .ring_ref = REF_RING_A };
 	struct vbd b = { .name = "xvdb", .devid = 51728, .ring_ref = REF_RING_B };
 	struct blkif_request r;
 
 	if (events_map_shared_info())
 		return test_error("cannot map shared_info");
-	if (memory_op(XENMEM_add_to_physmap, &xatp))
+	if (grant_table_setup())
 		return test_error("cannot place grant-table frame 0");
 	if (!vbd_connect(&a, ring_pages[0]) || !vbd_connect(&b, ring_pages[1]))
 		return;
@@ -397,10 +326,10 @@ void test_main(void)
 		indirect[i] = (struct blkif_request_segment){ .gref = REF_DATA,
 							      .first_sect = (uint8_t)(i % 8),
 							      .last_sect = (uint8_t)(i % 8) };
-	grant(REF_DATA, a.backend_id, data, false);
-	grant(REF_INDIRECT, a.backend_id, indirect, true);
-	grant(REF_OTHER_DOMAIN, NOBODY, data, false);
-	grant(REF_DATA_RO, a.backend_id, data, true);
+	grant_access(REF_DATA, a.fe.backend_id, data, false);
+	grant_access(REF_INDIRECT, a.fe.backend_id, indirect, true);
+	grant_access(REF_OTHER_DOMAIN, NOBODY, data, false);
+	grant_access(REF_DATA_RO, a.fe.backend_id, data, true);
 
 	good_requests(&a);
 	bad_requests(&a);

@@ -13,7 +13,10 @@
 #include <stdint.h>
 
 #include <public/xen.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/start_info.h>
+#include <xen/io/xenbus.h>
 
 #define PAGE_SIZE 4096
 #define __aligned(n) __attribute__((aligned(n)))
@@ -326,5 +329,27 @@ long xs_read(const char *path, char *buf, size_t size); /* the value's length */
 long xs_write(const char *path, const char *value);
 /* Whether path reads want within timeout_ns. */
 bool xs_wait_value(const char *path, const char *want, uint64_t timeout_ns);
+
+/*
+ * Playing a device frontend (frontend.c): this domain's grant table (frame
+ * 0 placed in the image; refs 0-7 are the toolstack's), event channels to
+ * the backend, and the xenstore handshake. Failures are recorded as ERROR.
+ */
+long grant_table_setup(void);
+void grant_access(grant_ref_t ref, domid_t domid, const void *page, bool readonly);
+long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+void evtchn_notify(evtchn_port_t port);
+uint64_t parse_u64(const char *s); /* leading decimal digits */
+struct frontend {
+	char dir[64];      /* device/<type>/<devid>, relative to this domain */
+	char backend[128]; /* the backend's directory */
+	domid_t backend_id;
+};
+/* Reads the toolstack's nodes and waits for the backend's InitWait. */
+bool frontend_find(struct frontend *f, const char *type, unsigned int devid);
+bool backend_wait_state(const struct frontend *f, unsigned int state);
+long backend_read(const struct frontend *f, const char *key, char *buf, size_t size);
+void __printf(3, 4) frontend_write(const struct frontend *f, const char *key,
+				   const char *fmt, ...);
 
 #endif
