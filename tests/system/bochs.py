@@ -36,7 +36,7 @@ terminal_output serial
 set timeout=0
 menuentry "tern" {{
     multiboot /boot/tern.gz {cmdline}
-}}
+{modules}}}
 """
 
 # Emulated instructions per second. With clock sync=none, emulated time
@@ -66,12 +66,15 @@ class BochsMachine(Emulator):
 
     EMULATOR = "Bochs"
 
-    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ):
+    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=()):
+        """modules: "path [args]" strings, as for qemu.Machine; each becomes
+        a GRUB module line (the first is tern's dom0 kernel)."""
         self.name = name
         self.model = model
         self.cmdline = cmdline
         self.memory_mb = memory_mb
         self.kernel = kernel
+        self.modules = list(modules)
         self.output = ""
         self.started_at = None
         self._lock = threading.Condition()
@@ -85,8 +88,14 @@ class BochsMachine(Emulator):
         root = os.path.join(self._dir, "iso")
         os.makedirs(os.path.join(root, "boot", "grub"))
         shutil.copy(self.kernel, os.path.join(root, "boot", "tern.gz"))
+        lines = ""
+        for i, module in enumerate(self.modules):
+            path, _, args = module.partition(" ")
+            name = f"module{i}"
+            shutil.copy(path, os.path.join(root, "boot", name))
+            lines += f"    module /boot/{name} {args}\n"
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-            f.write(GRUB_CFG.format(cmdline=self.cmdline))
+            f.write(GRUB_CFG.format(cmdline=self.cmdline, modules=lines))
         iso = os.path.join(self._dir, "tern.iso")
         subprocess.run(["grub-mkrescue", "-o", iso, root], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
