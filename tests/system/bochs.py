@@ -1,7 +1,8 @@
 """Boot tern under Bochs, watch its serial console, always clean up.
 
 QEMU's software emulation has no VMX; Bochs emulates VT-x with EPT and VPID,
-so the Intel path is tested here. BochsMachine builds a GRUB CD that
+so the Intel path is tested here. Its AMD models emulate SVM too, a second
+judge of tern's SVM path beside QEMU's. BochsMachine builds a GRUB CD that
 multiboots build/tern.gz with the given command line, writes a bochsrc for
 the given CPU model, starts Bochs with the serial port going to a file, and
 follows that file as qemu.Machine follows QEMU's console (both are
@@ -24,10 +25,12 @@ BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 VGA_BIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
 
 # CPU models of Bochs 2.7: one with all tern needs (EPT, VPID, unrestricted
-# guest), one with VT-x but none of those, one without VT-x.
+# guest), one with VT-x but none of those, one without VT-x; and an AMD one
+# with SVM and nested paging (docs/svm-bochs.md).
 VMX_EPT_MODEL = "corei7_sandy_bridge_2600k"
 VMX_NO_EPT_MODEL = "core2_penryn_t9600"
 NO_VMX_MODEL = "p4_prescott_celeron_336"
+SVM_MODEL = "ryzen"
 
 GRUB_CFG = """\
 serial --unit=0 --speed=115200
