@@ -16,6 +16,19 @@ enum guest32_paging {
 			       * code segment (compatibility mode) */
 };
 
+/* Helpers of the 32-bit ABI checks (compat_abi.c, long_mode_abi.c). */
+#define CHECK(cond, ...) do { if (!(cond)) test_failure(__VA_ARGS__); } while (0)
+#define RUNSTATE32_SIZE 44 /* vcpu_runstate_info in the i386 form */
+
+static inline uint32_t u32_at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t u64_at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* An e820 entry as XENMEM_memory_map writes it: packed, 20 bytes in both forms. */
+struct e820_entry20 {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+
 /* What main.c defines, beside test_title. */
 extern const enum guest32_paging guest32_paging;
 

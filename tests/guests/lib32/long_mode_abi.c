@@ -13,10 +13,7 @@
 
 #define CANARY 0x5a5a5a5a
 #define RUNSTATE64_SIZE 48
-#define RUNSTATE32_SIZE 44
 #define UNKNOWN_HYPERCALL 63
-
-#define CHECK(cond, ...) do { if (!(cond)) test_failure(__VA_ARGS__); } while (0)
 
 /* The x86_64 form of xen_memory_map: the handle after 4 bytes of padding. */
 struct memory_map64 {
@@ -26,23 +23,10 @@ struct memory_map64 {
 };
 _Static_assert(sizeof(struct memory_map64) == 16, "memory_map64");
 
-struct e820_entry {
-	uint64_t addr, size;
-	uint32_t type;
-} __attribute__((packed));
-
-static uint32_t u32_at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t u64_at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-
-static uint64_t call64(uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
-{
-	return lib32_hypercall64(op, a1, a2, a3);
-}
-
 /* A 64-bit caller gets all 64 bits of a negative result. */
 static void result_width(void)
 {
-	uint64_t rc = call64(UNKNOWN_HYPERCALL, 0, 0, 0);
+	uint64_t rc = lib32_hypercall64(UNKNOWN_HYPERCALL, 0, 0, 0);
 
 	CHECK(rc == (uint64_t)(int64_t)-ENOSYS, "64-bit call %d: rax %#llx, not -ENOSYS in 64 bits",
 	      UNKNOWN_HYPERCALL, (unsigned long long)rc);
@@ -54,7 +38,7 @@ static void platform_parameters(void)
 	uint32_t pp[3] = { CANARY, CANARY, CANARY };
 	uint64_t rc;
 
-	rc = call64(__HYPERVISOR_xen_version, XENVER_platform_parameters, (uintptr_t)pp, 0);
+	rc = lib32_hypercall64(__HYPERVISOR_xen_version, XENVER_platform_parameters, (uintptr_t)pp, 0);
 	CHECK(rc == 0 && pp[1] != CANARY && pp[2] == CANARY,
 	      "64-bit platform_parameters: %lld, words %#x %#x %#x (8 bytes expected)",
 	      (long long)rc, pp[0], pp[1], pp[2]);
@@ -69,13 +53,13 @@ static void platform_parameters(void)
  * pad (the i386 form's handle) must be ignored. */
 static void memory_map(void)
 {
-	static struct e820_entry map[32];
+	static struct e820_entry20 map[32];
 	struct memory_map64 mm = { ARRAY_SIZE(map), 0xdeadbeef, (uintptr_t)map };
 	uint32_t image = (uintptr_t)&mm;
 	bool found = false;
 	uint64_t rc;
 
-	rc = call64(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0);
+	rc = lib32_hypercall64(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0);
 	if ((int64_t)rc == -ENOSYS && guest_domid() != 0)
 		return test_success("memory_map: -ENOSYS in a domU");
 	CHECK(rc == 0 && mm.nr_entries > 0 && mm.nr_entries <= ARRAY_SIZE(map),
@@ -92,7 +76,7 @@ static void runstate_info(void)
 	uint64_t rc;
 
 	memset(info, 0xa5, sizeof(info));
-	rc = call64(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, (uintptr_t)info);
+	rc = lib32_hypercall64(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, (uintptr_t)info);
 	CHECK(rc == 0 && u32_at(info) == RUNSTATE_running && u64_at(info + 8) != 0 &&
 	      u32_at(info + RUNSTATE32_SIZE) != 0xa5a5a5a5 &&
 	      u32_at(info + RUNSTATE64_SIZE) == 0xa5a5a5a5,
