@@ -23,6 +23,7 @@ static uint64_t pae_dirs[4][512] __aligned(PAGE_SIZE);
 static uint64_t pae_pdpt[4] __aligned(32);
 static uint64_t long_pml4[512] __aligned(PAGE_SIZE);
 static uint64_t long_pdpt[512] __aligned(PAGE_SIZE);
+static uint64_t long_low_ptes[512] __aligned(PAGE_SIZE);
 
 static const char *const mode_names[] = {
 	[PAGING32_NONE] = "32-bit, no paging",
@@ -84,8 +85,13 @@ static void paging_setup(void)
 		paging_on(CR4_PAE, pae_pdpt);
 		break;
 	case PAGING32_LONG:
-		/* The same page directories under one PML4 and PDPT entry. */
+		/* The same page directories under one PML4 and PDPT entry, but
+		 * the first 2 MiB (this guest, its shared pages) in 4 KiB pages:
+		 * hypercalls and shared pages are then seen through both sizes. */
 		fill_pae_dirs();
+		for (uint64_t i = 0; i < 512; i++)
+			long_low_ptes[i] = i << 12 | PTE_P | PTE_RW;
+		pae_dirs[0][0] = (uintptr_t)long_low_ptes | PTE_P | PTE_RW;
 		for (unsigned int i = 0; i < 4; i++)
 			long_pdpt[i] = (uintptr_t)pae_dirs[i] | PTE_P | PTE_RW;
 		long_pml4[0] = (uintptr_t)long_pdpt | PTE_P | PTE_RW;
