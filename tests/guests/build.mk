@@ -13,7 +13,7 @@ GUEST_CC := gcc
 GUEST_CFLAGS := -std=gnu11 -O2 -g -m64 -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -fno-tree-loop-distribute-patterns \
-	-Wall -Wextra -Werror -Ihypervisor/include -I$(GUEST_DIR)/lib -MMD -MP
+	-Wall -Wextra -Werror -Ihypervisor/include -Itools/include -I$(GUEST_DIR)/lib -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	-Wl,--no-warn-rwx-segments -Wl,--build-id=none
 GUEST_LIB_OBJS := $(patsubst $(GUEST_DIR)/lib/%,$(GUEST_OUT)/lib/%.o,\

@@ -66,6 +66,15 @@ def newc_archive(files):
     return gzip.compress(out.getvalue())
 
 
+def image_with(image, files, tmp_path):
+    """A copy of the initramfs image under tmp_path with an archive of files
+    ({path: (mode, bytes)}) appended; returns its path."""
+    initrd = str(tmp_path / "dom0-extra.cpio.gz")
+    with open(image, "rb") as f, open(initrd, "wb") as out:
+        out.write(f.read() + newc_archive(files))
+    return initrd
+
+
 def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2, dom0_vcpus=1,
          console=CONSOLE_COM1, noreboot=True, tern_args="", dom0_args="", files=None,
          tmp_path=None, **kwargs):
@@ -78,11 +87,7 @@ def boot(machine, image=TOOLS_IMAGE, dom0_mem="256M", memory="2G", smp=2, dom0_v
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make all images` "
                         f"(or `make {os.path.relpath(path, ROOT)}`)")
-    initrd = image
-    if files:
-        initrd = str(tmp_path / "dom0-extra.cpio.gz")
-        with open(image, "rb") as f, open(initrd, "wb") as out:
-            out.write(f.read() + newc_archive(files))
+    initrd = image_with(image, files, tmp_path) if files else image
     options = f"dom0_mem={dom0_mem} dom0_max_vcpus={dom0_vcpus} dom0_vcpus_pin {console}"
     m = machine(append=" ".join([options] + ["noreboot"] * noreboot + [tern_args]).strip(),
                 modules=[f"{VMLINUZ} console=ttyS0 {dom0_args}".strip(), initrd],

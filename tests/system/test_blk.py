@@ -12,6 +12,8 @@ virtio disk of dom0's (two partitions, the second ext4) for phy: disks:
   on both sides;
 - data integrity: what the guest wrote with O_DIRECT and through its page
   cache and synced is in the image after `xl destroy` without shutdown;
+- a hostile frontend (the test guest hostile_blkfront) gets an error for
+  every bad request, breaks only its own ring, and harms nobody else;
 - the backend worker killed with SIGKILL under load is restarted, re-attaches,
   and the guest goes on with every synced write in place.
 
@@ -25,13 +27,17 @@ import subprocess
 
 import pytest
 
+import domu_guests
 import domu_shell
-from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, run
+from dom0 import IMAGE, PROMPT, USERSPACE, VMLINUZ, check, image_with, run
 from domu_shell import LOG, log_lines, wait_log
 from qemu import Machine, TIMEOUT_SCALE
 
 ROOT_LINE = "TERN-DOMU: root file system on /dev/xvda1"
 DOMU_UP = "TERN-DOMU: userspace up"
+HOSTILE = "hostile_blkfront"
+HOSTILE_MAGIC = "tern hostile blkfront disk"  # what the guest expects at sector 0
+HOSTILE_WRITTEN = "written by hostile_blkfront"  # what it writes at sector 16
 
 
 def make_virtio_disk(path):
@@ -51,11 +57,19 @@ def make_virtio_disk(path):
 def dom0(tmp_path_factory):
     if not os.path.exists(IMAGE):
         pytest.fail(f"{IMAGE} is missing: run `make images`")
-    disk = str(tmp_path_factory.mktemp("blk") / "virtio.img")
+    tmp = tmp_path_factory.mktemp("blk")
+    disk = str(tmp / "virtio.img")
     make_virtio_disk(disk)
+    elf = os.path.join(domu_guests.GUEST_BIN, HOSTILE + ".elf")
+    assert os.path.exists(elf), f"{elf} is missing: run `make guests`"
+    with open(elf, "rb") as f:
+        initrd = image_with(IMAGE, {
+            f"root/guests/{HOSTILE}.elf": (0o100644, f.read()),
+            f"root/guests/{HOSTILE}.cfg": (0o100644, domu_guests.guest_config(HOSTILE).encode()),
+        }, tmp)
     m = Machine("test_blk", append="dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin console=com1 "
                                    "com1=115200,8n1 noreboot",
-                modules=[f"{VMLINUZ} console=ttyS0 quiet", IMAGE], smp=2, memory="2G",
+                modules=[f"{VMLINUZ} console=ttyS0 quiet", initrd], smp=2, memory="2G",
                 extra_args=["-drive", f"file={disk},format=raw,if=virtio"])
     m.start()
     try:
@@ -238,6 +252,49 @@ def test_block_attach_detach_file_ro_partition_loop(dom0):
     check(m, f"losetup -d {loop} && vgchange -q -an vg0 && losetup -d {pv}")
 
 
+def worker_pid(m):
+    return re.findall(r"^\d+$", check(m, "cat /run/tern-blkback.worker.pid"), re.M)[-1]
+
+
+def test_hostile_frontend_gets_errors_and_harms_nobody(dom0):
+    """The guest checks each answer itself (tests/guests/hostile_blkfront);
+    here: the worker was not restarted, its log names the broken ring, the
+    good write reached the image, and the sample guest's disk works on."""
+    m = dom0
+    if run(m, "xl list sample")[0] != 0:
+        create_sample(m)
+    check(m, "dd if=/dev/zero of=/root/hostile-a.img bs=1M count=4 2>/dev/null && "
+             f"printf '{HOSTILE_MAGIC}' | dd of=/root/hostile-a.img conv=notrunc 2>/dev/null && "
+             "dd if=/dev/zero of=/root/hostile-b.img bs=1M count=1 2>/dev/null")
+    worker = worker_pid(m)
+    domid = domu_guests.create(m, f"{domu_guests.GUEST_DIR}/{HOSTILE}.cfg", "-p",
+                               'disk=["file:/root/hostile-a.img,xvda,w",'
+                               '"file:/root/hostile-b.img,xvdb,r"]')
+    # tern prints the guest's lines from the guest's pCPU onto the serial
+    # line dom0's shell writes to, character against character: the shell
+    # stays quiet from the unpause (a second after its prompt) until the
+    # guest has stopped.
+    start = len(m.output)
+    check(m, f"(sleep 1; xl unpause {domid}) >/dev/null 2>&1 & sleep 0")
+    result = m.wait_for(rf"^\(tern\) \(d{domid}\) Test result: (\w+)(.*)$", start=start,
+                        timeout=300)
+    m.wait_for(rf"^\(tern\) Domain {domid} shut down", start=start)
+    assert result.group(1) == "SUCCESS", result.group(0) + "\n" + m.output[start:][-5000:]
+    assert worker_pid(m) == worker, "tern-blkback's worker died: " + \
+        check(m, "tail -n 20 /var/log/xen/blkback.log")
+    log = check(m, "tail -n 40 /var/log/xen/blkback.log")
+    assert re.search(rf"backend/vbd/{domid}/51712 queue 0: the frontend's ring indexes are "
+                     r"impossible", log), log
+    written = check(m, "dd if=/root/hostile-a.img bs=512 skip=16 count=1 2>/dev/null | "
+                       "tr -d '\\000'; echo")
+    assert HOSTILE_WRITTEN in written, written
+    check(m, f"xl destroy {domid}")
+    assert backends(m, domid) == []
+    domu_guests.assert_host_healthy(m)
+    assert "after-hostile" in Guest(m, "sample").ok(
+        "echo after-hostile > /root/after-hostile && sync && cat /root/after-hostile")
+
+
 def test_synced_data_survives_destroy_without_shutdown(dom0):
     m = dom0
     if run(m, "xl list sample")[0] != 0:
@@ -273,7 +330,7 @@ def test_backend_killed_under_load_comes_back(dom0):
          "oflag=direct conv=fsync 2>/dev/null && echo LOAD-WROTE-$i || echo LOAD-FAILED-$i; done; "
          "echo LOAD-DONE-$i) & sleep 0")
     wait_log(m, "sample", "LOAD-WROTE-5")
-    worker = re.findall(r"^\d+$", check(m, "cat /run/tern-blkback.worker.pid"), re.M)[-1]
+    worker = worker_pid(m)
     check(m, f"kill -9 {worker}")
     # (a pattern the guest's echo of the command line does not hold)
     wait_log(m, "sample", "LOAD-DONE-40")

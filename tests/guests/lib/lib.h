@@ -316,4 +316,15 @@ void upcall_eoi(void);
 /* Xen system time (ns) from the vcpu_info's pvclock. */
 uint64_t xen_system_time(void);
 
+/*
+ * Xenstore (xenstore.c), on the domain's own ring, answers polled; paths
+ * relative to /local/domain/<domid> or absolute. Needs shared_info mapped
+ * (its clock bounds every wait). Negative errno on failure.
+ */
+#define NS_PER_SEC 1000000000ull
+long xs_read(const char *path, char *buf, size_t size); /* the value's length */
+long xs_write(const char *path, const char *value);
+/* Whether path reads want within timeout_ns. */
+bool xs_wait_value(const char *path, const char *want, uint64_t timeout_ns);
+
 #endif
