@@ -1,7 +1,8 @@
 """Boot tern under Bochs, watch its serial console, always clean up.
 
 QEMU's software emulation has no VMX; Bochs emulates VT-x with EPT and VPID,
-so the Intel path is tested here. BochsMachine builds a GRUB CD that
+so the Intel path is tested here. Its AMD models emulate SVM too, a second
+judge of tern's SVM path beside QEMU's. BochsMachine builds a GRUB CD that
 multiboots build/tern.gz with the given command line, writes a bochsrc for
 the given CPU model, starts Bochs with the serial port going to a file, and
 follows that file as qemu.Machine follows QEMU's console (both are
@@ -24,10 +25,12 @@ BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 VGA_BIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
 
 # CPU models of Bochs 2.7: one with all tern needs (EPT, VPID, unrestricted
-# guest), one with VT-x but none of those, one without VT-x.
+# guest), one with VT-x but none of those, one without VT-x; and an AMD one
+# with SVM and nested paging (docs/svm-bochs.md).
 VMX_EPT_MODEL = "corei7_sandy_bridge_2600k"
 VMX_NO_EPT_MODEL = "core2_penryn_t9600"
 NO_VMX_MODEL = "p4_prescott_celeron_336"
+SVM_MODEL = "ryzen"
 
 GRUB_CFG = """\
 serial --unit=0 --speed=115200
@@ -36,7 +39,7 @@ terminal_output serial
 set timeout=0
 menuentry "tern" {{
     multiboot /boot/tern.gz {cmdline}
-}}
+{modules}}}
 """
 
 # Emulated instructions per second. With clock sync=none, emulated time
@@ -66,12 +69,15 @@ class BochsMachine(Emulator):
 
     EMULATOR = "Bochs"
 
-    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ):
+    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=()):
+        """modules: "path [args]" strings, as for qemu.Machine; each becomes
+        a GRUB module line (the first is tern's dom0 kernel)."""
         self.name = name
         self.model = model
         self.cmdline = cmdline
         self.memory_mb = memory_mb
         self.kernel = kernel
+        self.modules = list(modules)
         self.output = ""
         self.started_at = None
         self._lock = threading.Condition()
@@ -85,8 +91,14 @@ class BochsMachine(Emulator):
         root = os.path.join(self._dir, "iso")
         os.makedirs(os.path.join(root, "boot", "grub"))
         shutil.copy(self.kernel, os.path.join(root, "boot", "tern.gz"))
+        lines = ""
+        for i, module in enumerate(self.modules):
+            path, _, args = module.partition(" ")
+            name = f"module{i}"
+            shutil.copy(path, os.path.join(root, "boot", name))
+            lines += f"    module /boot/{name} {args}\n"
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-            f.write(GRUB_CFG.format(cmdline=self.cmdline))
+            f.write(GRUB_CFG.format(cmdline=self.cmdline, modules=lines))
         iso = os.path.join(self._dir, "tern.iso")
         subprocess.run(["grub-mkrescue", "-o", iso, root], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

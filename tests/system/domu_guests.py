@@ -21,21 +21,19 @@ import re
 import time
 
 from dom0 import CONSOLE_NONE, TOOLS_IMAGE, XL, boot, check, run, start_xenstored
-from qemu import BUILD, ROOT, TIMEOUT_SCALE
+from initial_domain_guest import GUEST_DIR as GUEST_BIN, RESULT, TERN_DIED
+from qemu import ROOT, TIMEOUT_SCALE
 
 GUEST_SRC = os.path.join(ROOT, "tests", "guests")
-GUEST_BIN = os.path.join(BUILD, "guests")
 GUEST_DIR = "/root/guests"
 ALSO_DOM0 = "# also as the initial domain"
 # A guest that does its part only when a system test of its own drives it.
 OWN_TEST = "# driven by its own system test"
 INSTANCES = re.compile(r"^# instances: (\d+)$", re.M)
-RESULT = r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)(.*)$"
 # What a live domU may hold beyond its RAM: its nested page tables (their
 # allowance, docs/design.md), vCPU and permission-map pages, the frame and
 # grant tables, shared_info, with room for the MiB granularity of `xl info`.
 DOMAIN_OVERHEAD_MIB = 2
-TERN_DIED = re.compile(r"Panic on CPU|FATAL TRAP|Manual reset required")
 
 
 def domu_fragment(name):

@@ -14,6 +14,7 @@
 
 #define GDT_CS64 0x08
 #define GDT_DS 0x10
+#define GDT_CS32 0x18         /* only in the 32-bit guests' GDT (lib32/long_mode.S) */
 
 #ifdef __ASSEMBLER__
 /* The first steps of every PVH entry, 64-bit guests and 32-bit alike: zero

@@ -43,11 +43,6 @@ struct memory_map32 {
 	uint32_t buffer;
 };
 
-struct e820_entry32 {
-	uint64_t addr, size;
-	uint32_t type;
-} __attribute__((packed));
-
 struct singleshot32 {
 	uint64_t timeout_abs_ns;
 	uint32_t flags;
@@ -88,7 +83,6 @@ _Static_assert(sizeof(struct gnttab_copy32) == 24, "gnttab_copy");
 #define VI_NATIVE_PENDING_SEL 8 /* where a 64-bit guest's is */
 #define VI_TIME 32
 #define VCPU_INFO_OFFSET 128
-#define RUNSTATE32_SIZE 44
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_EXTD (1u << 10)
 #define APIC_BASE_EN (1u << 11)
@@ -103,20 +97,15 @@ static uint8_t runstate_area[48] __aligned(8);
 
 static uint8_t *const vi = vcpu_info_page + VCPU_INFO_OFFSET;
 
-static uint32_t u32_at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t u64_at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-
 static bool bit_at(const uint8_t *base, unsigned int bit)
 {
 	return base[bit / 8] >> (bit % 8) & 1;
 }
 
-#define CHECK(cond, ...) do { if (!(cond)) test_failure(__VA_ARGS__); } while (0)
-
 static void version_and_memory_map(void)
 {
 	struct { uint32_t virt_start, canary; } pp = { 0xffffffff, 0x5a5a5a5a };
-	static struct e820_entry32 map[32];
+	static struct e820_entry20 map[32];
 	struct memory_map32 mm = { ARRAY_SIZE(map), (uintptr_t)map };
 	uint32_t image = (uintptr_t)&pp;
 	bool found = false;

@@ -2,7 +2,8 @@
  * The 32-bit guests' start: identity-map the first 4 GiB in the paging mode
  * main.c picks (the top GiB uncached: MMIO), turn it on, find Xen, install
  * the hypercall page from this mode (which makes the domain a 32-bit one,
- * docs/compat-abi.md), run the test.
+ * docs/compat-abi.md), run the test. PAGING32_LONG turns on long mode but
+ * stays in a 32-bit code segment, as a 64-bit kernel running 32-bit code.
  */
 #include "lib32.h"
 
@@ -14,15 +15,21 @@
 #define PTE_PCD_PWT 0x18
 #define PTE_PS 0x80
 #define MMIO_START (3ull << 30)
+#define MSR_EFER 0xc0000080
+#define EFER_LMA (1u << 10)
 
 static uint32_t pse_dir[1024] __aligned(PAGE_SIZE);
 static uint64_t pae_dirs[4][512] __aligned(PAGE_SIZE);
 static uint64_t pae_pdpt[4] __aligned(32);
+static uint64_t long_pml4[512] __aligned(PAGE_SIZE);
+static uint64_t long_pdpt[512] __aligned(PAGE_SIZE);
+static uint64_t long_low_ptes[512] __aligned(PAGE_SIZE);
 
 static const char *const mode_names[] = {
 	[PAGING32_NONE] = "32-bit, no paging",
 	[PAGING32_PSE] = "32-bit, PSE paging",
 	[PAGING32_PAE] = "32-bit, PAE paging",
+	[PAGING32_LONG] = "long mode, 32-bit code segment",
 };
 
 static uint32_t read_cr(int n)
@@ -77,7 +84,36 @@ static void paging_setup(void)
 			pae_pdpt[i] = (uintptr_t)pae_dirs[i] | PTE_P;
 		paging_on(CR4_PAE, pae_pdpt);
 		break;
+	case PAGING32_LONG:
+		/* The same page directories under one PML4 and PDPT entry, but
+		 * the first 2 MiB (this guest, its shared pages) in 4 KiB pages:
+		 * hypercalls and shared pages are then seen through both sizes. */
+		fill_pae_dirs();
+		for (uint64_t i = 0; i < 512; i++)
+			long_low_ptes[i] = i << 12 | PTE_P | PTE_RW;
+		pae_dirs[0][0] = (uintptr_t)long_low_ptes | PTE_P | PTE_RW;
+		for (unsigned int i = 0; i < 4; i++)
+			long_pdpt[i] = (uintptr_t)pae_dirs[i] | PTE_P | PTE_RW;
+		long_pml4[0] = (uintptr_t)long_pdpt | PTE_P | PTE_RW;
+		lib32_enter_long_mode(long_pml4);
+		break;
 	}
+}
+
+/* The mode the guest is in, as the CPU reports it. */
+static bool in_long_mode(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
+	return lo & EFER_LMA;
+}
+
+static void check_mode(void)
+{
+	if (in_long_mode() != (guest32_paging == PAGING32_LONG))
+		test_failure("EFER.LMA is %d in mode '%s'", in_long_mode(),
+			     mode_names[guest32_paging]);
 }
 
 void lib32_main(void);
@@ -86,13 +122,17 @@ void lib32_main(void)
 	paging_setup();
 	xen_cpuid_base = find_xen_leaves();
 	printf("Guest: %s (%s)\n", test_title, mode_names[guest32_paging]);
+	check_mode();
 	if (!xen_cpuid_base) {
 		test_skip("no Xen");
 		test_end();
 	}
-	setup_hypercall_page();
+	if (!test_has_failed())
+		setup_hypercall_page();
 	if (!test_has_failed())
 		test_main();
+	if (!test_has_failed() && guest32_paging == PAGING32_LONG)
+		long_mode_abi();
 	test_end();
 }
 
