@@ -33,7 +33,7 @@ static void dump_vcpu(struct vcpu *v, uint64_t now)
 	const struct vcpu_timer *t = &v->timer;
 
 	pr_info("  d%uv%u: %s%s%s on CPU%u, ran %lu ms, affinity %#lx\n", v->domain->id, v->id,
-		v->online || v->domain->is_privileged ? "online" : "offline",
+		v->online ? "online" : "offline",
 		v->blocked ? " blocked" : "", v->running ? " running" : "", v->pcpu,
 		(unsigned long)(vcpu_run_time(v) / 1000000), (unsigned long)v->affinity);
 	pr_info("    events: upcall vector %#x, pending %u, mask %u, selector %#lx, to inject %u\n",

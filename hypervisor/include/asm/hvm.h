@@ -52,6 +52,7 @@ struct vcpu {
 				      * or the page VCPUOP_register_vcpu_info named) */
 	uint8_t upcall_vector;     /* HVMOP_set_evtchn_upcall_vector; 0: none */
 	bool upcall_to_inject;     /* a virtual upcall is due (domains without devices) */
+	bool lapic_on;             /* dom0: it has software-enabled its LAPIC (SVR) */
 	struct vcpu_timer timer;   /* VCPUOP timers (domains without devices) */
 	/* Scheduling (domUs; dom0 owns CPU0). */
 	uint64_t affinity;         /* pCPUs it may run on, bit n = CPU n */
@@ -157,9 +158,17 @@ struct hvm_ops {
 
 /*
  * Tells v that an event is pending (its vcpu_info's upcall_pending went
- * from 0 to 1): an interrupt at its upcall vector on its CPU.
+ * from 0 to 1): an interrupt at its upcall vector on its CPU. Not for a
+ * dom0 vCPU whose LAPIC is not software-enabled yet: the event waits in
+ * its vcpu_info until vcpu_lapic_switched() turns it on.
  */
 void vcpu_kick(struct vcpu *v);
+
+/*
+ * dom0's vCPU v (on its own pCPU) wrote its LAPIC's software-enable bit: on,
+ * an upcall still pending is raised now.
+ */
+void vcpu_lapic_switched(struct vcpu *v, bool on);
 
 /* Delivers an IPI a domU vCPU wrote to its local APIC to the vCPUs it names. */
 void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi);
