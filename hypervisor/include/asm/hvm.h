@@ -239,8 +239,11 @@ struct hvm_io {
 	bool in, string, rep;
 	unsigned int len;
 };
-/* Carried out as a port with nothing behind it answers (hvm/io.c). */
-void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
+/*
+ * Carried out as a port with nothing behind it answers (hvm/io.c): 0, or an
+ * error if the instruction cannot be (the caller stops the domain).
+ */
+int hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
 
 /*
  * An access to guest-physical address gpa that v's nested table did not
@@ -252,8 +255,11 @@ void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
 int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write);
 
 struct insn_mem;
-/* A string instruction st that reached memory with nothing behind it
- * (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
+/* Fetches and decodes the instruction at v's rip (asm/insn.h): 0, or an error. */
+int hvm_decode_insn(struct vcpu *v, struct insn_mem *st);
+
+/* A string instruction st that reached memory with nothing behind it, or
+ * an INS or OUTS at a port with nothing behind it (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
  * or an error if it cannot be (the domain must stop). */
 int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
 
