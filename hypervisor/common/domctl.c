@@ -159,7 +159,7 @@ static long domu_op(struct vcpu *caller, struct tern_domctl *op, struct domain *
 			return -EINVAL;
 		d->paused = true;
 		vcpu_runstate_domain(d);
-		domain_stop_vcpus(d, PAUSE_WAIT_MS);
+		domain_stop_vcpus(d, ALL_VCPUS, PAUSE_WAIT_MS);
 		return 0;
 	case TERN_DOMCTL_unpausedomain:
 		if (self)
