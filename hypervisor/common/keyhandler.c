@@ -5,7 +5,7 @@
  * when does its timer fire, where is it executing. One key is a test aid
  * and stops tern: 'O' overflows the stack of the CPU it runs on, which must
  * end in tern's report of a page fault in that stack's guard page
- * (tests/system/test_boot.py).
+ * (tests/system/test_dom0.py).
  */
 #include <tern/arch.h>
 #include <tern/console.h>
@@ -83,6 +83,7 @@ static __attribute__((noinline)) unsigned int overflow_stack(unsigned int depth)
 	volatile uint8_t frame[256];
 
 	frame[0] = (uint8_t)depth;
+	frame[1] = 0;
 	if (depth < overflow_depth_limit)
 		frame[1] = (uint8_t)overflow_stack(depth + 1);
 	return frame[0] + frame[1]; /* used after the call: not a tail call */
