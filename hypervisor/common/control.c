@@ -13,7 +13,7 @@ void control_domaininfo(struct domain *d, struct tern_domaininfo *info)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = &d->vcpu[i];
 
-		info->nr_online_vcpus += d->is_privileged || v->online;
+		info->nr_online_vcpus += v->online;
 		running |= v->running;
 		blocked &= !v->online || v->blocked;
 		info->cpu_time += vcpu_run_time(v);

@@ -37,18 +37,18 @@
 
 enum destroy_step { DESTROY_STOP, DESTROY_FREE_RAM, DESTROY_FINISH };
 
-/* Kicks the pCPUs d's vCPUs are on; whether none is on one any more. */
-static bool vcpus_stopped(struct domain *d)
+/* Kicks the pCPUs d's vCPUs in vcpus are on; whether none is on one any more. */
+static bool vcpus_stopped(struct domain *d, uint64_t vcpus)
 {
-	uint64_t cpus = sched_running_cpus(d);
+	uint64_t cpus = sched_running_cpus(d, vcpus);
 
 	arch_kick_cpus(cpus);
 	return !cpus;
 }
 
-bool domain_stop_vcpus(struct domain *d, unsigned int wait_ms)
+bool domain_stop_vcpus(struct domain *d, uint64_t vcpus, unsigned int wait_ms)
 {
-	for (unsigned int ms = 0; !vcpus_stopped(d); ms++) {
+	for (unsigned int ms = 0; !vcpus_stopped(d, vcpus); ms++) {
 		if (ms >= wait_ms)
 			return false;
 		mdelay(1);
@@ -92,7 +92,7 @@ long domain_destroy(struct vcpu *caller, struct domain *d)
 			sched_set_dying(d);
 			d->destroy.started_ns = now;
 		}
-		if (!vcpus_stopped(d)) {
+		if (!vcpus_stopped(d, ALL_VCPUS)) {
 			if (now - d->destroy.started_ns < DESTROY_WAIT_NS)
 				return hypercall_continue(caller, 0, 0, 0, 0);
 			d->destroy.started_ns = 0; /* a later destroy waits afresh */

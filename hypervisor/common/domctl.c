@@ -110,9 +110,10 @@ static long getvcpuinfo(struct domain *d, struct tern_domctl_getvcpuinfo *info)
 	if (info->vcpu >= d->nr_vcpus)
 		return -ENOENT;
 	v = &d->vcpu[info->vcpu];
-	info->online = d->is_privileged || v->online;
+	info->online = v->online;
 	info->blocked = v->blocked;
-	info->running = d->is_privileged || v->running;
+	/* dom0's started vCPUs own their pCPUs: always running there. */
+	info->running = d->is_privileged ? v->online : v->running;
 	info->cpu_time = vcpu_run_time(v);
 	info->cpu = v->pcpu;
 	info->cpumap = d->is_privileged ? 1ull << v->pcpu : v->affinity & online_cpus();
@@ -158,7 +159,7 @@ static long domu_op(struct vcpu *caller, struct tern_domctl *op, struct domain *
 			return -EINVAL;
 		d->paused = true;
 		vcpu_runstate_domain(d);
-		domain_stop_vcpus(d, PAUSE_WAIT_MS);
+		domain_stop_vcpus(d, ALL_VCPUS, PAUSE_WAIT_MS);
 		return 0;
 	case TERN_DOMCTL_unpausedomain:
 		if (self)

@@ -2,7 +2,10 @@
  * Debug keys, as `xl debug-keys` sends them on Xen: each prints part of the
  * hypervisor's state to its console, for `xl dmesg`. A stuck guest can be
  * looked at without a debugger: is its vCPU blocked, is an event pending,
- * when does its timer fire, where is it executing.
+ * when does its timer fire, where is it executing. One key is a test aid
+ * and stops tern: 'O' overflows the stack of the CPU it runs on, which must
+ * end in tern's report of a page fault in that stack's guard page
+ * (tests/system/test_dom0.py).
  */
 #include <tern/arch.h>
 #include <tern/console.h>
@@ -33,7 +36,7 @@ static void dump_vcpu(struct vcpu *v, uint64_t now)
 	const struct vcpu_timer *t = &v->timer;
 
 	pr_info("  d%uv%u: %s%s%s on CPU%u, ran %lu ms, affinity %#lx\n", v->domain->id, v->id,
-		v->online || v->domain->is_privileged ? "online" : "offline",
+		v->online ? "online" : "offline",
 		v->blocked ? " blocked" : "", v->running ? " running" : "", v->pcpu,
 		(unsigned long)(vcpu_run_time(v) / 1000000), (unsigned long)v->affinity);
 	pr_info("    events: upcall vector %#x, pending %u, mask %u, selector %#lx, to inject %u\n",
@@ -70,6 +73,22 @@ static void dump_domains(void)
 	}
 }
 
+/* Set to stop overflow_stack() early: never is. It makes the recursion's end
+ * depend on memory, so the compiler keeps every call. */
+static volatile unsigned int overflow_depth_limit = ~0u;
+
+/* Calls itself until this CPU's stack runs into its guard page. */
+static __attribute__((noinline)) unsigned int overflow_stack(unsigned int depth)
+{
+	volatile uint8_t frame[256];
+
+	frame[0] = (uint8_t)depth;
+	frame[1] = 0;
+	if (depth < overflow_depth_limit)
+		frame[1] = (uint8_t)overflow_stack(depth + 1);
+	return frame[0] + frame[1]; /* used after the call: not a tail call */
+}
+
 void debug_key(char key)
 {
 	switch (key) {
@@ -77,9 +96,14 @@ void debug_key(char key)
 		pr_info("'h' pressed -> showing installed handlers\n");
 		pr_info(" key 'h': show this message\n");
 		pr_info(" key 'q': dump domain (and guest debug) info\n");
+		pr_info(" key 'O': overflow this CPU's stack (a test aid: stops tern)\n");
 		break;
 	case 'q':
 		dump_domains();
+		break;
+	case 'O':
+		pr_info("'O' pressed -> overflowing CPU%u's stack\n", smp_processor_id());
+		overflow_stack(0);
 		break;
 	default:
 		pr_info("'%c' (ascii %02x) pressed -> no handler installed\n",

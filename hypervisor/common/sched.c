@@ -113,13 +113,13 @@ void sched_set_dying(struct domain *d)
 	spin_unlock(&sched_lock);
 }
 
-uint64_t sched_running_cpus(const struct domain *d)
+uint64_t sched_running_cpus(const struct domain *d, uint64_t vcpus)
 {
 	uint64_t cpus = 0;
 
 	spin_lock(&sched_lock);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpu[i].running)
+	for (unsigned int i = 0; i < d->nr_vcpus && i < 64; i++)
+		if (vcpus >> i & 1 && d->vcpu[i].running)
 			cpus |= 1ull << d->vcpu[i].pcpu;
 	spin_unlock(&sched_lock);
 	return cpus;

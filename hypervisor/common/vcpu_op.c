@@ -91,7 +91,7 @@ long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg
 	case VCPUOP_get_runstate_info:
 		return vcpu_runstate_get(caller, v, arg);
 	case VCPUOP_is_up:
-		return v->domain->is_privileged || v->online;
+		return v->online;
 	case VCPUOP_up:
 	case VCPUOP_down:
 	case VCPUOP_initialise:

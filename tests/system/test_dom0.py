@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from dom0 import TEST_IMAGE, boot, check, run
+from dom0 import TEST_IMAGE, TOOLS_IMAGE, XL, boot, check, run
 from qemu import BUILD
 
 DISK_MAGIC = b"tern-test-disk-0123456789"
@@ -181,3 +181,23 @@ def test_a_module_that_is_no_kernel_is_refused(machine, tmp_path, head, reason):
     m = machine(append="noreboot", modules=[str(junk)])
     m.wait_for(reason)
     m.wait_for(r"Could not set up DOM0 guest OS")
+
+
+@pytest.mark.parametrize("cpu", [0, 1], ids=["boot-stack", "ap-stack"])
+def test_stack_overflow_hits_the_guard_page(machine, cpu):
+    """Every CPU's stack has an unmapped page below it: debug key 'O' (a test
+    aid) recurses until the stack of the CPU it runs on overflows, and tern
+    reports a page fault in that guard page, with the registers, instead of
+    writing over what lies below (CPU0's boot stack sits above the boot page
+    directories). CPU0 has the boot stack, CPU1 (dom0's second vCPU) one
+    allocated when it was brought up."""
+    m = boot(machine, TOOLS_IMAGE, smp=2, dom0_vcpus=2)
+    m.send(f"taskset -c {cpu} {XL} debug-keys O\n")
+    key = m.wait_for(rf"\(tern\) 'O' pressed -> overflowing CPU{cpu}'s stack$")
+    fault = m.wait_for(r"page fault \(vector 14\), error code 0002$", start=key.end())
+    m.wait_for(rf"stack overflow: CPU{cpu}'s stack ran into its guard page at 0x[0-9a-f]+$",
+               start=fault.end())
+    m.wait_for(rf"^\(tern\) CPU:    {cpu}$", start=fault.end())
+    m.wait_for(r"^\(tern\) RIP:    0008:", start=fault.end())
+    m.wait_for(r"FATAL TRAP: vector = 14 \(page fault\)", start=fault.end())
+    m.wait_stopped()

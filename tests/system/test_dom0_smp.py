@@ -129,3 +129,51 @@ def test_dom0_with_two_vcpus_and_a_domu(machine, tmp_path):
 def test_dom0_with_three_vcpus(machine, tmp_path):
     m = boot_smp(machine, tmp_path, 3)
     uses_its_cpus(m, 3)
+
+
+def dom0_vcpu_states(m):
+    """{vcpu: state column} from `xl vcpu-list Domain-0` ("--p" = offline)."""
+    rows = {}
+    for line in check(m, f"{XL} vcpu-list Domain-0").splitlines()[1:]:
+        f = line.split()
+        rows[int(f[2])] = f[4]
+    return rows
+
+
+# Linux's upcall vector (HYPERVISOR_CALLBACK_VECTOR), which it gives each
+# CPU just before it starts it.
+LINUX_UPCALL_VECTOR = 0xf3
+
+
+def test_event_for_a_dom0_vcpu_not_started(machine, tmp_path):
+    """dom0 with two vCPUs whose Linux starts only one (maxcpus=1): the other
+    is offline until dom0 starts it. An event for it, once its upcall vector
+    is known (as between Linux's preparing the CPU and starting it), raises
+    no interrupt until the vCPU has enabled its LAPIC, as in Xen; then it
+    does. Before, the vector reached tern's halted pCPU ("unexpected
+    interrupt"), the event was lost and, its vcpu_info still saying an
+    upcall was pending, no later event reached that vCPU; and the vCPU
+    showed as online. With the 2-level event ABI: with FIFO, an event is
+    queued only on a vCPU that has a control block, which Linux gives a CPU
+    only when it prepares to start it."""
+    m = boot(machine, TOOLS_IMAGE, memory="1G", smp=3, dom0_vcpus=2, console=CONSOLE_NONE,
+             dom0_args="maxcpus=1 xen.fifo_events=0")
+    assert check(m, "cat /sys/devices/system/cpu/online") == "0"
+    start_xenstored(m)
+    states = dom0_vcpu_states(m)
+    assert states[1] == "--p" and states[0] != "--p", states
+    assert check(m, f"{XL} list Domain-0").splitlines()[1].split()[3] == "1"
+    out = check(m, f"/usr/lib/tern/tests/vcpuevent 1 {LINUX_UPCALL_VECTOR:#x}")
+    assert out.startswith("vcpuevent: port "), out
+    check(m, "sleep 1")
+    assert tern_log_count(m, "unexpected interrupt") == 0
+    check(m, "echo 1 > /sys/devices/system/cpu/cpu1/online")
+    assert check(m, "cat /sys/devices/system/cpu/online") == "0-1"
+    assert dom0_vcpu_states(m)[1] != "--p"
+    # Its event-channel IPIs arrive: function calls from CPU 0 land on CPU 1.
+    before = interrupts(m, "CAL")
+    check(m, "sh -c 'for i in $(seq 30); do taskset -c $((i % 2)) true; done'", timeout=300)
+    after = interrupts(m, "CAL")
+    assert after[1] > before[1], (before, after)
+    assert check(m, "/usr/lib/tern/tests/vcpuevent 1").startswith("vcpuevent: port ")
+    assert tern_log_count(m, "unexpected interrupt") == 0

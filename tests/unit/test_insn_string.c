@@ -338,6 +338,119 @@ static void test_errors_are_reported(void **state)
 	assert_int_equal(run(&mov, &r, &f), -EINVAL);
 }
 
+/* rep insw into RAM from a port with nothing behind it: all-ones stored
+ * element by element, rdi up, rax alone; RAM never hands back to the CPU
+ * (the port would exit again at once). */
+static void test_ins_fills_ram_with_ones(void **state)
+{
+	struct insn_mem insw = DECODE(0x66, 0xf3, 0x6d);
+	struct string_regs r = { .rax = 0x1234, .rcx = 5, .rdi = RAM_LOW + 8 };
+	struct string_fault f;
+
+	(void)state;
+	assert_int_equal(insw.string, INSN_INS);
+	assert_int_equal(insw.size, 2);
+	assert_int_equal(run(&insw, &r, &f), STRING_DONE);
+	assert_int_equal(r.rcx, 0);
+	assert_int_equal(r.rdi, RAM_LOW + 18);
+	assert_int_equal(r.rax, 0x1234);
+	all_bytes(RAM_LOW + 8, 10, 0xff);
+	assert_int_equal(ram[RAM_LOW + 18], (uint8_t)((RAM_LOW + 18) * 7 + 3));
+	assert_int_equal(ram[RAM_LOW + 7], (uint8_t)((RAM_LOW + 7) * 7 + 3));
+}
+
+/* std; rep insl: downwards; a REX.W changes nothing (ports take 4 bytes at most). */
+static void test_ins_down_and_rex_w(void **state)
+{
+	struct insn_mem insl = DECODE(0xf3, 0x48, 0x6d);
+	struct string_regs r = { .rcx = 3, .rdi = RAM_LOW + 0x100, .df = true };
+	struct string_fault f;
+
+	(void)state;
+	assert_int_equal(insl.size, 4);
+	assert_int_equal(run(&insl, &r, &f), STRING_DONE);
+	assert_int_equal(r.rdi, RAM_LOW + 0x100 - 12);
+	all_bytes(RAM_LOW + 0x100 - 8, 12, 0xff);
+	assert_int_equal(ram[RAM_LOW + 0x100 + 4], (uint8_t)((RAM_LOW + 0x104) * 7 + 3));
+}
+
+/* rep outsb: memory at ds:rsi (here gs:rsi) is read for nothing, rsi moves,
+ * nothing is written, rax stays. */
+static void test_outs_reads_and_discards(void **state)
+{
+	struct insn_mem outsb = DECODE(0x65, 0xf3, 0x6e);
+	struct string_regs r = { .rax = 0x77, .rcx = 4, .rsi = 0x10, .src_base = RAM_HIGH,
+				 .rdi = RAM_LOW };
+	struct string_fault f;
+	uint8_t before[sizeof(ram)];
+
+	(void)state;
+	assert_int_equal(outsb.string, INSN_OUTS);
+	assert_int_equal(outsb.seg, INSN_SEG_GS);
+	memcpy(before, ram, sizeof(ram));
+	accesses = 0;
+	assert_int_equal(run(&outsb, &r, &f), STRING_DONE);
+	assert_int_equal(accesses, 4);
+	assert_int_equal(r.rsi, 0x14);
+	assert_int_equal(r.rdi, RAM_LOW);
+	assert_int_equal(r.rax, 0x77);
+	assert_int_equal(r.rcx, 0);
+	assert_memory_equal(before, ram, sizeof(ram));
+}
+
+/* A count past the batch: a batch per call, however much is RAM. */
+static void test_ins_long_count_is_batched(void **state)
+{
+	struct insn_mem insb = DECODE(0xf3, 0x6c);
+	struct string_regs r = { .rcx = 3 * STRING_BATCH, .rdi = RAM_LOW };
+	struct string_fault f;
+
+	(void)state;
+	assert_int_equal(run(&insb, &r, &f), STRING_AGAIN);
+	assert_int_equal(r.rcx, 2 * STRING_BATCH);
+	assert_int_equal(r.rdi, RAM_LOW + STRING_BATCH);
+}
+
+/* A 16-bit address size (67 in 32-bit code): di wraps, the rest of rdi stays. */
+static void test_ins_16bit_address_wraps(void **state)
+{
+	struct insn_mem insb;
+	const uint8_t bytes[] = { 0x67, 0x6c };
+	struct string_regs r = { .rcx = 2, .rdi = 0xabc0000ull | 0xffff, .wrap32 = true };
+	struct string_fault f;
+
+	(void)state;
+	assert_int_equal(insn_decode_mem(bytes, sizeof(bytes), 32, &insb), 0);
+	assert_int_equal(insb.addr_size, 2);
+	/* Element one at 0xffff (nothing there), then di wraps to 0. */
+	assert_int_equal(run(&insb, &r, &f), STRING_DONE);
+	assert_int_equal(r.rdi, 0xabc0000ull | 0x0000);
+}
+
+/* INS to a page the guest's tables refuse: the #PF the CPU would give,
+ * before the element, with rdi and rcx where it stopped. */
+static void test_ins_fault_and_outs_gp(void **state)
+{
+	struct insn_mem insl = DECODE(0xf3, 0x6d);
+	struct insn_mem outsl = DECODE(0x6f);
+	struct string_regs r = { .rcx = 4, .rdi = 0x7ff8 };
+	struct string_regs o = { .rsi = 0x0000800000000000ull };
+	struct string_fault f;
+	uint8_t before[sizeof(ram)];
+
+	(void)state;
+	fault_page = 0x8000;
+	assert_int_equal(run(&insl, &r, &f), STRING_FAULT);
+	assert_int_equal(f.la, 0x8000);
+	assert_int_equal(f.pf_error, PF_CODE);
+	assert_int_equal(r.rdi, 0x8000);
+	assert_int_equal(r.rcx, 2);
+	memcpy(before, ram, sizeof(ram));
+	assert_int_equal(run(&outsl, &o, &f), STRING_GP);
+	assert_int_equal(o.rsi, 0x0000800000000000ull);
+	assert_memory_equal(before, ram, sizeof(ram));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +465,12 @@ int main(void)
 		cmocka_unit_test_setup(test_fault_stops_before_the_element, setup),
 		cmocka_unit_test_setup(test_non_canonical_is_gp, setup),
 		cmocka_unit_test_setup(test_errors_are_reported, setup),
+		cmocka_unit_test_setup(test_ins_fills_ram_with_ones, setup),
+		cmocka_unit_test_setup(test_ins_down_and_rex_w, setup),
+		cmocka_unit_test_setup(test_outs_reads_and_discards, setup),
+		cmocka_unit_test_setup(test_ins_long_count_is_batched, setup),
+		cmocka_unit_test_setup(test_ins_16bit_address_wraps, setup),
+		cmocka_unit_test_setup(test_ins_fault_and_outs_gp, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

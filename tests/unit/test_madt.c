@@ -67,6 +67,22 @@ static void add_ioapic(struct table *t)
 	t->len += sizeof(e);
 }
 
+static void add_lapic_nmi(struct table *t, uint8_t uid)
+{
+	struct madt_lapic_nmi e = { MADT_LAPIC_NMI, sizeof(e), uid, 5, 1 };
+
+	memcpy(t->bytes + t->len, &e, sizeof(e));
+	t->len += sizeof(e);
+}
+
+static void add_x2apic_nmi(struct table *t, uint32_t uid)
+{
+	struct madt_x2apic_nmi e = { MADT_X2APIC_NMI, sizeof(e), 5, uid, 1, { 0 } };
+
+	memcpy(t->bytes + t->len, &e, sizeof(e));
+	t->len += sizeof(e);
+}
+
 static void table_seal(struct table *t)
 {
 	uint8_t sum = 0;
@@ -234,6 +250,64 @@ static void test_keeping_several_cpus_numbers_them_as_vcpus(void **state)
 	assert_int_equal(t.madt.header.length, sizeof(struct acpi_madt) + 8 + 12 + 8 + 16);
 }
 
+/* The UIDs of the NMI entries left, in table order (every entry type read). */
+static int nmi_uids(const struct table *t, uint32_t *uids)
+{
+	int nr = 0;
+
+	for (size_t off = sizeof(struct acpi_madt); off < t->madt.header.length;
+	     off += t->bytes[off + 1]) {
+		const uint8_t *e = t->bytes + off;
+
+		if (e[0] == MADT_LAPIC_NMI)
+			uids[nr++] = ((const struct madt_lapic_nmi *)e)->acpi_uid;
+		else if (e[0] == MADT_X2APIC_NMI)
+			uids[nr++] = ((const struct madt_x2apic_nmi *)e)->acpi_uid;
+	}
+	return nr;
+}
+
+/* An NMI entry for one processor follows it: renumbered with it when it is
+ * kept, gone when it is not or when no processor has its UID; the entries
+ * for every processor stay as they are. */
+static void test_nmi_entries_follow_their_cpus(void **state)
+{
+	const uint32_t keep[] = { 2, 300, 0 };
+	struct table t;
+	struct found f = { 0 };
+	uint32_t uids[16];
+
+	(void)state;
+	table_init(&t);
+	add_lapic(&t, 0, MADT_CPU_ENABLED); /* UID 0, becomes 2 */
+	add_lapic(&t, 1, MADT_CPU_ENABLED); /* UID 1, goes */
+	add_lapic(&t, 2, MADT_CPU_ENABLED); /* UID 2, becomes 0 */
+	add_x2apic(&t, 300, MADT_CPU_ENABLED); /* UID 300, becomes 1 */
+	add_lapic_nmi(&t, MADT_NMI_ALL_UIDS8);
+	add_lapic_nmi(&t, 2);
+	add_lapic_nmi(&t, 1);
+	add_lapic_nmi(&t, 0);
+	add_x2apic_nmi(&t, 300);
+	add_lapic_nmi(&t, 7); /* no processor has UID 7 */
+	add_x2apic_nmi(&t, MADT_NMI_ALL_UIDS32);
+	table_seal(&t);
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, keep, 3), 3);
+	assert_int_equal(madt_for_each_cpu(&t.madt, t.len, record, &f), 3);
+	assert_int_equal(nmi_uids(&t, uids), 5);
+	assert_int_equal(uids[0], MADT_NMI_ALL_UIDS8);
+	assert_int_equal(uids[1], 0);
+	assert_int_equal(uids[2], 2);
+	assert_int_equal(uids[3], 1);
+	assert_int_equal(uids[4], MADT_NMI_ALL_UIDS32);
+	assert_int_equal(t.madt.header.length, sizeof(struct acpi_madt) + 2 * 8 + 16 + 3 * 6 + 2 * 12);
+	/* Doing it again (UIDs now 0..2) changes nothing. */
+	assert_int_equal(madt_keep_cpus(&t.madt, t.len, (const uint32_t[]){ 2, 300, 0 }, 3), 0);
+	assert_int_equal(nmi_uids(&t, uids), 5);
+	assert_int_equal(uids[1], 0);
+	assert_int_equal(uids[2], 2);
+	assert_int_equal(uids[3], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_hiding_keeps_one_cpu_and_a_valid_table),
 		cmocka_unit_test(test_hiding_refuses_a_malformed_table_untouched),
 		cmocka_unit_test(test_keeping_several_cpus_numbers_them_as_vcpus),
+		cmocka_unit_test(test_nmi_entries_follow_their_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

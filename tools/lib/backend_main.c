@@ -1,5 +1,7 @@
 /* The frame of a dom0 backend daemon (backend_main.h). */
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 
 #include "backend_main.h"
 #include "ternctl.h"
+#include "xenbus_be.h"
 
 volatile int tc_backend_stop;
 static const struct tc_backend_desc *desc;
@@ -44,6 +47,38 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	tc_backend_stop = 1;
+}
+
+int tc_backend_poll(struct xbe *b, struct pollfd *fds, unsigned n, int timeout_ms)
+{
+	if (xbe_xs_pending(b) || poll(fds, n, timeout_ms) >= 0)
+		return 1;
+	if (errno == EINTR)
+		return 0;
+	tc_backend_log("poll: %s", strerror(errno));
+	return -1;
+}
+
+int tc_backend_xenbus(struct xbe *b, const struct pollfd *fds)
+{
+	int rc;
+
+	if (fds[1].revents & POLLIN)
+		xbe_handle_evtchn(b);
+	if ((fds[0].revents & (POLLIN | POLLHUP)) || xbe_xs_pending(b)) {
+		rc = xbe_handle_xs(b);
+		if (rc) {
+			tc_backend_log("lost xenstore: %s", strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int tc_backend_stopping(void)
+{
+	tc_backend_log("stopping%s", tc_backend_stop ? "" : " after an error");
+	return tc_backend_stop ? 0 : 1;
 }
 
 void tc_backend_catch_signals(void)

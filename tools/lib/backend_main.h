@@ -35,6 +35,21 @@ void tc_backend_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct xbe;
 void tc_backend_xbe_log(struct xbe *b, const char *msg);
 
+/*
+ * The event loop's steps every backend shares. fds[0] is xenstore's
+ * descriptor (xbe_xs_fd), fds[1] the event channels' (xbe_evtchn_fd), the
+ * rest the daemon's own. tc_backend_poll() waits for them unless xenstore
+ * has work queued already: 1 when their revents are set, 0 to go round
+ * again (a signal), -1 after an error (logged). Once the daemon has served
+ * its own, tc_backend_xenbus() serves the event channels and xenstore: 0,
+ * or -1 when xenstore is lost (logged). tc_backend_stopping() logs why the
+ * loop ended and gives the worker's result (0: stopped by a signal).
+ */
+struct pollfd;
+int tc_backend_poll(struct xbe *b, struct pollfd *fds, unsigned n, int timeout_ms);
+int tc_backend_xenbus(struct xbe *b, const struct pollfd *fds);
+int tc_backend_stopping(void);
+
 /* Set by SIGTERM/SIGINT in a worker that called tc_backend_catch_signals(). */
 extern volatile int tc_backend_stop;
 void tc_backend_catch_signals(void);

@@ -82,3 +82,13 @@ SYSTEM_TEST_DEPS += $(VECCHECK_BIN)
 $(VECCHECK_BIN): tools/tests/veccheck/veccheck.c
 	@mkdir -p $(@D)
 	$(TC_CC) $(TC_CFLAGS) -static -o $@ $<
+
+# vcpuevent: an event for one of dom0's own vCPUs (tests/system/test_dom0_smp.py).
+VCPUEVENT_BIN := $(TC_TESTBIN)/vcpuevent
+
+ALL_TARGETS += $(VCPUEVENT_BIN)
+$(DOM0_TOOLS_INITRD): $(VCPUEVENT_BIN)
+
+$(VCPUEVENT_BIN): tools/tests/vcpuevent/vcpuevent.c $(TC_HDRS) $(TC_LIB)
+	@mkdir -p $(@D)
+	$(TC_CC) $(TC_CFLAGS) -static -o $@ $< $(TC_LIB)

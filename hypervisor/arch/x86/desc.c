@@ -24,6 +24,7 @@ static uint8_t ist_for_vector(unsigned int vector)
 	switch (vector) {
 	case 2: return IST_NMI;
 	case 8: return IST_DOUBLE_FAULT;
+	case 14: return IST_PAGE_FAULT;
 	case 18: return IST_MACHINE_CHECK;
 	default: return 0;
 	}

@@ -86,51 +86,136 @@ static unsigned int index_of(uint32_t id, const uint32_t *apic_ids, unsigned int
 	return i;
 }
 
-/* The entry's ACPI processor UID becomes uid (entries are not aligned). */
+/* A processor entry's ACPI processor UID (entries are not aligned). */
+static uint32_t cpu_uid(const uint8_t *entry)
+{
+	uint32_t uid;
+
+	if (entry[0] == MADT_LAPIC)
+		return entry[__builtin_offsetof(struct madt_lapic, acpi_uid)];
+	memcpy(&uid, entry + __builtin_offsetof(struct madt_x2apic, acpi_uid), sizeof(uid));
+	return uid;
+}
+
+/*
+ * If the entry is an NMI entry naming one processor: that processor's UID.
+ * False for other entries and for those naming every processor.
+ */
+static bool nmi_uid(const uint8_t *entry, uint32_t *uid)
+{
+	if (entry[0] == MADT_LAPIC_NMI && entry[1] >= sizeof(struct madt_lapic_nmi)) {
+		*uid = entry[__builtin_offsetof(struct madt_lapic_nmi, acpi_uid)];
+		return *uid != MADT_NMI_ALL_UIDS8;
+	}
+	if (entry[0] == MADT_X2APIC_NMI && entry[1] >= sizeof(struct madt_x2apic_nmi)) {
+		memcpy(uid, entry + __builtin_offsetof(struct madt_x2apic_nmi, acpi_uid), sizeof(*uid));
+		return *uid != MADT_NMI_ALL_UIDS32;
+	}
+	return false;
+}
+
+/* The entry's ACPI processor UID becomes uid (a processor or an NMI entry). */
 static void set_uid(uint8_t *entry, uint32_t uid)
 {
-	if (entry[0] == MADT_LAPIC)
+	switch (entry[0]) {
+	case MADT_LAPIC:
 		entry[__builtin_offsetof(struct madt_lapic, acpi_uid)] = (uint8_t)uid;
-	else
+		break;
+	case MADT_X2APIC:
 		memcpy(entry + __builtin_offsetof(struct madt_x2apic, acpi_uid), &uid, sizeof(uid));
+		break;
+	case MADT_LAPIC_NMI:
+		entry[__builtin_offsetof(struct madt_lapic_nmi, acpi_uid)] = (uint8_t)uid;
+		break;
+	default: /* MADT_X2APIC_NMI */
+		memcpy(entry + __builtin_offsetof(struct madt_x2apic_nmi, acpi_uid), &uid, sizeof(uid));
+	}
+}
+
+/*
+ * The index in apic_ids of the processor the firmware gave ACPI UID uid, as
+ * the table's processor entries still say before they are renumbered; n if
+ * no kept processor has it.
+ */
+static unsigned int kept_cpu_with_uid(const struct acpi_madt *madt, uint32_t uid,
+				      const uint32_t *apic_ids, unsigned int n)
+{
+	const uint8_t *base = (const uint8_t *)madt;
+
+	for (size_t off = sizeof(*madt); off + 2 <= madt->header.length; off += base[off + 1]) {
+		uint32_t id;
+
+		if (madt_cpu_entry(base + off, &id) && cpu_uid(base + off) == uid)
+			return index_of(id, apic_ids, n);
+	}
+	return n;
+}
+
+/* Takes the entry at off out of the table; the freed tail is zeroed. */
+static void remove_entry(struct acpi_madt *madt, size_t off)
+{
+	uint8_t *base = (uint8_t *)madt;
+	uint8_t elen = base[off + 1];
+
+	memmove(base + off, base + off + elen, madt->header.length - off - elen);
+	madt->header.length -= elen;
+	memset(base + madt->header.length, 0, elen);
+}
+
+/*
+ * One pass over the table: each entry that names a processor (its UID for
+ * NMI entries, its APIC ID for processor entries) whose APIC ID is kept gets
+ * that CPU's new UID; one naming any other goes. nmi picks the kind of entry
+ * this pass looks at. Returns how many entries went.
+ */
+static int keep_pass(struct acpi_madt *madt, const uint32_t *apic_ids, unsigned int n, bool nmi)
+{
+	uint8_t *base = (uint8_t *)madt;
+	size_t off = sizeof(*madt);
+	int removed = 0;
+
+	while (off + 2 <= madt->header.length) {
+		uint32_t key;
+		unsigned int i;
+
+		if (nmi && nmi_uid(base + off, &key))
+			i = kept_cpu_with_uid(madt, key, apic_ids, n);
+		else if (!nmi && madt_cpu_entry(base + off, &key))
+			i = index_of(key, apic_ids, n);
+		else {
+			off += base[off + 1];
+			continue;
+		}
+		if (i < n) {
+			set_uid(base + off, i);
+			off += base[off + 1];
+		} else {
+			remove_entry(madt, off);
+			removed++;
+		}
+	}
+	return removed;
 }
 
 int madt_keep_cpus(struct acpi_madt *madt, size_t len, const uint32_t *apic_ids, unsigned int n)
 {
 	uint8_t *base = (uint8_t *)madt;
-	size_t off = sizeof(*madt);
 	uint8_t sum = 0;
-	int hidden = 0;
+	int removed;
 
 	if (!madt_valid(madt, len))
 		return -EINVAL;
 	/*
-	 * Entries are removed, not marked disabled: an OS counts disabled
-	 * entries as hot-pluggable CPUs (Linux: "Allowing 2 CPUs, 1 hotplug").
+	 * NMI entries first, while the processor entries still carry the UIDs
+	 * the NMI entries name. Entries are removed, not marked disabled: an OS
+	 * counts disabled entries as hot-pluggable CPUs (Linux: "Allowing 2
+	 * CPUs, 1 hotplug").
 	 */
-	while (off + 2 <= madt->header.length) {
-		uint8_t elen = base[off + 1];
-		uint32_t id;
-		unsigned int i;
-
-		if (!madt_cpu_entry(base + off, &id)) {
-			off += elen;
-			continue;
-		}
-		i = index_of(id, apic_ids, n);
-		if (i < n) {
-			set_uid(base + off, i);
-			off += elen;
-			continue;
-		}
-		memmove(base + off, base + off + elen, madt->header.length - off - elen);
-		madt->header.length -= elen;
-		memset(base + madt->header.length, 0, elen);
-		hidden++;
-	}
+	removed = keep_pass(madt, apic_ids, n, true);
+	removed += keep_pass(madt, apic_ids, n, false);
 	madt->header.checksum = 0;
 	for (size_t i = 0; i < madt->header.length; i++)
 		sum += base[i];
 	madt->header.checksum = (uint8_t)-sum;
-	return hidden;
+	return removed;
 }

@@ -16,6 +16,7 @@ HV_SRCS += hypervisor/arch/x86/apic.c
 HV_SRCS += hypervisor/arch/x86/acpi.c
 HV_SRCS += hypervisor/arch/x86/madt.c
 HV_SRCS += hypervisor/arch/x86/smpboot.c
+HV_SRCS += hypervisor/arch/x86/stack_guard.c
 HV_SRCS += hypervisor/arch/x86/reboot.c
 HV_SRCS += hypervisor/arch/x86/bios.c
 HV_SRCS += hypervisor/arch/x86/physinfo.c

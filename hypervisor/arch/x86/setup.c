@@ -6,6 +6,7 @@
 #include <asm/dom0.h>
 #include <asm/cpu_state.h>
 #include <asm/percpu.h>
+#include <asm/stack_guard.h>
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <tern/arch.h>
@@ -165,6 +166,8 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 	pr_info("Options: %s\n", options);
 
 	setup_memory_map(&boot_info.map);
+	if (stack_guard_install(bsp))
+		pr_warn("CPU0: no guard page under its stack\n");
 
 	khz = tsc_calibrate();
 	pr_info("TSC: %lu.%03lu MHz\n", khz / 1000, khz % 1000);

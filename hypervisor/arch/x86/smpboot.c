@@ -11,16 +11,15 @@
 #include <asm/hvm.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
+#include <asm/stack_guard.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/mm.h>
 #include <tern/string.h>
 
 #define AP_START_TIMEOUT_MS 1000
-#define AP_STACK_ORDER 2 /* 16 KiB: STACK_SIZE */
 #define AP_IST_ORDER 2   /* NR_IST pages, rounded up */
 
-_Static_assert((PAGE_SIZE << AP_STACK_ORDER) == STACK_SIZE, "AP stack size");
 _Static_assert((1 << AP_IST_ORDER) >= NR_IST, "AP IST stacks");
 
 extern const char trampoline_start[], trampoline_end[];
@@ -71,12 +70,14 @@ void ap_main(void)
 
 static bool start_ap(struct percpu *cpu)
 {
-	void *stack = alloc_pages(AP_STACK_ORDER);
+	void *stack = stack_alloc_guarded();
 
 	if (!stack)
 		return false;
 	cpu->stack_bottom = (uintptr_t)stack;
 	cpu->stack_top = (uintptr_t)stack + STACK_SIZE;
+	if (stack_guard_install(cpu))
+		pr_warn("CPU%u: no guard page under its stack\n", cpu->cpu_id);
 	*trampoline_param(&trampoline_cr3) = read_cr3();
 	*trampoline_param(&trampoline_stack) = cpu->stack_top;
 	ap_booting = cpu;

@@ -7,6 +7,7 @@
 #include <asm/cpu.h>
 #include <asm/nmi.h>
 #include <asm/percpu.h>
+#include <asm/stack_guard.h>
 #include <asm/traps.h>
 #include <tern/arch.h>
 #include <tern/console.h>
@@ -14,6 +15,7 @@
 #define STACK_TRACE_MAX 32
 #define SPURIOUS_VECTOR 0xff
 #define NMI_VECTOR 2
+#define PF_VECTOR 14
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -83,6 +85,9 @@ void trap_dispatch(struct cpu_regs *regs)
 	printk(LOG_ERR, "----[ tern fatal exception ]----\n");
 	printk(LOG_ERR, "%s (vector %u), error code %04lx\n", exception_names[vector], vector,
 	       regs->error_code);
+	if (vector == PF_VECTOR && stack_guard_hit(this_cpu(), read_cr2()))
+		printk(LOG_ERR, "stack overflow: CPU%u's stack ran into its guard page at %#lx\n",
+		       this_cpu()->cpu_id, (unsigned long)read_cr2());
 	show_registers(regs);
 	panic("FATAL TRAP: vector = %u (%s)", vector, exception_names[vector]);
 }

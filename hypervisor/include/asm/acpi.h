@@ -20,9 +20,12 @@ int madt_for_each_cpu(const struct acpi_madt *madt, size_t len,
  * Keeps the processor entries of the n APIC IDs listed and removes every
  * other, in place (the table shrinks; the freed tail is zeroed); the one of
  * apic_ids[i] gets ACPI processor UID i, which Linux takes as the Xen vCPU
- * ID of that CPU. Fixes the checksum: the operating system reading the
- * table afterwards (dom0) sees its n CPUs. Returns how many entries were
- * removed, or -EINVAL for a malformed table (then nothing is changed).
+ * ID of that CPU. The LAPIC NMI entries that name one processor follow:
+ * renumbered with it if it is kept, removed if not (or if no processor has
+ * the UID they name); those for every processor stay. Fixes the checksum:
+ * the operating system reading the table afterwards (dom0) sees its n CPUs.
+ * Returns how many entries were removed, or -EINVAL for a malformed table
+ * (then nothing is changed).
  */
 int madt_keep_cpus(struct acpi_madt *madt, size_t len, const uint32_t *apic_ids, unsigned int n);
 

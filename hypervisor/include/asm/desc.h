@@ -42,6 +42,7 @@ _Static_assert(sizeof(struct desc_ptr) == 10, "descriptor pointer");
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
-#define NR_IST 3
+#define IST_PAGE_FAULT 4 /* a stack overflow faults in the guard page (stack_guard.c) */
+#define NR_IST 4
 
 #endif

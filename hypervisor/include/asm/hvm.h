@@ -52,6 +52,7 @@ struct vcpu {
 				      * or the page VCPUOP_register_vcpu_info named) */
 	uint8_t upcall_vector;     /* HVMOP_set_evtchn_upcall_vector; 0: none */
 	bool upcall_to_inject;     /* a virtual upcall is due (domains without devices) */
+	bool lapic_on;             /* dom0: it has software-enabled its LAPIC (SVR) */
 	struct vcpu_timer timer;   /* VCPUOP timers (domains without devices) */
 	/* Scheduling (domUs; dom0 owns CPU0). */
 	uint64_t affinity;         /* pCPUs it may run on, bit n = CPU n */
@@ -157,9 +158,17 @@ struct hvm_ops {
 
 /*
  * Tells v that an event is pending (its vcpu_info's upcall_pending went
- * from 0 to 1): an interrupt at its upcall vector on its CPU.
+ * from 0 to 1): an interrupt at its upcall vector on its CPU. Not for a
+ * dom0 vCPU whose LAPIC is not software-enabled yet: the event waits in
+ * its vcpu_info until vcpu_lapic_switched() turns it on.
  */
 void vcpu_kick(struct vcpu *v);
+
+/*
+ * dom0's vCPU v (on its own pCPU) wrote its LAPIC's software-enable bit: on,
+ * an upcall still pending is raised now.
+ */
+void vcpu_lapic_switched(struct vcpu *v, bool on);
 
 /* Delivers an IPI a domU vCPU wrote to its local APIC to the vCPUs it names. */
 void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi);
@@ -230,8 +239,11 @@ struct hvm_io {
 	bool in, string, rep;
 	unsigned int len;
 };
-/* Carried out as a port with nothing behind it answers (hvm/io.c). */
-void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
+/*
+ * Carried out as a port with nothing behind it answers (hvm/io.c): 0, or an
+ * error if the instruction cannot be (the caller stops the domain).
+ */
+int hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
 
 /*
  * An access to guest-physical address gpa that v's nested table did not
@@ -243,8 +255,11 @@ void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
 int hvm_mmio_access(struct vcpu *v, uint64_t gpa, bool mapped, bool write);
 
 struct insn_mem;
-/* A string instruction st that reached memory with nothing behind it
- * (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
+/* Fetches and decodes the instruction at v's rip (asm/insn.h): 0, or an error. */
+int hvm_decode_insn(struct vcpu *v, struct insn_mem *st);
+
+/* A string instruction st that reached memory with nothing behind it, or
+ * an INS or OUTS at a port with nothing behind it (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
  * or an error if it cannot be (the domain must stop). */
 int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
 

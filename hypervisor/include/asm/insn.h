@@ -11,7 +11,8 @@
 
 #define INSN_MAX_LEN 15
 
-enum insn_string { INSN_STRING_NONE, INSN_MOVS, INSN_STOS, INSN_LODS };
+/* INS and OUTS: the port side is a port with nothing behind it (hvm/io.c). */
+enum insn_string { INSN_STRING_NONE, INSN_MOVS, INSN_STOS, INSN_LODS, INSN_INS, INSN_OUTS };
 enum insn_seg { INSN_SEG_DEFAULT, INSN_SEG_ES, INSN_SEG_CS, INSN_SEG_SS, INSN_SEG_DS,
 		INSN_SEG_FS, INSN_SEG_GS };
 
@@ -25,8 +26,8 @@ struct insn_mem {
 	uint64_t imm;           /* stores of an immediate: the value */
 	bool exchange;          /* XCHG: a store whose register also gets the old value */
 	bool reg_high8;         /* the register operand is AH, CH, DH or BH: bits 8-15 of reg */
-	enum insn_string string; /* MOVS, STOS, LODS (size: each element); else NONE */
-	bool rep;               /* string: an F3 or F2 prefix (both repeat MOVS/STOS/LODS) */
+	enum insn_string string; /* MOVS, STOS, LODS, INS, OUTS (size: each element); else NONE */
+	bool rep;               /* string: an F3 or F2 prefix (both repeat all five) */
 	unsigned int addr_size; /* A0-AD: address size, 8, 4 or 2 (bytes of rcx/rsi/rdi used) */
 	enum insn_seg seg;      /* string: the source's segment override, or DEFAULT (DS) */
 };
@@ -37,8 +38,9 @@ struct insn_mem {
  * mode): MOV r/m,reg (88/89), MOV reg,r/m (8A/8B), MOV r/m,imm (C6/C7 /0),
  * XCHG r/m,reg (86/87), MOVZX reg,r/m8/16 (0F B6/B7), MOV al/ax/eax/rax to
  * and from an absolute address (A0-A3: a load or a store of register 0),
- * and the string instructions MOVS, STOS and LODS (A4/A5, AA/AB, AC/AD:
- * string set, which insn_string.h carries out), with legacy prefixes (0x66
+ * and the string instructions MOVS, STOS and LODS (A4/A5, AA/AB, AC/AD)
+ * and INS and OUTS (6C/6D, 6E/6F; at most 4 bytes each: string set, which
+ * insn_string.h carries out), with legacy prefixes (0x66
  * and 0x67 flip the operand and address size) and, in 64-bit code only,
  * REX. Returns 0, -EINVAL for anything else (or a register-only form, or
  * another code_bits), -ENODATA if the avail bytes end inside the

@@ -1,9 +1,10 @@
 /*
  * Carrying out MOVS, STOS and LODS (decoded by insn_decode_mem) when one of
- * their accesses reaches guest-physical memory with nothing behind it: each
- * element's RAM side is read or written, its unbacked side reads all-ones
- * and drops writes, and rcx/rsi/rdi/rax end as the CPU leaves them. Pure:
- * the guest's translation and memory come through string_mem_ops.
+ * their accesses reaches guest-physical memory with nothing behind it, and
+ * INS and OUTS on a port with nothing behind it: each element's RAM side is
+ * read or written, its unbacked side (or port) reads all-ones and drops
+ * writes, and rcx/rsi/rdi/rax end as the CPU leaves them. Pure: the guest's
+ * translation and memory come through string_mem_ops.
  */
 #ifndef ASM_INSN_STRING_H
 #define ASM_INSN_STRING_H
@@ -51,9 +52,9 @@ struct string_fault {
 };
 
 /*
- * Runs up to max elements of insn (a MOVS, STOS or LODS) on r. A repeated
- * instruction stops early, after the first element that touched only RAM:
- * the CPU does the rest faster itself. Returns a string_result, or a
+ * Runs up to max elements of insn (a MOVS, STOS, LODS, INS or OUTS) on r. A
+ * repeated MOVS, STOS or LODS stops early, after the first element that
+ * touched only RAM: the CPU does the rest faster itself. Returns a string_result, or a
  * negative error if an element could not be translated or its memory
  * touched (nothing of that element was written; earlier elements were, and
  * r says so).

@@ -14,4 +14,12 @@ extern paddr_t direct_map_end;
  */
 int paging_extend_direct_map(paddr_t end);
 
+/*
+ * Takes the page at va out of the map, splitting the large page around it
+ * (tables from the page allocator); on this CPU the old translation is
+ * flushed, on others it may linger. 0, -ENOMEM, or -EINVAL if va is not
+ * mapped. For guard pages, at boot: nothing ever maps the page again.
+ */
+int paging_unmap_page(uintptr_t va);
+
 #endif

@@ -136,4 +136,29 @@ struct madt_x2apic {
 } __attribute__((packed));
 _Static_assert(sizeof(struct madt_x2apic) == 16, "MADT x2APIC");
 
+/* Which LINT pin of a processor (by ACPI UID) or of all carries NMI. */
+#define MADT_LAPIC_NMI 4
+#define MADT_X2APIC_NMI 10
+#define MADT_NMI_ALL_UIDS8 0xffu
+#define MADT_NMI_ALL_UIDS32 0xffffffffu
+
+struct madt_lapic_nmi {
+	uint8_t type, length;
+	uint8_t acpi_uid; /* MADT_NMI_ALL_UIDS8: every processor */
+	uint16_t flags;
+	uint8_t lint;
+} __attribute__((packed));
+_Static_assert(sizeof(struct madt_lapic_nmi) == 6, "MADT LAPIC NMI");
+_Static_assert(__builtin_offsetof(struct madt_lapic_nmi, acpi_uid) == 2, "MADT LAPIC NMI UID");
+
+struct madt_x2apic_nmi {
+	uint8_t type, length;
+	uint16_t flags;
+	uint32_t acpi_uid; /* MADT_NMI_ALL_UIDS32: every processor */
+	uint8_t lint;
+	uint8_t reserved[3];
+} __attribute__((packed));
+_Static_assert(sizeof(struct madt_x2apic_nmi) == 12, "MADT x2APIC NMI");
+_Static_assert(__builtin_offsetof(struct madt_x2apic_nmi, acpi_uid) == 4, "MADT x2APIC NMI UID");
+
 #endif

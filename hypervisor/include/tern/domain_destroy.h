@@ -12,8 +12,12 @@
  */
 long domain_destroy(struct vcpu *caller, struct domain *d);
 
-/* Kicks d's vCPUs off their pCPUs and waits up to wait_ms for them to
- * leave; whether they did. */
-bool domain_stop_vcpus(struct domain *d, unsigned int wait_ms);
+/* Every vCPU, as domain_stop_vcpus()'s vcpus. */
+#define ALL_VCPUS (~0ull)
+
+/* Kicks d's vCPUs in vcpus (bit i = vCPU i) off their pCPUs and waits up to
+ * wait_ms for them to leave; whether they did. The caller keeps them from
+ * running again (dying, paused, offline). */
+bool domain_stop_vcpus(struct domain *d, uint64_t vcpus, unsigned int wait_ms);
 
 #endif

@@ -16,9 +16,10 @@ void sched_end_poll(struct vcpu *v);
 /* Marks d dying under the scheduler's lock: from then on no pCPU picks
  * its vCPUs (common/domain_destroy.c says why the lock matters). */
 void sched_set_dying(struct domain *d);
-/* The pCPUs d's vCPUs are running on (bit n = pCPU n), read under the
- * scheduler's lock: once d is dying, a vCPU seen stopped stays stopped. */
-uint64_t sched_running_cpus(const struct domain *d);
+/* The pCPUs d's vCPUs in vcpus (bit i = vCPU i) are running on (bit n =
+ * pCPU n), read under the scheduler's lock: once d is dying, a vCPU seen
+ * stopped stays stopped. */
+uint64_t sched_running_cpus(const struct domain *d, uint64_t vcpus);
 
 /* domain_unregister() under the scheduler's lock: once it returns no CPU
  * looks at d any more (its vCPUs must have stopped running first). */

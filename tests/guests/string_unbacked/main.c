@@ -20,6 +20,7 @@
  * many exits a long count took.
  */
 #include "lib.h"
+#include "string_insn.h"
 
 #include <public/memory.h>
 
@@ -37,22 +38,8 @@ struct hole {
 static uint8_t pages[3][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t pattern[256], buf[256];
 
-struct regs {
-	uint64_t rcx, rsi, rdi, rax;
-};
-
 /* One string instruction with these registers; DF set around it if down. */
-#define STRING(text, r, down)                                                           \
-	do {                                                                            \
-		if (down)                                                               \
-			__asm__ volatile("std\n\t" text "\n\tcld"                       \
-					 : "+c"((r).rcx), "+S"((r).rsi), "+D"((r).rdi), \
-					   "+a"((r).rax) : : "memory");                 \
-		else                                                                    \
-			__asm__ volatile(text                                           \
-					 : "+c"((r).rcx), "+S"((r).rsi), "+D"((r).rdi), \
-					   "+a"((r).rax) : : "memory");                 \
-	} while (0)
+#define STRING(text, r, down) STRING_INSN(text, r, down, 0)
 
 static bool overlaps(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
 {
@@ -105,15 +92,6 @@ static bool find_hole_domu(struct hole *h)
 	}
 	*h = (struct hole){ (uintptr_t)pages[1], (uintptr_t)pages[2] };
 	return true;
-}
-
-static void expect_regs(const char *what, const struct regs *got, const struct regs *want)
-{
-	if (got->rcx != want->rcx || got->rsi != want->rsi || got->rdi != want->rdi ||
-	    got->rax != want->rax)
-		test_failure("%s: rcx %#lx rsi %#lx rdi %#lx rax %#lx, expected %#lx %#lx %#lx %#lx",
-			     what, got->rcx, got->rsi, got->rdi, got->rax, want->rcx, want->rsi,
-			     want->rdi, want->rax);
 }
 
 /* Each of n bytes at p is want(i). */
@@ -175,12 +153,12 @@ static void check_hole_reads_ones(const struct hole *h)
 static void movs_ram_to_hole(const struct hole *h)
 {
 	uint64_t dst = h->start - 64;
-	struct regs r = { 128, (uintptr_t)pattern, dst, 0 };
-	struct regs want = { 0, (uintptr_t)pattern + 128, dst + 128, 0 };
+	struct string_regs r = { 128, (uintptr_t)pattern, dst, 0 };
+	struct string_regs want = { 0, (uintptr_t)pattern + 128, dst + 128, 0 };
 
 	memset((void *)(uintptr_t)dst, 0, 64);
 	STRING("rep movsb", r, false);
-	expect_regs("rep movsb RAM to hole", &r, &want);
+	expect_string_regs("rep movsb RAM to hole", &r, &want);
 	expect_bytes("rep movsb RAM to hole: RAM half", at(dst), 64, copy_of, pattern);
 	expect_bytes("rep movsb RAM to hole: hole half", at(h->start), 64, ones, NULL);
 }
@@ -189,12 +167,12 @@ static void movs_hole_to_ram_up(const struct hole *h)
 {
 	/* Source from the hole into the RAM after it (only read). */
 	uint64_t src = h->end - 32;
-	struct regs r = { 16, src, (uintptr_t)buf, 0 };
-	struct regs want = { 0, src + 128, (uintptr_t)buf + 128, 0 };
+	struct string_regs r = { 16, src, (uintptr_t)buf, 0 };
+	struct string_regs want = { 0, src + 128, (uintptr_t)buf + 128, 0 };
 
 	memset(buf, 0, sizeof(buf));
 	STRING("rep movsq", r, false);
-	expect_regs("rep movsq hole to RAM", &r, &want);
+	expect_string_regs("rep movsq hole to RAM", &r, &want);
 	expect_bytes("rep movsq hole to RAM: hole half", buf, 32, ones, NULL);
 	expect_bytes("rep movsq hole to RAM: RAM half", buf + 32, 96, copy_of, ram(h->end));
 }
@@ -202,13 +180,13 @@ static void movs_hole_to_ram_up(const struct hole *h)
 static void movs_ram_then_hole_read(const struct hole *h)
 {
 	uint64_t src = h->start - 32;
-	struct regs r = { 16, src, (uintptr_t)buf, 0 };
-	struct regs want = { 0, src + 64, (uintptr_t)buf + 64, 0 };
+	struct string_regs r = { 16, src, (uintptr_t)buf, 0 };
+	struct string_regs want = { 0, src + 64, (uintptr_t)buf + 64, 0 };
 
 	fill(src, 0x11, 32);
 	memset(buf, 0, sizeof(buf));
 	STRING("rep movsl", r, false);
-	expect_regs("rep movsl RAM into hole (reads)", &r, &want);
+	expect_string_regs("rep movsl RAM into hole (reads)", &r, &want);
 	expect_bytes("rep movsl reads: RAM half", buf, 32, copy_of, ram(src));
 	expect_bytes("rep movsl reads: hole half", buf + 32, 32, ones, NULL);
 }
@@ -217,13 +195,13 @@ static void movs_hole_to_ram_down(const struct hole *h)
 {
 	/* Source downwards from the hole into the RAM below it. */
 	uint64_t src = h->start + 63;
-	struct regs r = { 128, src, (uintptr_t)buf + 127, 0 };
-	struct regs want = { 0, src - 128, (uintptr_t)buf - 1, 0 };
+	struct string_regs r = { 128, src, (uintptr_t)buf + 127, 0 };
+	struct string_regs want = { 0, src - 128, (uintptr_t)buf - 1, 0 };
 
 	fill(h->start - 64, 0x40, 64);
 	memset(buf, 0, sizeof(buf));
 	STRING("rep movsb", r, true);
-	expect_regs("std; rep movsb hole down into RAM", &r, &want);
+	expect_string_regs("std; rep movsb hole down into RAM", &r, &want);
 	expect_bytes("std; rep movsb: RAM half", buf, 64, copy_of, ram(h->start - 64));
 	expect_bytes("std; rep movsb: hole half", buf + 64, 64, ones, NULL);
 }
@@ -232,12 +210,12 @@ static void stos_hole_to_ram_down(const struct hole *h)
 {
 	/* Destination downwards from the hole into the RAM below it. */
 	uint64_t dst = h->start + 14;
-	struct regs r = { 16, 0, dst, 0x1234a55a };
-	struct regs want = { 0, 0, dst - 32, 0x1234a55a };
+	struct string_regs r = { 16, 0, dst, 0x1234a55a };
+	struct string_regs want = { 0, 0, dst - 32, 0x1234a55a };
 
 	memset((void *)(uintptr_t)(h->start - 32), 0, 32);
 	STRING("rep stosw", r, true);
-	expect_regs("std; rep stosw hole down into RAM", &r, &want);
+	expect_string_regs("std; rep stosw hole down into RAM", &r, &want);
 	expect_bytes("std; rep stosw: RAM half", at(h->start - 16), 16, byte_of,
 		     (void *)(uintptr_t)0xa55a);
 	expect_bytes("std; rep stosw: below it", at(h->start - 32), 16, copy_of,
@@ -248,12 +226,12 @@ static void stos_hole_to_ram_down(const struct hole *h)
 static void stos_ram_to_hole(const struct hole *h)
 {
 	uint64_t dst = h->start - 10;
-	struct regs r = { 20, 0, dst, 0x3c };
-	struct regs want = { 0, 0, dst + 20, 0x3c };
+	struct string_regs r = { 20, 0, dst, 0x3c };
+	struct string_regs want = { 0, 0, dst + 20, 0x3c };
 
 	memset((void *)(uintptr_t)(dst - 6), 0, 16);
 	STRING("rep stosb", r, false);
-	expect_regs("rep stosb RAM to hole", &r, &want);
+	expect_string_regs("rep stosb RAM to hole", &r, &want);
 	expect_bytes("rep stosb: RAM half", at(dst), 10, byte_of, (void *)(uintptr_t)0x3c3c);
 	expect_bytes("rep stosb: before it", at(dst - 6), 6, copy_of, (const uint8_t[6]){ 0 });
 }
@@ -262,61 +240,61 @@ static void stos_ram_to_hole_dwords(const struct hole *h)
 {
 	/* Unaligned: the middle element straddles RAM and the hole. */
 	uint64_t dst = h->start - 6;
-	struct regs r = { 3, 0, dst, 0xdeadbeefcafe1234ull };
-	struct regs want = { 0, 0, dst + 12, 0xdeadbeefcafe1234ull };
+	struct string_regs r = { 3, 0, dst, 0xdeadbeefcafe1234ull };
+	struct string_regs want = { 0, 0, dst + 12, 0xdeadbeefcafe1234ull };
 	static const uint8_t le[6] = { 0x34, 0x12, 0xfe, 0xca, 0x34, 0x12 };
 
 	STRING("rep stosl", r, false);
-	expect_regs("rep stosl straddling", &r, &want);
+	expect_string_regs("rep stosl straddling", &r, &want);
 	expect_bytes("rep stosl straddling: RAM half", at(dst), 6, copy_of, le);
 }
 
 static void stos_whole_hole(const struct hole *h)
 {
 	uint64_t n = (h->end - h->start) / 8;
-	struct regs r = { n, 0, h->start, 0 };
-	struct regs want = { 0, 0, h->end, 0 };
+	struct string_regs r = { n, 0, h->start, 0 };
+	struct string_regs want = { 0, 0, h->end, 0 };
 
 	STRING("rep stosq", r, false);
-	expect_regs("rep stosq over the whole hole", &r, &want);
+	expect_string_regs("rep stosq over the whole hole", &r, &want);
 }
 
 static void lods_from_hole(const struct hole *h)
 {
-	struct regs r = { 0, h->start, 0, 0x1122334455667700ull };
-	struct regs want = r;
+	struct string_regs r = { 0, h->start, 0, 0x1122334455667700ull };
+	struct string_regs want = r;
 
 	STRING("lodsb", r, false);
 	want.rsi += 1;
 	want.rax = 0x11223344556677ffull;
-	expect_regs("lodsb from the hole", &r, &want);
+	expect_string_regs("lodsb from the hole", &r, &want);
 	r.rax = 0x1122334455660000ull;
 	STRING("lodsw", r, false);
 	want.rsi += 2;
 	want.rax = 0x112233445566ffffull;
-	expect_regs("lodsw from the hole", &r, &want);
+	expect_string_regs("lodsw from the hole", &r, &want);
 	r.rax = 0x1122334455660000ull;
 	STRING("lodsl", r, false);
 	want.rsi += 4;
 	want.rax = 0xffffffffull;
-	expect_regs("lodsl from the hole", &r, &want);
+	expect_string_regs("lodsl from the hole", &r, &want);
 	r.rax = 0;
 	STRING("lodsq", r, true);
 	want.rsi -= 8;
 	want.rax = ~0ull;
-	expect_regs("std; lodsq from the hole", &r, &want);
+	expect_string_regs("std; lodsq from the hole", &r, &want);
 }
 
 static void movs_addr32(const struct hole *h)
 {
 	/* 67: ecx counts, esi/edi address, and all three are written as 32 bits. */
 	uint64_t dst = h->start - 20;
-	struct regs r = { 0xffffffff00000000ull | 40, (uintptr_t)pattern, dst, 0 };
-	struct regs want = { 0, (uintptr_t)pattern + 40, dst + 40, 0 };
+	struct string_regs r = { 0xffffffff00000000ull | 40, (uintptr_t)pattern, dst, 0 };
+	struct string_regs want = { 0, (uintptr_t)pattern + 40, dst + 40, 0 };
 
 	memset((void *)(uintptr_t)dst, 0, 20);
 	STRING("addr32 rep movsb", r, false);
-	expect_regs("addr32 rep movsb RAM to hole", &r, &want);
+	expect_string_regs("addr32 rep movsb RAM to hole", &r, &want);
 	expect_bytes("addr32 rep movsb: RAM half", at(dst), 20, copy_of, pattern);
 }
 
@@ -324,8 +302,8 @@ static void movs_fault(const struct hole *h)
 {
 	/* The source is the hole (a nested fault); the destination is not
 	 * mapped by this guest's tables: the guest's #PF comes first. */
-	struct regs r = { 8, h->start, UNMAPPED + 8, 0 };
-	struct regs want = r;
+	struct string_regs r = { 8, h->start, UNMAPPED + 8, 0 };
+	struct string_regs want = r;
 	uint64_t cr2;
 
 	trap_caught = TRAP_NONE;
@@ -335,7 +313,7 @@ static void movs_fault(const struct hole *h)
 	if (trap_caught != PF_VECTOR || cr2 != UNMAPPED + 8)
 		test_failure("rep movsb to an unmapped address: vector %d cr2 %#lx, expected #PF at %#llx",
 			     trap_caught, cr2, UNMAPPED + 8);
-	expect_regs("rep movsb to an unmapped address", &r, &want);
+	expect_string_regs("rep movsb to an unmapped address", &r, &want);
 }
 
 /* Runs one MOV with an absolute address (opcode bytes, then the address

@@ -57,30 +57,22 @@ static int run(const struct tc_backend_opts *o)
 			{ ctx.uring.ring_fd, POLLIN, 0 },
 		};
 
-		if (!xbe_xs_pending(&ctx.xbe) && poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			tc_backend_log("poll: %s", strerror(errno));
+		rc = tc_backend_poll(&ctx.xbe, p, 3, -1);
+		if (rc < 0)
 			break;
-		}
+		if (!rc)
+			continue;
 		if (p[2].revents & POLLIN)
 			blk_io_reap(&ctx, 0);
-		if (p[1].revents & POLLIN)
-			xbe_handle_evtchn(&ctx.xbe);
-		if ((p[0].revents & (POLLIN | POLLHUP)) || xbe_xs_pending(&ctx.xbe)) {
-			rc = xbe_handle_xs(&ctx.xbe);
-			if (rc) {
-				tc_backend_log("lost xenstore: %s", strerror(-rc));
-				break;
-			}
-		}
+		if (tc_backend_xenbus(&ctx.xbe, p))
+			break;
 	}
-	tc_backend_log("stopping%s", tc_backend_stop ? "" : " after an error");
+	rc = tc_backend_stopping();
 	xbe_fini(&ctx.xbe);
 	tc_gntdev_close(&ctx.gnt);
 	blk_io_fini(&ctx);
 	free(ctx.gcopy);
-	return tc_backend_stop ? 0 : 1;
+	return rc;
 }
 
 int main(int argc, char **argv)

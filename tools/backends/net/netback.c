@@ -116,32 +116,24 @@ static int run(const struct tc_backend_opts *o)
 	while (!tc_backend_stop) {
 		int timeout = build_round(&ctx, &ps);
 
-		if (!xbe_xs_pending(&ctx.xbe) && poll(ps.fds, ps.n, timeout) < 0) {
-			if (errno == EINTR)
-				continue;
-			tc_backend_log("poll: %s", strerror(errno));
+		rc = tc_backend_poll(&ctx.xbe, ps.fds, ps.n, timeout);
+		if (rc < 0)
 			break;
-		}
+		if (!rc)
+			continue;
 		/* Taps first: a vif may go away in the xenstore handling below. */
 		for (unsigned i = 2; i < ps.n; i++)
 			if (ps.fds[i].revents & (POLLIN | POLLERR))
 				net_queue_tap_ready(ps.queues[i]);
-		if (ps.fds[1].revents & POLLIN)
-			xbe_handle_evtchn(&ctx.xbe);
-		if ((ps.fds[0].revents & (POLLIN | POLLHUP)) || xbe_xs_pending(&ctx.xbe)) {
-			rc = xbe_handle_xs(&ctx.xbe);
-			if (rc) {
-				tc_backend_log("lost xenstore: %s", strerror(-rc));
-				break;
-			}
-		}
+		if (tc_backend_xenbus(&ctx.xbe, ps.fds))
+			break;
 	}
-	tc_backend_log("stopping%s", tc_backend_stop ? "" : " after an error");
+	rc = tc_backend_stopping();
 	xbe_fini(&ctx.xbe);
 	free(ctx.gcopy);
 	free(ps.fds);
 	free(ps.queues);
-	return tc_backend_stop ? 0 : 1;
+	return rc;
 }
 
 int main(int argc, char **argv)

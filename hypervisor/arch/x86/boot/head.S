@@ -146,6 +146,10 @@ boot_pdpt:
 	.skip	4096
 boot_pd:
 	.skip	4 * 4096
+	/* Unmapped once the page allocator can split the 2 MiB page around it
+	 * (stack_guard.c): an overflow faults there, not in boot_pd. */
+boot_stack_guard:
+	.skip	4096
 	.globl boot_stack_top
 boot_stack:
 	.skip	STACK_SIZE

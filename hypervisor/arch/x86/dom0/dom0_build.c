@@ -273,6 +273,9 @@ int dom0_build(struct domain *d, const struct hvm_ops *hvm, const struct boot_mo
 		d->vcpu[i].id = i;
 		d->vcpu[i].pcpu = i;
 		d->vcpu[i].online = i == 0;
+		/* vCPU 0 finds its LAPIC on (tern set it up); the others start
+		 * from INIT, which turns it off. */
+		d->vcpu[i].lapic_on = i == 0;
 	}
 	rc = hvm->domain_init(d);
 	if (rc)

@@ -3,7 +3,8 @@
  * writes from. Everything passes but the interrupt command register, whose
  * IPIs may reach only dom0's own CPUs (lapic_guard.c): the other CPUs are
  * tern's; INIT and STARTUP to dom0's other CPUs start its vCPUs there
- * (vcpu_start.c); and the ID register keeps the ID tern read at boot. The
+ * (vcpu_start.c); the ID register keeps the ID tern read at boot; and the
+ * software-enable bit lets event upcalls reach the vCPU (vcpu_kick.c). The
  * page stays read-only (p2m_fix_page), so every write comes here.
  */
 #include <asm/apic.h>
@@ -82,6 +83,8 @@ void dom0_lapic_write(struct vcpu *v, unsigned int reg, uint32_t val)
 		__atomic_store_n(&logical_ids[v->id], (uint8_t)(val >> 24), __ATOMIC_RELAXED);
 	if (reg != APIC_ICR_LOW) {
 		mmio_write32(dom0_lapic_base + reg, val);
+		if (reg == APIC_SVR)
+			vcpu_lapic_switched(v, val & APIC_SVR_ENABLE);
 		return;
 	}
 	send_icr(v, val, mmio_read32(dom0_lapic_base + APIC_ICR_HIGH));

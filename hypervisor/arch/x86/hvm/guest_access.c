@@ -37,36 +37,39 @@ static bool guest_physical(struct vcpu *v, uint64_t gva, uint64_t *gpa)
 	return guest_walk(&paging, gva, read_gpa, v->domain, gpa) == 0;
 }
 
-int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+/*
+ * Copies len bytes between the guest's virtual gva and the hypervisor, a
+ * page at a time: into `into` when it is set (from the guest), else from
+ * `from` (to the guest).
+ */
+static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *into, const uint8_t *from,
+		      size_t len)
 {
-	uint8_t *out = dst;
-
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
 		uint64_t gpa;
 
-		if (!guest_physical(v, gva, &gpa) || p2m_copy_from(v->domain, gpa, out, chunk))
+		if (!guest_physical(v, gva, &gpa))
 			return -EFAULT;
-		out += chunk;
+		if (into ? p2m_copy_from(v->domain, gpa, into, chunk)
+			 : p2m_copy_to(v->domain, gpa, from, chunk))
+			return -EFAULT;
+		if (into)
+			into += chunk;
+		else
+			from += chunk;
 		gva += chunk;
 		len -= chunk;
 	}
 	return 0;
 }
 
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+{
+	return copy_guest(v, gva, dst, NULL, len);
+}
+
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-	const uint8_t *in = src;
-
-	while (len) {
-		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
-		uint64_t gpa;
-
-		if (!guest_physical(v, gva, &gpa) || p2m_copy_to(v->domain, gpa, in, chunk))
-			return -EFAULT;
-		in += chunk;
-		gva += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return copy_guest(v, gva, NULL, src, len);
 }

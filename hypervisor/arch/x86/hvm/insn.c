@@ -149,12 +149,18 @@ int insn_decode_mem(const uint8_t *bytes, size_t avail, unsigned int code_bits,
 		addr_size = addrsize_prefix ? 4 : 8;
 	else
 		addr_size = (code_bits == 16) != addrsize_prefix ? 2 : 4;
-	if (!two_byte && opcode >= 0xa0 && opcode <= 0xaf) {
+	if (!two_byte && ((opcode >= 0xa0 && opcode <= 0xaf) || (opcode >= 0x6c && opcode <= 0x6f))) {
 		out->size = (opcode & 1) ? operand_size : 1;
 		out->addr_size = addr_size;
 		out->rep = rep;
 		out->seg = seg;
-		return decode_a0_ad(opcode, i, avail, out);
+		if (opcode >= 0xa0)
+			return decode_a0_ad(opcode, i, avail, out);
+		/* INS/OUTS: REX.W changes nothing, ports take at most 4 bytes. */
+		out->size = MIN(out->size, 4u);
+		out->string = opcode < 0x6e ? INSN_INS : INSN_OUTS;
+		out->len = i;
+		return 0;
 	}
 	if (i + 1 > avail)
 		return -ENODATA;

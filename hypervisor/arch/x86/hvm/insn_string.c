@@ -73,6 +73,18 @@ static int access(const struct string_regs *r, const struct string_mem_ops *ops,
 	return 0;
 }
 
+/* Memory at ds:rsi is read (and rsi moves). */
+static bool reads_source(enum insn_string s)
+{
+	return s == INSN_MOVS || s == INSN_LODS || s == INSN_OUTS;
+}
+
+/* Memory at es:rdi is written (and rdi moves). */
+static bool writes_destination(enum insn_string s)
+{
+	return s == INSN_MOVS || s == INSN_STOS || s == INSN_INS;
+}
+
 /* One element: its accesses, then its registers. 0, FAULTED, NOT_CANONICAL or an error. */
 static int element(const struct insn_mem *insn, struct string_regs *r,
 		   const struct string_mem_ops *ops, void *ctx, bool *unbacked,
@@ -81,14 +93,18 @@ static int element(const struct insn_mem *insn, struct string_regs *r,
 	uint64_t src = linear(r, r->src_base, r->rsi, insn->addr_size);
 	uint64_t dst = linear(r, 0, r->rdi, insn->addr_size);
 	uint64_t step = r->df ? -(uint64_t)insn->size : insn->size;
+	/* The port of INS and OUTS has nothing behind it: INS reads all-ones
+	 * from it, OUTS's value goes nowhere. */
+	uint64_t value = insn->string == INSN_INS ? ~0ull : r->rax;
 	uint8_t data[8];
 	int rc = 0;
 
+	*unbacked |= insn->string == INSN_INS || insn->string == INSN_OUTS;
 	for (unsigned int b = 0; b < sizeof(data); b++)
-		data[b] = (uint8_t)(r->rax >> (8 * b));
-	if (insn->string != INSN_STOS)
+		data[b] = (uint8_t)(value >> (8 * b));
+	if (reads_source(insn->string))
 		rc = access(r, ops, ctx, src, data, insn->size, false, unbacked, fault);
-	if (!rc && insn->string != INSN_LODS)
+	if (!rc && writes_destination(insn->string))
 		rc = access(r, ops, ctx, dst, data, insn->size, true, unbacked, fault);
 	if (rc)
 		return rc;
@@ -99,9 +115,9 @@ static int element(const struct insn_mem *insn, struct string_regs *r,
 			val |= (uint64_t)data[b] << (8 * b);
 		r->rax = reg_write(r->rax, val, insn->size);
 	}
-	if (insn->string != INSN_STOS)
+	if (reads_source(insn->string))
 		r->rsi = reg_write(r->rsi, r->rsi + step, insn->addr_size);
-	if (insn->string != INSN_LODS)
+	if (writes_destination(insn->string))
 		r->rdi = reg_write(r->rdi, r->rdi + step, insn->addr_size);
 	return 0;
 }

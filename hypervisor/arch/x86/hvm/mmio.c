@@ -18,13 +18,23 @@
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 
-/* Decodes the access that faulted: 0, or an error (nothing is changed). */
-static int decode_access(struct vcpu *v, struct insn_mem *st)
+int hvm_decode_insn(struct vcpu *v, struct insn_mem *st)
 {
 	uint8_t bytes[INSN_MAX_LEN];
 	size_t n = hvm->fetch_insn(v, bytes);
 
 	return insn_decode_mem(bytes, n, hvm->code_bits(v), st);
+}
+
+/* Decodes the access that faulted: 0, or an error (nothing is changed).
+ * INS and OUTS exit for their port first (hvm/io.c), never here. */
+static int decode_access(struct vcpu *v, struct insn_mem *st)
+{
+	int rc = hvm_decode_insn(v, st);
+
+	if (!rc && (st->string == INSN_INS || st->string == INSN_OUTS))
+		return -EOPNOTSUPP;
+	return rc;
 }
 
 /* The low size bytes of a value. */

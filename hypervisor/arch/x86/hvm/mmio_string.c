@@ -1,6 +1,7 @@
 /*
  * A string instruction (MOVS, STOS, LODS) that reached guest-physical
- * memory with nothing behind it: carried out a batch at a time by
+ * memory with nothing behind it, or an INS or OUTS at a port with nothing
+ * behind it (hvm/io.c): carried out a batch at a time by
  * insn_string_run() over the vCPU's registers, its accesses translated by
  * the guest's page tables with the rights its CPL has and made through the
  * domain's own view of memory (p2m_bus_read/p2m_bus_write).

@@ -45,11 +45,32 @@ void vcpu_kick(struct vcpu *v)
 			sched_wake(v);
 		return;
 	}
+	/*
+	 * Not before the vCPU has software-enabled its LAPIC, as Xen does: a
+	 * disabled LAPIC takes no interrupt. Until dom0 starts the vCPU its
+	 * pCPU waits halted in tern, where the vector would be tern's; after
+	 * the start, Linux counts an interrupt already waiting when it sets up
+	 * the LAPIC as stale. vcpu_lapic_switched() raises it later.
+	 */
+	if (!__atomic_load_n(&v->lapic_on, __ATOMIC_SEQ_CST))
+		return;
 	/* dom0's vector, sent from wherever the event came from (a domU's CPU too). */
 	if (v->pcpu == smp_processor_id())
 		lapic_self_ipi(vector);
 	else
 		lapic_send_fixed(percpu[v->pcpu].apic_id, vector);
+}
+
+void vcpu_lapic_switched(struct vcpu *v, bool on)
+{
+	uint8_t vector = vcpu_upcall_vector(v);
+
+	/* Set first, then look: a kick in between sees it on, or leaves the
+	 * pending flag for this look to find. */
+	__atomic_store_n(&v->lapic_on, on, __ATOMIC_SEQ_CST);
+	if (on && vector && v->vcpu_info &&
+	    __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+		lapic_self_ipi(vector);
 }
 
 void vcpu_send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)

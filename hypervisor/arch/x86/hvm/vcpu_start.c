@@ -9,34 +9,24 @@
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
+#include <tern/domain_destroy.h>
 #include <tern/sched.h>
 
 /* How long a STARTUP waits for an AP that just went offline to leave its pCPU. */
 #define AP_LEAVE_WAIT_MS 1000
-
-/* Waits until t is on no pCPU; false if it is still on one after the wait. */
-static bool wait_off_cpu(struct vcpu *t)
-{
-	for (unsigned int ms = 0; __atomic_load_n(&t->running, __ATOMIC_ACQUIRE); ms++) {
-		if (ms == AP_LEAVE_WAIT_MS)
-			return false;
-		mdelay(1);
-	}
-	return true;
-}
 
 /*
  * A domU's AP that is offline starts afresh in real mode at the STARTUP
  * vector, with its local APIC's registers reset (its mode stays, as after an
  * INIT on hardware), no timers and no runstate area. One that has just gone
  * offline may still be on its pCPU for a moment (it leaves at its next
- * exit): the STARTUP waits for that.
+ * exit): the STARTUP kicks it off and waits for that.
  */
 static void domu_start_ap(struct vcpu *t, uint8_t vector)
 {
 	struct vcpu_start start = { .real_mode = true, .sipi_vector = vector };
 
-	if (!wait_off_cpu(t)) {
+	if (!domain_stop_vcpus(t->domain, 1ull << t->id, AP_LEAVE_WAIT_MS)) {
 		if (domain_log_allowed(t->domain))
 			pr_warn("d%uv%u: STARTUP ignored: the vCPU did not leave its pCPU\n",
 				t->domain->id, t->id);

@@ -1,4 +1,4 @@
-/* Growing head.S's 4 GiB one-to-one map to cover all of RAM. */
+/* Growing head.S's 4 GiB one-to-one map to cover all of RAM; holes in it. */
 #include <asm/cpu.h>
 #include <asm/paging.h>
 #include <tern/errno.h>
@@ -10,6 +10,12 @@ extern uint64_t boot_pml4[PT_ENTRIES];
 
 paddr_t direct_map_end = GiB(4);
 
+/* The table an entry of a table points at. */
+static uint64_t *table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PAGE_MASK & ((1ull << 52) - 1));
+}
+
 /* The table that entry points at, allocated (zeroed) if absent. */
 static uint64_t *next_table(uint64_t *entry)
 {
@@ -20,7 +26,7 @@ static uint64_t *next_table(uint64_t *entry)
 			return NULL;
 		*entry = (uintptr_t)page | PTE_P | PTE_RW;
 	}
-	return (uint64_t *)(uintptr_t)(*entry & PAGE_MASK & ((1ull << 52) - 1));
+	return table_of(*entry);
 }
 
 static int map_one(paddr_t addr, bool huge_1g)
@@ -54,5 +60,43 @@ int paging_extend_direct_map(paddr_t end)
 			return rc;
 		direct_map_end = addr + step;
 	}
+	return 0;
+}
+
+/* The large page *entry maps becomes a table of PT_ENTRIES mappings of step
+ * bytes each (large ones again if huge), the same memory with the same rights. */
+static int split_large(uint64_t *entry, uint64_t step, bool huge)
+{
+	uint64_t *table = alloc_pages(0);
+	uint64_t base = (uintptr_t)table_of(*entry);
+
+	if (!table)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		table[i] = (base + i * step) | PTE_P | PTE_RW | (huge ? PTE_PS : 0);
+	*entry = (uintptr_t)table | PTE_P | PTE_RW;
+	return 0;
+}
+
+int paging_unmap_page(uintptr_t va)
+{
+	uint64_t *entry = &boot_pml4[(va >> 39) % PT_ENTRIES];
+	int rc;
+
+	if (!(*entry & PTE_P))
+		return -EINVAL;
+	entry = &table_of(*entry)[(va >> 30) % PT_ENTRIES];
+	if (!(*entry & PTE_P))
+		return -EINVAL;
+	if (*entry & PTE_PS && (rc = split_large(entry, MiB(2), true)))
+		return rc;
+	entry = &table_of(*entry)[(va >> 21) % PT_ENTRIES];
+	if (!(*entry & PTE_P))
+		return -EINVAL;
+	if (*entry & PTE_PS && (rc = split_large(entry, PAGE_SIZE, false)))
+		return rc;
+	table_of(*entry)[(va >> 12) % PT_ENTRIES] = 0;
+	/* Also drops a large-page TLB entry that covered va. */
+	invlpg(va);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * as a port with nothing behind it.
  */
 #include <asm/svm.h>
+#include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/string.h>
 
@@ -34,5 +35,9 @@ void svm_handle_ioio(struct vcpu *v)
 		.len = (unsigned int)(vmcb->control.exitinfo2 - vmcb->save.rip),
 	};
 
-	hvm_handle_absent_io(v, &io);
+	if (hvm_handle_absent_io(v, &io) == 0)
+		return;
+	pr_err("d%uv%u: string I/O at port %#x that tern cannot carry out\n", v->domain->id, v->id,
+	       (unsigned int)(info >> 16));
+	domain_crash(v->domain, "port I/O tern cannot carry out");
 }
