@@ -50,6 +50,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/cpu_state.c
 HV_SRCS += hypervisor/arch/x86/mm/paging.c
 HV_SRCS += hypervisor/arch/x86/mm/p2m_access.c
 HV_SRCS += hypervisor/arch/x86/mm/p2m.c
+HV_SRCS += hypervisor/arch/x86/mm/p2m_build.c
 HV_SRCS += hypervisor/arch/x86/mm/memory_op.c
 HV_SRCS += hypervisor/arch/x86/mm/domu.c
 
@@ -82,3 +83,4 @@ HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmx.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmx_caps.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmxon.c
+HV_SRCS += hypervisor/arch/x86/vmx/ept.c

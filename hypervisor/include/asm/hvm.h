@@ -23,7 +23,7 @@ struct hvm_access_state {
 	uint64_t rflags;
 	uint64_t fs_base, gs_base;
 };
-struct p2m_table_ops;
+struct p2m_format;
 struct creg_features;
 struct guest_paging;
 
@@ -151,8 +151,8 @@ struct hvm_ops {
 	 * allowed the access; false: no such MSR (#GP). */
 	bool (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	bool (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
-	/* The format of the domains' nested tables (asm/p2m_table.h). */
-	const struct p2m_table_ops *p2m_table;
+	/* The encoding of the domains' nested tables (asm/p2m_build.h). */
+	const struct p2m_format *p2m_format;
 };
 
 /*

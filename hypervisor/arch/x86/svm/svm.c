@@ -344,5 +344,5 @@ const struct hvm_ops svm_ops = {
 	.access_state = svm_access_state,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
-	.p2m_table = &npt_table_ops,
+	.p2m_format = &npt_format,
 };
