@@ -36,7 +36,7 @@ terminal_output serial
 set timeout=0
 menuentry "tern" {{
     multiboot /boot/tern.gz {cmdline}
-}}
+{modules}}}
 """
 
 # Emulated instructions per second. With clock sync=none, emulated time
@@ -66,8 +66,10 @@ class BochsMachine(Emulator):
 
     EMULATOR = "Bochs"
 
-    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ):
+    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=()):
+        """modules: "path [command line]" strings, GRUB module lines after tern's."""
         self.name = name
+        self.modules = list(modules)
         self.model = model
         self.cmdline = cmdline
         self.memory_mb = memory_mb
@@ -85,8 +87,13 @@ class BochsMachine(Emulator):
         root = os.path.join(self._dir, "iso")
         os.makedirs(os.path.join(root, "boot", "grub"))
         shutil.copy(self.kernel, os.path.join(root, "boot", "tern.gz"))
+        lines = ""
+        for i, module in enumerate(self.modules):
+            path, _, args = module.partition(" ")
+            shutil.copy(path, os.path.join(root, "boot", f"module{i}"))
+            lines += f"    module /boot/module{i} {args}\n"
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-            f.write(GRUB_CFG.format(cmdline=self.cmdline))
+            f.write(GRUB_CFG.format(cmdline=self.cmdline, modules=lines))
         iso = os.path.join(self._dir, "tern.iso")
         subprocess.run(["grub-mkrescue", "-o", iso, root], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

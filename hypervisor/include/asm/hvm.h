@@ -1,6 +1,6 @@
 /*
  * Hardware-assisted virtual CPUs. Common code sees struct vcpu and the
- * vendor interface struct hvm_ops; svm/ implements it now, vmx/ later.
+ * vendor interface struct hvm_ops, which svm/ and vmx/ implement.
  */
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
@@ -14,6 +14,7 @@
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
 #include <asm/svm_state.h>
+#include <asm/vmx_state.h>
 
 struct domain;
 struct cpuid_regs;
@@ -79,7 +80,8 @@ struct vcpu {
 	struct hypercall_state hcall;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
-	struct svm_vcpu svm;       /* the vendor's state (svm/) */
+	struct svm_vcpu svm;       /* the vendor's state (svm/ or vmx/) */
+	struct vmx_vcpu vmx;
 	struct guest_regs regs;
 	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
@@ -129,6 +131,9 @@ struct hvm_ops {
 	unsigned int (*code_bits)(const struct vcpu *v);
 	/* Loads a CR4 value hvm/creg.c allowed. */
 	void (*set_cr4)(struct vcpu *v, uint64_t value);
+	/* Loads a CR0 value hvm/creg.c allowed, entering or leaving long mode
+	 * as the CPU would (only a vendor that intercepts CR0 writes: VMX). */
+	void (*set_cr0)(struct vcpu *v, uint64_t value);
 	/* Its instruction at CS:RIP: up to INSN_MAX_LEN bytes, how many could be read. */
 	size_t (*fetch_insn)(struct vcpu *v, uint8_t *buf);
 	/* The intercepted instruction (CPUID, RDMSR, ...) is done; len is its
@@ -151,6 +156,9 @@ struct hvm_ops {
 	 * allowed the access; false: no such MSR (#GP). */
 	bool (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	bool (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+	/* The vendor's hypercall instruction, for the hypercall page's stubs
+	 * (VMMCALL, VMCALL: both three bytes, and the other one is #UD). */
+	uint8_t hypercall_insn[3];
 	/* The encoding of the domains' nested tables (asm/p2m_build.h). */
 	const struct p2m_format *p2m_format;
 };
@@ -199,6 +207,8 @@ void hvm_inject_gp(struct vcpu *v);
 /* An intercepted MOV to CR4 from general register gpr, len bytes long:
  * checked and carried out, or #GP (hvm/creg.c). */
 void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len);
+/* The same for CR0, where the vendor intercepts its writes (VMX). */
+void hvm_handle_cr0_write(struct vcpu *v, unsigned int gpr, unsigned int len);
 /* The source register and length of the MOV to control register cr at
  * CS:RIP, decoded from guest memory; false if it is not one. */
 bool hvm_decode_mov_to_cr(struct vcpu *v, unsigned int cr, unsigned int *gpr, unsigned int *len);
@@ -220,6 +230,17 @@ void hvm_host_creg_features(struct creg_features *f);
 
 /* A hypercall instruction, len bytes long, intercepted (hvm/hypercall_entry.c). */
 void hvm_hypercall(struct vcpu *v, unsigned int len);
+
+/* Sets whether reads and/or writes of msr exit (intercept) in a vendor's bitmap. */
+typedef void (*hvm_msr_bitmap_set_fn)(void *map, uint32_t msr, bool read, bool write,
+				      bool intercept);
+/* A permission bitmap that starts all open (passthrough: dom0) or all shut
+ * made to follow asm/msr_policy.h's lists (hvm/msr.c); the vendor adds its own MSRs. */
+void hvm_msr_policy_apply(void *map, bool passthrough, hvm_msr_bitmap_set_fn set);
+
+/* The ports that exit (one bit per port from port 0, bytes long): all for
+ * a domain without devices, a few for dom0 (hvm/io.c). */
+void hvm_io_bitmap_init(uint8_t *map, size_t bytes, bool passthrough);
 
 /* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
 void hvm_handle_msr(struct vcpu *v, bool write);
@@ -247,6 +268,15 @@ struct insn_mem;
  * (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
  * or an error if it cannot be (the domain must stop). */
 int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
+
+/* Up to INSN_MAX_LEN bytes of the guest's instruction at linear address va;
+ * how many could be read (hvm/guest_access.c). */
+size_t hvm_fetch_insn_at(struct vcpu *v, uint64_t va, uint8_t *buf);
+
+/* The ASID or VPID for v's next entry on this CPU and the flush it needs
+ * (asm/asid.h); *table_changed: its domain's nested table lost a
+ * translation since v last entered (hvm/tlb.c). Sets v->in_guest. */
+struct asid_vmrun hvm_tlb_enter(struct vcpu *v, bool flush_by_asid, bool *table_changed);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

@@ -1,5 +1,5 @@
-/* Intel VT-x: so far, finding it and entering VMX operation (vmx/);
- * guests run under SVM only. */
+/* Intel VT-x: finding it and entering VMX operation (vmx/); running
+ * guests is asm/vmx_ops.h's. */
 #ifndef ASM_VMX_H
 #define ASM_VMX_H
 

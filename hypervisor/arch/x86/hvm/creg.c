@@ -82,6 +82,34 @@ void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len)
 	hvm->skip_instruction(v, len);
 }
 
+/* CR0 bits whose change makes the CPU drop TLB entries. */
+#define CR0_FLUSHING (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)
+
+void hvm_handle_cr0_write(struct vcpu *v, unsigned int gpr, unsigned int len)
+{
+	struct guest_paging p;
+	uint64_t value;
+
+	if (hvm->cpl(v) != 0) {
+		hvm_inject_gp(v);
+		return;
+	}
+	value = *hvm->gpr(v, gpr);
+	if (!hvm->long_mode64(v))
+		value = (uint32_t)value;
+	/* ET is fixed to 1 on every CPU tern runs on. */
+	value |= X86_CR0_ET;
+	if (!hvm_creg_write_allowed(v, "CR0", creg_cr0_check, value)) {
+		hvm_inject_gp(v);
+		return;
+	}
+	hvm->guest_paging(v, &p);
+	if ((p.cr0 ^ value) & CR0_FLUSHING)
+		v->guest_tlb_flush = true;
+	hvm->set_cr0(v, value);
+	hvm->skip_instruction(v, len);
+}
+
 /* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */
 void hvm_handle_xsetbv(struct vcpu *v, unsigned int len)
 {

@@ -225,24 +225,13 @@ static const uint8_t tlb_control[] = {
 	[ASID_FLUSH_OWN] = VMCB_TLB_FLUSH_ASID,
 };
 
-/*
- * The ASID for this entry and what to flush (asm/asid.h). in_guest is set
- * before the domain's table epoch is read, both sequentially consistent,
- * and cleared right after VMRUN returns: p2m.c's flush_wait bumps the
- * epoch, then reads in_guest, so either it waits for this entry or this
- * entry sees its change and takes a fresh ASID (or flushes its own).
- */
+/* The ASID for this entry and what to flush (hvm_tlb_enter): a new ASID
+ * has nothing cached in the nested table's old translations either. */
 static void svm_tlb_enter(struct vcpu *v)
 {
-	uint64_t epoch;
-	struct asid_vmrun run;
+	bool table_changed;
+	struct asid_vmrun run = hvm_tlb_enter(v, svm_features.flush_by_asid, &table_changed);
 
-	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-	epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_SEQ_CST);
-	run = asid_for_vmrun(&this_cpu()->asids, smp_processor_id(), &v->asid,
-			     epoch != v->npt_epoch || v->guest_tlb_flush, svm_features.flush_by_asid);
-	__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
-	v->guest_tlb_flush = false;
 	v->svm.vmcb->control.asid = run.asid;
 	v->svm.vmcb->control.tlb_control = tlb_control[run.flush];
 }
@@ -344,5 +333,6 @@ const struct hvm_ops svm_ops = {
 	.access_state = svm_access_state,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 }, /* VMMCALL */
 	.p2m_format = &npt_format,
 };
