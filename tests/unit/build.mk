@@ -50,3 +50,4 @@ $(eval $(call unit_test,cpuid_policy,arch/x86/hvm/cpuid_policy arch/x86/hvm/xsta
 $(eval $(call unit_test,msr_policy,arch/x86/hvm/msr_policy))
 $(eval $(call unit_test,compat_xlat,common/compat_xlat))
 $(eval $(call unit_test,vmx_caps,arch/x86/vmx/vmx_caps))
+$(eval $(call unit_test,vmx_entry_check,arch/x86/vmx/entry_check))

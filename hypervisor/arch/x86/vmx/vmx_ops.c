@@ -264,8 +264,8 @@ bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcs_write(VMCS_GUEST_EFER, (val & ~(uint64_t)EFER_LMA) | (efer & EFER_LMA));
 		return true;
 	case MSR_DEBUGCTL:
-		/* Kept and read back; loaded on entry only with the "load debug
-		 * controls" entry control, which tern does not set yet. */
+		/* Loaded at each entry where the CPU has the "load debug
+		 * controls" entry control (vmx_caps), else kept and read back. */
 		vmcs_write(VMCS_GUEST_DEBUGCTL, val);
 		return true;
 	default:
