@@ -46,7 +46,7 @@ menuentry "tern" {{
 IPS = 50000000
 
 BOCHSRC = """\
-cpu: model={model}, count=1, ips={ips}
+cpu: model={model}, count={cpus}, ips={ips}
 memory: guest={memory}, host={memory}
 romimage: file={bios}
 vgaromimage: file={vga_bios}
@@ -66,9 +66,10 @@ class BochsMachine(Emulator):
 
     EMULATOR = "Bochs"
 
-    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=()):
+    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=(), cpus=1):
         """modules: "path [command line]" strings, GRUB module lines after tern's."""
         self.name = name
+        self.cpus = cpus
         self.modules = list(modules)
         self.model = model
         self.cmdline = cmdline
@@ -106,7 +107,7 @@ class BochsMachine(Emulator):
         self.bochs_log_path = os.path.join(LOG_DIR, self.name + ".bochs.log")
         bochsrc = os.path.join(self._dir, "bochsrc")
         with open(bochsrc, "w") as f:
-            f.write(BOCHSRC.format(model=self.model, ips=IPS, memory=self.memory_mb, bios=BIOS,
+            f.write(BOCHSRC.format(model=self.model, cpus=self.cpus, ips=IPS, memory=self.memory_mb, bios=BIOS,
                                    vga_bios=VGA_BIOS, iso=self._build_iso(),
                                    serial=self.serial_path, log=self.bochs_log_path))
         # Debian's Bochs has its debugger built in and stops at the first

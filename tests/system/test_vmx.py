@@ -109,3 +109,20 @@ def test_guest_under_vmx(name):
     assert "SVM" not in out
     assert not TERN_DIED.search(out, result.end()), out[result.end():][-2000:]
     assert not cpu_errors(bochs_log), cpu_errors(bochs_log)[:5]
+
+
+def test_second_cpu_enters_vmx_operation():
+    """With two CPUs the second one enables VMX for domUs (hvm_ops.cpu_enable:
+    its own IA32_FEATURE_CONTROL, VMXON kept on) or says it cannot; the
+    guest on the first runs as with one."""
+    elf = os.path.join(GUEST_DIR, "start_info.elf")
+    with BochsMachine("vmx-smp", VMX_EPT_MODEL, CMDLINE + " loglvl=all guest_loglvl=all",
+                      modules=[f"{elf} tern-test=start_info"], cpus=2) as m:
+        result = m.wait_for(RESULT)
+        assert result.group(1) == "SUCCESS", m.output[-4000:]
+        m.wait_for(POWEROFF, start=result.end(), timeout=60)
+        out, bochs_log = m.output, m.bochs_log()
+    assert "Brought up 2 CPUs" in out
+    assert "domUs on 1 pCPU(s)" in out
+    assert "cannot enable" not in out
+    assert not cpu_errors(bochs_log), cpu_errors(bochs_log)[:5]

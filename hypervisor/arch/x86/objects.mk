@@ -40,6 +40,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c
 HV_SRCS += hypervisor/arch/x86/hvm/hypercall_page.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_kick.c
 HV_SRCS += hypervisor/arch/x86/hvm/tlb.c
+HV_SRCS += hypervisor/arch/x86/hvm/run.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_start.c
 HV_SRCS += hypervisor/arch/x86/hvm/vlapic.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_time.c

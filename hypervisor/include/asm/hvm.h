@@ -278,6 +278,14 @@ size_t hvm_fetch_insn_at(struct vcpu *v, uint64_t va, uint8_t *buf);
  * translation since v last entered (hvm/tlb.c). Sets v->in_guest. */
 struct asid_vmrun hvm_tlb_enter(struct vcpu *v, bool flush_by_asid, bool *table_changed);
 
+/* The run loops (hvm/run.c) around a vendor's one trip into the guest and
+ * back (deadline: system time, 0 for none): for ever (dom0's vCPUs, which
+ * own their CPU), or for a domU's slice (hvm_ops.vcpu_run_slice's rules;
+ * the vendor saves the vCPU's state after). */
+typedef void (*hvm_enter_fn)(struct vcpu *v, uint64_t deadline);
+void hvm_run_forever(struct vcpu *v, hvm_enter_fn enter);
+void hvm_run_slice(struct vcpu *v, uint64_t deadline, hvm_enter_fn enter);
+
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */
 const struct hvm_ops *hvm_probe(void);

@@ -5,6 +5,17 @@
 
 #include <asm/vmx_caps.h>
 
+/* VMXON, VMCLEAR or VMPTRLD (insn) of the region at physical address pa:
+ * false if it failed (VMfailInvalid in CF, VMfailValid in ZF). */
+#define vmx_region_insn(insn, pa)                                                        \
+	({                                                                               \
+		bool failed_;                                                            \
+		uint64_t pa_ = (pa);                                                     \
+		__asm__ volatile(insn " %1; setbe %0" : "=qm"(failed_) : "m"(pa_)        \
+				 : "cc", "memory");                                      \
+		!failed_;                                                                \
+	})
+
 /* What vmx_probe() found on the boot CPU. */
 extern struct vmx_caps vmx_caps;
 

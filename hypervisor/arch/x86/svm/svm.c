@@ -9,7 +9,6 @@
 #include <asm/npt_build.h>
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
-#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -255,23 +254,12 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 
 static void svm_vcpu_run(struct vcpu *v)
 {
-	/* dom0 has its CPU to itself: its state stays in the registers. */
-	cpu_state_load(v);
-	for (;;)
-		svm_enter(v, 0);
+	hvm_run_forever(v, svm_enter);
 }
 
 static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 {
-	const struct domain *d = v->domain;
-
-	v->yielded = false;
-	cpu_state_load(v);
-	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
-	       !v->yielded && system_time_ns() < deadline) {
-		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
-		svm_enter(v, deadline);
-	}
+	hvm_run_slice(v, deadline, svm_enter);
 	/* Before the scheduler may hand v to another pCPU. */
 	cpu_state_save(v);
 }

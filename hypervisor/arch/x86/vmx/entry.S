@@ -8,7 +8,7 @@
  * registers then untouched. Interrupts stay off throughout: external
  * interrupts exit (pin-based control) and wait in the LAPIC for the host.
  */
-#include <asm-offsets.h>
+#include <asm/guest_regs_asm.h>
 
 #define VMCS_HOST_RSP 0x6c14
 
@@ -28,22 +28,10 @@ vmx_vmenter:
 	vmwrite	%rsp, %rax
 	jbe	.Lfailed_early
 
-	mov	%rdx, %r8		/* launched */
 	mov	(%rsi), %rax
-	mov	GREG_RBX(%rdi), %rbx
-	mov	GREG_RCX(%rdi), %rcx
-	mov	GREG_RDX(%rdi), %rdx
+	test	%rdx, %rdx		/* launched; the movs below leave the flags alone */
+	load_guest_regs_but_rsi_rdi %rdi
 	mov	GREG_RSI(%rdi), %rsi
-	mov	GREG_RBP(%rdi), %rbp
-	mov	GREG_R9(%rdi), %r9
-	mov	GREG_R10(%rdi), %r10
-	mov	GREG_R11(%rdi), %r11
-	mov	GREG_R12(%rdi), %r12
-	mov	GREG_R13(%rdi), %r13
-	mov	GREG_R14(%rdi), %r14
-	mov	GREG_R15(%rdi), %r15
-	test	%r8, %r8
-	mov	GREG_R8(%rdi), %r8	/* mov leaves the flags alone */
 	mov	GREG_RDI(%rdi), %rdi
 	jnz	1f
 	vmlaunch
@@ -60,20 +48,7 @@ vmx_vmenter:
 vmx_vmexit:
 	push	%rax			/* the guest's rax; regs at 8(%rsp) now */
 	mov	8(%rsp), %rax
-	mov	%rbx, GREG_RBX(%rax)
-	mov	%rcx, GREG_RCX(%rax)
-	mov	%rdx, GREG_RDX(%rax)
-	mov	%rsi, GREG_RSI(%rax)
-	mov	%rdi, GREG_RDI(%rax)
-	mov	%rbp, GREG_RBP(%rax)
-	mov	%r8, GREG_R8(%rax)
-	mov	%r9, GREG_R9(%rax)
-	mov	%r10, GREG_R10(%rax)
-	mov	%r11, GREG_R11(%rax)
-	mov	%r12, GREG_R12(%rax)
-	mov	%r13, GREG_R13(%rax)
-	mov	%r14, GREG_R14(%rax)
-	mov	%r15, GREG_R15(%rax)
+	save_guest_regs %rax
 	pop	%rcx			/* the guest's rax; regs at 0(%rsp) again */
 	mov	8(%rsp), %rax
 	mov	%rcx, (%rax)

@@ -30,18 +30,12 @@ extern char vmx_vmexit[];
 
 static bool vmclear(paddr_t pa)
 {
-	bool failed;
-
-	__asm__ volatile("vmclear %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
-	return !failed;
+	return vmx_region_insn("vmclear", pa);
 }
 
 static bool vmptrld(paddr_t pa)
 {
-	bool failed;
-
-	__asm__ volatile("vmptrld %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
-	return !failed;
+	return vmx_region_insn("vmptrld", pa);
 }
 
 static paddr_t vmptrst(void)

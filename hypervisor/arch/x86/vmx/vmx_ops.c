@@ -11,7 +11,6 @@
 #include <asm/vmcs.h>
 #include <asm/vmx_ops.h>
 #include <asm/x86-defs.h>
-#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -191,21 +190,12 @@ static void vmx_enter(struct vcpu *v, uint64_t deadline)
 
 static void vmx_vcpu_run(struct vcpu *v)
 {
-	/* dom0 has its CPU to itself: its state stays in the registers. */
-	cpu_state_load(v);
-	for (;;)
-		vmx_enter(v, 0);
+	hvm_run_forever(v, vmx_enter);
 }
 
 static void vmx_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 {
-	const struct domain *d = v->domain;
-
-	v->yielded = false;
-	cpu_state_load(v);
-	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
-	       !v->yielded && system_time_ns() < deadline)
-		vmx_enter(v, deadline);
+	hvm_run_slice(v, deadline, vmx_enter);
 	/* Before the scheduler may hand v to another pCPU. */
 	vmx_vmcs_unload(v);
 	cpu_state_save(v);
