@@ -60,9 +60,14 @@ void vmx_report_entry_failure(struct vcpu *v, bool launch_failed)
 		pr_err("d%uv%u: VM entry failed: %s (VM-instruction error %u)\n", v->domain->id,
 		       v->id, vmx_instruction_error_name(err), err);
 	} else {
-		pr_err("d%uv%u: VM entry refused the guest state (exit reason %#x, qualification %#lx)\n",
-		       v->domain->id, v->id, (unsigned int)vmcs_read(VMCS_EXIT_REASON),
-		       vmcs_read(VMCS_EXIT_QUALIFICATION));
+		uint32_t reason = VMX_EXIT_REASON_BASIC((uint32_t)vmcs_read(VMCS_EXIT_REASON));
+
+		pr_err("d%uv%u: VM entry failed: %s (exit reason %u, qualification %#lx)\n",
+		       v->domain->id, v->id,
+		       reason == VMX_EXIT_INVALID_GUEST_STATE ? "invalid guest state" :
+		       reason == VMX_EXIT_MSR_LOADING ? "MSR loading" :
+		       reason == VMX_EXIT_MCE_DURING_ENTRY ? "machine check during entry" : "unknown",
+		       reason, vmcs_read(VMCS_EXIT_QUALIFICATION));
 	}
 	pr_err("d%uv%u: guest state: %s\n", v->domain->id, v->id,
 	       rule ? rule : "it breaks no entry rule tern knows of");
