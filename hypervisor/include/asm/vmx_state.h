@@ -12,6 +12,10 @@ struct vmx_domain {
 	paddr_t msr_bitmap_pa; /* MSR bitmap, 4 KiB */
 };
 
+/* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE: SVM's VMLOAD/VMSAVE switch
+ * them, VMX does not (vmx_ops.c). */
+#define VMX_NR_SYSCALL_MSRS 5
+
 struct vmx_vcpu {
 	void *vmcs;           /* NULL until hvm_ops.vcpu_init */
 	paddr_t vmcs_pa;
@@ -27,6 +31,7 @@ struct vmx_vcpu {
 	uint64_t last_rip;
 	uint32_t last_exit_reason;
 	int pending_vector;   /* an interrupt waiting for the guest to take it (-1: none) */
+	uint64_t syscall_msrs[VMX_NR_SYSCALL_MSRS]; /* a domU's, while it is not running */
 };
 
 #endif

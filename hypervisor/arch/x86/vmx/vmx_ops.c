@@ -193,9 +193,23 @@ static void vmx_vcpu_run(struct vcpu *v)
 	hvm_run_forever(v, vmx_enter);
 }
 
+/*
+ * The syscall MSRs a domU reaches natively (msr_policy.h) that VM entry
+ * and exit leave alone: each domU's own on the pCPUs domUs share (tern
+ * itself uses none of them; dom0 keeps its CPU and its values).
+ */
+static const uint32_t syscall_msrs[VMX_NR_SYSCALL_MSRS] = {
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+	0xc0000102,                                     /* KERNEL_GS_BASE */
+};
+
 static void vmx_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 {
+	for (unsigned int i = 0; i < VMX_NR_SYSCALL_MSRS; i++)
+		wrmsr(syscall_msrs[i], v->vmx.syscall_msrs[i]);
 	hvm_run_slice(v, deadline, vmx_enter);
+	for (unsigned int i = 0; i < VMX_NR_SYSCALL_MSRS; i++)
+		v->vmx.syscall_msrs[i] = rdmsr(syscall_msrs[i]);
 	/* Before the scheduler may hand v to another pCPU. */
 	vmx_vmcs_unload(v);
 	cpu_state_save(v);
