@@ -23,16 +23,27 @@
 #define X86_EFLAGS_IF (1u << 9)
 #define MSR_DEBUGCTL 0x1d9
 
+/* The 128-bit descriptors INVEPT and INVVPID read (SDM vol. 3, "INVEPT",
+ * "INVVPID"): the EPT pointer, or the VPID in bits 15:0 and an address. */
+struct invept_desc {
+	uint64_t eptp, reserved;
+};
+_Static_assert(sizeof(struct invept_desc) == 16, "INVEPT descriptor");
+struct invvpid_desc {
+	uint64_t vpid, address;
+};
+_Static_assert(sizeof(struct invvpid_desc) == 16, "INVVPID descriptor");
+
 static void invept(unsigned long type, uint64_t eptp)
 {
-	struct { uint64_t eptp, zero; } desc = { eptp, 0 };
+	struct invept_desc desc = { eptp, 0 };
 
 	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
 }
 
 static void invvpid(unsigned long type, uint16_t vpid)
 {
-	struct { uint64_t vpid, address; } desc = { vpid, 0 };
+	struct invvpid_desc desc = { vpid, 0 };
 
 	__asm__ volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
 }
