@@ -38,7 +38,7 @@ include images/build.mk
 -include $(wildcard tools/backends/*/build.mk)
 -include $(wildcard bench/*/build.mk)
 
-.PHONY: all deps check check-unit check-system check-fuzz demo bench fuzz clean \
+.PHONY: all deps check check-unit check-system check-fuzz check-vmx demo bench fuzz clean \
 	install install-hypervisor install-tools deb
 all: $(ALL_TARGETS)
 
@@ -99,6 +99,11 @@ check-fuzz: $(CHECK_FUZZ)
 
 check-system: all $(SYSTEM_TEST_DEPS)
 	python3=/usr/bin/python3; $$python3 -m pytest -v -rs --durations=30 $(PYTEST_DIRS) $(PYTEST_ARGS)
+
+# Intel VT-x under Bochs, with the boots that take minutes (Debian's dom0):
+# test_vmx.py with TERN_CHECK_VMX=1 (make check runs its short boots).
+check-vmx: all $(SYSTEM_TEST_DEPS)
+	TERN_CHECK_VMX=1 /usr/bin/python3 -m pytest -v -rs --durations=30 tests/system/test_vmx.py $(PYTEST_ARGS)
 
 demo: deps
 	$(MAKE) all $(SYSTEM_TEST_DEPS)

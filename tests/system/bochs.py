@@ -49,7 +49,7 @@ menuentry "tern" {{
 IPS = 50000000
 
 BOCHSRC = """\
-cpu: model={model}, count=1, ips={ips}
+cpu: model={model}, count={cpus}, ips={ips}
 memory: guest={memory}, host={memory}
 romimage: file={bios}
 vgaromimage: file={vga_bios}
@@ -69,15 +69,15 @@ class BochsMachine(Emulator):
 
     EMULATOR = "Bochs"
 
-    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=()):
-        """modules: "path [args]" strings, as for qemu.Machine; each becomes
-        a GRUB module line (the first is tern's dom0 kernel)."""
+    def __init__(self, name, model, cmdline, memory_mb=256, kernel=TERN_GZ, modules=(), cpus=1):
+        """modules: "path [command line]" strings, GRUB module lines after tern's."""
         self.name = name
+        self.cpus = cpus
+        self.modules = list(modules)
         self.model = model
         self.cmdline = cmdline
         self.memory_mb = memory_mb
         self.kernel = kernel
-        self.modules = list(modules)
         self.output = ""
         self.started_at = None
         self._lock = threading.Condition()
@@ -94,9 +94,8 @@ class BochsMachine(Emulator):
         lines = ""
         for i, module in enumerate(self.modules):
             path, _, args = module.partition(" ")
-            name = f"module{i}"
-            shutil.copy(path, os.path.join(root, "boot", name))
-            lines += f"    module /boot/{name} {args}\n"
+            shutil.copy(path, os.path.join(root, "boot", f"module{i}"))
+            lines += f"    module /boot/module{i} {args}\n"
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
             f.write(GRUB_CFG.format(cmdline=self.cmdline, modules=lines))
         iso = os.path.join(self._dir, "tern.iso")
@@ -111,7 +110,7 @@ class BochsMachine(Emulator):
         self.bochs_log_path = os.path.join(LOG_DIR, self.name + ".bochs.log")
         bochsrc = os.path.join(self._dir, "bochsrc")
         with open(bochsrc, "w") as f:
-            f.write(BOCHSRC.format(model=self.model, ips=IPS, memory=self.memory_mb, bios=BIOS,
+            f.write(BOCHSRC.format(model=self.model, cpus=self.cpus, ips=IPS, memory=self.memory_mb, bios=BIOS,
                                    vga_bios=VGA_BIOS, iso=self._build_iso(),
                                    serial=self.serial_path, log=self.bochs_log_path))
         # Debian's Bochs has its debugger built in and stops at the first

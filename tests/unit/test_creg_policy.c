@@ -118,6 +118,29 @@ static void test_efer(void **state)
 								   0, EFER_SVME }, EFER_LME));
 }
 
+/* CR0 as a CPU checks a MOV to it (what VMX's intercepted writes go through). */
+static void test_cr0(void **state)
+{
+	struct creg_features f = { 0 };
+	struct creg_state off = { .cr0 = X86_CR0_PE | X86_CR0_ET };
+	struct creg_state lme = { .cr0 = X86_CR0_PE, .efer = EFER_LME, .cr4 = X86_CR4_PAE };
+	struct creg_state lma = { .cr0 = X86_CR0_PE | X86_CR0_PG, .efer = EFER_LME | EFER_LMA,
+				  .cr4 = X86_CR4_PAE };
+
+	(void)state;
+	assert_null(creg_cr0_check(&f, &off, X86_CR0_PE | X86_CR0_NE | X86_CR0_ET | X86_CR0_PG));
+	assert_null(creg_cr0_check(&f, &off, X86_CR0_ET | X86_CR0_NE)); /* back to real mode */
+	assert_null(creg_cr0_check(&f, &lme, 0x80050033));               /* Linux entering long mode */
+	assert_null(creg_cr0_check(&f, &off, X86_CR0_PE | X86_CR0_CD | X86_CR0_NW));
+	assert_non_null(creg_cr0_check(&f, &off, 1ull << 32 | X86_CR0_PE));
+	assert_non_null(creg_cr0_check(&f, &off, X86_CR0_PG));
+	assert_non_null(creg_cr0_check(&f, &off, X86_CR0_PE | X86_CR0_NW));
+	lme.cr4 = 0;
+	assert_non_null(creg_cr0_check(&f, &lme, X86_CR0_PE | X86_CR0_PG));
+	assert_non_null(creg_cr0_check(&f, &lma, X86_CR0_ET));            /* PE off in long mode */
+	assert_null(creg_cr0_check(&f, &lma, X86_CR0_PE | X86_CR0_NE)); /* paging off, still PE */
+}
+
 static void test_valid_bits(void **state)
 {
 	(void)state;
@@ -136,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_reserved_and_unoffered_cr4_bits),
 		cmocka_unit_test(test_cr4_transitions),
 		cmocka_unit_test(test_efer),
+		cmocka_unit_test(test_cr0),
 		cmocka_unit_test(test_valid_bits),
 	};
 

@@ -69,11 +69,15 @@ static void test_controls_are_required_plus_forced_bits(void **state)
 	assert_int_equal(c.pin, 0x16 | VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING);
 	assert_int_equal(c.proc, 0x04006172 | VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_HLT_EXITING |
 				 VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY_CTLS);
-	assert_int_equal(c.proc2, VMX_PROC2_EPT | VMX_PROC2_VPID | VMX_PROC2_UNRESTRICTED_GUEST);
+	/* Optional ones where allowed: RDTSCP (not INVPCID or XSAVES: 0xff
+	 * are all Sandy Bridge's secondary controls), the debug controls. */
+	assert_int_equal(c.proc2, VMX_PROC2_EPT | VMX_PROC2_VPID | VMX_PROC2_UNRESTRICTED_GUEST |
+				  VMX_PROC2_RDTSCP);
 	assert_int_equal(c.exit, 0x36dfb | VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_SAVE_PAT |
-				 VMX_EXIT_LOAD_PAT | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER);
+				 VMX_EXIT_LOAD_PAT | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER |
+				 VMX_EXIT_SAVE_DEBUG_CTLS);
 	assert_int_equal(c.entry, 0x11fb | VMX_ENTRY_IA32E_MODE | VMX_ENTRY_LOAD_PAT |
-				  VMX_ENTRY_LOAD_EFER);
+				  VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_DEBUG_CTLS);
 }
 
 static void test_without_true_ctls_the_old_msrs_decide(void **state)

@@ -13,6 +13,7 @@ HV_SRCS += hypervisor/arch/x86/uart.c
 HV_SRCS += hypervisor/arch/x86/vga.c
 HV_SRCS += hypervisor/arch/x86/time.c
 HV_SRCS += hypervisor/arch/x86/apic.c
+HV_SRCS += hypervisor/arch/x86/i8259.c
 HV_SRCS += hypervisor/arch/x86/acpi.c
 HV_SRCS += hypervisor/arch/x86/madt.c
 HV_SRCS += hypervisor/arch/x86/smpboot.c
@@ -39,6 +40,8 @@ HV_SRCS += hypervisor/arch/x86/hvm/guest_walk.c
 HV_SRCS += hypervisor/arch/x86/hvm/guest_access.c
 HV_SRCS += hypervisor/arch/x86/hvm/hypercall_page.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_kick.c
+HV_SRCS += hypervisor/arch/x86/hvm/tlb.c
+HV_SRCS += hypervisor/arch/x86/hvm/run.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_start.c
 HV_SRCS += hypervisor/arch/x86/hvm/vlapic.c
 HV_SRCS += hypervisor/arch/x86/hvm/vcpu_time.c
@@ -51,6 +54,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/cpu_state.c
 HV_SRCS += hypervisor/arch/x86/mm/paging.c
 HV_SRCS += hypervisor/arch/x86/mm/p2m_access.c
 HV_SRCS += hypervisor/arch/x86/mm/p2m.c
+HV_SRCS += hypervisor/arch/x86/mm/p2m_build.c
 HV_SRCS += hypervisor/arch/x86/mm/memory_op.c
 HV_SRCS += hypervisor/arch/x86/mm/domu.c
 
@@ -79,7 +83,15 @@ HV_SRCS += hypervisor/arch/x86/svm/vmcb_check.c
 HV_SRCS += hypervisor/arch/x86/svm/cr.c
 HV_SRCS += hypervisor/arch/x86/svm/guest_insn.c
 
-# Intel VT-x (detection and VMXON so far)
+# Intel VT-x
 HV_SRCS += hypervisor/arch/x86/vmx/vmx.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmx_caps.c
 HV_SRCS += hypervisor/arch/x86/vmx/vmxon.c
+HV_SRCS += hypervisor/arch/x86/vmx/ept.c
+HV_SRCS += hypervisor/arch/x86/vmx/vmx_ops.c
+HV_SRCS += hypervisor/arch/x86/vmx/entry.S
+HV_SRCS += hypervisor/arch/x86/vmx/vmcs.c
+HV_SRCS += hypervisor/arch/x86/vmx/exit.c
+HV_SRCS += hypervisor/arch/x86/vmx/guest.c
+HV_SRCS += hypervisor/arch/x86/vmx/bitmaps.c
+HV_SRCS += hypervisor/arch/x86/vmx/entry_check.c

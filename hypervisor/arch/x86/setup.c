@@ -4,6 +4,7 @@
  */
 #include <asm/apic.h>
 #include <asm/dom0.h>
+#include <asm/i8259.h>
 #include <asm/cpu_state.h>
 #include <asm/percpu.h>
 #include <asm/stack_guard.h>
@@ -171,6 +172,7 @@ void start_tern(uint32_t magic, uint32_t mbi_paddr)
 
 	khz = tsc_calibrate();
 	pr_info("TSC: %lu.%03lu MHz\n", khz / 1000, khz % 1000);
+	i8259_mask_all();
 	lapic_init(false); /* CPU0's LINT1 is dom0's to set up */
 	lapic_timer_calibrate();
 	bsp->apic_id = lapic_id();

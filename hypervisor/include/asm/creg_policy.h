@@ -40,6 +40,10 @@ typedef const char *(*creg_check_fn)(const struct creg_features *f,
 const char *creg_cr4_check(const struct creg_features *f, const struct creg_state *s,
 			   uint64_t value);
 
+/* MOV to CR0 (intercepted where the vendor owns a CR0 bit: VMX's NE). */
+const char *creg_cr0_check(const struct creg_features *f, const struct creg_state *s,
+			   uint64_t value);
+
 /* WRMSR EFER. A value that passes is loaded with the old LMA (writes to
  * LMA are ignored). */
 const char *creg_efer_check(const struct creg_features *f, const struct creg_state *s,

@@ -1,6 +1,6 @@
 /*
  * Hardware-assisted virtual CPUs. Common code sees struct vcpu and the
- * vendor interface struct hvm_ops; svm/ implements it now, vmx/ later.
+ * vendor interface struct hvm_ops, which svm/ and vmx/ implement.
  */
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
@@ -14,6 +14,7 @@
 #include <asm/spinlock.h>
 #include <asm/vlapic.h>
 #include <asm/svm_state.h>
+#include <asm/vmx_state.h>
 
 struct domain;
 struct cpuid_regs;
@@ -23,7 +24,7 @@ struct hvm_access_state {
 	uint64_t rflags;
 	uint64_t fs_base, gs_base;
 };
-struct p2m_table_ops;
+struct p2m_format;
 struct creg_features;
 struct guest_paging;
 
@@ -80,7 +81,8 @@ struct vcpu {
 	struct hypercall_state hcall;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
-	struct svm_vcpu svm;       /* the vendor's state (svm/) */
+	struct svm_vcpu svm;       /* the vendor's state (svm/ or vmx/) */
+	struct vmx_vcpu vmx;
 	struct guest_regs regs;
 	struct vcpu_cpu_state cpu_state; /* what VMRUN does not switch (cpu_state.c) */
 };
@@ -130,6 +132,9 @@ struct hvm_ops {
 	unsigned int (*code_bits)(const struct vcpu *v);
 	/* Loads a CR4 value hvm/creg.c allowed. */
 	void (*set_cr4)(struct vcpu *v, uint64_t value);
+	/* Loads a CR0 value hvm/creg.c allowed, entering or leaving long mode
+	 * as the CPU would (only a vendor that intercepts CR0 writes: VMX). */
+	void (*set_cr0)(struct vcpu *v, uint64_t value);
 	/* Its instruction at CS:RIP: up to INSN_MAX_LEN bytes, how many could be read. */
 	size_t (*fetch_insn)(struct vcpu *v, uint8_t *buf);
 	/* The intercepted instruction (CPUID, RDMSR, ...) is done; len is its
@@ -152,8 +157,11 @@ struct hvm_ops {
 	 * allowed the access; false: no such MSR (#GP). */
 	bool (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	bool (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
-	/* The format of the domains' nested tables (asm/p2m_table.h). */
-	const struct p2m_table_ops *p2m_table;
+	/* The vendor's hypercall instruction, for the hypercall page's stubs
+	 * (VMMCALL, VMCALL: both three bytes, and the other one is #UD). */
+	uint8_t hypercall_insn[3];
+	/* The encoding of the domains' nested tables (asm/p2m_build.h). */
+	const struct p2m_format *p2m_format;
 };
 
 /*
@@ -208,6 +216,8 @@ void hvm_inject_gp(struct vcpu *v);
 /* An intercepted MOV to CR4 from general register gpr, len bytes long:
  * checked and carried out, or #GP (hvm/creg.c). */
 void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len);
+/* The same for CR0, where the vendor intercepts its writes (VMX). */
+void hvm_handle_cr0_write(struct vcpu *v, unsigned int gpr, unsigned int len);
 /* The source register and length of the MOV to control register cr at
  * CS:RIP, decoded from guest memory; false if it is not one. */
 bool hvm_decode_mov_to_cr(struct vcpu *v, unsigned int cr, unsigned int *gpr, unsigned int *len);
@@ -230,20 +240,32 @@ void hvm_host_creg_features(struct creg_features *f);
 /* A hypercall instruction, len bytes long, intercepted (hvm/hypercall_entry.c). */
 void hvm_hypercall(struct vcpu *v, unsigned int len);
 
+/* Sets whether reads and/or writes of msr exit (intercept) in a vendor's bitmap. */
+typedef void (*hvm_msr_bitmap_set_fn)(void *map, uint32_t msr, bool read, bool write,
+				      bool intercept);
+/* A permission bitmap that starts all open (passthrough: dom0) or all shut
+ * made to follow asm/msr_policy.h's lists (hvm/msr.c); the vendor adds its own MSRs. */
+void hvm_msr_policy_apply(void *map, bool passthrough, hvm_msr_bitmap_set_fn set);
+
+/* The ports that exit (one bit per port from port 0, bytes long): all for
+ * a domain without devices, a few for dom0 (hvm/io.c). */
+void hvm_io_bitmap_init(uint8_t *map, size_t bytes, bool passthrough);
+
 /* RDMSR or WRMSR (write) intercepted: carried out on v's registers, or #GP (hvm/msr.c). */
 void hvm_handle_msr(struct vcpu *v, bool write);
 
-/* An intercepted IN, OUT, INS or OUTS (len bytes long) of size bytes. */
+/* An intercepted IN, OUT, INS or OUTS (len bytes long) of size bytes at port. */
 struct hvm_io {
 	unsigned int size;
 	bool in, string, rep;
 	unsigned int len;
+	uint16_t port;
 };
 /*
- * Carried out as a port with nothing behind it answers (hvm/io.c): 0, or an
- * error if the instruction cannot be (the caller stops the domain).
+ * Carried out as a port with nothing behind it answers (hvm/io.c); an
+ * instruction that cannot be stops the domain.
  */
-int hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
+void hvm_handle_absent_io(struct vcpu *v, const struct hvm_io *io);
 
 /*
  * An access to guest-physical address gpa that v's nested table did not
@@ -262,6 +284,23 @@ int hvm_decode_insn(struct vcpu *v, struct insn_mem *st);
  * an INS or OUTS at a port with nothing behind it (hvm/mmio_string.c): one batch of it carried out, or a #PF injected; 0,
  * or an error if it cannot be (the domain must stop). */
 int hvm_emulate_string(struct vcpu *v, const struct insn_mem *st);
+
+/* Up to INSN_MAX_LEN bytes of the guest's instruction at linear address va;
+ * how many could be read (hvm/guest_access.c). */
+size_t hvm_fetch_insn_at(struct vcpu *v, uint64_t va, uint8_t *buf);
+
+/* The ASID or VPID for v's next entry on this CPU and the flush it needs
+ * (asm/asid.h); *table_changed: its domain's nested table lost a
+ * translation since v last entered (hvm/tlb.c). Sets v->in_guest. */
+struct asid_vmrun hvm_tlb_enter(struct vcpu *v, bool flush_by_asid, bool *table_changed);
+
+/* The run loops (hvm/run.c) around a vendor's one trip into the guest and
+ * back (deadline: system time, 0 for none): for ever (dom0's vCPUs, which
+ * own their CPU), or for a domU's slice (hvm_ops.vcpu_run_slice's rules;
+ * the vendor saves the vCPU's state after). */
+typedef void (*hvm_enter_fn)(struct vcpu *v, uint64_t deadline);
+void hvm_run_forever(struct vcpu *v, hvm_enter_fn enter);
+void hvm_run_slice(struct vcpu *v, uint64_t deadline, hvm_enter_fn enter);
 
 /* Picks the vendor implementation this CPU supports; NULL (with the reason
  * logged) if it has none usable. */

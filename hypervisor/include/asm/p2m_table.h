@@ -1,10 +1,10 @@
 /*
  * A domain's nested table (guest-physical -> host-physical) is in the
- * vendor's format: AMD's nested page tables (svm/npt_build.c), and later
- * Intel's EPT, which has the same four levels of 512 entries and the same
- * page sizes, but other bits. mm/ and dom0/ reach the table only through
- * hvm_ops.p2m_table, with what a guest may do through a mapping in the
- * bits below, which each format encodes its own way.
+ * vendor's format: AMD's nested page tables (svm/npt_build.c) or Intel's
+ * EPT (vmx/ept.c), which have the same four levels of 512 entries and the
+ * same page sizes, but other bits. mm/ and dom0/ edit the table with
+ * asm/p2m_build.h's functions in hvm_ops.p2m_format's encoding, saying what
+ * a guest may do through a mapping in the bits below.
  */
 #ifndef ASM_P2M_TABLE_H
 #define ASM_P2M_TABLE_H
@@ -40,19 +40,5 @@ static inline uint64_t *p2m_direct_map(void *ctx, uint64_t paddr)
 	return (uint64_t *)(uintptr_t)paddr;
 }
 
-struct p2m_table_ops {
-	/* Guest-physical addresses from here up cannot be mapped. */
-	uint64_t limit;
-	/* Each as npt_build.h describes for AMD's format. */
-	int (*build_identity)(struct p2m_mem *mem, uint64_t *root_out, uint64_t limit,
-			      bool (*hidden)(void *ctx, uint64_t addr, uint64_t len),
-			      uint64_t dummy_2m);
-	int (*map_4k)(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t hpa,
-		      unsigned int access);
-	int (*translate)(struct p2m_mem *mem, uint64_t root, uint64_t gpa, uint64_t *hpa,
-			 uint64_t *page_size, bool *writable);
-	unsigned long (*count_tables)(struct p2m_mem *mem, uint64_t root);
-	void (*free_tables)(struct p2m_mem *mem, uint64_t root);
-};
 
 #endif

@@ -8,6 +8,7 @@
 #include <asm/asid.h>
 #include <asm/cpu_state.h>
 #include <asm/desc.h>
+#include <asm/vmx.h>
 #include <tern/ratelimit.h>
 
 struct vcpu;
@@ -21,7 +22,8 @@ struct percpu {
 	volatile bool online;
 	struct tss tss;
 	paddr_t svm_host_vmcb_pa; /* host state VMSAVE keeps across VMRUN */
-	struct asid_pcpu asids;   /* the ASIDs this CPU hands out (svm.c) */
+	struct asid_pcpu asids;   /* the ASIDs (SVM) or VPIDs (VMX) this CPU hands out */
+	struct vmx_cpu vmx;       /* its VMX operation (vmx/vmxon.c) */
 	struct cpu_state_pcpu state; /* whose FPU/debug/TSC_AUX state the registers hold */
 	unsigned int nmi_pending; /* NMIs taken and not yet handed on (nmi.c) */
 	uint64_t nmis_dropped;    /* on a domU pCPU: NMIs nobody wanted */

@@ -1,9 +1,20 @@
-/* Intel VT-x: so far, finding it and entering VMX operation (vmx/);
- * guests run under SVM only. */
+/* Intel VT-x: finding it and entering VMX operation (vmx/); running
+ * guests is asm/vmx_ops.h's. */
 #ifndef ASM_VMX_H
 #define ASM_VMX_H
 
 #include <asm/vmx_caps.h>
+
+/* VMXON, VMCLEAR or VMPTRLD (insn) of the region at physical address pa:
+ * false if it failed (VMfailInvalid in CF, VMfailValid in ZF). */
+#define vmx_region_insn(insn, pa)                                                        \
+	({                                                                               \
+		bool failed_;                                                            \
+		uint64_t pa_ = (pa);                                                     \
+		__asm__ volatile(insn " %1; setbe %0" : "=qm"(failed_) : "m"(pa_)        \
+				 : "cc", "memory");                                      \
+		!failed_;                                                                \
+	})
 
 /* What vmx_probe() found on the boot CPU. */
 extern struct vmx_caps vmx_caps;

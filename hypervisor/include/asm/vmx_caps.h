@@ -55,14 +55,19 @@
 /* Secondary processor-based VM-execution controls */
 #define VMX_PROC2_EPT (1u << 1)
 #define VMX_PROC2_VPID (1u << 5)
+#define VMX_PROC2_RDTSCP (1u << 3)
 #define VMX_PROC2_UNRESTRICTED_GUEST (1u << 7)
+#define VMX_PROC2_INVPCID (1u << 12)
+#define VMX_PROC2_XSAVES (1u << 20)
 /* VM-exit controls */
+#define VMX_EXIT_SAVE_DEBUG_CTLS (1u << 2)
 #define VMX_EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define VMX_EXIT_SAVE_PAT (1u << 18)
 #define VMX_EXIT_LOAD_PAT (1u << 19)
 #define VMX_EXIT_SAVE_EFER (1u << 20)
 #define VMX_EXIT_LOAD_EFER (1u << 21)
 /* VM-entry controls */
+#define VMX_ENTRY_LOAD_DEBUG_CTLS (1u << 2)
 #define VMX_ENTRY_IA32E_MODE (1u << 9)
 #define VMX_ENTRY_LOAD_PAT (1u << 14)
 #define VMX_ENTRY_LOAD_EFER (1u << 15)
@@ -141,7 +146,9 @@ _Static_assert(VMX_NR_REQUIREMENTS <= 32, "vmx_caps.missing has one bit per requ
 const char *vmx_requirement_name(enum vmx_requirement r);
 
 /* The verdict, and the VM-execution, exit and entry controls a VMCS gets:
- * tern's required bits plus those the CPU forces to 1. */
+ * tern's required bits plus those the CPU forces to 1, plus the optional
+ * ones the CPU allows (what SVM does without asking: RDTSCP, INVPCID and
+ * XSAVES run in the guest, DR7 and DEBUGCTL switch with it). */
 struct vmx_caps {
 	uint32_t missing;     /* bit n: requirement n is missing; 0: usable */
 	uint32_t revision_id; /* of the VMXON region and every VMCS */

@@ -72,7 +72,8 @@ struct domain {
 	paddr_t *p2m_ram;
 	uint64_t p2m_size;
 	struct foreign_maps foreign_maps; /* others' mappings of its RAM (p2m.c) */
-	struct svm_domain svm;            /* the vendor's state (svm/) */
+	struct svm_domain svm;            /* the vendor's state (svm/ or vmx/) */
+	struct vmx_domain vmx;
 };
 
 /* Allocates the domain's shared_info page (once) and points its vCPUs'

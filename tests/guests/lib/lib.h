@@ -78,6 +78,8 @@ static inline const struct hvm_start_info *start_info(void)
 extern uint32_t xen_cpuid_base; /* 0: no Xen leaves found */
 extern uint8_t hypercall_page[PAGE_SIZE];
 extern bool hypercall_page_ready;
+/* The direct hypercall instruction is VMCALL (Intel), not VMMCALL (find_xen_leaves). */
+extern bool hypercall_vmcall;
 
 /* This domain's id, from Xen's CPUID leaf 4 (0 if it does not say). */
 domid_t guest_domid(void);
@@ -88,13 +90,18 @@ void setup_hypercall_page(void);
 
 #ifdef __i386__
 /* From 32-bit code: ebx, ecx, edx, esi, edi, result in eax (Xen's i386
- * convention). Before the page is set up, VMMCALL directly. */
+ * convention). Before the page is set up, VMCALL or VMMCALL directly. */
 static inline long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
 			     unsigned long a3, unsigned long a4, unsigned long a5)
 {
 	long ret;
 
-	if (!hypercall_page_ready)
+	if (!hypercall_page_ready && hypercall_vmcall)
+		__asm__ volatile("vmcall"
+				 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+				 : "0"(nr)
+				 : "memory");
+	else if (!hypercall_page_ready)
 		__asm__ volatile("vmmcall"
 				 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
 				 : "0"(nr)
@@ -116,15 +123,21 @@ static inline long hypercall_direct(unsigned long nr, unsigned long a1, unsigned
 	long ret;
 
 	/* Xen may clobber argument registers it did not use; say so. */
-	__asm__ volatile("vmmcall"
-			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-			 : "a"(nr)
-			 : "memory", "rcx", "r9", "r11");
+	if (hypercall_vmcall)
+		__asm__ volatile("vmcall"
+				 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+				 : "a"(nr)
+				 : "memory", "rcx", "r9", "r11");
+	else
+		__asm__ volatile("vmmcall"
+				 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+				 : "a"(nr)
+				 : "memory", "rcx", "r9", "r11");
 	return ret;
 }
 
 /* Through stub nr of the hypercall page: 64-bit convention rdi, rsi, rdx,
- * r10, r8, result in rax. Before the page is set up, VMMCALL directly. */
+ * r10, r8, result in rax. Before the page is set up, VMCALL or VMMCALL directly. */
 static inline long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
 			     unsigned long a3, unsigned long a4, unsigned long a5)
 {

@@ -17,11 +17,21 @@ domid_t guest_domid(void)
 
 uint8_t hypercall_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 bool hypercall_page_ready;
+bool hypercall_vmcall;
+
+#define VENDOR_AMD_EBX 0x68747541   /* "Auth" */
+#define VENDOR_HYGON_EBX 0x6f677948 /* "Hygo" */
 
 /* Xen's leaves: base 0x40000000 + n * 0x100 with "XenVMMXenVMM" and at
- * least leaves base+1 (version) and base+2 (hypercall page). */
+ * least leaves base+1 (version) and base+2 (hypercall page). Also picks
+ * the direct hypercall instruction, as Linux does: VMMCALL on AMD and
+ * Hygon, VMCALL elsewhere (the other one is #UD). */
 uint32_t find_xen_leaves(void)
 {
+	uint32_t v[4];
+
+	cpuid(0, 0, v);
+	hypercall_vmcall = v[1] != VENDOR_AMD_EBX && v[1] != VENDOR_HYGON_EBX;
 	for (uint32_t base = XEN_CPUID_FIRST_LEAF; base < 0x40010000; base += 0x100) {
 		uint32_t r[4];
 

@@ -7,7 +7,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/dom0.h>
-#include <asm/p2m_table.h>
+#include <asm/p2m_build.h>
 #include <tern/console.h>
 #include <tern/errno.h>
 #include <tern/mm.h>
@@ -68,7 +68,7 @@ static uint64_t physical_limit(void)
 static void dom0_p2m_bounds(struct domain *d, struct p2m_mem *mem, uint64_t root)
 {
 	d->npt_root = root;
-	d->npt_pages = hvm->p2m_table->count_tables(mem, root);
+	d->npt_pages = p2m_build_count_tables(hvm->p2m_format, mem, root);
 	p2m_set_bounds(d, physical_limit(), d->npt_pages + P2M_DOM0_EXTRA_TABLES);
 }
 
@@ -98,11 +98,11 @@ int dom0_npt_build(struct domain *d)
 		return -ENOMEM;
 	d->scratch = (uintptr_t)dummy; /* the 2 MiB region hidden frames show */
 	d->base_frame = dom0_base_frame;
-	rc = hvm->p2m_table->build_identity(&mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
+	rc = p2m_build_identity(hvm->p2m_format, &mem, &root, physical_limit(), frame_hidden, (uintptr_t)dummy);
 	if (rc)
 		return rc;
 	dom0_lapic_base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
-	rc = hvm->p2m_table->map_4k(&mem, root, dom0_lapic_base, dom0_lapic_base, P2M_RX);
+	rc = p2m_build_map_4k(hvm->p2m_format, &mem, root, dom0_lapic_base, dom0_lapic_base, P2M_RX);
 	if (rc)
 		return rc;
 	/* Read-only for good: no p2m operation may put anything else there. */
@@ -126,7 +126,7 @@ int dom0_npt_build_ram_only(struct domain *d)
 		if (e->type != E820_RAM)
 			continue;
 		for (uint64_t a = e->addr; a < e->addr + e->size; a += PAGE_SIZE) {
-			int rc = hvm->p2m_table->map_4k(&mem, root, a, a, P2M_RWX);
+			int rc = p2m_build_map_4k(hvm->p2m_format, &mem, root, a, a, P2M_RWX);
 
 			if (rc)
 				return rc;

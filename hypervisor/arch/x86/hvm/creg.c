@@ -1,5 +1,5 @@
 /*
- * Control-register writes a vCPU makes (CR4, EFER, XCR0), checked against
+ * Control-register writes a vCPU makes (CR0, CR4, EFER, XCR0), checked against
  * what its CPUID shows and its state (asm/creg_policy.h, asm/xstate.h); and
  * #GP, the answer to a refused one. VMRUN refuses a guest state with a
  * reserved CR4 bit set (AMD APM vol. 2 §15.5.1), and QEMU stops a guest that
@@ -59,10 +59,16 @@ bool hvm_decode_mov_to_cr(struct vcpu *v, unsigned int cr, unsigned int *gpr, un
 	return true;
 }
 
-void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len)
+/* CR0 bits whose change makes the CPU drop TLB entries. */
+#define CR0_FLUSHING (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)
+
+/* A MOV to CR0 or CR4 (cr) from general register gpr, len bytes long:
+ * checked, then loaded by set, or #GP. */
+static void handle_cr_write(struct vcpu *v, unsigned int cr, unsigned int gpr, unsigned int len,
+			    void (*set)(struct vcpu *v, uint64_t value))
 {
 	struct guest_paging p;
-	uint64_t value;
+	uint64_t value, old;
 
 	if (hvm->cpl(v) != 0) {
 		hvm_inject_gp(v);
@@ -71,15 +77,29 @@ void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len)
 	value = *hvm->gpr(v, gpr);
 	if (!hvm->long_mode64(v))
 		value = (uint32_t)value; /* 32 bits outside 64-bit code */
-	if (!hvm_creg_write_allowed(v, "CR4", creg_cr4_check, value)) {
+	if (cr == 0)
+		value |= X86_CR0_ET; /* fixed to 1 on every CPU tern runs on */
+	if (!hvm_creg_write_allowed(v, cr == 0 ? "CR0" : "CR4",
+				    cr == 0 ? creg_cr0_check : creg_cr4_check, value)) {
 		hvm_inject_gp(v);
 		return;
 	}
 	hvm->guest_paging(v, &p);
-	if ((p.cr4 ^ value) & CR4_FLUSHING)
+	old = cr == 0 ? p.cr0 : p.cr4;
+	if ((old ^ value) & (cr == 0 ? CR0_FLUSHING : CR4_FLUSHING))
 		v->guest_tlb_flush = true;
-	hvm->set_cr4(v, value);
+	set(v, value);
 	hvm->skip_instruction(v, len);
+}
+
+void hvm_handle_cr4_write(struct vcpu *v, unsigned int gpr, unsigned int len)
+{
+	handle_cr_write(v, 4, gpr, len, hvm->set_cr4);
+}
+
+void hvm_handle_cr0_write(struct vcpu *v, unsigned int gpr, unsigned int len)
+{
+	handle_cr_write(v, 0, gpr, len, hvm->set_cr0);
 }
 
 /* XSETBV: index in ecx, value in edx:eax (cpu_state.c checks and loads it). */

@@ -85,6 +85,24 @@ const char *creg_cr4_check(const struct creg_features *f, const struct creg_stat
 	return NULL;
 }
 
+const char *creg_cr0_check(const struct creg_features *f, const struct creg_state *s,
+			   uint64_t value)
+{
+	(void)f;
+	if (value >> 32)
+		return "a bit of CR0[63:32] set";
+	if ((value & X86_CR0_PG) && !(value & X86_CR0_PE))
+		return "CR0.PG set with CR0.PE clear";
+	if ((value & X86_CR0_NW) && !(value & X86_CR0_CD))
+		return "CR0.NW set with CR0.CD clear";
+	if ((value & X86_CR0_PG) && !(s->cr0 & X86_CR0_PG) && (s->efer & EFER_LME) &&
+	    !(s->cr4 & X86_CR4_PAE))
+		return "paging turned on in long mode with CR4.PAE clear";
+	if (!(value & X86_CR0_PE) && (s->efer & EFER_LMA))
+		return "CR0.PE cleared in long mode";
+	return NULL;
+}
+
 const char *creg_efer_check(const struct creg_features *f, const struct creg_state *s,
 			    uint64_t value)
 {

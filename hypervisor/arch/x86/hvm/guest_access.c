@@ -5,6 +5,7 @@
  * hypervisor maps and write only what the guest may write.
  */
 #include <asm/guest_walk.h>
+#include <asm/insn.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
 #include <tern/p2m.h>
@@ -72,4 +73,19 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
 	return copy_guest(v, gva, NULL, src, len);
+}
+
+size_t hvm_fetch_insn_at(struct vcpu *v, uint64_t va, uint8_t *buf)
+{
+	size_t got = 0;
+
+	/* Page by page: the instruction may end before a hole. */
+	while (got < INSN_MAX_LEN) {
+		size_t chunk = MIN(INSN_MAX_LEN - got, PAGE_SIZE - ((va + got) & ~PAGE_MASK));
+
+		if (copy_from_guest(v, buf + got, va + got, chunk))
+			break;
+		got += chunk;
+	}
+	return got;
 }

@@ -1,7 +1,7 @@
 /* Choosing the virtualization extension once at boot, so one tern.gz runs on either vendor. */
 #include <asm/cpu.h>
 #include <asm/svm.h>
-#include <asm/vmx.h>
+#include <asm/vmx_ops.h>
 #include <tern/console.h>
 
 #define CPUID_1_ECX_VMX (1u << 5)
@@ -13,11 +13,11 @@ const struct hvm_ops *hvm_probe(void)
 {
 	if (cpuid(1, 0).ecx & CPUID_1_ECX_VMX) {
 		pr_info("HVM: Intel VT-x (VMX)\n");
-		if (vmx_probe())
-			pr_err("HVM: VMX is usable (EPT, VPID, unrestricted guest); "
-			       "running guests under VMX is not implemented yet\n");
-		else
-			pr_err("HVM: VMX cannot run tern's guests (see the VMX lines above)\n");
+		if (vmx_probe()) {
+			pr_info("HVM: running guests under VMX with EPT and VPID\n");
+			return &vmx_ops;
+		}
+		pr_err("HVM: VMX cannot run tern's guests (see the VMX lines above)\n");
 		return NULL;
 	}
 	if (cpuid(0x80000000, 0).eax >= 0x80000001 &&

@@ -1,7 +1,7 @@
 /*
  * The hypercall page: a guest writes its guest-physical address to the MSR
  * Xen's CPUID leaf names, and tern fills it with one 32-byte stub per
- * hypercall: "mov $nr, %eax; vmmcall; ret" (AMD; VMCALL on Intel later),
+ * hypercall: "mov $nr, %eax; vmmcall; ret" (VMCALL on Intel: hvm_ops),
  * int3 between them. It is written like any copy to the guest: only into
  * RAM the guest may write (p2m_copy_to).
  */
@@ -10,8 +10,6 @@
 #include <tern/hypercall.h>
 #include <tern/p2m.h>
 #include <tern/string.h>
-
-static const uint8_t vmmcall[] = { 0x0f, 0x01, 0xd9 };
 
 int hypercall_page_install(struct domain *d, uint64_t msr_value)
 {
@@ -25,7 +23,7 @@ int hypercall_page_install(struct domain *d, uint64_t msr_value)
 		if (nr < XEN_NR_HYPERCALLS) {
 			stub[0] = 0xb8; /* mov $nr, %eax */
 			memcpy(stub + 1, &nr, 4);
-			memcpy(stub + 5, vmmcall, sizeof(vmmcall));
+			memcpy(stub + 5, hvm->hypercall_insn, sizeof(hvm->hypercall_insn));
 			stub[8] = 0xc3; /* ret */
 		}
 		if (p2m_copy_to(d, msr_value + nr * sizeof(stub), stub, sizeof(stub)))

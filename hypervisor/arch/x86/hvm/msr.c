@@ -11,6 +11,19 @@
 
 #define INSN_LEN_MSR 2
 
+/* dom0 owns the machine's MSRs; a domU owns none but its own state. */
+void hvm_msr_policy_apply(void *map, bool passthrough, hvm_msr_bitmap_set_fn set)
+{
+	if (!passthrough)
+		for (unsigned int i = 0; i < msr_domu_native_count; i++)
+			set(map, msr_domu_native[i], true, true, false);
+	for (unsigned int i = 0; i < msr_always_intercepted_count; i++) {
+		const struct msr_intercept *m = &msr_always_intercepted[i];
+
+		set(map, m->msr, m->read, m->write, true);
+	}
+}
+
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr_route(msr, false, v->domain->passthrough)) {

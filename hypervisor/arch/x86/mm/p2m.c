@@ -10,7 +10,7 @@
  * may hold the grant-table lock, then foreign_lock, then a p2m_lock.
  */
 #include <asm/cpu.h>
-#include <asm/p2m_table.h>
+#include <asm/p2m_build.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/errno.h>
@@ -144,8 +144,8 @@ static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, unsigned i
 	gpa = gfn << PAGE_SHIFT;
 	if (gpa == d->p2m_fixed_gpa)
 		return -EPERM;
-	present = !hvm->p2m_table->translate(&mem, d->npt_root, gpa, &old, NULL, NULL);
-	rc = hvm->p2m_table->map_4k(&mem, d->npt_root, gpa, hpa, access);
+	present = !p2m_build_translate(hvm->p2m_format, &mem, d->npt_root, gpa, &old, NULL, NULL);
+	rc = p2m_build_map_4k(hvm->p2m_format, &mem, d->npt_root, gpa, hpa, access);
 	if (present || c.nr_freed || d->p2m_flush_owed) {
 		d->p2m_flush_owed = !flush_wait(d);
 		if (d->p2m_flush_owed) {
@@ -200,8 +200,8 @@ static bool maps_locked(struct domain *d, uint64_t gfn, paddr_t hpa)
 	struct p2m_mem mem = { .map = p2m_direct_map };
 	paddr_t now;
 
-	return d->npt_root && p2m_gfn_below(gfn, hvm->p2m_table->limit) &&
-	       !hvm->p2m_table->translate(&mem, d->npt_root, gfn << PAGE_SHIFT, &now, NULL, NULL) && now == hpa;
+	return d->npt_root && p2m_gfn_below(gfn, P2M_LIMIT) &&
+	       !p2m_build_translate(hvm->p2m_format, &mem, d->npt_root, gfn << PAGE_SHIFT, &now, NULL, NULL) && now == hpa;
 }
 
 int p2m_place(struct domain *d, uint64_t *where, uint64_t gfn, paddr_t page)
@@ -365,7 +365,7 @@ void p2m_destroy(struct domain *d)
 
 	/* Its vCPUs will not run again: what their TLBs hold is tagged with
 	 * ASIDs that no pCPU hands out again before a full flush. */
-	hvm->p2m_table->free_tables(&mem, d->npt_root);
+	p2m_build_free_tables(hvm->p2m_format, &mem, d->npt_root);
 	d->npt_root = 0;
 	if (d->npt_pages)
 		pr_err("Domain %u: %lu nested table page(s) unaccounted for\n", d->id, d->npt_pages);

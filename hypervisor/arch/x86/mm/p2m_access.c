@@ -6,7 +6,7 @@
  * hypercall at MMIO, at dom0's LAPIC page, above the direct map or at a
  * read-only grant mapping gets -EFAULT, and the hypervisor touches nothing.
  */
-#include <asm/p2m_table.h>
+#include <asm/p2m_build.h>
 #include <asm/paging.h>
 #include <tern/errno.h>
 #include <tern/p2m.h>
@@ -42,7 +42,7 @@ static void *guest_pointer_locked(struct domain *d, uint64_t gpa, bool write, en
 	*kind = GPA_OTHER;
 	if (!d->npt_root)
 		return NULL;
-	if (hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable)) {
+	if (p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable)) {
 		*kind = GPA_NOTHING;
 		return NULL;
 	}
@@ -158,7 +158,7 @@ int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa)
 	gpa = gfn << PAGE_SHIFT;
 	spin_lock(&d->p2m_lock);
 	ram = d->npt_root && d->is_ram(d, gpa) && d->base_frame(d, gpa, &base) &&
-	      !hvm->p2m_table->translate(&lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
+	      !p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
 	      writable && host_ram(now);
 	spin_unlock(&d->p2m_lock);
 	if (!ram)

@@ -9,7 +9,7 @@
  * physical interrupt stop a guest, so a domU that never exits on its own
  * still gives its CPU back when tern's timer or a kick arrives.
  */
-#include <asm-offsets.h>
+#include <asm/guest_regs_asm.h>
 
 	.text
 	.globl svm_vmrun
@@ -30,19 +30,8 @@ svm_vmrun:
 	mov	%rdi, %rax
 	vmload	%rax
 
-	mov	GREG_RBX(%rsi), %rbx
-	mov	GREG_RCX(%rsi), %rcx
-	mov	GREG_RDX(%rsi), %rdx
+	load_guest_regs_but_rsi_rdi %rsi
 	mov	GREG_RDI(%rsi), %rdi
-	mov	GREG_RBP(%rsi), %rbp
-	mov	GREG_R8(%rsi), %r8
-	mov	GREG_R9(%rsi), %r9
-	mov	GREG_R10(%rsi), %r10
-	mov	GREG_R11(%rsi), %r11
-	mov	GREG_R12(%rsi), %r12
-	mov	GREG_R13(%rsi), %r13
-	mov	GREG_R14(%rsi), %r14
-	mov	GREG_R15(%rsi), %r15
 	mov	GREG_RSI(%rsi), %rsi
 
 	sti
@@ -50,20 +39,7 @@ svm_vmrun:
 	cli
 
 	mov	8(%rsp), %rax
-	mov	%rbx, GREG_RBX(%rax)
-	mov	%rcx, GREG_RCX(%rax)
-	mov	%rdx, GREG_RDX(%rax)
-	mov	%rsi, GREG_RSI(%rax)
-	mov	%rdi, GREG_RDI(%rax)
-	mov	%rbp, GREG_RBP(%rax)
-	mov	%r8, GREG_R8(%rax)
-	mov	%r9, GREG_R9(%rax)
-	mov	%r10, GREG_R10(%rax)
-	mov	%r11, GREG_R11(%rax)
-	mov	%r12, GREG_R12(%rax)
-	mov	%r13, GREG_R13(%rax)
-	mov	%r14, GREG_R14(%rax)
-	mov	%r15, GREG_R15(%rax)
+	save_guest_regs %rax
 
 	mov	0(%rsp), %rax
 	vmsave	%rax			/* the guest's FS, GS, TR, syscall MSRs */

@@ -24,19 +24,9 @@ unsigned int svm_code_bits(const struct vcpu *v)
 size_t svm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
 	const struct vmcb_save *s = &v->svm.vmcb->save;
+
 	/* 64-bit code ignores the CS base; other modes wrap at 4 GiB. */
-	uint64_t va = svm_long_mode64(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
-	size_t got = 0;
-
-	/* Page by page: the instruction may end before a hole. */
-	while (got < INSN_MAX_LEN) {
-		size_t chunk = MIN(INSN_MAX_LEN - got, PAGE_SIZE - ((va + got) & ~PAGE_MASK));
-
-		if (copy_from_guest(v, buf + got, va + got, chunk))
-			break;
-		got += chunk;
-	}
-	return got;
+	return hvm_fetch_insn_at(v, svm_long_mode64(v) ? s->rip : (uint32_t)(s->cs.base + s->rip), buf);
 }
 
 uint64_t *svm_guest_gpr(struct vcpu *v, unsigned int reg)

@@ -31,29 +31,22 @@ static const struct msrpm_range msrpm_ranges[] = {
 #define INTERCEPT_READ 1
 #define INTERCEPT_WRITE 2
 
-static void msrpm_intercept(uint8_t *msrpm, uint32_t msr, unsigned int what)
+/* Two bits per MSR: read, write. */
+static void msrpm_set(void *map, uint32_t msr, bool read, bool write, bool intercept)
 {
+	uint8_t *msrpm = map;
+	unsigned int what = (read ? INTERCEPT_READ : 0) | (write ? INTERCEPT_WRITE : 0);
+
 	for (unsigned int i = 0; i < ARRAY_SIZE(msrpm_ranges); i++) {
 		const struct msrpm_range *r = &msrpm_ranges[i];
 
 		if (msr - r->first < MSRPM_RANGE_MSRS) {
 			uint32_t bit = 2 * (msr - r->first);
 
-			msrpm[r->offset + bit / 8] |= what << (bit % 8);
-			return;
-		}
-	}
-}
-
-static void msrpm_pass(uint8_t *msrpm, uint32_t msr)
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(msrpm_ranges); i++) {
-		const struct msrpm_range *r = &msrpm_ranges[i];
-
-		if (msr - r->first < MSRPM_RANGE_MSRS) {
-			uint32_t bit = 2 * (msr - r->first);
-
-			msrpm[r->offset + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+			if (intercept)
+				msrpm[r->offset + bit / 8] |= (uint8_t)(what << (bit % 8));
+			else
+				msrpm[r->offset + bit / 8] &= (uint8_t)~(what << (bit % 8));
 			return;
 		}
 	}
@@ -61,19 +54,10 @@ static void msrpm_pass(uint8_t *msrpm, uint32_t msr)
 
 void svm_msrpm_init(uint8_t *msrpm, bool passthrough)
 {
-	/* dom0 owns the machine's MSRs; a domU owns none but its own state. */
 	memset(msrpm, passthrough ? 0 : 0xff, MSRPM_SIZE);
-	if (!passthrough)
-		for (unsigned int i = 0; i < msr_domu_native_count; i++)
-			msrpm_pass(msrpm, msr_domu_native[i]);
-	for (unsigned int i = 0; i < msr_always_intercepted_count; i++) {
-		const struct msr_intercept *m = &msr_always_intercepted[i];
-
-		msrpm_intercept(msrpm, m->msr, (m->read ? INTERCEPT_READ : 0) |
-					       (m->write ? INTERCEPT_WRITE : 0));
-	}
+	hvm_msr_policy_apply(msrpm, passthrough, msrpm_set);
 	for (uint32_t msr = MSR_VM_CR; msr <= MSR_SVM_LAST; msr++)
-		msrpm_intercept(msrpm, msr, INTERCEPT_READ | INTERCEPT_WRITE);
+		msrpm_set(msrpm, msr, true, true, true);
 }
 
 bool svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)

@@ -9,7 +9,6 @@
 #include <asm/npt_build.h>
 #include <asm/svm.h>
 #include <asm/vmcb_check.h>
-#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -225,24 +224,13 @@ static const uint8_t tlb_control[] = {
 	[ASID_FLUSH_OWN] = VMCB_TLB_FLUSH_ASID,
 };
 
-/*
- * The ASID for this entry and what to flush (asm/asid.h). in_guest is set
- * before the domain's table epoch is read, both sequentially consistent,
- * and cleared right after VMRUN returns: p2m.c's flush_wait bumps the
- * epoch, then reads in_guest, so either it waits for this entry or this
- * entry sees its change and takes a fresh ASID (or flushes its own).
- */
+/* The ASID for this entry and what to flush (hvm_tlb_enter): a new ASID
+ * has nothing cached in the nested table's old translations either. */
 static void svm_tlb_enter(struct vcpu *v)
 {
-	uint64_t epoch;
-	struct asid_vmrun run;
+	bool table_changed;
+	struct asid_vmrun run = hvm_tlb_enter(v, svm_features.flush_by_asid, &table_changed);
 
-	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-	epoch = __atomic_load_n(&v->domain->npt_epoch, __ATOMIC_SEQ_CST);
-	run = asid_for_vmrun(&this_cpu()->asids, smp_processor_id(), &v->asid,
-			     epoch != v->npt_epoch || v->guest_tlb_flush, svm_features.flush_by_asid);
-	__atomic_store_n(&v->npt_epoch, epoch, __ATOMIC_RELEASE);
-	v->guest_tlb_flush = false;
 	v->svm.vmcb->control.asid = run.asid;
 	v->svm.vmcb->control.tlb_control = tlb_control[run.flush];
 }
@@ -266,23 +254,12 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 
 static void svm_vcpu_run(struct vcpu *v)
 {
-	/* dom0 has its CPU to itself: its state stays in the registers. */
-	cpu_state_load(v);
-	for (;;)
-		svm_enter(v, 0);
+	hvm_run_forever(v, svm_enter);
 }
 
 static void svm_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 {
-	const struct domain *d = v->domain;
-
-	v->yielded = false;
-	cpu_state_load(v);
-	while (!d->paused && !d->shutdown && !d->dying && v->online && !v->blocked &&
-	       !v->yielded && system_time_ns() < deadline) {
-		/* The slice's end or a guest timer, whichever comes first, ends the trip. */
-		svm_enter(v, deadline);
-	}
+	hvm_run_slice(v, deadline, svm_enter);
 	/* Before the scheduler may hand v to another pCPU. */
 	cpu_state_save(v);
 }
@@ -344,5 +321,6 @@ const struct hvm_ops svm_ops = {
 	.access_state = svm_access_state,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
-	.p2m_table = &npt_table_ops,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 }, /* VMMCALL */
+	.p2m_format = &npt_format,
 };

@@ -1,9 +1,10 @@
 /* Intel VT-x: reading the boot CPU's VMX capabilities and judging them (vmx_caps.c). */
 #include <asm/cpu.h>
-#include <asm/vmx.h>
+#include <asm/vmx_ops.h>
 #include <tern/console.h>
 
 struct vmx_caps vmx_caps;
+struct vmx_msrs vmx_msrs;
 
 /* IA32_FEATURE_CONTROL: enabled by the firmware, or by tern if the
  * firmware left it unlocked; returns its value afterwards. */
@@ -52,8 +53,8 @@ static void read_msrs(struct vmx_msrs *m)
 	m->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
 }
 
-/* The first step of running guests: this CPU enters VMX operation and
- * leaves it again (cpu_enable will stay in it). */
+/* Whether VMX operation works at all, before any CPU depends on it: the
+ * boot CPU enters it and leaves it again (cpu_enable then stays in it). */
 static bool try_vmxon(const struct vmx_msrs *m)
 {
 	struct vmx_cpu cpu = { 0 };
@@ -74,6 +75,7 @@ bool vmx_probe(void)
 	struct vmx_caps *c = &vmx_caps;
 
 	read_msrs(&m);
+	vmx_msrs = m;
 	/* The raw values, so a report from any machine can be replayed in
 	 * tests/unit/test_vmx_caps.c. */
 	pr_info("VMX: basic %#lx pin %#lx proc %#lx exit %#lx entry %#lx\n", m.basic, m.pinbased,

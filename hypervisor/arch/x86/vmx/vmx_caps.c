@@ -10,6 +10,11 @@
 #define EXIT_REQUIRED (VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT | \
 		       VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER)
 #define ENTRY_REQUIRED (VMX_ENTRY_IA32E_MODE | VMX_ENTRY_LOAD_PAT | VMX_ENTRY_LOAD_EFER)
+/* Set where the CPU allows them (without, the guest's instruction is #UD,
+ * or its DR7 and DEBUGCTL are not its own). */
+#define PROC2_OPTIONAL (VMX_PROC2_RDTSCP | VMX_PROC2_INVPCID | VMX_PROC2_XSAVES)
+#define EXIT_OPTIONAL VMX_EXIT_SAVE_DEBUG_CTLS
+#define ENTRY_OPTIONAL VMX_ENTRY_LOAD_DEBUG_CTLS
 
 static const char *const requirement_names[VMX_NR_REQUIREMENTS] = {
 	[VMX_REQ_ENABLED] = "VMX enabled (IA32_FEATURE_CONTROL is locked with VMX outside SMX off: "
@@ -124,9 +129,9 @@ static void decide_controls(const struct vmx_msrs *m, struct vmx_caps *caps)
 
 	caps->pin = control_value(pin, PIN_REQUIRED);
 	caps->proc = control_value(proc, PROC_REQUIRED);
-	caps->proc2 = control_value(proc2, PROC2_REQUIRED);
-	caps->exit = control_value(exit, EXIT_REQUIRED);
-	caps->entry = control_value(entry, ENTRY_REQUIRED);
+	caps->proc2 = control_value(proc2, PROC2_REQUIRED | PROC2_OPTIONAL);
+	caps->exit = control_value(exit, EXIT_REQUIRED | EXIT_OPTIONAL);
+	caps->entry = control_value(entry, ENTRY_REQUIRED | ENTRY_OPTIONAL);
 }
 
 static void decide_ept_vpid(const struct vmx_msrs *m, struct vmx_caps *caps)

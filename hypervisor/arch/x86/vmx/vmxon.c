@@ -7,15 +7,7 @@
 #include <tern/mm.h>
 #include <tern/string.h>
 
-/* Both report failure in CF (VMfailInvalid) or ZF (VMfailValid). */
-static bool vmxon(uint64_t region_pa)
-{
-	bool failed;
-
-	__asm__ volatile("vmxon %1; setbe %0" : "=qm"(failed) : "m"(region_pa) : "cc", "memory");
-	return !failed;
-}
-
+/* Reports failure in CF (VMfailInvalid) or ZF (VMfailValid). */
 static bool vmxoff(void)
 {
 	bool failed;
@@ -44,7 +36,7 @@ int vmx_cpu_on(struct vmx_cpu *c, const struct vmx_msrs *m, uint32_t revision_id
 	*(uint32_t *)c->region = revision_id;
 	write_cr0(cr0);
 	write_cr4(cr4);
-	if (!vmxon((uintptr_t)c->region)) {
+	if (!vmx_region_insn("vmxon", (uintptr_t)c->region)) {
 		pr_err("VMX: VMXON failed (CR0 %#lx, CR4 %#lx)\n", cr0, cr4);
 		vmx_cpu_off(c);
 		return -EIO;
