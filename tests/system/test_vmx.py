@@ -10,7 +10,7 @@ import re
 import pytest
 
 from bochs import NO_VMX_MODEL, VMX_EPT_MODEL, VMX_NO_EPT_MODEL, BochsMachine
-from test_guests import GUEST_DIR, POWEROFF, RESULT, TERN_DIED
+from initial_domain_guest import TERN_DIED, expect_success, guest_module
 
 CMDLINE = "console=com1 com1=115200,8n1 noreboot"
 CR0_PE_NE_PG = 0x80000021
@@ -106,20 +106,13 @@ def test_cpu_without_vmx_or_svm_is_refused():
 def test_guest_under_vmx(name):
     """The guest's own verdict and its clean poweroff, with tern on the VMX
     path all along and Bochs's CPU refusing nothing tern did."""
-    elf = os.path.join(GUEST_DIR, name + ".elf")
-    if not os.path.exists(elf):
-        pytest.fail(f"{elf} is missing: build the guests first (make check builds them)")
     with BochsMachine("vmx-guest-" + name, VMX_EPT_MODEL,
                       CMDLINE + " loglvl=all guest_loglvl=all",
-                      modules=[f"{elf} tern-test={name}"]) as m:
-        result = m.wait_for(RESULT)
-        outcome, reason = result.group(1), result.group(2).strip()
-        assert outcome == "SUCCESS", f"guest {name}: {outcome} {reason}\n" + m.output[-4000:]
-        m.wait_for(POWEROFF, start=result.end(), timeout=60)
+                      modules=[guest_module(name)]) as m:
+        expect_success(m, name)
         out, bochs_log = m.output, m.bochs_log()
     assert "dom0: starting on CPU0 with Intel VT-x" in out
     assert "SVM" not in out
-    assert not TERN_DIED.search(out, result.end()), out[result.end():][-2000:]
     assert not cpu_errors(bochs_log), cpu_errors(bochs_log)[:5]
 
 
@@ -127,12 +120,9 @@ def test_second_cpu_enters_vmx_operation():
     """With two CPUs the second one enables VMX for domUs (hvm_ops.cpu_enable:
     its own IA32_FEATURE_CONTROL, VMXON kept on) or says it cannot; the
     guest on the first runs as with one."""
-    elf = os.path.join(GUEST_DIR, "start_info.elf")
     with BochsMachine("vmx-smp", VMX_EPT_MODEL, CMDLINE + " loglvl=all guest_loglvl=all",
-                      modules=[f"{elf} tern-test=start_info"], cpus=2) as m:
-        result = m.wait_for(RESULT)
-        assert result.group(1) == "SUCCESS", m.output[-4000:]
-        m.wait_for(POWEROFF, start=result.end(), timeout=60)
+                      modules=[guest_module("start_info")], cpus=2) as m:
+        expect_success(m, "start_info")
         out, bochs_log = m.output, m.bochs_log()
     assert "Brought up 2 CPUs" in out
     assert "domUs on 1 pCPU(s)" in out
