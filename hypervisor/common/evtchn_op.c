@@ -17,6 +17,25 @@
 #include <tern/string.h>
 
 static struct spinlock evtchn_lock = SPINLOCK_INIT;
+/* dom0's vCPUs to kick (bit n: vCPU n), noted under the lock and kicked
+ * once it is dropped: a kick is an IPI, slow under QEMU (each LAPIC access
+ * takes the emulator's global lock), and the other CPU would spin for
+ * evtchn_lock meanwhile (docs/blkback.md). dom0 is never destroyed, so its
+ * vCPUs outlive the lock; other domains' kicks stay under it. */
+static uint64_t dom0_kicks;
+
+static void evtchn_unlock(void)
+{
+	uint64_t kicks = dom0_kicks;
+	struct domain *dom0;
+
+	dom0_kicks = 0;
+	spin_unlock(&evtchn_lock);
+	dom0 = kicks ? domain_by_id(0) : NULL;
+	for (unsigned int i = 0; dom0 && i < dom0->nr_vcpus && i < 64; i++)
+		if (kicks >> i & 1)
+			vcpu_kick(&dom0->vcpu[i]);
+}
 
 static struct domain *owner(const struct evtchn_domain *ed)
 {
@@ -54,8 +73,14 @@ static struct vcpu_info *ops_vcpu_info(const struct evtchn_domain *ed, unsigned 
 
 static void ops_kick(const struct evtchn_domain *ed, unsigned int vcpu)
 {
-	if (vcpu < owner(ed)->nr_vcpus)
-		vcpu_kick(&owner(ed)->vcpu[vcpu]);
+	struct domain *d = owner(ed);
+
+	if (vcpu >= d->nr_vcpus)
+		return;
+	if (d->id == 0 && vcpu < 64)
+		dom0_kicks |= 1ull << vcpu;
+	else
+		vcpu_kick(&d->vcpu[vcpu]);
 }
 
 static void ops_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
@@ -108,7 +133,7 @@ int evtchn_domain_init(struct domain *d, evtchn_port_t max_port)
 	}
 	spin_lock(&evtchn_lock);
 	d->evtchn = ed;
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 	return 0;
 }
 
@@ -117,7 +142,7 @@ void evtchn_domain_set_compat(struct domain *d, bool compat)
 	spin_lock(&evtchn_lock);
 	if (d->evtchn)
 		d->evtchn->compat_2l = compat;
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 }
 
 void evtchn_domain_destroy(struct domain *d)
@@ -130,7 +155,7 @@ void evtchn_domain_destroy(struct domain *d)
 		evtchn_teardown(&evtchn_hv_ops, ed);
 	/* From here on peers find no such domain. */
 	d->evtchn = NULL;
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 	xfree(ed);
 }
 
@@ -141,7 +166,7 @@ int evtchn_send_virq(struct domain *d, unsigned int virq, unsigned int vcpu)
 	spin_lock(&evtchn_lock);
 	if (d->evtchn)
 		rc = evtchn_raise_virq(&evtchn_hv_ops, d->evtchn, virq, vcpu);
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 	return rc;
 }
 
@@ -158,7 +183,7 @@ void evtchn_dump(const struct domain *d)
 		pr_info("  event channels: 2-level ABI, ports 0-63 pending %#lx, masked %#lx\n",
 			(unsigned long)d->shared_info->evtchn_pending[0],
 			(unsigned long)d->shared_info->evtchn_mask[0]);
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 }
 
 int evtchn_port_pending(struct domain *d, evtchn_port_t port)
@@ -168,7 +193,7 @@ int evtchn_port_pending(struct domain *d, evtchn_port_t port)
 	spin_lock(&evtchn_lock);
 	if (d->evtchn)
 		rc = evtchn_is_pending(&evtchn_hv_ops, d->evtchn, port);
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 	return rc;
 }
 
@@ -179,7 +204,7 @@ int evtchn_send_port(struct domain *d, evtchn_port_t port)
 	spin_lock(&evtchn_lock);
 	if (d->evtchn)
 		rc = evtchn_raise(&evtchn_hv_ops, d->evtchn, port);
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 	return rc;
 }
 
@@ -275,7 +300,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 	spin_lock(&evtchn_lock);
 	rc = d->evtchn ? evtchn_run(d->evtchn, cmd, &a) : -ENOSYS;
-	spin_unlock(&evtchn_lock);
+	evtchn_unlock();
 
 	if (rc == 0 && out && copy_to_guest(v, arg, &a, size))
 		rc = -EFAULT;

@@ -219,33 +219,74 @@ static int op_to_guest(struct vcpu *v, uint64_t cmd, uint64_t gva, const void *a
 	return l ? copy_abi_to_guest(v, gva, a, l) : copy_to_guest(v, gva, a, size);
 }
 
+/* The largest entry of a batch op as a guest lays it out (native or compat). */
+#define GNTTAB_ENTRY_MAX sizeof(union gnttab_entry_args)
+/* A step's entries fit one guest_span. */
+_Static_assert(GNTTAB_BATCH_STEP * GNTTAB_ENTRY_MAX <= PAGE_SIZE + 1,
+	       "a grant batch step spans at most two pages");
+_Static_assert(GUEST_SPAN_PAGES >= 2, "a grant batch step needs a two-page span");
+
+/* Entry i of a step, read from or written to the caller's array in its form. */
+static int entry_read(struct vcpu *v, uint64_t cmd, const struct guest_span *s, uint64_t i,
+		      size_t guest_size, void *a, size_t size)
+{
+	const struct xlat_layout *l = op_layout(cmd);
+	uint8_t raw[GNTTAB_ENTRY_MAX];
+
+	if (!l || !hypercall_is_compat(v))
+		return guest_span_read(s, i * guest_size, a, size);
+	if (guest_span_read(s, i * guest_size, raw, guest_size))
+		return -EFAULT;
+	compat_to_native(l, raw, a);
+	return 0;
+}
+
+static int entry_write(struct vcpu *v, uint64_t cmd, const struct guest_span *s, uint64_t i,
+		       size_t guest_size, const void *a, size_t size)
+{
+	const struct xlat_layout *l = op_layout(cmd);
+	uint8_t raw[GNTTAB_ENTRY_MAX];
+
+	if (!l || !hypercall_is_compat(v))
+		return guest_span_write(s, i * guest_size, a, size);
+	native_to_compat(l, a, raw);
+	return guest_span_write(s, i * guest_size, raw, guest_size);
+}
+
 /*
  * map, unmap and copy: count entries at arg, each with its own status, at
  * most GNTTAB_BATCH_STEP per call. The entries a call runs must all be
  * readable and writable before the first of them runs, so a bad pointer or
  * count changes nothing in that step (earlier steps stay done, as in Xen).
+ * The step's array is walked in the guest's page tables once (a guest_span):
+ * a walk per entry access cost more than a page's copy (docs/blkback.md).
+ * Each entry is still read just before it runs and written back just after.
  */
 static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count,
 			 size_t size)
 {
 	struct grant_table *gt = v->domain->grant_table;
 	size_t guest_size = op_guest_size(v, cmd, size);
+	uint8_t whole[GNTTAB_BATCH_STEP * GNTTAB_ENTRY_MAX];
 	union gnttab_entry_args a;
 	struct batch_step step;
+	struct guest_span span;
+	size_t bytes;
 
 	if (batch_step(arg, count, guest_size, GNTTAB_BATCH_STEP, &step))
 		return -EFAULT;
-	for (uint64_t i = 0; i < step.n; i++)
-		if (op_from_guest(v, cmd, &a, arg + i * guest_size, size) ||
-		    op_to_guest(v, cmd, arg + i * guest_size, &a, size))
-			return -EFAULT;
+	bytes = step.n * guest_size;
+	if (bytes && (guest_span_init(v, &span, arg, bytes) ||
+		      guest_span_read(&span, 0, whole, bytes) ||
+		      guest_span_write(&span, 0, whole, bytes)))
+		return -EFAULT;
 	if (!gt)
 		return -ENOSYS;
 	for (uint64_t i = 0; i < step.n; i++) {
-		if (op_from_guest(v, cmd, &a, arg + i * guest_size, size))
+		if (entry_read(v, cmd, &span, i, guest_size, &a, size))
 			return -EFAULT;
 		gnttab_run_one(gt, cmd, &a);
-		if (op_to_guest(v, cmd, arg + i * guest_size, &a, size))
+		if (entry_write(v, cmd, &span, i, guest_size, &a, size))
 			return -EFAULT;
 	}
 	if (step.left)

@@ -11,6 +11,8 @@
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/evtchn.h>
+#include <tern/format.h>
+#include <asm/time.h>
 #include <tern/keyhandler.h>
 #include <tern/runstate.h>
 #include <public/xen.h>
@@ -28,6 +30,36 @@ static const char *domain_state(const struct domain *d)
 static long ms_from_now(uint64_t t, uint64_t now)
 {
 	return (long)((int64_t)(t - now) / 1000000);
+}
+
+static unsigned long tsc_to_us(uint64_t ticks)
+{
+	return (unsigned long)(ticks * 1000 / tsc_khz);
+}
+
+/* Exits by kind and hypercalls by number since the vCPU started, with the
+ * time the hypervisor spent on them: two dumps apart, what a workload cost. */
+static void dump_stats(const struct vcpu_stats *s)
+{
+	static const char *const kind[VCPU_EXIT_KINDS] = {
+		"hypercall", "intr", "hlt", "npf", "io", "msr", "other",
+	};
+	char line[512];
+	size_t n = 0;
+
+	line[0] = 0;
+	for (unsigned int i = 0; i < VCPU_EXIT_KINDS && n < sizeof(line); i++)
+		n += (size_t)format_snprintf(line + n, sizeof(line) - n, " %s %lu/%lu", kind[i],
+					     (unsigned long)s->exits[i], tsc_to_us(s->exit_tsc[i]));
+	pr_info("    exits (count/us):%s; upcalls %lu\n", line, (unsigned long)s->upcalls);
+	n = 0;
+	line[0] = 0;
+	for (unsigned int i = 0; i < VCPU_COUNTED_HYPERCALLS && n < sizeof(line); i++)
+		if (s->hypercalls[i])
+			n += (size_t)format_snprintf(line + n, sizeof(line) - n, " %u:%lu/%lu", i,
+						     (unsigned long)s->hypercalls[i],
+						     tsc_to_us(s->hypercall_tsc[i]));
+	pr_info("    hypercalls (number:count/us):%s\n", line);
 }
 
 static void dump_vcpu(struct vcpu *v, uint64_t now)
@@ -49,6 +81,7 @@ static void dump_vcpu(struct vcpu *v, uint64_t now)
 	else if (!v->domain->passthrough)
 		pr_info("    timers: no singleshot, periodic every %lu ms\n",
 			(unsigned long)(t->period / 1000000));
+	dump_stats(&v->stats);
 	if (hvm)
 		hvm->vcpu_dump(v);
 }

@@ -45,6 +45,21 @@ struct hypercall_state {
 	uint64_t args[3];
 };
 
+/* Why a vCPU left guest mode, counted for the 'q' debug key (what a
+ * guest's I/O costs in exits: docs/blkback.md). */
+enum vcpu_exit_kind {
+	VCPU_EXIT_HYPERCALL, VCPU_EXIT_INTR, VCPU_EXIT_HLT, VCPU_EXIT_NPF, VCPU_EXIT_IO,
+	VCPU_EXIT_MSR, VCPU_EXIT_OTHER, VCPU_EXIT_KINDS
+};
+#define VCPU_COUNTED_HYPERCALLS 48 /* hypercall numbers counted one by one */
+struct vcpu_stats {
+	uint64_t exits[VCPU_EXIT_KINDS];
+	uint64_t exit_tsc[VCPU_EXIT_KINDS]; /* TSC ticks from #VMEXIT to the end of its handling */
+	uint64_t hypercalls[VCPU_COUNTED_HYPERCALLS]; /* by number, continuations included */
+	uint64_t hypercall_tsc[VCPU_COUNTED_HYPERCALLS]; /* in their handlers */
+	uint64_t upcalls; /* event upcalls injected */
+};
+
 struct vcpu {
 	struct domain *domain;
 	unsigned int id;
@@ -79,6 +94,7 @@ struct vcpu {
 	struct asid_vcpu asid;
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct hypercall_state hcall;
+	struct vcpu_stats stats;
 	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
 	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
 	struct svm_vcpu svm;       /* the vendor's state (svm/ or vmx/) */

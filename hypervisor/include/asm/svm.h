@@ -24,6 +24,8 @@ void svm_vmrun(paddr_t guest_vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb
 
 /* Exit handling (exit.c); returns false if the domain must stop. */
 void svm_handle_exit(struct vcpu *v);
+/* How an exit code is counted (struct vcpu_stats). */
+enum vcpu_exit_kind svm_exit_kind(uint64_t code);
 
 /* Skips the intercepted instruction of the given length (used if the CPU
  * does not save the next RIP). */

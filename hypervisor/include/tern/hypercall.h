@@ -21,6 +21,28 @@
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
 
+/*
+ * A guest-virtual range whose page walk is done once (guest_span_init), for
+ * handlers that touch one array many times: each read or write by offset
+ * then costs one nested-table lookup instead of a walk of the guest's page
+ * tables per access, and is still checked against the nested table as
+ * copy_from_guest/copy_to_guest are. A range spans at most
+ * GUEST_SPAN_PAGES pages; the walk is the guest's as it was at init (a
+ * hypercall's view of its own argument array, like a TLB entry).
+ */
+#define GUEST_SPAN_PAGES 2
+struct guest_span {
+	struct domain *d;
+	uint64_t gva;
+	size_t len;
+	uint64_t gpa[GUEST_SPAN_PAGES]; /* of each page the range touches */
+};
+/* 0, -EFAULT (a page not mapped) or -EINVAL (empty, wrapping or too long). */
+int guest_span_init(struct vcpu *v, struct guest_span *s, uint64_t gva, size_t len);
+/* len bytes at offset off of the range: 0 or -EFAULT, as copy_from/to_guest. */
+int guest_span_read(const struct guest_span *s, size_t off, void *dst, size_t len);
+int guest_span_write(const struct guest_span *s, size_t off, const void *src, size_t len);
+
 /* One entry per hypercall family (common/hypercall.c dispatches on rax). */
 long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg);
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf);

@@ -3,7 +3,8 @@
  * the grant read-only over another page of its RAM (the window), and then
  * asks the hypervisor to write its answers into the window: the runstate
  * area, hvm_op get_param, xen_version, grant_table_op and event_channel_op
- * results, the hypercall page MSR, a grant copy and vcpu_info.
+ * results, the hypercall page MSR, a grant copy, a copy batch whose array
+ * runs into the window, and vcpu_info.
  * Proves: every copy into guest memory honours the nested page table's
  * read-only mapping (the call fails with -EFAULT, or the MSR write with
  * #GP; a runstate area is accepted, as by Xen, and its updates dropped)
@@ -30,7 +31,14 @@ const char test_title[] = "hypervisor writes honour a read-only grant mapping";
 static struct grant_entry_v1 table[PAGE_SIZE / sizeof(struct grant_entry_v1)]
 	__aligned(PAGE_SIZE);
 static uint8_t granted[PAGE_SIZE] __aligned(PAGE_SIZE);
-static volatile uint8_t window[PAGE_SIZE] __aligned(PAGE_SIZE);
+/* The window, and a writable page right below it for a batch that runs
+ * from one into the other. */
+static struct {
+	uint8_t below[PAGE_SIZE];
+	volatile uint8_t window[PAGE_SIZE];
+} pages __aligned(PAGE_SIZE);
+#define window pages.window
+static uint8_t target[PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t scratch[PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t expected[PAGE_SIZE];
 
@@ -138,6 +146,30 @@ static void attack_frames(void)
 	check("GNTTABOP_copy to the window", rc ? rc : copy.status, GNTST_bad_page);
 }
 
+/* A copy batch whose array starts in writable RAM and runs into the window
+ * (its second entry straddles the two pages): every entry can be read, the
+ * second cannot be written back, so the call fails before the first runs. */
+static void attack_batch(void)
+{
+	struct gnttab_copy *ops = (void *)(pages.below + PAGE_SIZE - 64);
+	long rc;
+
+	ops[0] = (struct gnttab_copy){
+		.source = { .u.gmfn = (uintptr_t)scratch / PAGE_SIZE, .domid = DOMID_SELF },
+		.dest = { .u.gmfn = (uintptr_t)target / PAGE_SIZE, .domid = DOMID_SELF },
+		.len = 64,
+		.status = 1, /* not a GNTST_ code */
+	};
+	memset(scratch, 0x3c, sizeof(scratch));
+	memset(target, 0, sizeof(target));
+	prepare(NULL, 0);
+	rc = grant_table_op(GNTTABOP_copy, ops, 2);
+	check("GNTTABOP_copy batch running into the window", rc, -EFAULT);
+	if (target[0] || ops[0].status != 1)
+		test_failure("the batch's first copy ran (status %d) although the second entry "
+			     "cannot be written back", ops[0].status);
+}
+
 /* The same calls with a writable buffer work: the refusals above were the
  * mapping's doing. */
 static void control_calls(void)
@@ -175,6 +207,7 @@ void test_main(void)
 		return;
 	attack_hypercalls();
 	attack_frames();
+	attack_batch();
 
 	unmap = (struct gnttab_unmap_grant_ref){ .host_addr = map.host_addr, .handle = map.handle };
 	rc = grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1);

@@ -38,27 +38,67 @@ static bool guest_physical(struct vcpu *v, uint64_t gva, uint64_t *gpa)
 	return guest_walk(&paging, gva, read_gpa, v->domain, gpa) == 0;
 }
 
-/*
- * Copies len bytes between the guest's virtual gva and the hypervisor, a
- * page at a time: into `into` when it is set (from the guest), else from
- * `from` (to the guest).
- */
-static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *into, const uint8_t *from,
-		      size_t len)
+int guest_span_init(struct vcpu *v, struct guest_span *s, uint64_t gva, size_t len)
+{
+	uint64_t first = gva >> PAGE_SHIFT, pages;
+
+	if (len == 0 || gva + len - 1 < gva)
+		return -EINVAL;
+	pages = ((gva + len - 1) >> PAGE_SHIFT) - first + 1;
+	if (pages > GUEST_SPAN_PAGES)
+		return -EINVAL;
+	for (uint64_t i = 0; i < pages; i++)
+		if (!guest_physical(v, (first + i) << PAGE_SHIFT, &s->gpa[i]))
+			return -EFAULT;
+	s->d = v->domain;
+	s->gva = gva;
+	s->len = len;
+	return 0;
+}
+
+/* A read (out set) or a write (in set) of len bytes at offset off, page by page. */
+static int span_copy(const struct guest_span *s, size_t off, void *out, const void *in, size_t len)
+{
+	if (off > s->len || len > s->len - off)
+		return -EFAULT;
+	while (len) {
+		uint64_t gva = s->gva + off;
+		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
+		uint64_t gpa = s->gpa[(gva >> PAGE_SHIFT) - (s->gva >> PAGE_SHIFT)] | (gva & ~PAGE_MASK);
+		int rc = out ? p2m_copy_from(s->d, gpa, (uint8_t *)out, chunk)
+			     : p2m_copy_to(s->d, gpa, in, chunk);
+
+		if (rc)
+			return -EFAULT;
+		out = out ? (uint8_t *)out + chunk : NULL;
+		in = in ? (const uint8_t *)in + chunk : NULL;
+		off += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guest_span_read(const struct guest_span *s, size_t off, void *dst, size_t len)
+{
+	return span_copy(s, off, dst, NULL, len);
+}
+
+int guest_span_write(const struct guest_span *s, size_t off, const void *src, size_t len)
+{
+	return span_copy(s, off, NULL, src, len);
+}
+
+/* copy_from_guest and copy_to_guest: a span per page of the range. */
+static int copy_pages(struct vcpu *v, uint64_t gva, void *out, const void *in, size_t len)
 {
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & ~PAGE_MASK));
-		uint64_t gpa;
+		struct guest_span s;
 
-		if (!guest_physical(v, gva, &gpa))
+		if (guest_span_init(v, &s, gva, chunk) || span_copy(&s, 0, out, in, chunk))
 			return -EFAULT;
-		if (into ? p2m_copy_from(v->domain, gpa, into, chunk)
-			 : p2m_copy_to(v->domain, gpa, from, chunk))
-			return -EFAULT;
-		if (into)
-			into += chunk;
-		else
-			from += chunk;
+		out = out ? (uint8_t *)out + chunk : NULL;
+		in = in ? (const uint8_t *)in + chunk : NULL;
 		gva += chunk;
 		len -= chunk;
 	}
@@ -67,12 +107,12 @@ static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *into, const uint8_t
 
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 {
-	return copy_guest(v, gva, dst, NULL, len);
+	return copy_pages(v, gva, dst, NULL, len);
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-	return copy_guest(v, gva, NULL, src, len);
+	return copy_pages(v, gva, NULL, src, len);
 }
 
 size_t hvm_fetch_insn_at(struct vcpu *v, uint64_t va, uint8_t *buf)

@@ -7,6 +7,7 @@
  * holding the number again and the arguments it updated, as Xen's
  * hypercall continuations do.
  */
+#include <asm/cpu.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
 #include <tern/hypercall.h>
@@ -22,7 +23,7 @@ static uint64_t *arg_register(struct vcpu *v, unsigned int i)
 
 void hvm_hypercall(struct vcpu *v, unsigned int len)
 {
-	uint64_t *rax = hvm->gpr(v, 0), nr, args[5];
+	uint64_t *rax = hvm->gpr(v, 0), nr, args[5], start;
 	long ret;
 
 	if (hvm->cpl(v) != 0) {
@@ -34,7 +35,12 @@ void hvm_hypercall(struct vcpu *v, unsigned int len)
 	nr = *rax & hypercall_arg_max(v);
 	for (unsigned int i = 0; i < ARRAY_SIZE(args); i++)
 		args[i] = *arg_register(v, i) & hypercall_arg_max(v);
+	start = rdtsc();
 	ret = hypercall_dispatch(v, nr, args);
+	if (nr < VCPU_COUNTED_HYPERCALLS) {
+		v->stats.hypercalls[nr]++;
+		v->stats.hypercall_tsc[nr] += rdtsc() - start;
+	}
 	if (v->hcall.continued) {
 		/* Not skipped: the guest issues it again, number and updated arguments in place. */
 		*rax = nr;

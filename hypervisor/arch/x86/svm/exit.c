@@ -108,9 +108,31 @@ static void unexpected_exit(struct vcpu *v, const char *what)
 	domain_crash(v->domain, what);
 }
 
+enum vcpu_exit_kind svm_exit_kind(uint64_t code)
+{
+	switch (code) {
+	case VMCB_EXIT_VMMCALL:
+		return VCPU_EXIT_HYPERCALL;
+	case VMCB_EXIT_INTR:
+		return VCPU_EXIT_INTR;
+	case VMCB_EXIT_HLT:
+		return VCPU_EXIT_HLT;
+	case VMCB_EXIT_NPF:
+		return VCPU_EXIT_NPF;
+	case VMCB_EXIT_IOIO:
+		return VCPU_EXIT_IO;
+	case VMCB_EXIT_MSR:
+		return VCPU_EXIT_MSR;
+	default:
+		return VCPU_EXIT_OTHER;
+	}
+}
+
 void svm_handle_exit(struct vcpu *v)
 {
 	uint64_t code = v->svm.vmcb->control.exitcode;
+
+	v->stats.exits[svm_exit_kind(code)]++;
 
 	switch (code) {
 	case VMCB_EXIT_INTR:

@@ -212,8 +212,10 @@ static void svm_deliver_interrupt(struct vcpu *v)
 
 	if (v->svm.vmcb->control.vintr & VMCB_VINTR_V_IRQ)
 		return;
-	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&v->upcall_to_inject, false, __ATOMIC_ACQ_REL)) {
+		v->stats.upcalls++;
 		svm_inject_virtual_irq(v, vcpu_upcall_vector(v));
+	}
 	else if ((vector = vlapic_take_irr(&v->lapic)) >= 0)
 		svm_inject_virtual_irq(v, (uint8_t)vector);
 }
@@ -238,6 +240,8 @@ static void svm_tlb_enter(struct vcpu *v)
 /* One trip into the guest and back, with what must happen before and after. */
 static void svm_enter(struct vcpu *v, uint64_t deadline)
 {
+	uint64_t exited;
+
 	if (!v->domain->passthrough) {
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
@@ -247,9 +251,11 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 	svm_tlb_enter(v);
 	vmcb_entry_keep(&v->svm.vmcb_entry, v->svm.vmcb);
 	svm_vmrun(v->svm.vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
+	exited = rdtsc();
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	svm_nmi_after_exit(v, v->svm.vmcb->control.exitcode);
 	svm_handle_exit(v);
+	v->stats.exit_tsc[svm_exit_kind(v->svm.vmcb->control.exitcode)] += rdtsc() - exited;
 }
 
 static void svm_vcpu_run(struct vcpu *v)
