@@ -3,6 +3,8 @@
  * CPU, for both vendors' entry.S (which keep rax and rsp elsewhere). base
  * holds the struct's address: loading leaves out rsi and rdi (one of them
  * is base; the caller loads both last), saving saves everything else.
+ * Around them, the host's callee-saved registers, pushed on the way in and
+ * popped on the way out in one order for both.
  */
 #ifndef ASM_GUEST_REGS_ASM_H
 #define ASM_GUEST_REGS_ASM_H
@@ -39,6 +41,24 @@
 	mov	%r13, GREG_R13(\base)
 	mov	%r14, GREG_R14(\base)
 	mov	%r15, GREG_R15(\base)
+.endm
+
+.macro push_host_callee_saved
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+.endm
+
+.macro pop_host_callee_saved
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
 .endm
 
 #endif

@@ -14,12 +14,7 @@
 	.text
 	.globl svm_vmrun
 svm_vmrun:
-	push	%rbp
-	push	%rbx
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_host_callee_saved
 	push	%rdx			/* 16(%rsp): host VMCB */
 	push	%rsi			/*  8(%rsp): struct guest_regs */
 	push	%rdi			/*  0(%rsp): guest VMCB */
@@ -48,10 +43,5 @@ svm_vmrun:
 	stgi
 
 	add	$24, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	pop	%rbp
+	pop_host_callee_saved
 	ret

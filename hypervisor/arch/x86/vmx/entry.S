@@ -15,12 +15,7 @@
 	.text
 	.globl vmx_vmenter
 vmx_vmenter:
-	push	%rbp
-	push	%rbx
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_host_callee_saved
 	push	%rsi			/* 8(%rsp): where the guest's rax goes */
 	push	%rdi			/* 0(%rsp): struct guest_regs */
 
@@ -55,10 +50,5 @@ vmx_vmexit:
 	xor	%eax, %eax
 .Lout:
 	add	$16, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	pop	%rbp
+	pop_host_callee_saved
 	ret
