@@ -14,6 +14,8 @@ done
 echo "install-deps: installing:$missing"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -q
+# A mirror caught mid-sync fails one index (seen: bookworm-security's i386
+# list); the install below still finds the packages, or says which it cannot.
+$sudo apt-get update -q || echo "install-deps: apt-get update failed in part; installing anyway"
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

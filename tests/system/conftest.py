@@ -2,7 +2,9 @@
 killed, and one retry for a test whose QEMU died of an assertion inside QEMU
 itself (an emulator bug, not the guest's: see docs/design.md, "Testing").
 A retry hides nothing: the first attempt's failure is printed in the summary
-with its console log kept beside the retry's, and the retries are counted."""
+with its console log kept beside the retry's, and the retries are counted.
+The tests run in pytest-xdist workers (Makefile: one test file per worker at a
+time), so a retry travels to the summary inside the retried test's reports."""
 
 import os
 import re
@@ -16,8 +18,9 @@ from shared_dom0 import SharedDom0
 # QEMU 7.2's own assertion failures, e.g. "../../hw/pci/msix.c:218:
 # msix_table_mmio_write: Assertion `...' failed." (seen during dom0's PCI scan).
 QEMU_ASSERTION = re.compile(r"^qemu-system-x86_64: \S+: \S+: Assertion .* failed\.$", re.M)
-# (test id, QEMU's assertion line, the first attempt's failure report, its logs)
-RETRIES = []
+# The user property a retried test's reports carry: (QEMU's assertion line,
+# the first attempt's failure report, its logs).
+RETRY_PROPERTY = "qemu_assertion_retry"
 
 
 def keep_first_attempt_logs(machines):
@@ -43,10 +46,10 @@ def pytest_runtest_protocol(item, nextitem):
         assertion = QEMU_ASSERTION.search(crashed[0].output).group(0)
         failure = "\n".join(r.longreprtext for r in reports if r.failed)
         logs = keep_first_attempt_logs(item.qemu_machines)
-        RETRIES.append((item.nodeid, assertion, failure, logs))
         print(f"\n{item.nodeid}: QEMU itself crashed ({assertion}); running the test once more")
         item.qemu_machines = []
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        reports[-1].user_properties.append((RETRY_PROPERTY, (assertion, failure, logs)))
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
@@ -55,15 +58,18 @@ def pytest_runtest_protocol(item, nextitem):
 
 def pytest_terminal_summary(terminalreporter):
     """Every retry, with the failure that caused it, whatever the retry did."""
-    if not RETRIES:
+    retries = [(report.nodeid, *value)
+               for reports in terminalreporter.stats.values() for report in reports
+               for name, value in getattr(report, "user_properties", ()) if name == RETRY_PROPERTY]
+    if not retries:
         return
-    terminalreporter.section(f"{len(RETRIES)} test(s) run again after QEMU crashed")
-    for nodeid, assertion, failure, logs in RETRIES:
+    terminalreporter.section(f"{len(retries)} test(s) run again after QEMU crashed")
+    for nodeid, assertion, failure, logs in retries:
         terminalreporter.line(f"{nodeid}: {assertion}")
         terminalreporter.line(f"first attempt's console: {', '.join(logs) or '(none)'}")
         terminalreporter.line("first attempt's failure:")
         terminalreporter.line(failure)
-    terminalreporter.line(f"QEMU assertion retries: {len(RETRIES)}")
+    terminalreporter.line(f"QEMU assertion retries: {len(retries)}")
 
 
 @pytest.fixture
