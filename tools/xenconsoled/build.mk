@@ -4,7 +4,8 @@ include tools/lib/build.mk
 
 XCS_DIR := tools/xenconsoled
 XCS_SRCS := $(addprefix $(XCS_DIR)/,xenconsoled.c cons_dom.c cons_ring.c cons_buf.c)
-XCS_HDRS := $(wildcard $(XCS_DIR)/*.h) $(TC_HDRS) hypervisor/include/public/hvm.h
+XCS_HDRS := $(wildcard $(XCS_DIR)/*.h) $(TC_HDRS) hypervisor/include/public/hvm.h \
+	tools/include/byte_ring.h
 XCS_BIN := $(TC_DIST)/usr/sbin/xenconsoled
 
 ALL_TARGETS += $(XCS_BIN)
@@ -24,4 +25,4 @@ UNIT_TESTS += $(XCS_TEST)
 $(XCS_TEST): tests/unit/tools/test_xencons_ring.c $(XCS_DIR)/cons_ring.c $(XCS_DIR)/cons_buf.c \
 		$(XCS_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -I$(XCS_DIR) -o $@ $(filter %.c,$^) $(HOST_LDFLAGS) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -Itools/include -I$(XCS_DIR) -o $@ $(filter %.c,$^) $(HOST_LDFLAGS) -lcmocka
