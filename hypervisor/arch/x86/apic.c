@@ -117,20 +117,15 @@ void lapic_timer_stop(void)
  * emulator's device model under its global lock (docs/blkback.md measured
  * the old sequence, with an ESR clear, a busy poll after sending and
  * ICR_HIGH saved and restored on every CPU, at a third of a millisecond
- * per event). ICR_HIGH is put back only on dom0's pCPUs, where the LAPIC
- * is dom0's too.
+ * per event). ICR_HIGH is tern's on every CPU: on dom0's, dom0's own value
+ * is kept aside and written back just before dom0's IPI (dom0_lapic.c).
  */
 void lapic_send_icr(uint32_t apic_id, uint32_t icr_low)
 {
-	bool dom0_cpu = !(arch_domu_cpus() >> smp_processor_id() & 1);
-	uint32_t saved = dom0_cpu ? lapic_read(APIC_ICR_HIGH) : 0;
-
 	for (unsigned int i = 0; i < ICR_POLLS && lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY; i++)
 		cpu_relax();
 	lapic_write(APIC_ICR_HIGH, apic_id << 24);
 	lapic_write(APIC_ICR_LOW, icr_low);
-	if (dom0_cpu)
-		lapic_write(APIC_ICR_HIGH, saved);
 }
 
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector)

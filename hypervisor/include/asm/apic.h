@@ -44,8 +44,8 @@ void lapic_timer_calibrate(void);
 void lapic_timer_oneshot(uint64_t ns);
 void lapic_timer_stop(void);
 
-/* A fixed interrupt at vector to the CPU with this APIC ID. On dom0's
- * pCPUs, dom0's ICR_HIGH is put back afterwards: the LAPIC is dom0's too. */
+/* A fixed interrupt at vector to the CPU with this APIC ID. ICR_HIGH is
+ * left as tern wrote it, on dom0's pCPUs too (dom0_lapic.c keeps dom0's). */
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* The same for any ICR_LOW value (physical destination, no shorthand). */
 void lapic_send_icr(uint32_t apic_id, uint32_t icr_low);
