@@ -16,11 +16,16 @@ HYPERCALL_NAMES = {1: "mmu_update", 12: "memory_op", 13: "multicall", 15: "set_t
 
 
 def snapshot(m):
-    """{"dXvY": {"exit:<kind>": (count, us), "hc:<n>": (count, us), "upcalls": (n, 0)}}."""
-    out = check(m, "xl dmesg -c >/dev/null; xl debug-keys q; sleep 1; xl dmesg -c")
+    """The counts of a fresh dump (parse())."""
+    return parse(check(m, "xl dmesg -c >/dev/null; xl debug-keys q; sleep 1; xl dmesg -c"))
+
+
+def parse(out):
+    """{"dXvY": {"exit:<kind>": (count, us), "hc:<n>": (count, us), "upcalls": (n, 0)}}
+    from the dump in out (the last one, if the console repeats it)."""
     stats, cur = {}, None
     for line in out.splitlines():
-        head = re.match(r"\s*(d\d+v\d+): ", line)
+        head = re.search(r"\b(d\d+v\d+): (?:online|offline)", line)
         if head:
             cur = stats.setdefault(head.group(1), {})
             continue
