@@ -21,10 +21,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "tests", "system"))
 from qemu import BUILD, Machine  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import qstats  # noqa: E402
 
 IMAGES = os.path.join(BUILD, "images")
 GUEST_LOG = "/var/log/xen/console/guest-sample.log"
@@ -78,6 +82,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--profile", action="store_true",
+                        help="in round 1, where tern's time goes in the guest's runs (debug key q)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-blk-")
@@ -106,11 +112,20 @@ def main():
         g = Guest(m)
         g.sh("until [ -b /dev/xvdb ]; do sleep 0.2; done")
         bench = f"blkbench {{}} {{}} {FILE_MIB} {args.seconds}"
+
+        def guest_run(test):
+            if not args.profile or results[test]:
+                return g.sh(bench.format(test, "/dev/xvdb"))
+            before, start = qstats.snapshot(m), time.monotonic()
+            out = g.sh(bench.format(test, "/dev/xvdb"))
+            wall = time.monotonic() - start
+            qstats.report(before, qstats.snapshot(m), wall, f"the guest's {test}")
+            return out
         for rnd in range(args.rounds):
             for test in TESTS:
                 sides = [("dom0", lambda t=test: dom0_sh(
                               m, "/usr/lib/tern/tests/" + bench.format(t, "/data/bench.img"))),
-                         ("domU", lambda t=test: g.sh(bench.format(t, "/dev/xvdb")))]
+                         ("domU", lambda t=test: guest_run(t))]
                 if rnd % 2:
                     sides.reverse()
                 got = {name: figure(run()) for name, run in sides}

@@ -33,6 +33,9 @@ from dom0 import check  # noqa: E402
 from domu_shell import Guest, put_file, wait_log  # noqa: E402
 from qemu import BUILD, Machine  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import qstats  # noqa: E402
+
 IMAGES = os.path.join(BUILD, "images")
 NET = "10.99.0"          # the bridge's private subnet, inside the emulated machine
 VETH = "10.98.0"
@@ -94,6 +97,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--profile", action="store_true",
+                        help="in round 1, where tern's time goes on each path (debug key q)")
     args = parser.parse_args()
     t = args.seconds
     initrd = build_initrd()
@@ -135,12 +140,13 @@ def main():
         for r in range(args.runs):
             out, _, _ = dom0_timed(m, f"nsenter -t {a} -n iperf3 -c {VETH}.2 -t {t} -f m", worker)
             res["veth"].append(mbits(out))
-            out, wall, busy = dom0_timed(m, f"iperf3 -c {g1} -R -t {t} -f m", worker)
-            res["g2d"].append(mbits(out))
-            cpu.append(busy / wall)
-            out, wall, busy = dom0_timed(m, f"iperf3 -c {g1} -t {t} -f m", worker)
-            res["d2g"].append(mbits(out))
-            cpu.append(busy / wall)
+            for key, option in (("g2d", "-R"), ("d2g", "")):
+                before = qstats.snapshot(m) if args.profile and r == 0 else None
+                out, wall, busy = dom0_timed(m, f"iperf3 -c {g1} {option} -t {t} -f m", worker)
+                res[key].append(mbits(out))
+                cpu.append(busy / wall)
+                if before is not None:
+                    qstats.report(before, qstats.snapshot(m), wall, key)
             res["g2g"].append(mbits(guests[1].ok(f"iperf3 -c {g1} -t {t} -f m", timeout=900)))
             out, _, _ = dom0_timed(m, f"nsenter -t {a} -n ping -q -c 20 -i 0.2 {VETH}.2", worker)
             res["ping_veth"].append(rtt_ms(out))

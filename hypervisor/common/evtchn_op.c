@@ -2,7 +2,8 @@
  * event_channel_op for guests, and event channels for the rest of the
  * hypervisor: binds common/evtchn.c's state logic to struct domain, guest
  * memory and vcpu_kick. One lock serialises all event-channel state, since
- * interdomain operations touch two domains at once.
+ * interdomain operations touch two domains at once; the kicks an operation
+ * causes are sent after it is dropped.
  */
 #include <asm/spinlock.h>
 #include <public/xen.h>
@@ -17,24 +18,58 @@
 #include <tern/string.h>
 
 static struct spinlock evtchn_lock = SPINLOCK_INIT;
-/* dom0's vCPUs to kick (bit n: vCPU n), noted under the lock and kicked
- * once it is dropped: a kick is an IPI, slow under QEMU (each LAPIC access
+
+/*
+ * Kicks are noted under the lock and sent once it is dropped: a kick is an
+ * IPI (or a domU's wakeup, which is one), slow under QEMU (each LAPIC access
  * takes the emulator's global lock), and the other CPU would spin for
- * evtchn_lock meanwhile (docs/blkback.md). dom0 is never destroyed, so its
- * vCPUs outlive the lock; other domains' kicks stay under it. */
-static uint64_t dom0_kicks;
+ * evtchn_lock meanwhile (docs/blkback.md). One operation kicks at most one
+ * domain; more are sent at once, under the lock. A domain with a kick noted
+ * has d->evtchn_kicks raised until it is sent, and evtchn_domain_destroy()
+ * waits for that, so no kick reaches a domain being freed.
+ */
+#define DEFERRED_KICK_DOMAINS 2
+
+static struct deferred_kick {
+	struct domain *d;
+	uint64_t vcpus; /* bit n: vCPU n */
+} deferred[DEFERRED_KICK_DOMAINS];
+_Static_assert(TERN_MAX_VCPUS <= 64, "a domain's vCPUs fit a deferred kick's mask");
+
+static void kick_vcpus(struct domain *d, uint64_t vcpus)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (vcpus >> i & 1)
+			vcpu_kick(&d->vcpu[i]);
+}
 
 static void evtchn_unlock(void)
 {
-	uint64_t kicks = dom0_kicks;
-	struct domain *dom0;
+	struct deferred_kick now[DEFERRED_KICK_DOMAINS];
 
-	dom0_kicks = 0;
+	memcpy(now, deferred, sizeof(now));
+	memset(deferred, 0, sizeof(deferred));
 	spin_unlock(&evtchn_lock);
-	dom0 = kicks ? domain_by_id(0) : NULL;
-	for (unsigned int i = 0; dom0 && i < dom0->nr_vcpus && i < 64; i++)
-		if (kicks >> i & 1)
-			vcpu_kick(&dom0->vcpu[i]);
+	for (unsigned int i = 0; i < DEFERRED_KICK_DOMAINS && now[i].d; i++) {
+		kick_vcpus(now[i].d, now[i].vcpus);
+		__atomic_fetch_sub(&now[i].d->evtchn_kicks, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* Under the lock: vCPU vcpu of d gets its kick when the lock is dropped. */
+static void defer_kick(struct domain *d, unsigned int vcpu)
+{
+	for (unsigned int i = 0; i < DEFERRED_KICK_DOMAINS; i++) {
+		if (!deferred[i].d) {
+			deferred[i].d = d;
+			__atomic_fetch_add(&d->evtchn_kicks, 1, __ATOMIC_ACQUIRE);
+		}
+		if (deferred[i].d == d) {
+			deferred[i].vcpus |= 1ull << vcpu;
+			return;
+		}
+	}
+	vcpu_kick(&d->vcpu[vcpu]);
 }
 
 static struct domain *owner(const struct evtchn_domain *ed)
@@ -75,12 +110,8 @@ static void ops_kick(const struct evtchn_domain *ed, unsigned int vcpu)
 {
 	struct domain *d = owner(ed);
 
-	if (vcpu >= d->nr_vcpus)
-		return;
-	if (d->id == 0 && vcpu < 64)
-		dom0_kicks |= 1ull << vcpu;
-	else
-		vcpu_kick(&d->vcpu[vcpu]);
+	if (vcpu < d->nr_vcpus)
+		defer_kick(d, vcpu);
 }
 
 static void ops_wake_poller(const struct evtchn_domain *ed, unsigned int vcpu)
@@ -153,9 +184,12 @@ void evtchn_domain_destroy(struct domain *d)
 	ed = d->evtchn;
 	if (ed)
 		evtchn_teardown(&evtchn_hv_ops, ed);
-	/* From here on peers find no such domain. */
+	/* From here on peers find no such domain, and note no kick for it;
+	 * those already noted are sent before d can be freed. */
 	d->evtchn = NULL;
 	evtchn_unlock();
+	while (__atomic_load_n(&d->evtchn_kicks, __ATOMIC_ACQUIRE))
+		cpu_relax();
 	xfree(ed);
 }
 

@@ -2,6 +2,7 @@
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
+#include <asm/percpu.h>
 #include <tern/arch.h>
 
 #define ICR_POLLS 1000000
@@ -96,19 +97,46 @@ void lapic_timer_calibrate(void)
 	lapic_write(APIC_TIMER_INITIAL, 0);
 }
 
+/*
+ * Each LAPIC access is a trip through QEMU's device model (docs/blkback.md),
+ * and a domU's deadline is armed before every VM entry (vcpu_time.c), where
+ * it is most often the one already armed: the divider and the vector are
+ * written once per CPU, and a deadline already armed is left alone. The
+ * timer's interrupt (traps.c) says it is no longer armed.
+ */
+void lapic_timer_at(uint64_t deadline)
+{
+	struct percpu *cpu = this_cpu();
+	uint64_t now = system_time_ns();
+	uint64_t ticks = deadline > now ? (deadline - now) / 1000 * lapic_ticks_per_ms / 1000 : 0;
+
+	if (deadline == cpu->lapic_timer_at)
+		return;
+	if (!cpu->lapic_timer_ready) {
+		lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
+		lapic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
+		cpu->lapic_timer_ready = true;
+	}
+	lapic_write(APIC_TIMER_INITIAL, (uint32_t)MIN(MAX(ticks, 1), 0xffffffffull));
+	cpu->lapic_timer_at = deadline;
+}
+
 void lapic_timer_oneshot(uint64_t ns)
 {
-	uint64_t ticks = ns / 1000 * lapic_ticks_per_ms / 1000;
-
-	ticks = MAX(ticks, 1);
-	lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
-	lapic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
-	lapic_write(APIC_TIMER_INITIAL, (uint32_t)MIN(ticks, 0xffffffffull));
+	lapic_timer_at(system_time_ns() + ns);
 }
 
 void lapic_timer_stop(void)
 {
+	if (!this_cpu()->lapic_timer_at)
+		return;
 	lapic_write(APIC_TIMER_INITIAL, 0);
+	this_cpu()->lapic_timer_at = 0;
+}
+
+void lapic_timer_fired(void)
+{
+	this_cpu()->lapic_timer_at = 0;
 }
 
 /*
@@ -117,20 +145,15 @@ void lapic_timer_stop(void)
  * emulator's device model under its global lock (docs/blkback.md measured
  * the old sequence, with an ESR clear, a busy poll after sending and
  * ICR_HIGH saved and restored on every CPU, at a third of a millisecond
- * per event). ICR_HIGH is put back only on dom0's pCPUs, where the LAPIC
- * is dom0's too.
+ * per event). ICR_HIGH is tern's on every CPU: on dom0's, dom0's own value
+ * is kept aside and written back just before dom0's IPI (dom0_lapic.c).
  */
 void lapic_send_icr(uint32_t apic_id, uint32_t icr_low)
 {
-	bool dom0_cpu = !(arch_domu_cpus() >> smp_processor_id() & 1);
-	uint32_t saved = dom0_cpu ? lapic_read(APIC_ICR_HIGH) : 0;
-
 	for (unsigned int i = 0; i < ICR_POLLS && lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY; i++)
 		cpu_relax();
 	lapic_write(APIC_ICR_HIGH, apic_id << 24);
 	lapic_write(APIC_ICR_LOW, icr_low);
-	if (dom0_cpu)
-		lapic_write(APIC_ICR_HIGH, saved);
 }
 
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector)

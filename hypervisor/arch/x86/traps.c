@@ -71,6 +71,8 @@ void trap_dispatch(struct cpu_regs *regs)
 		return; /* the LAPIC wants no EOI for these */
 	if (vector == TIMER_VECTOR || vector == KICK_VECTOR) {
 		/* Only wakes the CPU: the run loop looks at the timers itself. */
+		if (vector == TIMER_VECTOR)
+			lapic_timer_fired();
 		lapic_eoi();
 		if (machine_halting())
 			cpu_halt_forever();

@@ -40,12 +40,16 @@ void lapic_eoi(void);
 
 /* Measures the LAPIC timer against the TSC (after tsc_calibrate()). */
 void lapic_timer_calibrate(void);
-/* Interrupts at TIMER_VECTOR after ns nanoseconds (0: as soon as possible). */
+/* Interrupts at TIMER_VECTOR after ns nanoseconds (0: as soon as possible),
+ * or at system time deadline (ns; a past one: as soon as possible). */
 void lapic_timer_oneshot(uint64_t ns);
+void lapic_timer_at(uint64_t deadline);
 void lapic_timer_stop(void);
+/* The timer's interrupt came: the next deadline is armed even if the same. */
+void lapic_timer_fired(void);
 
-/* A fixed interrupt at vector to the CPU with this APIC ID. On dom0's
- * pCPUs, dom0's ICR_HIGH is put back afterwards: the LAPIC is dom0's too. */
+/* A fixed interrupt at vector to the CPU with this APIC ID. ICR_HIGH is
+ * left as tern wrote it, on dom0's pCPUs too (dom0_lapic.c keeps dom0's). */
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* The same for any ICR_LOW value (physical destination, no shorthand). */
 void lapic_send_icr(uint32_t apic_id, uint32_t icr_low);

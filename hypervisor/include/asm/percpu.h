@@ -32,6 +32,10 @@ struct percpu {
 	 * vector (dom0/dom0_cpus.c). */
 	struct vcpu *dom0_start;
 	uint8_t dom0_sipi_vector;
+	/* Its LAPIC timer as tern set it (apic.c): divider and vector written,
+	 * and the deadline armed (system time in ns; 0: stopped or fired). */
+	bool lapic_timer_ready;
+	uint64_t lapic_timer_at;
 };
 
 extern struct percpu percpu[NR_CPUS];

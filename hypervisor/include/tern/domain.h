@@ -25,6 +25,7 @@ struct domain {
 	uint64_t shared_info_gfn;        /* where the guest mapped it (~0: nowhere) */
 	uint8_t handle[16];              /* its UUID, from the toolstack */
 	struct evtchn_domain *evtchn;    /* event channels (common/evtchn.c) */
+	unsigned int evtchn_kicks;        /* kicks noted, not yet sent (evtchn_op.c) */
 	struct grant_table *grant_table; /* grant table (common/grant_table.c) */
 	paddr_t npt_root;      /* nested page table (guest-physical -> host-physical) */
 	/* Its guest-physical space (p2m.c): the lock every change of the nested

@@ -6,6 +6,12 @@
  * (vcpu_start.c); the ID register keeps the ID tern read at boot; and the
  * software-enable bit lets event upcalls reach the vCPU (vcpu_kick.c). The
  * page stays read-only (p2m_fix_page), so every write comes here.
+ *
+ * ICR_HIGH is kept here, not in the register: tern's own IPIs from dom0's
+ * pCPU (an event-channel kick each) write it, and putting dom0's value back
+ * after each would cost a LAPIC access per event (apic.c). It is written
+ * just before dom0's IPI goes out; until then a read of ICR_HIGH (reads are
+ * not intercepted) may show the destination of tern's last IPI.
  */
 #include <asm/apic.h>
 #include <asm/dom0.h>
@@ -22,6 +28,8 @@ paddr_t dom0_lapic_base;
 
 /* The logical IDs dom0 wrote to its CPUs' LDRs (bits 24-31), by vCPU. */
 static uint8_t logical_ids[TERN_MAX_VCPUS];
+/* The ICR_HIGH each of dom0's vCPUs last wrote. */
+static uint32_t icr_high_of[TERN_MAX_VCPUS];
 
 /* INIT with the level-triggered bit and no assert: a de-assert, which
  * starts or resets nothing. */
@@ -61,6 +69,7 @@ static void send_icr(struct vcpu *v, uint32_t icr_low, uint32_t icr_high)
 	}
 	switch (r.kind) {
 	case LAPIC_WRITE:
+		mmio_write32(dom0_lapic_base + APIC_ICR_HIGH, icr_high);
 		mmio_write32(dom0_lapic_base + APIC_ICR_LOW, r.icr_low);
 		break;
 	case LAPIC_EACH:
@@ -81,11 +90,15 @@ void dom0_lapic_write(struct vcpu *v, unsigned int reg, uint32_t val)
 		return;
 	if (reg == APIC_LDR)
 		__atomic_store_n(&logical_ids[v->id], (uint8_t)(val >> 24), __ATOMIC_RELAXED);
+	if (reg == APIC_ICR_HIGH) {
+		icr_high_of[v->id] = val;
+		return;
+	}
 	if (reg != APIC_ICR_LOW) {
 		mmio_write32(dom0_lapic_base + reg, val);
 		if (reg == APIC_SVR)
 			vcpu_lapic_switched(v, val & APIC_SVR_ENABLE);
 		return;
 	}
-	send_icr(v, val, mmio_read32(dom0_lapic_base + APIC_ICR_HIGH));
+	send_icr(v, val, icr_high_of[v->id]);
 }

@@ -61,14 +61,14 @@ void vcpu_timer_poll(struct vcpu *v)
 
 void vcpu_timer_arm(struct vcpu *v, uint64_t limit)
 {
-	uint64_t next = vcpu_timer_next(&v->timer), now = system_time_ns();
+	uint64_t next = vcpu_timer_next(&v->timer);
 
 	if (limit && (!next || limit < next))
 		next = limit;
 	if (!next)
 		lapic_timer_stop();
 	else
-		lapic_timer_oneshot(next > now ? next - now : 0);
+		lapic_timer_at(next);
 }
 
 static bool vcpu_event_pending(const struct vcpu *v)
