@@ -265,3 +265,10 @@ void vmx_vmcs_free(struct vcpu *v)
 	free_pages(v->vmx.vmcs, 0);
 	v->vmx.vmcs = NULL;
 }
+
+void vmx_set_proc_control(uint32_t control, bool on)
+{
+	uint64_t proc = vmcs_read(VMCS_PROC_CONTROLS);
+
+	vmcs_write(VMCS_PROC_CONTROLS, on ? proc | control : proc & ~(uint64_t)control);
+}

@@ -6,7 +6,6 @@
 #include <asm/cpu.h>
 #include <asm/cpu_state.h>
 #include <asm/ept.h>
-#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/vmcs.h>
 #include <asm/vmx_ops.h>
@@ -102,19 +101,12 @@ static bool interrupt_window_open(void)
 		 (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
 }
 
-static void set_interrupt_window_exiting(bool on)
-{
-	uint64_t proc = vmcs_read(VMCS_PROC_CONTROLS);
-
-	proc = on ? proc | VMX_PROC_INTR_WINDOW_EXITING : proc & ~(uint64_t)VMX_PROC_INTR_WINDOW_EXITING;
-	vmcs_write(VMCS_PROC_CONTROLS, proc);
-}
-
 /*
  * One virtual interrupt at a time, as under SVM: taken from the upcall flag
  * or the virtual LAPIC, it waits in v->vmx.pending_vector until the guest
  * can take it (IF set, no STI or MOV SS shadow), with interrupt-window
- * exiting on meanwhile; an event already being injected goes first.
+ * exiting on meanwhile; an event already being injected (an NMI, one
+ * delivered again) goes first.
  */
 static void vmx_deliver_interrupt(struct vcpu *v)
 {
@@ -127,17 +119,17 @@ static void vmx_deliver_interrupt(struct vcpu *v)
 			v->vmx.pending_vector = vector;
 	}
 	if (v->vmx.pending_vector < 0) {
-		set_interrupt_window_exiting(false);
+		vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, false);
 		return;
 	}
 	if ((vmcs_read(VMCS_ENTRY_INTR_INFO) & VMX_INTR_VALID) || !interrupt_window_open()) {
-		set_interrupt_window_exiting(true);
+		vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, true);
 		return;
 	}
 	vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)v->vmx.pending_vector | VMX_INTR_TYPE_EXT_INTR |
 					 VMX_INTR_VALID);
 	v->vmx.pending_vector = -1;
-	set_interrupt_window_exiting(false);
+	vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, false);
 }
 
 /* The VPID for this entry and the flushes it needs: INVEPT for a table
@@ -180,8 +172,8 @@ static void vmx_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
 	}
+	vmx_nmi_before_entry(v); /* first: an NMI goes before an interrupt */
 	vmx_deliver_interrupt(v);
-	nmi_drop_pending(); /* not handed on to dom0 under VMX yet (docs/vmx.md) */
 	vmx_tlb_enter(v);
 	sync_ia32e_mode();
 	vmcs_write(VMCS_GUEST_RSP, v->vmx.rsp);
