@@ -21,6 +21,21 @@
 #define INVVPID_ALL 2
 #define X86_EFLAGS_IF (1u << 9)
 #define MSR_DEBUGCTL 0x1d9
+#define MSR_IA32_MISC_ENABLE 0x1a0
+/*
+ * IA32_MISC_ENABLE as a domU reads it: Linux reads it unchecked in its
+ * first instructions on Intel family 6 (to clear XD disable), before it
+ * has an IDT, so a #GP there is a triple fault. Fast strings on, as
+ * firmware leaves them; branch trace and PEBS unavailable and xTPR
+ * messages off, as Xen shows HVM guests; no XD disable, MONITOR or
+ * performance monitoring. Writes of the same value are taken.
+ */
+#define MISC_ENABLE_FAST_STRING (1ull << 0)
+#define MISC_ENABLE_BTS_UNAVAIL (1ull << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ull << 12)
+#define MISC_ENABLE_XTPR_DISABLE (1ull << 23)
+#define MISC_ENABLE_DOMU (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
+			  MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_XTPR_DISABLE)
 
 /* The 128-bit descriptors INVEPT and INVVPID read (SDM vol. 3, "INVEPT",
  * "INVVPID"): the EPT pointer, or the VPID in bits 15:0 and an address. */
@@ -254,6 +269,9 @@ bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_DEBUGCTL:
 		*val = vmcs_read(VMCS_GUEST_DEBUGCTL);
 		return true;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MISC_ENABLE_DOMU; /* dom0 reads its CPU's natively */
+		return true;
 	default:
 		return false;
 	}
@@ -275,6 +293,8 @@ bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		 * controls" entry control (vmx_caps), else kept and read back. */
 		vmcs_write(VMCS_GUEST_DEBUGCTL, val);
 		return true;
+	case MSR_IA32_MISC_ENABLE:
+		return val == MISC_ENABLE_DOMU;
 	default:
 		return false;
 	}
