@@ -41,6 +41,7 @@ void vmx_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 void vmx_inject_page_fault(struct vcpu *v, uint64_t la, uint32_t error);
 void vmx_access_state(const struct vcpu *v, struct hvm_access_state *s);
 void vmx_guest_paging(const struct vcpu *v, struct guest_paging *p);
+void vmx_read_guest_paging(struct guest_paging *p);
 bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 /* The guest's CR2, which VM entry and exit leave in the register. */

@@ -224,6 +224,8 @@ int vmx_vmcs_init(struct vcpu *v, const struct vcpu_start *start)
 	current = vmptrst();
 	ok = vmclear(v->vmx.vmcs_pa) && vmptrld(v->vmx.vmcs_pa);
 	ok = ok && set_controls(v) && set_start_state(v, start);
+	if (ok)
+		vmx_read_guest_paging(&v->vmx.paging); /* for use before its first slice */
 	ok &= vmclear(v->vmx.vmcs_pa);
 	if (current != ~0ull)
 		vmptrld(current);

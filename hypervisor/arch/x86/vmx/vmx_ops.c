@@ -10,6 +10,7 @@
 #include <asm/vmcs.h>
 #include <asm/vmx_ops.h>
 #include <asm/x86-defs.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -228,7 +229,10 @@ static void vmx_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 	hvm_run_slice(v, deadline, vmx_enter);
 	for (unsigned int i = 0; i < VMX_NR_SYSCALL_MSRS; i++)
 		v->vmx.syscall_msrs[i] = rdmsr(syscall_msrs[i]);
-	/* Before the scheduler may hand v to another pCPU. */
+	/* Before the scheduler may hand v to another pCPU (and write its
+	 * runstate area through these). */
+	if (v->vmx.loaded_on == (int)smp_processor_id())
+		vmx_read_guest_paging(&v->vmx.paging);
 	vmx_vmcs_unload(v);
 	cpu_state_save(v);
 }
