@@ -66,7 +66,8 @@ static void test_controls_are_required_plus_forced_bits(void **state)
 	vmx_caps_decide(&sandy_bridge, &c);
 	/* TRUE_ controls are used: proc's must-be-1 is 0x04006172 there, not
 	 * 0x0401e172 (CR3 load/store exiting may be off with EPT). */
-	assert_int_equal(c.pin, 0x16 | VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING);
+	assert_int_equal(c.pin, 0x16 | VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING |
+				VMX_PIN_VIRTUAL_NMIS);
 	assert_int_equal(c.proc, 0x04006172 | VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_HLT_EXITING |
 				 VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY_CTLS);
 	/* Optional ones where allowed: RDTSCP (not INVPCID or XSAVES: 0xff
@@ -211,6 +212,28 @@ static void test_a_missing_control_is_named(void **state)
 	assert_string_equal(vmx_requirement_name(VMX_NR_REQUIREMENTS), "?");
 }
 
+/* dom0's NMIs need the CPU to track its NMI handler (virtual NMIs) and to
+ * say when the next may go in (NMI-window exiting): either one missing is
+ * named. */
+static void test_virtual_nmis_are_required(void **state)
+{
+	struct vmx_msrs m = sandy_bridge;
+	struct vmx_caps c;
+
+	(void)state;
+	m.true_pinbased &= ~((uint64_t)VMX_PIN_VIRTUAL_NMIS << 32);
+	vmx_caps_decide(&m, &c);
+	assert_int_equal(c.missing, 1u << VMX_REQ_VIRTUAL_NMIS);
+	m = sandy_bridge;
+	m.true_procbased &= ~((uint64_t)VMX_PROC_NMI_WINDOW_EXITING << 32);
+	vmx_caps_decide(&m, &c);
+	assert_int_equal(c.missing, 1u << VMX_REQ_VIRTUAL_NMIS);
+	assert_false(c.proc & VMX_PROC_NMI_WINDOW_EXITING); /* on only while an NMI waits */
+	assert_string_equal(vmx_requirement_name(VMX_REQ_VIRTUAL_NMIS),
+			    "virtual NMIs and NMI-window exiting (pin-based control 5, "
+			    "processor-based control 22)");
+}
+
 static void test_feature_control(void **state)
 {
 	uint64_t write = 0;
@@ -268,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_no_secondary_controls_means_no_ept),
 		cmocka_unit_test(test_basic_memory_type_and_address_width),
 		cmocka_unit_test(test_a_missing_control_is_named),
+		cmocka_unit_test(test_virtual_nmis_are_required),
 		cmocka_unit_test(test_feature_control),
 		cmocka_unit_test(test_fixed_control_register_bits),
 	};

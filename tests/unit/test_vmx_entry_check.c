@@ -136,6 +136,12 @@ static void test_other_rules(void **state)
 	assert_rule(&s, "vector above 31");
 	s = start32(), s.entry_intr_info = 3 | VMX_INTR_TYPE_NMI | VMX_INTR_VALID;
 	assert_rule(&s, "NMI");
+	s = start32(), s.entry_intr_info = 2 | VMX_INTR_TYPE_NMI | VMX_INTR_VALID;
+	assert_null(vmx_entry_check(&s));
+	s.interruptibility = VMX_INTERRUPTIBILITY_MOV_SS;
+	assert_rule(&s, "NMI with blocking by MOV SS");
+	s.interruptibility = VMX_INTERRUPTIBILITY_NMI;
+	assert_rule(&s, "handler of the last one");
 	s = start32(), s.cr0 = X86_CR0_ET | X86_CR0_NE, s.cs_ar = VMCS_AR_CODE16;
 	s.ss_ar = VMCS_AR_DATA16;
 	s.entry_intr_info = 13 | VMX_INTR_TYPE_HW_EXCEPTION | VMX_INTR_ERROR_VALID | VMX_INTR_VALID;

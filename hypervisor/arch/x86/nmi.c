@@ -1,9 +1,11 @@
 /* See asm/nmi.h. */
 #include <asm/cpu.h>
+#include <asm/hvm_nmi.h>
 #include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <tern/arch.h>
 #include <tern/console.h>
+#include <tern/domain.h>
 #include <tern/ratelimit.h>
 
 /* Five lines at once, then one every ten seconds, per pCPU. */
@@ -34,4 +36,14 @@ void nmi_drop_pending(void)
 	if (ratelimit_allow(&cpu->nmi_log, &nmi_log_limit, 1, system_time_ns()))
 		pr_warn("CPU%u: NMI received, not for any guest: dropped (%lu so far)\n",
 			cpu->cpu_id, (unsigned long)cpu->nmis_dropped);
+}
+
+enum hvm_nmi_action hvm_nmi_before_entry(struct vcpu *v, const struct hvm_nmi_window *w)
+{
+	if (!v->domain->passthrough) {
+		nmi_drop_pending();
+		return HVM_NMI_NONE;
+	}
+	v->nmi_pending |= nmi_take_pending() != 0;
+	return hvm_nmi_decide(&v->nmi_pending, w);
 }

@@ -49,6 +49,7 @@ HV_SRCS += hypervisor/arch/x86/hvm/xstate_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/creg_policy.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpu_state_plan.c
 HV_SRCS += hypervisor/arch/x86/hvm/cpu_state.c
+HV_SRCS += hypervisor/arch/x86/hvm/nmi_policy.c
 
 # Guest memory: the p2m, domU RAM, memory_op, the direct map
 HV_SRCS += hypervisor/arch/x86/mm/paging.c
@@ -92,6 +93,7 @@ HV_SRCS += hypervisor/arch/x86/vmx/vmx_ops.c
 HV_SRCS += hypervisor/arch/x86/vmx/entry.S
 HV_SRCS += hypervisor/arch/x86/vmx/vmcs.c
 HV_SRCS += hypervisor/arch/x86/vmx/exit.c
+HV_SRCS += hypervisor/arch/x86/vmx/nmi.c
 HV_SRCS += hypervisor/arch/x86/vmx/guest.c
 HV_SRCS += hypervisor/arch/x86/vmx/bitmaps.c
 HV_SRCS += hypervisor/arch/x86/vmx/entry_check.c

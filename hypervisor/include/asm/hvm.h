@@ -95,8 +95,8 @@ struct vcpu {
 	struct vlapic lapic;       /* its local APIC (domains without devices) */
 	struct hypercall_state hcall;
 	struct vcpu_stats stats;
-	bool nmi_pending;          /* dom0: an NMI waits to be injected (svm/nmi.c) */
-	uint8_t nmi_state;         /* dom0: in its NMI handler, or unblocked */
+	bool nmi_pending;          /* dom0: an NMI waits to be injected (asm/hvm_nmi.h) */
+	uint8_t nmi_state;         /* dom0 under SVM: in its NMI handler, or unblocked (VMX: the CPU knows) */
 	struct svm_vcpu svm;       /* the vendor's state (svm/ or vmx/) */
 	struct vmx_vcpu vmx;
 	struct guest_regs regs;

@@ -113,6 +113,7 @@ _Static_assert(VMCS_GUEST_SEL(VMCS_SEG_TR) == VMCS_GUEST_TR_SEL &&
 #define VMX_EXIT_EXTERNAL_INTR 1
 #define VMX_EXIT_TRIPLE_FAULT 2
 #define VMX_EXIT_INTR_WINDOW 7
+#define VMX_EXIT_NMI_WINDOW 8
 #define VMX_EXIT_CPUID 10
 #define VMX_EXIT_GETSEC 11
 #define VMX_EXIT_HLT 12
@@ -153,9 +154,14 @@ _Static_assert(VMCS_GUEST_SEL(VMCS_SEG_TR) == VMCS_GUEST_TR_SEL &&
 #define VMX_INTR_ERROR_VALID (1u << 11)
 #define VMX_INTR_VALID (1u << 31)
 
-/* Guest interruptibility state: blocking by STI, by MOV SS. */
+/* Guest interruptibility state: blocking by STI, by MOV SS, by NMI (with
+ * virtual NMIs: the guest is in the handler of an injected NMI). */
 #define VMX_INTERRUPTIBILITY_STI (1u << 0)
 #define VMX_INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define VMX_INTERRUPTIBILITY_NMI (1u << 3)
+/* In an EPT violation's qualification and an exception exit's interruption
+ * information: the exit came in an IRET that had unblocked NMIs. */
+#define VMX_NMI_UNBLOCKED_BY_IRET (1u << 12)
 
 /* Exit qualifications. */
 #define VMX_IO_SIZE(q) (((q) & 7) + 1)

@@ -46,9 +46,11 @@
 /* Pin-based VM-execution controls */
 #define VMX_PIN_EXT_INTR_EXITING (1u << 0)
 #define VMX_PIN_NMI_EXITING (1u << 3)
+#define VMX_PIN_VIRTUAL_NMIS (1u << 5)
 /* Primary processor-based VM-execution controls */
 #define VMX_PROC_INTR_WINDOW_EXITING (1u << 2)
 #define VMX_PROC_HLT_EXITING (1u << 7)
+#define VMX_PROC_NMI_WINDOW_EXITING (1u << 22)
 #define VMX_PROC_IO_BITMAPS (1u << 25)
 #define VMX_PROC_MSR_BITMAPS (1u << 28)
 #define VMX_PROC_SECONDARY_CTLS (1u << 31)
@@ -119,6 +121,7 @@ enum vmx_requirement {
 	VMX_REQ_64BIT_ADDRESSES,
 	VMX_REQ_EXT_INTR_EXITING,
 	VMX_REQ_NMI_EXITING,
+	VMX_REQ_VIRTUAL_NMIS,
 	VMX_REQ_INTR_WINDOW_EXITING,
 	VMX_REQ_HLT_EXITING,
 	VMX_REQ_IO_BITMAPS,

@@ -19,6 +19,9 @@ int vmx_vmcs_load(struct vcpu *v);
 void vmx_vmcs_unload(struct vcpu *v);
 void vmx_vmcs_free(struct vcpu *v);
 uint64_t vmx_cr0_host_owned(void);
+/* A primary processor-based control turned on or off in the current VMCS
+ * (the interrupt and NMI windows). */
+void vmx_set_proc_control(uint32_t control, bool on);
 void vmx_set_guest_cr0(uint64_t value);
 
 /* The I/O and MSR bitmaps of a domain (bitmaps.c). */
@@ -38,11 +41,17 @@ void vmx_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
 void vmx_inject_page_fault(struct vcpu *v, uint64_t la, uint32_t error);
 void vmx_access_state(const struct vcpu *v, struct hvm_access_state *s);
 void vmx_guest_paging(const struct vcpu *v, struct guest_paging *p);
+void vmx_read_guest_paging(struct guest_paging *p);
 bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 /* The guest's CR2, which VM entry and exit leave in the register. */
 void vmx_load_cr2(struct vcpu *v);
 void vmx_save_cr2(struct vcpu *v);
+
+/* dom0's NMIs (nmi.c): injected before an entry, or waited for with
+ * NMI-window exiting; the block put back after an exit inside an IRET. */
+void vmx_nmi_before_entry(struct vcpu *v);
+void vmx_nmi_unblocked_by_iret(bool unblocked);
 
 /* Exit dispatch (exit.c), and a refused VM entry reported (entry_check.c). */
 void vmx_handle_exit(struct vcpu *v);

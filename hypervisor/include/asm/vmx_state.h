@@ -5,6 +5,7 @@
 #ifndef ASM_VMX_STATE_H
 #define ASM_VMX_STATE_H
 
+#include <asm/guest_walk.h>
 #include <tern/types.h>
 
 struct vmx_domain {
@@ -32,6 +33,10 @@ struct vmx_vcpu {
 	uint32_t last_exit_reason;
 	int pending_vector;   /* an interrupt waiting for the guest to take it (-1: none) */
 	uint64_t syscall_msrs[VMX_NR_SYSCALL_MSRS]; /* a domU's, while it is not running */
+	/* Its paging registers while its VMCS is current nowhere (before and
+	 * after a slice the scheduler writes its runstate area through its
+	 * page tables, and a VMREAD needs the VMCS current on this CPU). */
+	struct guest_paging paging;
 };
 
 #endif

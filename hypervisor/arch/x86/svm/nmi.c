@@ -9,34 +9,29 @@
  * guest is still in the handler of the last one: from the injection until
  * the guest's next IRET (intercepted) has run, NMIs that arrive wait, and
  * any number of them collapse into one. The IRET intercept fires before
- * the IRET executes, so the block lifts at the exit after it. Nor is one
- * injected under an interrupt shadow, or while another event is being
- * injected, or into a guest without an IDT yet (it would triple-fault).
+ * the IRET executes, so the block lifts at the exit after it. When one is
+ * injected is decided as for VMX (asm/hvm_nmi.h).
  */
-#include <asm/nmi.h>
+#include <asm/hvm_nmi.h>
 #include <asm/svm.h>
 #include <tern/domain.h>
 
 enum { NMI_UNBLOCKED, NMI_IN_HANDLER, NMI_IRET_SEEN };
 
-/* The smallest IDT limit that holds vector 2 (16-byte long-mode gates). */
-#define IDT_LIMIT_NMI (3 * 16 - 1)
-
 void svm_nmi_before_entry(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->svm.vmcb;
+	struct hvm_nmi_window w = {
+		.blocked = v->nmi_state != NMI_UNBLOCKED,
+		.event_pending = vmcb->control.eventinj & VMCB_EVENT_VALID,
+		.shadow = vmcb->control.interrupt_shadow & 1,
+		.idt_limit = vmcb->save.idtr.limit,
+	};
 
-	if (!v->domain->passthrough) {
-		nmi_drop_pending();
+	/* Waiting costs nothing here: the IRET intercept or the next exit
+	 * brings tern back. */
+	if (hvm_nmi_before_entry(v, &w) != HVM_NMI_INJECT)
 		return;
-	}
-	v->nmi_pending |= nmi_take_pending() != 0;
-	if (!v->nmi_pending || v->nmi_state != NMI_UNBLOCKED ||
-	    vmcb->control.eventinj & VMCB_EVENT_VALID || vmcb->control.interrupt_shadow & 1)
-		return;
-	v->nmi_pending = false;
-	if (vmcb->save.idtr.limit < IDT_LIMIT_NMI)
-		return; /* dropped: what a bare CPU would do with it is worse */
 	vmcb->control.eventinj = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_NMI | 2;
 	vmcb->control.intercept_misc1 |= VMCB_INTERCEPT_IRET;
 	v->nmi_state = NMI_IN_HANDLER;

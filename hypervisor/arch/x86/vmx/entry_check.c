@@ -83,6 +83,11 @@ static const char *check_rest(const struct vmx_entry_state *s)
 			return "injection of a hardware exception with a vector above 31";
 		if (type == VMX_INTR_TYPE_NMI && VMX_INTR_VECTOR(intr) != 2)
 			return "injection of an NMI with a vector other than 2";
+		if (type == VMX_INTR_TYPE_NMI && (s->interruptibility & VMX_INTERRUPTIBILITY_MOV_SS))
+			return "injection of an NMI with blocking by MOV SS";
+		/* Every VMCS of tern's has virtual NMIs. */
+		if (type == VMX_INTR_TYPE_NMI && (s->interruptibility & VMX_INTERRUPTIBILITY_NMI))
+			return "injection of an NMI while the guest is in the handler of the last one";
 		if ((intr & VMX_INTR_ERROR_VALID) &&
 		    (type != VMX_INTR_TYPE_HW_EXCEPTION || !(s->cr0 & X86_CR0_PE)))
 			return "injection with an error code that cannot have one (or in real mode)";

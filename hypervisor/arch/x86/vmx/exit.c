@@ -90,11 +90,12 @@ static void redeliver_event(void)
 }
 
 /* An NMI stopped the guest: the host's handler takes it as if it had come
- * in the hypervisor (asm/nmi.h), and it is handed on from there. */
+ * in the hypervisor (asm/nmi.h), and it is handed on from there (nmi.c). */
 static void handle_exception_or_nmi(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
 
+	vmx_nmi_unblocked_by_iret(info & VMX_NMI_UNBLOCKED_BY_IRET);
 	if ((info & VMX_INTR_TYPE_MASK) == VMX_INTR_TYPE_NMI && VMX_INTR_VECTOR(info) == VECTOR_NMI) {
 		__asm__ volatile("int $2" : : : "memory");
 		return;
@@ -144,6 +145,7 @@ static void handle_ept_violation(struct vcpu *v)
 {
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION), gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
 
+	vmx_nmi_unblocked_by_iret(q & VMX_NMI_UNBLOCKED_BY_IRET);
 	if (hvm_mmio_access(v, gpa, q & VMX_EPT_PERMS, q & VMX_EPT_WRITE) == 0)
 		return;
 	pr_err("d%uv%u: EPT violation at %#lx, qualification %#lx\n", v->domain->id, v->id, gpa, q);
@@ -179,6 +181,7 @@ void vmx_handle_exit(struct vcpu *v)
 		__asm__ volatile("sti; nop; cli" : : : "memory");
 		break;
 	case VMX_EXIT_INTR_WINDOW:
+	case VMX_EXIT_NMI_WINDOW:
 		break; /* the run loop injects what waits */
 	case VMX_EXIT_CPUID:
 		hvm_handle_cpuid(v);

@@ -8,6 +8,7 @@
 #include <asm/vmcs.h>
 #include <asm/vmx_ops.h>
 #include <asm/x86-defs.h>
+#include <tern/arch.h>
 #include <tern/hypercall.h>
 
 #define VECTOR_PF 14
@@ -92,16 +93,26 @@ void vmx_access_state(const struct vcpu *v, struct hvm_access_state *s)
 					.gs_base = vmcs_read(VMCS_GUEST_GS_BASE) };
 }
 
-/* The paging registers as the guest set them: CR0 and CR4 as it sees them. */
-void vmx_guest_paging(const struct vcpu *v, struct guest_paging *p)
+/* The paging registers as the guest set them (CR0 and CR4 as it sees
+ * them), from the current VMCS. */
+void vmx_read_guest_paging(struct guest_paging *p)
 {
 	uint64_t cr0_owned = vmx_cr0_host_owned();
 	uint64_t cr0 = (vmcs_read(VMCS_GUEST_CR0) & ~cr0_owned) |
 		       (vmcs_read(VMCS_CR0_READ_SHADOW) & cr0_owned);
 
-	(void)v;
 	*p = (struct guest_paging){ cr0, vmcs_read(VMCS_GUEST_CR3), vmcs_read(VMCS_CR4_READ_SHADOW),
 				    vmcs_read(VMCS_GUEST_EFER) };
+}
+
+/* From its VMCS where that is current here, else as its last slice left
+ * them (the scheduler's runstate writes, between slices). */
+void vmx_guest_paging(const struct vcpu *v, struct guest_paging *p)
+{
+	if (v->vmx.loaded_on == (int)smp_processor_id())
+		vmx_read_guest_paging(p);
+	else
+		*p = v->vmx.paging;
 }
 
 void vmx_load_cr2(struct vcpu *v)

@@ -224,6 +224,8 @@ int vmx_vmcs_init(struct vcpu *v, const struct vcpu_start *start)
 	current = vmptrst();
 	ok = vmclear(v->vmx.vmcs_pa) && vmptrld(v->vmx.vmcs_pa);
 	ok = ok && set_controls(v) && set_start_state(v, start);
+	if (ok)
+		vmx_read_guest_paging(&v->vmx.paging); /* for use before its first slice */
 	ok &= vmclear(v->vmx.vmcs_pa);
 	if (current != ~0ull)
 		vmptrld(current);
@@ -264,4 +266,11 @@ void vmx_vmcs_free(struct vcpu *v)
 	vmx_vmcs_unload(v);
 	free_pages(v->vmx.vmcs, 0);
 	v->vmx.vmcs = NULL;
+}
+
+void vmx_set_proc_control(uint32_t control, bool on)
+{
+	uint64_t proc = vmcs_read(VMCS_PROC_CONTROLS);
+
+	vmcs_write(VMCS_PROC_CONTROLS, on ? proc | control : proc & ~(uint64_t)control);
 }

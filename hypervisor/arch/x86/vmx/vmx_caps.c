@@ -3,7 +3,7 @@
 
 /* The controls tern sets in every VMCS (the later stages' exit handlers
  * rely on each of them). */
-#define PIN_REQUIRED (VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING)
+#define PIN_REQUIRED (VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS)
 #define PROC_REQUIRED (VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_HLT_EXITING | VMX_PROC_IO_BITMAPS | \
 		       VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY_CTLS)
 #define PROC2_REQUIRED (VMX_PROC2_EPT | VMX_PROC2_VPID | VMX_PROC2_UNRESTRICTED_GUEST)
@@ -23,6 +23,8 @@ static const char *const requirement_names[VMX_NR_REQUIREMENTS] = {
 	[VMX_REQ_64BIT_ADDRESSES] = "64-bit VMCS addresses (IA32_VMX_BASIC bit 48)",
 	[VMX_REQ_EXT_INTR_EXITING] = "external-interrupt exiting (pin-based control 0)",
 	[VMX_REQ_NMI_EXITING] = "NMI exiting (pin-based control 3)",
+	[VMX_REQ_VIRTUAL_NMIS] = "virtual NMIs and NMI-window exiting (pin-based control 5, "
+				 "processor-based control 22)",
 	[VMX_REQ_INTR_WINDOW_EXITING] = "interrupt-window exiting (processor-based control 2)",
 	[VMX_REQ_HLT_EXITING] = "HLT exiting (processor-based control 7)",
 	[VMX_REQ_IO_BITMAPS] = "I/O bitmaps (processor-based control 25)",
@@ -112,6 +114,8 @@ static void decide_controls(const struct vmx_msrs *m, struct vmx_caps *caps)
 
 	need(caps, VMX_REQ_EXT_INTR_EXITING, allows(pin, VMX_PIN_EXT_INTR_EXITING));
 	need(caps, VMX_REQ_NMI_EXITING, allows(pin, VMX_PIN_NMI_EXITING));
+	need(caps, VMX_REQ_VIRTUAL_NMIS, allows(pin, VMX_PIN_VIRTUAL_NMIS) &&
+					 allows(proc, VMX_PROC_NMI_WINDOW_EXITING));
 	need(caps, VMX_REQ_INTR_WINDOW_EXITING, allows(proc, VMX_PROC_INTR_WINDOW_EXITING));
 	need(caps, VMX_REQ_HLT_EXITING, allows(proc, VMX_PROC_HLT_EXITING));
 	need(caps, VMX_REQ_IO_BITMAPS, allows(proc, VMX_PROC_IO_BITMAPS));

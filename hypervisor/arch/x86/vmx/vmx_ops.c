@@ -6,11 +6,11 @@
 #include <asm/cpu.h>
 #include <asm/cpu_state.h>
 #include <asm/ept.h>
-#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/vmcs.h>
 #include <asm/vmx_ops.h>
 #include <asm/x86-defs.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/errno.h>
@@ -22,6 +22,21 @@
 #define INVVPID_ALL 2
 #define X86_EFLAGS_IF (1u << 9)
 #define MSR_DEBUGCTL 0x1d9
+#define MSR_IA32_MISC_ENABLE 0x1a0
+/*
+ * IA32_MISC_ENABLE as a domU reads it: Linux reads it unchecked in its
+ * first instructions on Intel family 6 (to clear XD disable), before it
+ * has an IDT, so a #GP there is a triple fault. Fast strings on, as
+ * firmware leaves them; branch trace and PEBS unavailable and xTPR
+ * messages off, as Xen shows HVM guests; no XD disable, MONITOR or
+ * performance monitoring. Writes of the same value are taken.
+ */
+#define MISC_ENABLE_FAST_STRING (1ull << 0)
+#define MISC_ENABLE_BTS_UNAVAIL (1ull << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ull << 12)
+#define MISC_ENABLE_XTPR_DISABLE (1ull << 23)
+#define MISC_ENABLE_DOMU (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
+			  MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_XTPR_DISABLE)
 
 /* The 128-bit descriptors INVEPT and INVVPID read (SDM vol. 3, "INVEPT",
  * "INVVPID"): the EPT pointer, or the VPID in bits 15:0 and an address. */
@@ -102,19 +117,12 @@ static bool interrupt_window_open(void)
 		 (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
 }
 
-static void set_interrupt_window_exiting(bool on)
-{
-	uint64_t proc = vmcs_read(VMCS_PROC_CONTROLS);
-
-	proc = on ? proc | VMX_PROC_INTR_WINDOW_EXITING : proc & ~(uint64_t)VMX_PROC_INTR_WINDOW_EXITING;
-	vmcs_write(VMCS_PROC_CONTROLS, proc);
-}
-
 /*
  * One virtual interrupt at a time, as under SVM: taken from the upcall flag
  * or the virtual LAPIC, it waits in v->vmx.pending_vector until the guest
  * can take it (IF set, no STI or MOV SS shadow), with interrupt-window
- * exiting on meanwhile; an event already being injected goes first.
+ * exiting on meanwhile; an event already being injected (an NMI, one
+ * delivered again) goes first.
  */
 static void vmx_deliver_interrupt(struct vcpu *v)
 {
@@ -127,17 +135,17 @@ static void vmx_deliver_interrupt(struct vcpu *v)
 			v->vmx.pending_vector = vector;
 	}
 	if (v->vmx.pending_vector < 0) {
-		set_interrupt_window_exiting(false);
+		vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, false);
 		return;
 	}
 	if ((vmcs_read(VMCS_ENTRY_INTR_INFO) & VMX_INTR_VALID) || !interrupt_window_open()) {
-		set_interrupt_window_exiting(true);
+		vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, true);
 		return;
 	}
 	vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)v->vmx.pending_vector | VMX_INTR_TYPE_EXT_INTR |
 					 VMX_INTR_VALID);
 	v->vmx.pending_vector = -1;
-	set_interrupt_window_exiting(false);
+	vmx_set_proc_control(VMX_PROC_INTR_WINDOW_EXITING, false);
 }
 
 /* The VPID for this entry and the flushes it needs: INVEPT for a table
@@ -180,8 +188,8 @@ static void vmx_enter(struct vcpu *v, uint64_t deadline)
 		vcpu_timer_poll(v);
 		vcpu_timer_arm(v, deadline);
 	}
+	vmx_nmi_before_entry(v); /* first: an NMI goes before an interrupt */
 	vmx_deliver_interrupt(v);
-	nmi_drop_pending(); /* not handed on to dom0 under VMX yet (docs/vmx.md) */
 	vmx_tlb_enter(v);
 	sync_ia32e_mode();
 	vmcs_write(VMCS_GUEST_RSP, v->vmx.rsp);
@@ -221,7 +229,10 @@ static void vmx_vcpu_run_slice(struct vcpu *v, uint64_t deadline)
 	hvm_run_slice(v, deadline, vmx_enter);
 	for (unsigned int i = 0; i < VMX_NR_SYSCALL_MSRS; i++)
 		v->vmx.syscall_msrs[i] = rdmsr(syscall_msrs[i]);
-	/* Before the scheduler may hand v to another pCPU. */
+	/* Before the scheduler may hand v to another pCPU (and write its
+	 * runstate area through these). */
+	if (v->vmx.loaded_on == (int)smp_processor_id())
+		vmx_read_guest_paging(&v->vmx.paging);
 	vmx_vmcs_unload(v);
 	cpu_state_save(v);
 }
@@ -262,6 +273,9 @@ bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_DEBUGCTL:
 		*val = vmcs_read(VMCS_GUEST_DEBUGCTL);
 		return true;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MISC_ENABLE_DOMU; /* dom0 reads its CPU's natively */
+		return true;
 	default:
 		return false;
 	}
@@ -283,6 +297,8 @@ bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		 * controls" entry control (vmx_caps), else kept and read back. */
 		vmcs_write(VMCS_GUEST_DEBUGCTL, val);
 		return true;
+	case MSR_IA32_MISC_ENABLE:
+		return val == MISC_ENABLE_DOMU;
 	default:
 		return false;
 	}
