@@ -24,6 +24,11 @@ def put_file(m, path, text):
     check(m, f"echo {data} | base64 -d > {path}")
 
 
+def tern_dump(m):
+    """tern's 'q' debug-key dump, from its first line (xl dmesg keeps more)."""
+    return run(m, "xl debug-keys q; xl dmesg | tac | sed '/pressed -> dumping/q' | tac")[1]
+
+
 def hang_report(m, name):
     """What a guest that stopped short shows, for a failure's message: the
     end of its console, xenconsoled's log, xenstored's connections (ring
@@ -34,8 +39,7 @@ def hang_report(m, name):
             "\nxenconsoled:\n" + run(m, "tail -n 20 /var/log/xen/xenconsoled.log")[1] +
             "\nxenstored:\n" + run(m, "kill -USR1 $(cat /run/xenstored.pid) && sleep 1; "
                                      "tail -n 20 /var/log/xen/xenstored.log")[1] +
-            "\ntern:\n" + run(m, "xl list; xl debug-keys q; "
-                                "xl dmesg | tac | sed '/pressed -> dumping/q' | tac")[1])
+            "\ntern:\n" + run(m, "xl list")[1] + "\n" + tern_dump(m))
 
 
 def wait_log(m, name, pattern, count=1, timeout=600):

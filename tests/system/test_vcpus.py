@@ -16,6 +16,7 @@ import re
 import shlex
 
 from dom0 import check, run
+from domu_shell import tern_dump
 from test_console import dom0
 from test_lifecycle import DISKLESS, DOMU_UP, create, wait_userspace
 
@@ -147,6 +148,14 @@ def test_vcpu_set_takes_a_boot_vcpu_away(shared_dom0):
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
     assert xl_list_vcpus(m, "hp") == 2
+    # What a guest that waits forever is looked at with (the failure report
+    # of every guest wait, domu_shell.hang_report): the domU pCPU's loop and,
+    # under the FIFO ABI, each of the guest's ports with its binding, last
+    # queue and event word; port 2 is its xenstore channel.
+    dump = tern_dump(m)
+    assert re.search(r"^\(tern\) CPU1: (d\d+v[01] in a slice|no vCPU)", dump, re.M), dump
+    assert re.search(r"^\(tern\)     port 2: interdomain v[01] \(last v[01]/7\) prio 7, "
+                     r"word [P-][M-][L-][B-] link \d+$", dump, re.M), dump
     # Its local APICs started in xAPIC mode, as Xen starts PVH vCPUs, and
     # Linux moved them to x2APIC mode itself (not "enabled by BIOS").
     out = in_guest(m, "hp", "dmesg | grep -i x2apic")
