@@ -1,8 +1,6 @@
 /* The daemon's state in its log, on SIGUSR1: what a stuck client is waiting for. */
 #include "dump.h"
 
-#include <stdio.h>
-
 #include "log.h"
 #include "ringconn.h"
 

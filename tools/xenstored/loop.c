@@ -52,17 +52,17 @@ int xs_loop_run(struct xs_daemon *d, int lfd, struct xs_loop_signals *sig)
 {
 	struct pollfd *fds = NULL;
 	struct xs_conn **conns = NULL;
-	sigset_t stopping, waiting;
+	sigset_t caught, waiting;
 	size_t cap = 0;
 	int rc = 0;
 
 	/* Signals arrive only inside ppoll(), so none is missed between the
 	 * check of its flag and the wait. */
-	sigemptyset(&stopping);
-	sigaddset(&stopping, SIGTERM);
-	sigaddset(&stopping, SIGINT);
-	sigaddset(&stopping, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &stopping, &waiting);
+	sigemptyset(&caught);
+	sigaddset(&caught, SIGTERM);
+	sigaddset(&caught, SIGINT);
+	sigaddset(&caught, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &caught, &waiting);
 	while (!sig->stop) {
 		struct xs_conn *c;
 		size_t n = 1, i;
