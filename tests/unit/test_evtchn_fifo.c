@@ -285,6 +285,42 @@ static void test_reused_port_leaves_its_old_queue(void **state)
 	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_DEFAULT), x);
 }
 
+/*
+ * What `xl vcpu-set` did to a Linux guest's CPU 1 (seen in tern's 'q' dump:
+ * its timer port pending and linked to itself, its queue's ready bit clear):
+ * the CPU's timer port, at priority 0, is the tail of that queue when the
+ * CPU goes offline and the port is closed; when the CPU comes back its new
+ * timer port gets the same number, bound at the default priority and then
+ * moved to 0. Its first event must start the queue again (head, ready bit,
+ * upcall), not be linked behind itself, which tells the guest nothing and
+ * leaves the port LINKED: every later timer event of that CPU was dropped.
+ */
+static void test_reused_port_is_not_linked_behind_itself(void **state)
+{
+	struct evtchn_fifo_control_block *cb = control(2, 0);
+	evtchn_port_t p = bind_ipi(2, 0), q;
+	unsigned int kicks_before;
+
+	(void)state;
+	go_fifo(2);
+	assert_int_equal(set_priority(2, p, EVTCHN_FIFO_PRIORITY_MAX), 0);
+	assert_int_equal(evtchn_send(&ops, doms[2], p), 0);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_MAX), p);
+	cb->ready = 0;
+	si[2].vcpu_info[0].evtchn_upcall_pending = 0;
+	assert_int_equal(evtchn_close(&ops, doms[2], p), 0);
+	q = bind_ipi(2, 0);
+	assert_int_equal(q, p);
+	assert_int_equal(set_priority(2, q, EVTCHN_FIFO_PRIORITY_MAX), 0);
+	kicks_before = kicks[2][0];
+	assert_int_equal(evtchn_send(&ops, doms[2], q), 0);
+	assert_int_equal(*word(2, q) & EVTCHN_FIFO_LINK_MASK, 0);
+	assert_int_equal(cb->head[EVTCHN_FIFO_PRIORITY_MAX], q);
+	assert_true(cb->ready & 1u << EVTCHN_FIFO_PRIORITY_MAX);
+	assert_int_equal(kicks[2][0], kicks_before + 1);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_MAX), q);
+}
+
 static void test_pending_before_switch_and_beyond_the_array(void **state)
 {
 	struct evtchn_fifo_control_block *cb = control(0, 0);
@@ -377,6 +413,8 @@ int main(void)
 						fake_teardown),
 		cmocka_unit_test_setup_teardown(test_reused_port_leaves_its_old_queue, fake_setup,
 						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reused_port_is_not_linked_behind_itself,
+						fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_before_switch_and_beyond_the_array,
 						fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_array_full, fake_setup, fake_teardown),
