@@ -93,10 +93,18 @@ static int free_port(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 	return -ENOSPC;
 }
 
-/* Gives a free port its binding, under the ABI in use. */
+/*
+ * Gives a free port its binding, under the ABI in use. Where the port's last
+ * FIFO event was queued outlives the binding: the port may still be that
+ * queue's tail (evtchn_fifo.c), whatever vCPU and priority it has now.
+ */
 static void bind_port(struct evtchn_domain *ed, evtchn_port_t port, struct evtchn chn)
 {
-	*evtchn_port(ed, port) = chn;
+	struct evtchn *slot = evtchn_port(ed, port);
+
+	chn.last_vcpu = slot->last_vcpu;
+	chn.last_priority = slot->last_priority;
+	*slot = chn;
 	if (ed->fifo)
 		evtchn_fifo_bind(ed, port);
 }
@@ -110,14 +118,17 @@ static void set_pending(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		evtchn_2l_set_pending(ops, ed, port);
 }
 
-/* Frees port; a stale pending bit would fire on the port's next user. */
+/* Frees port; a stale pending bit would fire on the port's next user. Its
+ * last queue stays known (bind_port). */
 static void free_one(const struct evtchn_ops *ops, struct evtchn_domain *ed, evtchn_port_t port)
 {
+	struct evtchn *chn = evtchn_port(ed, port);
+
 	if (ed->fifo)
 		evtchn_fifo_clear_pending(ed, port);
 	else
 		evtchn_2l_clear_pending(ops, ed, port);
-	memset(evtchn_port(ed, port), 0, sizeof(struct evtchn));
+	*chn = (struct evtchn){ .last_vcpu = chn->last_vcpu, .last_priority = chn->last_priority };
 }
 
 /* The domain a caller names (tern/domid_naming.h). */

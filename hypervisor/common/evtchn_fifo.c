@@ -129,6 +129,13 @@ void evtchn_fifo_unmask(const struct evtchn_ops *ops, struct evtchn_domain *ed,
 		evtchn_fifo_set_pending(ops, ed, port);
 }
 
+event_word_t evtchn_fifo_word(const struct evtchn_domain *ed, evtchn_port_t port)
+{
+	const event_word_t *word = word_of(ed, port);
+
+	return word ? __atomic_load_n(word, __ATOMIC_SEQ_CST) : 0;
+}
+
 bool evtchn_fifo_is_pending(struct evtchn_domain *ed, evtchn_port_t port)
 {
 	const event_word_t *word = word_of(ed, port);
@@ -144,8 +151,6 @@ void evtchn_fifo_bind(struct evtchn_domain *ed, evtchn_port_t port)
 
 	chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 	chn->unseen = false;
-	chn->last_vcpu = chn->vcpu;
-	chn->last_priority = chn->priority;
 }
 
 void evtchn_fifo_destroy(const struct evtchn_ops *ops, struct evtchn_domain *ed)

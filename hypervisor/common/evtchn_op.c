@@ -204,16 +204,62 @@ int evtchn_send_virq(struct domain *d, unsigned int virq, unsigned int vcpu)
 	return rc;
 }
 
+static const char *const state_names[] = {
+	[EVTCHNSTAT_unbound] = "unbound", [EVTCHNSTAT_interdomain] = "interdomain",
+	[EVTCHNSTAT_pirq] = "pirq", [EVTCHNSTAT_virq] = "virq", [EVTCHNSTAT_ipi] = "ipi",
+};
+
+/*
+ * The FIFO queues as tern and the guest see them: per vCPU the ready bits,
+ * the guest's heads and tern's tails of the queues in use; per port its
+ * binding, where its last event was queued and its event word (Pending,
+ * Masked, Linked, Busy and the LINK). dom0 has many ports: only its
+ * pending or linked ones are listed.
+ */
+static void dump_fifo(const struct domain *d, const struct evtchn_domain *ed)
+{
+	const struct evtchn_fifo *f = ed->fifo;
+
+	for (unsigned int v = 0; v < ed->nr_vcpus; v++) {
+		const struct evtchn_fifo_vcpu *fv = &f->vcpu[v];
+
+		if (!fv->control)
+			continue;
+		pr_info("    v%u: ready %#x\n", v, fv->control->ready);
+		for (unsigned int q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++)
+			if (*fv->queue[q].head || fv->queue[q].tail)
+				pr_info("    v%u queue %u: head %u, tail %u\n", v, q,
+					*fv->queue[q].head, fv->queue[q].tail);
+	}
+	for (evtchn_port_t port = 1; port <= ed->max_port; port++) {
+		const struct evtchn *chn = evtchn_port(ed, port);
+		event_word_t w;
+
+		if (!chn || chn->state == EVTCHNSTAT_closed || chn->state >= ARRAY_SIZE(state_names))
+			continue;
+		w = evtchn_fifo_word(ed, port);
+		if (d->is_privileged &&
+		    !(w & (1u << EVTCHN_FIFO_PENDING | 1u << EVTCHN_FIFO_LINKED)))
+			continue;
+		pr_info("    port %u: %s v%u (last v%u/%u) prio %u, word %c%c%c%c link %u\n", port,
+			state_names[chn->state], chn->vcpu, chn->last_vcpu, chn->last_priority,
+			chn->priority, w >> EVTCHN_FIFO_PENDING & 1 ? 'P' : '-',
+			w >> EVTCHN_FIFO_MASKED & 1 ? 'M' : '-', w >> EVTCHN_FIFO_LINKED & 1 ? 'L' : '-',
+			w >> EVTCHN_FIFO_BUSY & 1 ? 'B' : '-', w & EVTCHN_FIFO_LINK_MASK);
+	}
+}
+
 void evtchn_dump(const struct domain *d)
 {
 	const struct evtchn_domain *ed;
 
 	spin_lock(&evtchn_lock);
 	ed = d->evtchn;
-	if (ed && ed->fifo)
+	if (ed && ed->fifo) {
 		pr_info("  event channels: FIFO ABI, %u array page(s), ports up to %u\n",
 			ed->fifo->nr_pages, ed->max_port);
-	else if (ed && d->shared_info)
+		dump_fifo(d, ed);
+	} else if (ed && d->shared_info)
 		pr_info("  event channels: 2-level ABI, ports 0-63 pending %#lx, masked %#lx\n",
 			(unsigned long)d->shared_info->evtchn_pending[0],
 			(unsigned long)d->shared_info->evtchn_mask[0]);

@@ -15,6 +15,7 @@
 #include <asm/time.h>
 #include <tern/keyhandler.h>
 #include <tern/runstate.h>
+#include <tern/sched.h>
 #include <public/xen.h>
 
 static const char *domain_state(const struct domain *d)
@@ -91,6 +92,7 @@ static void dump_domains(void)
 	uint64_t now = system_time_ns();
 
 	pr_info("'q' pressed -> dumping domain info (now %lu ms)\n", (unsigned long)(now / 1000000));
+	sched_dump();
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id((domid_t)id);
 

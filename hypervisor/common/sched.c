@@ -16,6 +16,7 @@
 #include <asm/spinlock.h>
 #include <asm/x86-defs.h>
 #include <tern/arch.h>
+#include <tern/console.h>
 #include <tern/domain.h>
 #include <tern/runstate.h>
 #include <tern/sched.h>
@@ -24,6 +25,16 @@
 
 static struct spinlock sched_lock = SPINLOCK_INIT;
 static struct sched_cpu sched_cpus[NR_CPUS];
+
+/* What each pCPU's loop is doing, for the 'q' dump: written by that pCPU
+ * alone, read without a lock (a dump may see a field or two change). */
+struct sched_activity {
+	uint64_t scans, idles;   /* picks made; how many found nothing to run */
+	uint64_t scan_ns;        /* when it last picked */
+	uint64_t slice_end_ns;   /* the running vCPU's slice: when it should end */
+	int domid, vcpu;         /* the vCPU in its slice; -1: none */
+};
+static struct sched_activity activity[NR_CPUS];
 
 static uint64_t earliest(uint64_t a, uint64_t b)
 {
@@ -74,6 +85,12 @@ void sched_run_cpu(unsigned int cpu)
 			vcpu_runstate_publish(c.vcpu);
 		}
 		spin_unlock(&sched_lock);
+		activity[cpu].scans++;
+		activity[cpu].scan_ns = start;
+		activity[cpu].idles += !c.vcpu;
+		activity[cpu].domid = c.vcpu ? c.vcpu->domain->id : -1;
+		activity[cpu].vcpu = c.vcpu ? (int)c.vcpu->id : -1;
+		activity[cpu].slice_end_ns = c.until;
 		arch_kick_cpus(c.kick);
 		if (!c.vcpu) {
 			/* Sleep until a kick, a blocked vCPU's timer or a capped domain's
@@ -83,6 +100,7 @@ void sched_run_cpu(unsigned int cpu)
 			continue;
 		}
 		hvm->vcpu_run_slice(c.vcpu, c.until);
+		activity[cpu].domid = activity[cpu].vcpu = -1;
 		spin_lock(&sched_lock);
 		sched_done(c.vcpu, system_time_ns() - start);
 		vcpu_runstate_update(c.vcpu);
@@ -130,4 +148,26 @@ void sched_domain_unregister(struct domain *d)
 	spin_lock(&sched_lock);
 	domain_unregister(d);
 	spin_unlock(&sched_lock);
+}
+
+void sched_dump(void)
+{
+	uint64_t now = system_time_ns(), domus = arch_domu_cpus();
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS && cpu < 64; cpu++) {
+		const struct sched_activity *a = &activity[cpu];
+
+		if (!(domus >> cpu & 1) || !a->scans)
+			continue;
+		if (a->domid >= 0)
+			pr_info("CPU%u: d%dv%d in a slice that ends in %ld ms; %lu picks (%lu idle), "
+				"the last %lu ms ago\n", cpu, a->domid, a->vcpu,
+				(long)((int64_t)(a->slice_end_ns - now) / 1000000),
+				(unsigned long)a->scans, (unsigned long)a->idles,
+				(unsigned long)((now - a->scan_ns) / 1000000));
+		else
+			pr_info("CPU%u: no vCPU; %lu picks (%lu idle), the last %lu ms ago\n", cpu,
+				(unsigned long)a->scans, (unsigned long)a->idles,
+				(unsigned long)((now - a->scan_ns) / 1000000));
+	}
 }

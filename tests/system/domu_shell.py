@@ -13,6 +13,9 @@ from dom0 import check, run
 from qemu import MARKER_END, TIMEOUT_SCALE
 
 LOG = "/var/log/xen/console/guest-{}.log"
+# A guest's boot under emulation takes half a minute: five minutes (times
+# TERN_TEST_TIMEOUT_SCALE) is generous, and a guest that hangs costs no more.
+BOOT_TIMEOUT = 300
 
 
 def put_file(m, path, text):
@@ -21,10 +24,30 @@ def put_file(m, path, text):
     check(m, f"echo {data} | base64 -d > {path}")
 
 
+def tern_dump(m):
+    """tern's 'q' debug-key dump, from its first line (xl dmesg keeps more)."""
+    return run(m, "xl debug-keys q; xl dmesg | tac | sed '/pressed -> dumping/q' | tac")[1]
+
+
+def hang_report(m, name):
+    """What a guest that stopped short shows, for a failure's message: the
+    end of its console, xenconsoled's log, xenstored's connections (ring
+    indexes, replies held: its SIGUSR1 dump) and tern's 'q' dump (what each
+    pCPU runs, each vCPU's state, the event channels' queues and words)."""
+    log = LOG.format(name)
+    return ("its console:\n" + run(m, f"tail -c 3000 {log} | tr -d '\\033'")[1] +
+            "\nxenconsoled:\n" + run(m, "tail -n 20 /var/log/xen/xenconsoled.log")[1] +
+            "\nxenstored:\n" + run(m, "kill -USR1 $(cat /run/xenstored.pid) && sleep 1; "
+                                     "tail -n 20 /var/log/xen/xenstored.log")[1] +
+            "\ntern:\n" + run(m, "xl list")[1] + "\n" + tern_dump(m))
+
+
 def wait_log(m, name, pattern, count=1, timeout=600):
     """Waits in dom0 until the guest's console log has `count` lines holding
-    pattern (a fixed string). Logs are never printed whole: the serial line
-    is slow, and the guest's terminal queries would travel with them."""
+    pattern (a fixed string); returns how many it has. Logs are never
+    printed whole: the serial line is slow, and the guest's terminal
+    queries would travel with them. A guest that hangs costs `timeout`
+    seconds (times TERN_TEST_TIMEOUT_SCALE), then hang_report() says why."""
     log = LOG.format(name)
     limit = int(timeout * TIMEOUT_SCALE)
     # Every minute the wait says where the guest is (for a failure's log).
@@ -36,8 +59,8 @@ def wait_log(m, name, pattern, count=1, timeout=600):
                       timeout=timeout + 60)
     found = re.search(r"^COUNT (\d+)$", out, re.M)
     got = int(found.group(1)) if status == 0 and found else 0
-    assert got >= count, f"{name}: no '{pattern}' (x{count}); its console:\n" + \
-        run(m, f"tail -c 3000 {log} | tr -d '\\033'")[1]
+    assert got >= count, f"{name}: no '{pattern}' (x{count}); " + hang_report(m, name)
+    return got
 
 
 def log_lines(m, name, regex):

@@ -11,7 +11,7 @@ import pytest
 
 from dom0 import IMAGE, XL, boot, check, newc_archive
 from domu_guests import create
-from domu_shell import log_lines, wait_log
+from domu_shell import BOOT_TIMEOUT, log_lines, wait_log
 from qemu import BUILD
 
 DIR = os.path.join(BUILD, "images", "debian-686")
@@ -68,7 +68,7 @@ def test_debian_686_pae_domu_reaches_userspace(machine, tmp_path):
     check(m, "dd if=/dev/zero of=/root/d32/disk.img bs=1M count=4 2>/dev/null && "
              f"printf {DISK_MARK} | dd of=/root/d32/disk.img bs=512 seek=100 conv=notrunc")
     create(m, "/root/d32/d32.cfg")
-    wait_log(m, "d32", UP, timeout=900)
+    wait_log(m, "d32", UP, timeout=BOOT_TIMEOUT)
     line = log_lines(m, "d32", UP)
     assert " i686 6.1.0-" in line and "686-pae" in line, line
     wait_log(m, "d32", "TERN-686: wrote", timeout=600)

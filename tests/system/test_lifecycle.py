@@ -12,6 +12,7 @@ import re
 import time
 
 from dom0 import check, cpu_seconds_over, free_memory, run
+from domu_shell import BOOT_TIMEOUT, hang_report, wait_log
 from test_console import ESCAPE, dom0, wait_prompt
 
 DOMU_UP = "TERN-DOMU: userspace up"
@@ -34,18 +35,11 @@ def create(m, name, *overrides):
     check(m, f"xl create /etc/xen/sample.cfg {args}")
 
 
-def wait_userspace(m, name, line=DOMU_UP):
-    """Waits (inside dom0) for a line in the guest's console log."""
-    log = f"/var/log/xen/console/guest-{name}.log"
-    status, out = run(m, f"i=0; until grep -q '{line}' {log} 2>/dev/null; do "
-                         f"i=$((i+1)); [ $i -gt 900 ] && break; sleep 1; done; "
-                         f"echo lines=$(grep -c '{line}' {log})", timeout=1000)
-    # dom0's kernel may print on the same console: read only the tagged count.
-    count = re.search(r"lines=(\d+)", out)
-    assert status == 0 and count and count.group(1) == "1", \
-        f"{name}: no '{line}'; its console:\n" + run(m, f"tail -c 3000 {log}")[1] + \
-        "\nxenconsoled:\n" + run(m, "tail -n 20 /var/log/xen/xenconsoled.log")[1] + \
-        "\ntern:\n" + run(m, "xl list; xl debug-keys q; xl dmesg | tail -n 40")[1]
+def wait_userspace(m, name, line=DOMU_UP, count=1):
+    """Waits (inside dom0) for the count-th line in the guest's console log,
+    and checks there is no more (a guest that booted again is a failure)."""
+    got = wait_log(m, name, line, count, timeout=BOOT_TIMEOUT)
+    assert got == count, f"{name}: '{line}' {got} times, not {count}:\n" + hang_report(m, name)
 
 
 def console_command(m, name, command):
@@ -166,11 +160,7 @@ def test_xl_reboot_restarts_the_guest(shared_dom0):
     wait_userspace(m, "sample")
     first = check(m, "xl domid sample")
     check(m, "xl reboot sample")
-    log = "/var/log/xen/console/guest-sample.log"
-    status, out = run(m, f"i=0; until [ $(grep -c '{DOMU_UP}' {log}) -ge 2 ]; do "
-                         f"i=$((i+1)); [ $i -gt 900 ] && break; sleep 1; done; "
-                         f"grep -c '{DOMU_UP}' {log}", timeout=1000)
-    assert out.strip().endswith("2"), "no second boot:\n" + run(m, f"tail -c 3000 {log}")[1]
+    wait_userspace(m, "sample", count=2)
     second = check(m, "xl domid sample")
     assert second != first, (first, second)
     assert len([l for l in check(m, "xl list").splitlines() if l.startswith("sample ")]) == 1

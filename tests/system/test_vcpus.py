@@ -16,6 +16,7 @@ import re
 import shlex
 
 from dom0 import check, run
+from domu_shell import tern_dump
 from test_console import dom0
 from test_lifecycle import DISKLESS, DOMU_UP, create, wait_userspace
 
@@ -52,8 +53,10 @@ def in_guest(m, name, command, timeout=600):
            f"do i=$((i+1)); [ $i -gt 300 ] && break; sleep 0.2; done")
     check(m, f"{{ printf '%s\\n' {shlex.quote(line)}; sleep 1; printf '\\035'; }} | "
              f"xl console {name} >/dev/null")
+    # (break, not exit: the loop runs in dom0's interactive shell.)
     status, _ = run(m, f"i=0; until grep -q '^{end}' {log}; do i=$((i+1)); "
-                       f"[ $i -gt {timeout * 5} ] && exit 1; sleep 0.2; done", timeout=2 * timeout)
+                       f"[ $i -gt {timeout * 5} ] && break; sleep 0.2; done; "
+                       f"grep -q '^{end}' {log}", timeout=2 * timeout)
     assert status == 0, f"{command!r}: no answer in the guest's console:\n" + \
         check(m, f"tail -c 3000 {log} | tr -cd '\\n -~'")
     lines = check(m, f"sed -n '/^{begin}/,/^{end}/p' {log} | tr -cd '\\n -~'").splitlines()
@@ -117,6 +120,12 @@ def test_vcpu_set_adds_a_vcpu_and_takes_it_away_again(shared_dom0):
     assert vcpus(m, "hp")[1]["state"] == "--p"
     check(m, "xl vcpu-set hp 2")
     wait_online(m, "hp", "0-1")
+    # CPU 1, back a second time, has a timer: a sleep there returns. Its
+    # timer port came back under the number of the one that went away and
+    # was linked behind itself in the FIFO queue, so CPU 1 never had a timer
+    # interrupt again (docs/design.md, "Event channels").
+    out = in_guest(m, "hp", "taskset -c 1 sleep 1 && echo SLEPT-ON-CPU-$((0+1))", timeout=120)
+    assert "SLEPT-ON-CPU-1" in out, out
     # The guest's own words for it: two hot adds and a removal.
     # (On a line of their own: the echo of a long typed line wraps.)
     out = in_guest(m, "hp", "echo UP=$(dmesg | grep -c 'Booting Node 0 Processor 1') "
@@ -147,6 +156,14 @@ def test_vcpu_set_takes_a_boot_vcpu_away(shared_dom0):
     wait_userspace(m, "hp")
     wait_online(m, "hp", "0-1")
     assert xl_list_vcpus(m, "hp") == 2
+    # What a guest that waits forever is looked at with (the failure report
+    # of every guest wait, domu_shell.hang_report): the domU pCPU's loop and,
+    # under the FIFO ABI, each of the guest's ports with its binding, last
+    # queue and event word; port 2 is its xenstore channel.
+    dump = tern_dump(m)
+    assert re.search(r"^\(tern\) CPU1: (d\d+v[01] in a slice|no vCPU)", dump, re.M), dump
+    assert re.search(r"^\(tern\)     port 2: interdomain v[01] \(last v[01]/7\) prio 7, "
+                     r"word [P-][M-][L-][B-] link \d+$", dump, re.M), dump
     # Its local APICs started in xAPIC mode, as Xen starts PVH vCPUs, and
     # Linux moved them to x2APIC mode itself (not "enabled by BIOS").
     out = in_guest(m, "hp", "dmesg | grep -i x2apic")

@@ -249,6 +249,78 @@ static void test_moved_port_leaves_its_old_queue(void **state)
 	assert_int_equal(*word(2, a) & EVTCHN_FIFO_LINK_MASK, 0);
 }
 
+/*
+ * The same through a port number that is closed and bound again on another
+ * vCPU (Linux closes a CPU's IPI and timer ports when the CPU goes offline,
+ * and the next binding takes the lowest free port): the new binding must
+ * not make tern forget that the port is vCPU 0's old tail, or vCPU 0's
+ * next event is linked behind it in vCPU 1's queue, and vCPU 1's next one
+ * then overwrites that link: an event that stays LINKED in no queue, whose
+ * port never fires again.
+ */
+static void test_reused_port_leaves_its_old_queue(void **state)
+{
+	evtchn_port_t a = bind_ipi(2, 0), x = bind_ipi(2, 0), y, z;
+	struct evtchn_fifo_control_block *cb0 = control(2, 0), *cb1 = control(2, 128);
+
+	(void)state;
+	go_fifo(2);
+	assert_int_equal(init_control(2, CONTROL_GFN, 128, 1), 0);
+	assert_int_equal(evtchn_send(&ops, doms[2], a), 0);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_DEFAULT), a);
+	assert_int_equal(evtchn_close(&ops, doms[2], a), 0);
+	y = bind_ipi(2, 1);
+	assert_int_equal(y, a);
+	z = bind_ipi(2, 1);
+	assert_int_equal(evtchn_send(&ops, doms[2], y), 0);
+	assert_int_equal(cb1->head[EVTCHN_FIFO_PRIORITY_DEFAULT], y);
+	assert_int_equal(evtchn_send(&ops, doms[2], x), 0);
+	assert_int_equal(cb0->head[EVTCHN_FIFO_PRIORITY_DEFAULT], x);
+	assert_true(cb0->ready & 1u << EVTCHN_FIFO_PRIORITY_DEFAULT);
+	assert_int_equal(*word(2, y) & EVTCHN_FIFO_LINK_MASK, 0);
+	/* vCPU 1's queue goes on from y to z, and vCPU 0 finds x. */
+	assert_int_equal(evtchn_send(&ops, doms[2], z), 0);
+	assert_int_equal(guest_pop(2, 128, EVTCHN_FIFO_PRIORITY_DEFAULT), y);
+	assert_int_equal(guest_pop(2, 128, EVTCHN_FIFO_PRIORITY_DEFAULT), z);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_DEFAULT), x);
+}
+
+/*
+ * What `xl vcpu-set` did to a Linux guest's CPU 1 (seen in tern's 'q' dump:
+ * its timer port pending and linked to itself, its queue's ready bit clear):
+ * the CPU's timer port, at priority 0, is the tail of that queue when the
+ * CPU goes offline and the port is closed; when the CPU comes back its new
+ * timer port gets the same number, bound at the default priority and then
+ * moved to 0. Its first event must start the queue again (head, ready bit,
+ * upcall), not be linked behind itself, which tells the guest nothing and
+ * leaves the port LINKED: every later timer event of that CPU was dropped.
+ */
+static void test_reused_port_is_not_linked_behind_itself(void **state)
+{
+	struct evtchn_fifo_control_block *cb = control(2, 0);
+	evtchn_port_t p = bind_ipi(2, 0), q;
+	unsigned int kicks_before;
+
+	(void)state;
+	go_fifo(2);
+	assert_int_equal(set_priority(2, p, EVTCHN_FIFO_PRIORITY_MAX), 0);
+	assert_int_equal(evtchn_send(&ops, doms[2], p), 0);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_MAX), p);
+	cb->ready = 0;
+	si[2].vcpu_info[0].evtchn_upcall_pending = 0;
+	assert_int_equal(evtchn_close(&ops, doms[2], p), 0);
+	q = bind_ipi(2, 0);
+	assert_int_equal(q, p);
+	assert_int_equal(set_priority(2, q, EVTCHN_FIFO_PRIORITY_MAX), 0);
+	kicks_before = kicks[2][0];
+	assert_int_equal(evtchn_send(&ops, doms[2], q), 0);
+	assert_int_equal(*word(2, q) & EVTCHN_FIFO_LINK_MASK, 0);
+	assert_int_equal(cb->head[EVTCHN_FIFO_PRIORITY_MAX], q);
+	assert_true(cb->ready & 1u << EVTCHN_FIFO_PRIORITY_MAX);
+	assert_int_equal(kicks[2][0], kicks_before + 1);
+	assert_int_equal(guest_pop(2, 0, EVTCHN_FIFO_PRIORITY_MAX), q);
+}
+
 static void test_pending_before_switch_and_beyond_the_array(void **state)
 {
 	struct evtchn_fifo_control_block *cb = control(0, 0);
@@ -339,6 +411,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_priorities_and_vcpus, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_moved_port_leaves_its_old_queue, fake_setup,
 						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reused_port_leaves_its_old_queue, fake_setup,
+						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reused_port_is_not_linked_behind_itself,
+						fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_before_switch_and_beyond_the_array,
 						fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_array_full, fake_setup, fake_teardown),

@@ -1,4 +1,8 @@
 """Protocol behaviour over the socket: transactions, watches, bad clients."""
+import re
+import signal
+import time
+
 import pytest
 
 from xsclient import HDR, XsError
@@ -229,3 +233,24 @@ def test_concurrent_increments_lose_nothing(xsd):
         t.join()
     assert len(retries) == 8
     assert clients[0].read("/counter") == b"400"
+
+
+def test_sigusr1_dumps_each_connection(xsd):
+    """SIGUSR1 logs every connection's state (what a stuck client waits for)
+    and the daemon goes on serving."""
+    c = xsd.client()
+    c.watch("/dumped", "tok")
+    c.wait_event()  # the watch fires once when set
+    tx = c.start()
+    c.write("/dumped/a", "1", tx)
+    xsd.proc.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 30
+    while "state dump (SIGUSR1)" not in xsd.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = xsd.log_text()
+    assert "state dump (SIGUSR1): 0 introduced domain(s)" in log, log
+    assert re.search(r"conn \d+: dom0 fd \d+, 0 input byte\(s\) held, 0 outstanding, "
+                     r"0 message\(s\) \(0 bytes\) to send, 1 watch\(es\), 1 transaction\(s\)$",
+                     log, re.M), log
+    c.end(tx)
+    assert c.read("/dumped/a") == b"1"

@@ -4,7 +4,7 @@ XS_OUT := $(BUILD)/xenstored
 XS_LIB_SRCS := $(addprefix $(XS_DIR)/,hash.c strlist.c path.c perms.c node.c tree.c change.c txn.c \
 	store.c quota.c watch.c conn.c domain.c crc32.c journal.c log.c daemon.c notify.c \
 	req.c handle.c ops_node.c ops_watch.c ops_txn.c ops_domain.c release.c domain_exc.c \
-	control.c sock.c ring.c ringconn.c loop.c)
+	control.c sock.c ring.c ringconn.c dump.c loop.c)
 XS_HDRS := $(wildcard $(XS_DIR)/*.h) tools/include/xen/io/xs_wire.h tools/include/byte_ring.h
 XS_INC := -Itools/include -I$(XS_DIR)
 

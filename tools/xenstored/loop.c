@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dump.h"
 #include "handle.h"
 #include "log.h"
 #include "ringconn.h"
@@ -47,24 +48,30 @@ void xs_loop_output(struct xs_daemon *d)
 	xs_daemon_reap(d);
 }
 
-int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop)
+int xs_loop_run(struct xs_daemon *d, int lfd, struct xs_loop_signals *sig)
 {
 	struct pollfd *fds = NULL;
 	struct xs_conn **conns = NULL;
-	sigset_t stopping, waiting;
+	sigset_t caught, waiting;
 	size_t cap = 0;
 	int rc = 0;
 
-	/* Stop signals arrive only inside ppoll(), so none is missed between
-	 * the check of *stop and the wait. */
-	sigemptyset(&stopping);
-	sigaddset(&stopping, SIGTERM);
-	sigaddset(&stopping, SIGINT);
-	sigprocmask(SIG_BLOCK, &stopping, &waiting);
-	while (!*stop) {
+	/* Signals arrive only inside ppoll(), so none is missed between the
+	 * check of its flag and the wait. */
+	sigemptyset(&caught);
+	sigaddset(&caught, SIGTERM);
+	sigaddset(&caught, SIGINT);
+	sigaddset(&caught, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &caught, &waiting);
+	while (!sig->stop) {
 		struct xs_conn *c;
 		size_t n = 1, i;
 		struct timespec now = { 0, 0 }, *timeout = NULL;
+
+		if (sig->dump) {
+			sig->dump = 0;
+			xs_dump_state(d);
+		}
 
 		for (c = d->conns; c; c = c->next)
 			n++;

@@ -6,12 +6,18 @@
 
 #include "daemon.h"
 
+/* What signal handlers ask of the loop. */
+struct xs_loop_signals {
+	volatile sig_atomic_t stop;	/* SIGTERM, SIGINT */
+	volatile sig_atomic_t dump;	/* SIGUSR1: log the state (dump.h) */
+};
+
 /*
- * Serves until *stop is set (by a signal). Each round runs every complete
- * request, writes the journal batch, and only then sends replies, so no
- * change is acknowledged before it is on disk.
+ * Serves until sig->stop is set. Each round runs every complete request,
+ * writes the journal batch, and only then sends replies, so no change is
+ * acknowledged before it is on disk.
  */
-int xs_loop_run(struct xs_daemon *d, int lfd, volatile sig_atomic_t *stop);
+int xs_loop_run(struct xs_daemon *d, int lfd, struct xs_loop_signals *sig);
 /* Writes pending journal entries and compacts when due. */
 void xs_loop_sync(struct xs_daemon *d);
 /* One round's reading of c: a ring's RECONNECT first, then its requests. */

@@ -26,12 +26,14 @@ struct xs_main_opts {
 	const char *root_dir, *socket_path;
 };
 
-static volatile sig_atomic_t xs_main_stop;
+static struct xs_loop_signals xs_main_signals;
 
 static void xs_main_on_signal(int sig)
 {
-	(void)sig;
-	xs_main_stop = 1;
+	if (sig == SIGUSR1)
+		xs_main_signals.dump = 1;
+	else
+		xs_main_signals.stop = 1;
 }
 
 static void xs_main_usage(FILE *f)
@@ -285,7 +287,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	rc = xs_loop_run(&d, lfd, &xs_main_stop);
+	sigaction(SIGUSR1, &sa, NULL);
+	rc = xs_loop_run(&d, lfd, &xs_main_signals);
 	xs_loop_sync(&d);
 	xs_log("exiting");
 out:

@@ -2,6 +2,7 @@
 #include "ringconn.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -127,4 +128,21 @@ bool xs_ringconn_reconnect(struct xs_daemon *d, struct xs_conn *c)
 	       "pending replies are dropped", c->who.domid);
 	xs_ringconn_restart(d, c);
 	return true;
+}
+
+void xs_ringconn_describe(const struct xs_conn *c, char *buf, size_t len)
+{
+	const struct xs_ring_port *p = c->tp_priv;
+	const struct xenstore_domain_interface *i;
+
+	if (c->tp != &xs_ringconn_transport || !len)
+		return;
+	i = p->intf;
+	snprintf(buf, len, "ring req cons %u prod %u, rsp cons %u prod %u, connection %u, error %u",
+		 __atomic_load_n(&i->req_cons, __ATOMIC_ACQUIRE),
+		 __atomic_load_n(&i->req_prod, __ATOMIC_ACQUIRE),
+		 __atomic_load_n(&i->rsp_cons, __ATOMIC_ACQUIRE),
+		 __atomic_load_n(&i->rsp_prod, __ATOMIC_ACQUIRE),
+		 __atomic_load_n(&i->connection, __ATOMIC_ACQUIRE),
+		 __atomic_load_n(&i->error, __ATOMIC_ACQUIRE));
 }

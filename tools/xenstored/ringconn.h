@@ -42,6 +42,9 @@ void xs_ringconn_restart(struct xs_daemon *d, struct xs_conn *c);
  * outstanding quota, or a RECONNECT? False for other transports.
  */
 bool xs_ringconn_pending(const struct xs_conn *c);
+/* A ring's indexes, connection state and error, as text ("" for other
+ * transports). */
+void xs_ringconn_describe(const struct xs_conn *c, char *buf, size_t len);
 /* Restarts c if it is a ring whose domain set RECONNECT; true if it did. */
 bool xs_ringconn_reconnect(struct xs_daemon *d, struct xs_conn *c);
 

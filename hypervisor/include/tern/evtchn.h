@@ -106,6 +106,8 @@ int evtchn_setup(const struct evtchn_ops *ops, struct evtchn_domain *ed, void *c
 
 /* The port's state if it is within a bucket in use, else NULL. */
 struct evtchn *evtchn_port(const struct evtchn_domain *ed, evtchn_port_t port);
+/* FIFO: port's event word as the guest left it (0: no array page for it). */
+event_word_t evtchn_fifo_word(const struct evtchn_domain *ed, evtchn_port_t port);
 
 /*
  * The operations, each with the caller's ports and the op's public struct

@@ -25,6 +25,9 @@ uint64_t sched_running_cpus(const struct domain *d, uint64_t vcpus);
  * looks at d any more (its vCPUs must have stopped running first). */
 void sched_domain_unregister(struct domain *d);
 
+/* Prints what each domU pCPU's loop is doing (the 'q' debug key). */
+void sched_dump(void);
+
 /* Halts this CPU until an interrupt, or ns nanoseconds pass (0: no timeout). */
 void arch_idle(uint64_t ns);
 /* Interrupts the CPUs in the mask (bit n = CPU n) so they look at their vCPUs;
