@@ -52,9 +52,14 @@ static long poll(struct vcpu *v, uint64_t arg)
 		return rc < 0 ? rc : 0;
 	}
 	/* Blocked first, then polling looked at: an event in between (which
-	 * clears polling before it unblocks) is not slept through. */
+	 * clears polling before it unblocks) is not slept through. As on Xen,
+	 * an event the guest could take now ends the poll too: with its
+	 * interrupts on, an upcall already waiting would not wake it (its
+	 * port went pending before the poll), and it would sleep on it. */
 	__atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&v->polling, __ATOMIC_SEQ_CST))
+	if (vcpu_events_need_delivery(v))
+		sched_end_poll(v);
+	else if (!__atomic_load_n(&v->polling, __ATOMIC_SEQ_CST))
 		__atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
 	return 0;
 }

@@ -39,7 +39,7 @@ SLOW_GUESTS = ["hypercall_page", "bad_arguments", "grant_map", "cache_flush"]
 # events), then those that run only as domUs (test_domu_guests.py), but
 # tlb_shootdown, which needs test_memory.py's driving.
 DOMU_GUESTS = ["timers", "control_regs", "evtchn_fifo", "apic_modes", "balloon", "cpu_regs",
-               "fuzz", "physmap_bounds", "ro_grant_write", "unprivileged"]
+               "fuzz", "physmap_bounds", "ro_grant_write", "sched_poll", "unprivileged"]
 
 
 # Bochs's error-level lines that are no error of tern's: every EPT violation

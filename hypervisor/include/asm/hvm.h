@@ -168,6 +168,9 @@ struct hvm_ops {
 	/* What the rights of a data access the hypervisor makes for the guest
 	 * and its addresses depend on, besides cpl and guest_paging. */
 	void (*access_state)(const struct vcpu *v, struct hvm_access_state *s);
+	/* Whether an interrupt already handed to the vendor's state waits for
+	 * the guest to take it (its IF or an STI shadow held it back). */
+	bool (*interrupt_waiting)(const struct vcpu *v);
 	/* MSRs whose value the vendor's state holds (EFER, the TSC, DEBUGCTL,
 	 * the vendor's own virtualization MSRs), reached once hvm/msr.c's policy
 	 * allowed the access; false: no such MSR (#GP). */
@@ -220,6 +223,8 @@ void vcpu_timer_poll(struct vcpu *v);
  * that is sooner (0: no limit). */
 void vcpu_timer_arm(struct vcpu *v, uint64_t limit);
 void vcpu_block(struct vcpu *v);
+/* Whether v has an event or interrupt it could take now (its IF is on). */
+bool vcpu_events_need_delivery(const struct vcpu *v);
 /* HLT by a vCPU without devices: with interrupts on it waits like
  * SCHEDOP_block; with them off it goes offline (the last one: poweroff). */
 void vcpu_halt(struct vcpu *v, bool interrupts_on);

@@ -90,6 +90,7 @@
 #define PF_WRITE (1 << 1)
 #define PF_USER (1 << 2)
 
+#define X86_EFLAGS_IF (1 << 9)
 #define X86_EFLAGS_DF (1 << 10)
 #define X86_EFLAGS_AC (1 << 18)
 

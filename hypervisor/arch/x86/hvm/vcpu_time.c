@@ -7,6 +7,7 @@
 #include <asm/cpu.h>
 #include <asm/hvm.h>
 #include <asm/time.h>
+#include <asm/x86-defs.h>
 #include <public/sched.h>
 #include <public/xen.h>
 #include <tern/arch.h>
@@ -76,7 +77,15 @@ static bool vcpu_event_pending(const struct vcpu *v)
 	return (v->vcpu_info && __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending,
 						__ATOMIC_SEQ_CST)) ||
 	       __atomic_load_n(&v->upcall_to_inject, __ATOMIC_SEQ_CST) ||
-	       vlapic_irr_pending(&v->lapic);
+	       vlapic_irr_pending(&v->lapic) || hvm->interrupt_waiting(v);
+}
+
+bool vcpu_events_need_delivery(const struct vcpu *v)
+{
+	struct hvm_access_state s;
+
+	hvm->access_state(v, &s);
+	return (s.rflags & X86_EFLAGS_IF) && vcpu_event_pending(v);
 }
 
 void vcpu_block(struct vcpu *v)
@@ -110,6 +119,8 @@ void vcpu_halt(struct vcpu *v, bool interrupts_on)
 	struct domain *d = v->domain;
 	bool any_online = false;
 
+	/* STI; HLT with an interrupt already waiting (the STI shadow held it
+	 * back) blocks nothing: vcpu_block sees it, as a CPU's HLT would. */
 	if (interrupts_on) {
 		vcpu_block(v);
 		return;

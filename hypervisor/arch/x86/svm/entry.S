@@ -4,10 +4,14 @@
  * registers and segments; VMSAVE/VMLOAD move the rest (FS, GS and TR with
  * their hidden parts, the syscall MSRs), and the general registers are ours
  * to swap. GIF stays clear from before the guest's state is loaded until the
- * host's is back. IF is set across VMRUN alone (GIF keeps interrupts out of
- * the host meanwhile): with V_INTR_MASKING the host's IF is what lets a
+ * host's is back. IF is set from CLGI to the exit (GIF keeps interrupts out
+ * of the host meanwhile): with V_INTR_MASKING the host's IF is what lets a
  * physical interrupt stop a guest, so a domU that never exits on its own
- * still gives its CPU back when tern's timer or a kick arrives.
+ * still gives its CPU back when tern's timer or a kick arrives. The STI is
+ * not the instruction before VMRUN: QEMU carries that STI's one-instruction
+ * interrupt shadow into the guest, and a guest whose first instruction is
+ * its own STI (re-entered at the STI of `sti; hlt`, Linux's idle) then got
+ * no shadow: its waiting interrupt came before the HLT, which slept on.
  */
 #include <asm/guest_regs_asm.h>
 
@@ -20,6 +24,7 @@ svm_vmrun:
 	push	%rdi			/*  0(%rsp): guest VMCB */
 
 	clgi
+	sti				/* not next to VMRUN: see above */
 	mov	%rdx, %rax
 	vmsave	%rax			/* host FS, GS, TR, syscall MSRs */
 	mov	%rdi, %rax
@@ -29,7 +34,6 @@ svm_vmrun:
 	mov	GREG_RDI(%rsi), %rdi
 	mov	GREG_RSI(%rsi), %rsi
 
-	sti
 	vmrun	%rax			/* returns at #VMEXIT with host rax, rsp */
 	cli
 

@@ -18,7 +18,6 @@
 #define INSN_LEN_VMMCALL 3
 #define INSN_LEN_XSETBV 3
 #define INSN_LEN_WBINVD 2 /* and INVD */
-#define X86_EFLAGS_IF (1u << 9)
 #define NPF_PRESENT (1ull << 0)  /* exitinfo1 of a nested page fault */
 #define NPF_WRITE (1ull << 1)
 

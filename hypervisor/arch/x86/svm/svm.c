@@ -220,6 +220,11 @@ static void svm_deliver_interrupt(struct vcpu *v)
 		svm_inject_virtual_irq(v, (uint8_t)vector);
 }
 
+static bool svm_interrupt_waiting(const struct vcpu *v)
+{
+	return v->svm.vmcb->control.vintr & VMCB_VINTR_V_IRQ;
+}
+
 static const uint8_t tlb_control[] = {
 	[ASID_FLUSH_NONE] = VMCB_TLB_FLUSH_NOTHING,
 	[ASID_FLUSH_ALL] = VMCB_TLB_FLUSH_ALL,
@@ -325,6 +330,7 @@ const struct hvm_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.inject_page_fault = svm_inject_page_fault,
 	.access_state = svm_access_state,
+	.interrupt_waiting = svm_interrupt_waiting,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 }, /* VMMCALL */

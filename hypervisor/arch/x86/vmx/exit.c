@@ -12,7 +12,6 @@
 #include <tern/domain.h>
 
 #define X86_EXC_UD 6
-#define X86_EFLAGS_IF (1u << 9)
 #define VECTOR_NMI 2
 
 static void unexpected_exit(struct vcpu *v, const char *what)
@@ -188,10 +187,7 @@ void vmx_handle_exit(struct vcpu *v)
 		break;
 	case VMX_EXIT_HLT:
 		vmx_skip_instruction(v, 0);
-		/* STI; HLT with an interrupt already taken for it (it waited for
-		 * the STI shadow): the HLT is over at once, as on hardware. */
-		if (!(v->vmx.pending_vector >= 0 && vmcs_read(VMCS_GUEST_RFLAGS) & X86_EFLAGS_IF))
-			vcpu_halt(v, vmcs_read(VMCS_GUEST_RFLAGS) & X86_EFLAGS_IF);
+		vcpu_halt(v, vmcs_read(VMCS_GUEST_RFLAGS) & X86_EFLAGS_IF);
 		break;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR:

@@ -20,7 +20,6 @@
 #define INVEPT_ALL 2
 #define INVVPID_SINGLE 1
 #define INVVPID_ALL 2
-#define X86_EFLAGS_IF (1u << 9)
 #define MSR_DEBUGCTL 0x1d9
 #define MSR_IA32_MISC_ENABLE 0x1a0
 /*
@@ -108,6 +107,11 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_start *start)
 	v->regs = (struct guest_regs){ .rsi = start->esi, .rbx = start->ebx };
 	v->vmx.pending_vector = -1;
 	return 0;
+}
+
+static bool vmx_interrupt_waiting(const struct vcpu *v)
+{
+	return v->vmx.pending_vector >= 0;
 }
 
 static bool interrupt_window_open(void)
@@ -363,6 +367,7 @@ const struct hvm_ops vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.inject_page_fault = vmx_inject_page_fault,
 	.access_state = vmx_access_state,
+	.interrupt_waiting = vmx_interrupt_waiting,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 }, /* VMCALL */
