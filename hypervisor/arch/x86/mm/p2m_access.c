@@ -147,19 +147,41 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len)
 	return 0;
 }
 
+/* The whole check of gfn (page address gpa); d's p2m_lock held. */
+static bool ram_gfn_locked(struct domain *d, uint64_t gpa, paddr_t *hpa)
+{
+	paddr_t base;
+	bool writable;
+
+	return d->npt_root && d->is_ram(d, gpa) && d->base_frame(d, gpa, &base) &&
+	       !p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, hpa, NULL, &writable) &&
+	       *hpa == base && writable && host_ram(*hpa);
+}
+
+/*
+ * A yes is kept per gfn until d's nested table next changes (p2m_gen): the
+ * check's other inputs change only with it (a domU's RAM record is cleared
+ * together with its mapping, p2m_take_ram) or never (dom0's layout, the host
+ * map). So a kept answer is the one the check would give now, and a grant
+ * copy's repeated frames skip the walk and the memory-map scans.
+ */
 int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa)
 {
-	paddr_t base, now;
-	bool writable, ram;
-	uint64_t gpa;
+	struct p2m_ram_cached *c = &d->p2m_ram_cache[gfn % P2M_RAM_CACHE];
+	paddr_t now;
+	bool ram;
 
 	if (!p2m_gfn_below(gfn, d->p2m_limit))
 		return -EINVAL;
-	gpa = gfn << PAGE_SHIFT;
 	spin_lock(&d->p2m_lock);
-	ram = d->npt_root && d->is_ram(d, gpa) && d->base_frame(d, gpa, &base) &&
-	      !p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
-	      writable && host_ram(now);
+	ram = c->gen == d->p2m_gen && c->gfn == gfn;
+	if (ram) {
+		now = c->hpa;
+	} else {
+		ram = ram_gfn_locked(d, gfn << PAGE_SHIFT, &now);
+		if (ram)
+			*c = (struct p2m_ram_cached){ .gfn = gfn, .gen = d->p2m_gen, .hpa = now };
+	}
 	spin_unlock(&d->p2m_lock);
 	if (!ram)
 		return -EINVAL;
