@@ -11,8 +11,9 @@
  *    the domain lives on (tern's answer for guest-physical memory with
  *    nothing behind it);
  *  - a grant copy by frame from or to a given-back gfn fails (GNTST_bad_page)
- *    and moves nothing, though the same copies just succeeded (the
- *    hypervisor keeps its RAM checks of a gfn: the release must void them);
+ *    and moves nothing, and a hypercall writing its answer there gets
+ *    -EFAULT, though the same calls just succeeded (the hypervisor keeps
+ *    its translations and RAM checks of a gfn: the release must void them);
  *    once populated again, the copy reads the new page;
  *  - nothing can be populated beyond maxmem while all of it is in use; a
  *    given-back gfn populated again reads zeros and keeps what is written,
@@ -36,6 +37,7 @@
 #include <public/grant_table.h>
 #include <public/hvm.h>
 #include <public/memory.h>
+#include <public/version.h>
 
 const char test_title[] = "XENMEM_decrease_reservation: giving RAM back and taking it again";
 
@@ -156,6 +158,7 @@ static void give_back_and_take_again(void)
 	uint64_t twice[2] = { gfn_of(pool[2]), gfn_of(pool[2]) };
 	uint64_t pair[2] = { gfn_of(pool[0]), gfn_of(pool[1]) };
 
+	expect("xen_version's answer into a page", xen_version(XENVER_extraversion, pool[1]), 0);
 	memset(pool, PATTERN, sizeof(pool));
 	expect("grant copy from a page", copy_frame(gfn_of(pool[1]), gfn_of(copied)), GNTST_okay);
 	check_filled("the grant copy", copied, PATTERN);
@@ -178,6 +181,8 @@ static void give_back_and_take_again(void)
 	expect("grant copy to a released page", copy_frame(gfn_of(copied), gfn_of(pool[1])),
 	       GNTST_bad_page);
 	check_filled("the destination of a failed grant copy", copied, 0);
+	expect("xen_version's answer into a released page",
+	       xen_version(XENVER_extraversion, pool[1]), -EFAULT);
 
 	/* All of maxmem is in use but for these four: a fifth has no room. */
 	expect("populate a new gfn past the RAM, no room", populate(gfn_of(pool[3]) + 0x10000, 0),
