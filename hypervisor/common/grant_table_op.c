@@ -258,7 +258,7 @@ static void entry_write(struct vcpu *v, uint64_t cmd, uint8_t *raw, const void *
  * the end of the step, so a guest sees its statuses when the call returns or
  * continues (and an op that copies into its own step's entries has them
  * written over: the caller's own memory). Reading and writing each entry in
- * guest memory cost a sixth of a grant copy (docs/blkback.md).
+ * guest memory cost an eighth of a grant copy (docs/blkback.md).
  */
 static long gnttab_batch(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count,
 			 size_t size)

@@ -147,7 +147,7 @@ static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, unsigned i
 	if (gpa == d->p2m_fixed_gpa)
 		return -EPERM;
 	present = !p2m_build_translate(hvm->p2m_format, &mem, d->npt_root, gpa, &old, NULL, NULL);
-	d->p2m_gen++; /* p2m_ram_gfn()'s cached answers are void */
+	d->p2m_gen++; /* what p2m_access.c kept of the table is void */
 	rc = p2m_build_map_4k(hvm->p2m_format, &mem, d->npt_root, gpa, hpa, access);
 	if (present || c.nr_freed || d->p2m_flush_owed) {
 		d->p2m_flush_owed = !flush_wait(d);
