@@ -18,6 +18,13 @@ struct evtchn_domain;
 struct grant_table;
 struct shared_info;
 
+/* Guest frames whose RAM check a domain keeps (p2m_access.c): enough for
+ * the buffers of a disk's or a vif's requests in flight. */
+#define P2M_RAM_CACHE 1024
+/* Guest frames whose translation a domain keeps for the hypervisor's own
+ * accesses (hypercall arguments, its page tables when walked). */
+#define P2M_SEEN_CACHE 256
+
 struct domain {
 	domid_t id;
 	const char *name;
@@ -43,6 +50,20 @@ struct domain {
 	struct ratelimit log_limit;       /* tern's lines about what it does (domain_log_allowed()) */
 	uint64_t hvm_params[HVM_NR_PARAMS]; /* HVMOP_set_param */
 	uint64_t npt_epoch;               /* bumped by every change that takes a translation away */
+	/* What the nested table showed, kept (p2m_access.c): an entry holds
+	 * while its gen is p2m_gen, which every change of the table bumps
+	 * (never 0 after p2m_init, so a zeroed entry holds nothing). */
+	uint64_t p2m_gen;
+	struct p2m_ram_cached {           /* p2m_ram_gfn()'s yes answers */
+		uint64_t gfn, gen;
+		paddr_t hpa;
+	} p2m_ram_cache[P2M_RAM_CACHE];
+	struct p2m_seen {                 /* a gfn's translation, and what is behind it */
+		uint64_t gfn, gen;
+		paddr_t hpa;
+		uint8_t kind;             /* p2m_access.c's gpa_kind */
+		bool writable;
+	} p2m_seen_cache[P2M_SEEN_CACHE];
 	paddr_t scratch;                  /* dom0: the 2 MiB region hidden frames show (or 0) */
 	const struct e820_map *e820;      /* the memory map the guest was given */
 	uint64_t tot_pages, max_pages;    /* RAM it has / may have */

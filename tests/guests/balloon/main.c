@@ -10,6 +10,11 @@
  *  - a given-back gfn reads all-ones at every width and drops writes, and
  *    the domain lives on (tern's answer for guest-physical memory with
  *    nothing behind it);
+ *  - a grant copy by frame from or to a given-back gfn fails (GNTST_bad_page)
+ *    and moves nothing, and a hypercall writing its answer there gets
+ *    -EFAULT, though the same calls just succeeded (the hypervisor keeps
+ *    its translations and RAM checks of a gfn: the release must void them);
+ *    once populated again, the copy reads the new page;
  *  - nothing can be populated beyond maxmem while all of it is in use; a
  *    given-back gfn populated again reads zeros and keeps what is written,
  *    and the reservation is back;
@@ -29,8 +34,10 @@
  */
 #include "lib.h"
 
+#include <public/grant_table.h>
 #include <public/hvm.h>
 #include <public/memory.h>
+#include <public/version.h>
 
 const char test_title[] = "XENMEM_decrease_reservation: giving RAM back and taking it again";
 
@@ -40,6 +47,7 @@ const char test_title[] = "XENMEM_decrease_reservation: giving RAM back and taki
 #define PATTERN 0x5a
 
 static uint8_t pool[4][PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t copied[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 static uint64_t gfn_of(const void *p)
 {
@@ -128,13 +136,34 @@ static void check_filled(const char *what, const uint8_t *page, uint8_t value)
 					    value);
 }
 
+/* GNTTABOP_copy of a whole page between two of the domain's own frames:
+ * the op's status (the call itself must succeed). */
+static int16_t copy_frame(uint64_t from, uint64_t to)
+{
+	struct gnttab_copy op = {
+		.source = { .u.gmfn = from, .domid = DOMID_SELF },
+		.dest = { .u.gmfn = to, .domid = DOMID_SELF },
+		.len = PAGE_SIZE,
+	};
+	long rc = grant_table_op(GNTTABOP_copy, &op, 1);
+
+	if (rc)
+		test_failure("GNTTABOP_copy returned %ld", rc);
+	return op.status;
+}
+
 static void give_back_and_take_again(void)
 {
 	long before = pages();
 	uint64_t twice[2] = { gfn_of(pool[2]), gfn_of(pool[2]) };
 	uint64_t pair[2] = { gfn_of(pool[0]), gfn_of(pool[1]) };
 
+	expect("xen_version's answer into a page", xen_version(XENVER_extraversion, pool[1]), 0);
 	memset(pool, PATTERN, sizeof(pool));
+	expect("grant copy from a page", copy_frame(gfn_of(pool[1]), gfn_of(copied)), GNTST_okay);
+	check_filled("the grant copy", copied, PATTERN);
+	expect("grant copy to a page", copy_frame(gfn_of(copied), gfn_of(pool[1])), GNTST_okay);
+	memset(copied, 0, sizeof(copied));
 	expect("release gfn 0", release(0), 1);
 	expect("release gfn 0 again", release(0), 0);
 	expect("reservation after gfn 0", before - pages(), 1);
@@ -147,6 +176,13 @@ static void give_back_and_take_again(void)
 	expect("reservation after 4 pages", before - pages(), 4);
 	check_gone("a released page", (uintptr_t)pool[1]);
 	check_filled("the page next to them", pool[3], PATTERN);
+	expect("grant copy from a released page", copy_frame(gfn_of(pool[1]), gfn_of(copied)),
+	       GNTST_bad_page);
+	expect("grant copy to a released page", copy_frame(gfn_of(copied), gfn_of(pool[1])),
+	       GNTST_bad_page);
+	check_filled("the destination of a failed grant copy", copied, 0);
+	expect("xen_version's answer into a released page",
+	       xen_version(XENVER_extraversion, pool[1]), -EFAULT);
 
 	/* All of maxmem is in use but for these four: a fifth has no room. */
 	expect("populate a new gfn past the RAM, no room", populate(gfn_of(pool[3]) + 0x10000, 0),
@@ -157,6 +193,9 @@ static void give_back_and_take_again(void)
 	check_filled("a page populated again", pool[1], 0);
 	memset(pool[1], PATTERN, PAGE_SIZE);
 	check_filled("a page populated again, written", pool[1], PATTERN);
+	expect("grant copy from a page populated again",
+	       copy_frame(gfn_of(pool[1]), gfn_of(copied)), GNTST_okay);
+	check_filled("the grant copy of a page populated again", copied, PATTERN);
 	if (load(0, 8) != 0)
 		test_failure("gfn 0 populated again is not zeroed");
 	expect("populate the other two", populate(gfn_of(pool[0]), 0) + populate(gfn_of(pool[2]), 0),

@@ -4,7 +4,11 @@
  * XENMAPSPACE_grant_table, a v1 entry the guest writes there is honoured by
  * GNTTABOP_copy (gref source, gmfn destination), and bad entries fail one
  * by one with GNTST_* codes while the call itself and the good entries
- * succeed, without touching the destination.
+ * succeed, without touching the destination; and that once the granted
+ * frame's gfn shows another page (shared_info placed over it) a copy through
+ * the grant fails although the same copy just succeeded (the hypervisor
+ * keeps its RAM checks of a gfn: the change must void them), and succeeds
+ * again with the page's own bytes once shared_info moves on.
  * Cannot tell: copies between two domains, map_grant_ref, or revocation.
  */
 #include "lib.h"
@@ -21,6 +25,7 @@ static struct grant_entry_v1 table[PAGE_SIZE / sizeof(struct grant_entry_v1)]
 	__aligned(PAGE_SIZE);
 static uint8_t src[PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t dst[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t spare[PAGE_SIZE] __aligned(PAGE_SIZE); /* where shared_info goes at last */
 
 static struct gnttab_copy copy_from_gref(grant_ref_t ref, uint16_t src_off, uint16_t dst_off,
 					 uint16_t len)
@@ -32,6 +37,58 @@ static struct gnttab_copy copy_from_gref(grant_ref_t ref, uint16_t src_off, uint
 		.len = len,
 		.flags = GNTCOPY_source_gref,
 	};
+}
+
+/* One copy of len bytes through GREF to the start of dst: its status. */
+static int16_t copy_one(uint16_t len)
+{
+	struct gnttab_copy op = copy_from_gref(GREF, 0, 0, len);
+	long rc = grant_table_op(GNTTABOP_copy, &op, 1);
+
+	if (rc)
+		test_failure("GNTTABOP_copy returned %ld", rc);
+	return op.status;
+}
+
+static long place_shared_info(const void *at)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0,
+		.gpfn = (uintptr_t)at / PAGE_SIZE,
+	};
+
+	return memory_op(XENMEM_add_to_physmap, &xatp);
+}
+
+/* The granted gfn shows shared_info for a while: no copy reaches its RAM then. */
+static void copy_over_moved_frame(void)
+{
+	int16_t st;
+	long rc;
+
+	memset(dst, 0, sizeof(dst));
+	st = copy_one(64);
+	if (st != GNTST_okay || memcmp(dst, src, 64))
+		return test_failure("a copy before the move: status %d", st);
+	rc = place_shared_info(src);
+	if (rc)
+		return test_failure("shared_info over the granted frame: %ld", rc);
+	memset(dst, 0x5a, sizeof(dst));
+	st = copy_one(64);
+	printf("copy while shared_info is over the granted frame: status %d\n", st);
+	if (st != GNTST_bad_page)
+		test_failure("a copy from a gfn showing shared_info: status %d, expected %d", st,
+			     GNTST_bad_page);
+	for (unsigned int i = 0; i < 64; i++)
+		if (dst[i] != 0x5a)
+			return test_failure("the failed copy wrote the destination at offset %u", i);
+	rc = place_shared_info(spare);
+	if (rc)
+		return test_failure("shared_info moved on: %ld", rc);
+	st = copy_one(64);
+	if (st != GNTST_okay || memcmp(dst, src, 64))
+		test_failure("a copy once shared_info moved on: status %d%s", st,
+			     st == GNTST_okay ? ", other bytes" : "");
 }
 
 void test_main(void)
@@ -86,4 +143,5 @@ void test_main(void)
 			return test_failure("failed copies wrote the destination at offset %u", i);
 	if (table[GREF].flags & (GTF_reading | GTF_writing))
 		test_failure("grant entry left with flags %#x after the copies", table[GREF].flags);
+	copy_over_moved_frame();
 }

@@ -66,6 +66,7 @@ static struct p2m_mem change_mem(struct p2m_change *c)
 void p2m_init(struct domain *d)
 {
 	npt_pages_1g = cpu_has_1g_pages();
+	d->p2m_gen = 1;
 	d->p2m_fixed_gpa = ~0ull;
 	d->shared_info_gfn = P2M_NOWHERE;
 	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
@@ -75,6 +76,7 @@ void p2m_init(struct domain *d)
 void p2m_set_bounds(struct domain *d, uint64_t limit, uint64_t max_tables)
 {
 	spin_lock(&d->p2m_lock);
+	d->p2m_gen++;
 	d->p2m_limit = limit;
 	d->npt_pages_max = max_tables;
 	spin_unlock(&d->p2m_lock);
@@ -145,6 +147,7 @@ static int change_locked(struct domain *d, uint64_t gfn, paddr_t hpa, unsigned i
 	if (gpa == d->p2m_fixed_gpa)
 		return -EPERM;
 	present = !p2m_build_translate(hvm->p2m_format, &mem, d->npt_root, gpa, &old, NULL, NULL);
+	d->p2m_gen++; /* what p2m_access.c kept of the table is void */
 	rc = p2m_build_map_4k(hvm->p2m_format, &mem, d->npt_root, gpa, hpa, access);
 	if (present || c.nr_freed || d->p2m_flush_owed) {
 		d->p2m_flush_owed = !flush_wait(d);
@@ -365,6 +368,9 @@ void p2m_destroy(struct domain *d)
 
 	/* Its vCPUs will not run again: what their TLBs hold is tagged with
 	 * ASIDs that no pCPU hands out again before a full flush. */
+	spin_lock(&d->p2m_lock);
+	d->p2m_gen++;
+	spin_unlock(&d->p2m_lock);
 	p2m_build_free_tables(hvm->p2m_format, &mem, d->npt_root);
 	d->npt_root = 0;
 	if (d->npt_pages)

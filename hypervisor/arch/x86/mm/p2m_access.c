@@ -32,24 +32,48 @@ static bool host_ram(paddr_t hpa)
 /* What d's table shows at gpa; d's p2m_lock held. */
 enum gpa_kind { GPA_NOTHING, GPA_RAM, GPA_OTHER };
 
+/*
+ * What d's table shows at gfn (GPA_RAM: RAM the hypervisor maps), walked
+ * once and kept while d's p2m_gen holds: every write of the table bumps it
+ * (p2m.c) and the host map never changes, so the kept view is the table's
+ * now. d's table exists and its p2m_lock is held.
+ */
+static const struct p2m_seen *seen_locked(struct domain *d, uint64_t gfn)
+{
+	struct p2m_seen *c = &d->p2m_seen_cache[gfn % P2M_SEEN_CACHE];
+	paddr_t hpa;
+	bool writable;
+
+	if (c->gen == d->p2m_gen && c->gfn == gfn)
+		return c;
+	*c = (struct p2m_seen){ .gfn = gfn, .gen = d->p2m_gen, .kind = GPA_NOTHING };
+	if (!p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gfn << PAGE_SHIFT, &hpa, NULL,
+				 &writable)) {
+		c->hpa = hpa;
+		c->writable = writable;
+		c->kind = host_ram(hpa) ? GPA_RAM : GPA_OTHER;
+	}
+	return c;
+}
+
 /* The hypervisor pointer to gpa in d if d may read (write: and write) it
  * and it is RAM, with what is there; d's p2m_lock held. */
 static void *guest_pointer_locked(struct domain *d, uint64_t gpa, bool write, enum gpa_kind *kind)
 {
-	paddr_t hpa;
-	bool writable;
+	const struct p2m_seen *seen;
 
 	*kind = GPA_OTHER;
 	if (!d->npt_root)
 		return NULL;
-	if (p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, &hpa, NULL, &writable)) {
+	seen = seen_locked(d, gpa >> PAGE_SHIFT);
+	if (seen->kind == GPA_NOTHING) {
 		*kind = GPA_NOTHING;
 		return NULL;
 	}
-	if ((write && !writable) || !host_ram(hpa))
+	if (seen->kind != GPA_RAM || (write && !seen->writable))
 		return NULL;
 	*kind = GPA_RAM;
-	return (void *)(uintptr_t)hpa;
+	return (void *)(uintptr_t)(seen->hpa | (gpa & ~PAGE_MASK));
 }
 
 /* Copies len bytes at gpa to out (a read) or from in (a write: in set):
@@ -147,19 +171,44 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len)
 	return 0;
 }
 
+/* The whole check of gfn; d's p2m_lock held. */
+static bool ram_gfn_locked(struct domain *d, uint64_t gfn, paddr_t *hpa)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT;
+	const struct p2m_seen *seen;
+	paddr_t base;
+
+	if (!d->npt_root || !d->is_ram(d, gpa) || !d->base_frame(d, gpa, &base))
+		return false;
+	seen = seen_locked(d, gfn);
+	*hpa = seen->hpa;
+	return seen->kind == GPA_RAM && seen->hpa == base && seen->writable;
+}
+
+/*
+ * A yes is kept per gfn until d's nested table next changes (p2m_gen): the
+ * check's other inputs change only with it (a domU's RAM record is cleared
+ * together with its mapping, p2m_take_ram) or never (dom0's layout, the host
+ * map). So a kept answer is the one the check would give now, and a grant
+ * copy's repeated frames skip the walk and the memory-map scans.
+ */
 int p2m_ram_gfn(struct domain *d, uint64_t gfn, paddr_t *hpa)
 {
-	paddr_t base, now;
-	bool writable, ram;
-	uint64_t gpa;
+	struct p2m_ram_cached *c = &d->p2m_ram_cache[gfn % P2M_RAM_CACHE];
+	paddr_t now;
+	bool ram;
 
 	if (!p2m_gfn_below(gfn, d->p2m_limit))
 		return -EINVAL;
-	gpa = gfn << PAGE_SHIFT;
 	spin_lock(&d->p2m_lock);
-	ram = d->npt_root && d->is_ram(d, gpa) && d->base_frame(d, gpa, &base) &&
-	      !p2m_build_translate(hvm->p2m_format, &lookup_mem, d->npt_root, gpa, &now, NULL, &writable) && now == base &&
-	      writable && host_ram(now);
+	ram = c->gen == d->p2m_gen && c->gfn == gfn;
+	if (ram) {
+		now = c->hpa;
+	} else {
+		ram = ram_gfn_locked(d, gfn, &now);
+		if (ram)
+			*c = (struct p2m_ram_cached){ .gfn = gfn, .gen = d->p2m_gen, .hpa = now };
+	}
 	spin_unlock(&d->p2m_lock);
 	if (!ram)
 		return -EINVAL;
