@@ -330,9 +330,14 @@ static void vmx_vcpu_dump(const struct vcpu *v)
 {
 	if (!v->vmx.vmcs)
 		return; /* never set up */
-	pr_info("    rip %#lx rsp %#lx last exit reason %#x%s\n", (unsigned long)v->vmx.last_rip,
+	pr_info("    rip %#lx rsp %#lx last exit reason %#x%s; %s\n", (unsigned long)v->vmx.last_rip,
 		(unsigned long)v->vmx.rsp, v->vmx.last_exit_reason,
-		v->vmx.pending_vector >= 0 ? " (an interrupt waits)" : "");
+		v->vmx.pending_vector >= 0 ? " (an interrupt waits)" : "",
+		__atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE) ? "in guest mode" : "in tern");
+	/* An MSR exit's number and value, a hypercall's number and arguments. */
+	pr_info("    at that exit: rax %#lx rcx %#lx rdx %#lx rdi %#lx rsi %#lx\n",
+		(unsigned long)v->vmx.rax, (unsigned long)v->regs.rcx, (unsigned long)v->regs.rdx,
+		(unsigned long)v->regs.rdi, (unsigned long)v->regs.rsi);
 }
 
 static void vmx_domain_destroy(struct domain *d)
