@@ -37,6 +37,12 @@
 #define MISC_ENABLE_XTPR_DISABLE (1ull << 23)
 #define MISC_ENABLE_DOMU (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
 			  MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_XTPR_DISABLE)
+/*
+ * The microcode revision: Linux on Intel writes 0, runs CPUID and reads it
+ * (the SDM's protocol) at its first instructions. A domU reads 0, as Xen
+ * shows HVM guests; the write of 0 is taken, any other is #GP.
+ */
+#define MSR_IA32_UCODE_REV 0x8b
 
 /* The 128-bit descriptors INVEPT and INVVPID read (SDM vol. 3, "INVEPT",
  * "INVVPID"): the EPT pointer, or the VPID in bits 15:0 and an address. */
@@ -276,6 +282,9 @@ bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_MISC_ENABLE:
 		*val = MISC_ENABLE_DOMU; /* dom0 reads its CPU's natively */
 		return true;
+	case MSR_IA32_UCODE_REV:
+		*val = 0; /* dom0 reads its CPU's natively */
+		return true;
 	default:
 		return false;
 	}
@@ -299,6 +308,8 @@ bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return true;
 	case MSR_IA32_MISC_ENABLE:
 		return val == MISC_ENABLE_DOMU;
+	case MSR_IA32_UCODE_REV:
+		return val == 0;
 	default:
 		return false;
 	}
