@@ -36,6 +36,12 @@
 #define MISC_ENABLE_XTPR_DISABLE (1ull << 23)
 #define MISC_ENABLE_DOMU (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
 			  MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_XTPR_DISABLE)
+/*
+ * The microcode revision: Linux on Intel writes 0, runs CPUID and reads it
+ * (the SDM's protocol) at its first instructions. A domU reads 0, as Xen
+ * shows HVM guests; the write of 0 is taken, any other is #GP.
+ */
+#define MSR_IA32_UCODE_REV 0x8b
 
 /* The 128-bit descriptors INVEPT and INVVPID read (SDM vol. 3, "INVEPT",
  * "INVVPID"): the EPT pointer, or the VPID in bits 15:0 and an address. */
@@ -280,6 +286,9 @@ bool vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_MISC_ENABLE:
 		*val = MISC_ENABLE_DOMU; /* dom0 reads its CPU's natively */
 		return true;
+	case MSR_IA32_UCODE_REV:
+		*val = 0; /* dom0 reads its CPU's natively */
+		return true;
 	default:
 		return false;
 	}
@@ -303,6 +312,8 @@ bool vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return true;
 	case MSR_IA32_MISC_ENABLE:
 		return val == MISC_ENABLE_DOMU;
+	case MSR_IA32_UCODE_REV:
+		return val == 0;
 	default:
 		return false;
 	}
@@ -334,9 +345,14 @@ static void vmx_vcpu_dump(const struct vcpu *v)
 {
 	if (!v->vmx.vmcs)
 		return; /* never set up */
-	pr_info("    rip %#lx rsp %#lx last exit reason %#x%s\n", (unsigned long)v->vmx.last_rip,
+	pr_info("    rip %#lx rsp %#lx last exit reason %#x%s; %s\n", (unsigned long)v->vmx.last_rip,
 		(unsigned long)v->vmx.rsp, v->vmx.last_exit_reason,
-		v->vmx.pending_vector >= 0 ? " (an interrupt waits)" : "");
+		v->vmx.pending_vector >= 0 ? " (an interrupt waits)" : "",
+		__atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE) ? "in guest mode" : "in tern");
+	/* An MSR exit's number and value, a hypercall's number and arguments. */
+	pr_info("    at that exit: rax %#lx rcx %#lx rdx %#lx rdi %#lx rsi %#lx\n",
+		(unsigned long)v->vmx.rax, (unsigned long)v->regs.rcx, (unsigned long)v->regs.rdx,
+		(unsigned long)v->regs.rdi, (unsigned long)v->regs.rsi);
 }
 
 static void vmx_domain_destroy(struct domain *d)
