@@ -20,7 +20,9 @@ extern struct svm_features svm_features;
 extern const struct hvm_ops svm_ops;
 bool svm_probe(void);
 
-void svm_vmrun(paddr_t guest_vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa);
+/* guest_shadow: the guest is in an interrupt shadow (entry.S says why it matters). */
+void svm_vmrun(paddr_t guest_vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa,
+	       bool guest_shadow);
 
 /* Exit handling (exit.c); returns false if the domain must stop. */
 void svm_handle_exit(struct vcpu *v);

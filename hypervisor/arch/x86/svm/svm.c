@@ -255,7 +255,8 @@ static void svm_enter(struct vcpu *v, uint64_t deadline)
 	svm_nmi_before_entry(v);
 	svm_tlb_enter(v);
 	vmcb_entry_keep(&v->svm.vmcb_entry, v->svm.vmcb);
-	svm_vmrun(v->svm.vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa);
+	svm_vmrun(v->svm.vmcb_pa, &v->regs, this_cpu()->svm_host_vmcb_pa,
+		  v->svm.vmcb->control.interrupt_shadow & 1);
 	exited = rdtsc();
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	svm_nmi_after_exit(v, v->svm.vmcb->control.exitcode);
