@@ -15,7 +15,7 @@
  * STI and HLT, say), and far from it otherwise: a guest re-entered at the
  * STI of `sti; hlt` (Linux's idle) would get no shadow of its own there,
  * take its waiting interrupt before the HLT, and sleep on.
-  */
+ */
 #include <asm/guest_regs_asm.h>
 
 	.text
